@@ -1,0 +1,282 @@
+//! `lineage`: the command-line shell around lineage-core. The only crate that reads or writes files.
+
+mod inputs;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lineage_core::query::{self, Direction, QueryOptions};
+use lineage_core::{render, LineageType, RoleTable};
+
+/// Turns SageMaker lineage exports into the regulator's answer.
+#[derive(Parser, Debug)]
+#[command(name = "lineage", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// The five answers, the provenance sentence, the ancestry tree and the gaps for one model.
+    Report {
+        /// Export files or directories (every .json/.jsonl in a directory, in name order).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Model package, model artifact or endpoint: ARN, name, source URI, model-package ARN or GROUP/VERSION.
+        /// Default: the export's StartArns, else the only model package.
+        #[arg(long)]
+        start: Option<String>,
+        /// Extra role rules (JSON, tried before the built-in table).
+        #[arg(long)]
+        roles: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Output file, or - for standard output.
+        #[arg(short, long, default_value = "-")]
+        output: String,
+    },
+    /// Ancestors, descendants or both of a vertex; or the shortest path to another (--to).
+    Query {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Start vertex: ARN, name or source URI.
+        #[arg(long)]
+        from: String,
+        /// Target vertex: print the shortest path from --from to it.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = DirectionArg::Ancestors)]
+        direction: DirectionArg,
+        /// Maximum number of associations from the start (default: unlimited).
+        #[arg(long)]
+        max_depth: Option<usize>,
+        /// Keep vertices of this entity type (repeatable), e.g. DataSet, Model, TrainingJob.
+        #[arg(long = "type", value_name = "TYPE")]
+        types: Vec<String>,
+        /// Keep vertices of this lineage type (repeatable).
+        #[arg(long = "lineage-type", value_enum, value_name = "LINEAGE_TYPE")]
+        lineage_types: Vec<LineageTypeArg>,
+        #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+        format: DataFormat,
+        #[arg(short, long, default_value = "-")]
+        output: String,
+    },
+    /// Counts by lineage and entity type, duplicates merged, joins made, warnings.
+    Inspect {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+        format: DataFormat,
+        #[arg(short, long, default_value = "-")]
+        output: String,
+    },
+    /// Writes a deterministic synthetic export (weekly retrains of many model groups) for benchmarks.
+    Synth {
+        #[arg(long, default_value_t = 3)]
+        models: usize,
+        #[arg(long, default_value_t = 4)]
+        weeks: usize,
+        #[arg(long, default_value_t = 16)]
+        raw_partitions: usize,
+        #[arg(short, long)]
+        output: String,
+    },
+    /// Benchmark baseline: only parse the files' JSON (into serde_json::Value, or skipping every value).
+    #[command(hide = true)]
+    ParseOnly {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ParseMode::Value)]
+        mode: ParseMode,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum DataFormat {
+    Text,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ParseMode {
+    Value,
+    Skip,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum DirectionArg {
+    Ancestors,
+    Descendants,
+    Both,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum LineageTypeArg {
+    Artifact,
+    Action,
+    Context,
+    #[value(name = "TrialComponent", alias = "trial-component", alias = "trialcomponent")]
+    TrialComponent,
+}
+
+/// A failure and its exit code: 2 for bad input or usage, 1 for anything else (such as an unwritable output).
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Failure {
+        Failure { code: 2, message: message.into() }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn roles(path: Option<&PathBuf>) -> Result<RoleTable, Failure> {
+    let Some(path) = path else { return Ok(RoleTable::builtin()) };
+    let bytes = std::fs::read(path).map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))?;
+    RoleTable::with_user_rules(&bytes).map_err(|e| Failure::input(format!("{}: {e}", path.display())))
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Report { files, start, roles: roles_file, format, output } => {
+            let roles = roles(roles_file.as_ref())?;
+            let lineage = inputs::load(&files, &roles)?;
+            let start = lineage_core::resolve_start(&lineage, &roles, start.as_deref())
+                .map_err(|e| Failure::input(e.to_string()))?;
+            let report =
+                lineage_core::report(&lineage, &roles, start).map_err(|e| Failure::input(e.to_string()))?;
+            let text = match format {
+                ReportFormat::Text => render::text(&report),
+                ReportFormat::Md => render::markdown(&report),
+                ReportFormat::Html => render::html(&report),
+                ReportFormat::Json => json(&report)?,
+            };
+            write_output(&output, text.as_bytes())
+        }
+        Command::Query { files, from, to, direction, max_depth, types, lineage_types, format, output } => {
+            let roles = RoleTable::builtin();
+            let lineage = inputs::load(&files, &roles)?;
+            let g = &lineage.graph;
+            let find = |id: &str| -> Result<_, Failure> {
+                match g.resolve(id).as_slice() {
+                    [] => Err(Failure::input(format!("no vertex has ARN, name or source URI {id:?}"))),
+                    [one] => Ok(*one),
+                    many => Err(Failure::input(format!(
+                        "{id:?} names {} vertices; pass one ARN:{}",
+                        many.len(),
+                        many.iter().map(|&ix| format!("\n  {}", g.node(ix).arn)).collect::<String>()
+                    ))),
+                }
+            };
+            let from_ix = find(&from)?;
+            let text = if let Some(to) = to {
+                let to_ix = find(&to)?;
+                let path = query::shortest_path(g, from_ix, to_ix);
+                let out = query::PathOutput::new(g, from_ix, to_ix, path.as_ref());
+                match format {
+                    DataFormat::Text => render::path_text(&out),
+                    DataFormat::Json => json(&out)?,
+                }
+            } else {
+                let opts = QueryOptions {
+                    direction: match direction {
+                        DirectionArg::Ancestors => Direction::Ancestors,
+                        DirectionArg::Descendants => Direction::Descendants,
+                        DirectionArg::Both => Direction::Both,
+                    },
+                    max_depth,
+                    entity_types: types,
+                    lineage_types: lineage_types
+                        .into_iter()
+                        .map(|l| match l {
+                            LineageTypeArg::Artifact => LineageType::Artifact,
+                            LineageTypeArg::Action => LineageType::Action,
+                            LineageTypeArg::Context => LineageType::Context,
+                            LineageTypeArg::TrialComponent => LineageType::TrialComponent,
+                        })
+                        .collect(),
+                };
+                let result = query::query(g, from_ix, &opts);
+                let out = query::WalkOutput::new(g, &result, &opts);
+                match format {
+                    DataFormat::Text => render::walk_text(&out),
+                    DataFormat::Json => json(&out)?,
+                }
+            };
+            write_output(&output, text.as_bytes())
+        }
+        Command::Inspect { files, format, output } => {
+            let lineage = inputs::load(&files, &RoleTable::builtin())?;
+            let text = match format {
+                DataFormat::Text => render::inspect_text(&lineage),
+                DataFormat::Json => json(&lineage_core::summary::Summary::new(&lineage))?,
+            };
+            write_output(&output, text.as_bytes())
+        }
+        Command::Synth { models, weeks, raw_partitions, output } => {
+            let opts = lineage_core::synth::SynthOptions { models, weeks, raw_partitions };
+            let file = std::fs::File::create(&output)
+                .map_err(|e| Failure { code: 1, message: format!("{output}: cannot create: {e}") })?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            lineage_core::synth::synth(&opts, &mut w)
+                .and_then(|()| w.flush())
+                .map_err(|e| Failure { code: 1, message: format!("{output}: cannot write: {e}") })?;
+            eprintln!("wrote {output}: {} vertices, {} edges", opts.vertex_count(), opts.edge_count());
+            Ok(())
+        }
+        Command::ParseOnly { files, mode } => {
+            for path in inputs::expand(&files)? {
+                let bytes = inputs::read(&path)?;
+                let ok = match mode {
+                    ParseMode::Value => serde_json::from_slice::<serde_json::Value>(&bytes).map(|v| v.is_object()),
+                    ParseMode::Skip => serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map(|_| true),
+                };
+                let ok = ok.map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+                println!("{}: parsed ({} bytes, object: {ok})", path.display(), bytes.len());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| Failure { code: 1, message: format!("cannot serialise JSON: {e}") })
+}
+
+fn write_output(output: &str, bytes: &[u8]) -> Result<(), Failure> {
+    let result = if output == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes).and_then(|()| out.flush())
+    } else {
+        std::fs::write(output, bytes)
+    };
+    result.map_err(|e| Failure { code: 1, message: format!("{output}: cannot write: {e}") })
+}

@@ -1,0 +1,431 @@
+//! Interprets verbatim Describe* and ListAssociations responses, checking each field's type at its JSON path.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::model::{AssociationType, EntityDetails, Job, LineageType, ModelPackage, UserContext};
+use crate::time::Timestamp;
+
+/// A field of the wrong shape: its JSON path and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
+type Result<T> = std::result::Result<T, FieldError>;
+
+/// What one Describe*/ListAssociations document said.
+#[derive(Debug)]
+pub(crate) enum Described {
+    Entity { arn: String, lineage_type: LineageType, entity_type: Option<String>, details: Box<EntityDetails> },
+    TrainingJob(Box<Job>),
+    ProcessingJob(Box<Job>),
+    ModelPackage(Box<ModelPackage>),
+    Associations(Vec<AssociationSummary>),
+}
+
+/// One `AssociationSummary`.
+#[derive(Debug)]
+pub(crate) struct AssociationSummary {
+    pub source: String,
+    pub destination: String,
+    pub source_type: Option<String>,
+    pub destination_type: Option<String>,
+    pub source_name: Option<String>,
+    pub destination_name: Option<String>,
+    pub association_type: Option<AssociationType>,
+}
+
+/// The ARN keys that identify a Describe response, in the order they are tried.
+pub(crate) const DESCRIBE_KEYS: [&str; 7] = [
+    "ArtifactArn",
+    "ActionArn",
+    "ContextArn",
+    "TrialComponentArn",
+    "ModelPackageArn",
+    "TrainingJobArn",
+    "ProcessingJobArn",
+];
+
+/// Recognises and reads one response object found at `path` (empty for a whole file).
+pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
+    let at = At { map, path: path.to_owned() };
+    if map.contains_key("AssociationSummaries") {
+        let mut out = Vec::new();
+        for (i, item) in at.array("AssociationSummaries")?.into_iter().enumerate() {
+            out.push(association(&at.index("AssociationSummaries", i, item)?)?);
+        }
+        return Ok(Some(Described::Associations(out)));
+    }
+    let Some(key) = DESCRIBE_KEYS.iter().find(|k| map.contains_key(**k)) else {
+        return Ok(None);
+    };
+    let raw = Value::Object(map.clone());
+    Ok(Some(match *key {
+        "ArtifactArn" => entity(&at, "ArtifactArn", LineageType::Artifact, "ArtifactName", "ArtifactType", raw)?,
+        "ActionArn" => entity(&at, "ActionArn", LineageType::Action, "ActionName", "ActionType", raw)?,
+        "ContextArn" => entity(&at, "ContextArn", LineageType::Context, "ContextName", "ContextType", raw)?,
+        "TrialComponentArn" => trial_component(&at, raw)?,
+        "ModelPackageArn" => Described::ModelPackage(Box::new(model_package(&at, raw)?)),
+        "TrainingJobArn" => Described::TrainingJob(Box::new(training_job(&at, raw)?)),
+        _ => Described::ProcessingJob(Box::new(processing_job(&at, raw)?)),
+    }))
+}
+
+fn entity(
+    at: &At,
+    arn_key: &str,
+    lineage_type: LineageType,
+    name_key: &str,
+    type_key: &str,
+    raw: Value,
+) -> Result<Described> {
+    let arn = at.req_str(arn_key)?;
+    let mut d = EntityDetails { name: at.str(name_key)?, ..Default::default() };
+    if let Some(source) = at.obj("Source")? {
+        d.source_uri = source.str("SourceUri")?;
+        d.source_type = source.str("SourceType")?;
+        if let Some(id) = source.str("SourceId")? {
+            d.source_ids.push(("SourceId".into(), id));
+        }
+        for (i, item) in source.array("SourceTypes")?.into_iter().enumerate() {
+            let st = source.index("SourceTypes", i, item)?;
+            if let (Some(k), Some(v)) = (st.str("SourceIdType")?, st.str("Value")?) {
+                d.source_ids.push((k, v));
+            }
+        }
+    }
+    common(at, &mut d)?;
+    Ok(Described::Entity {
+        arn,
+        lineage_type,
+        entity_type: at.str(type_key)?,
+        details: Box::new(EntityDetails { raw, ..d }),
+    })
+}
+
+fn common(at: &At, d: &mut EntityDetails) -> Result<()> {
+    d.status = match at.map.get("Status") {
+        Some(Value::Object(_)) => at.obj("Status")?.map(|s| s.str("PrimaryStatus")).transpose()?.flatten(),
+        _ => at.str("Status")?,
+    };
+    d.description = at.str("Description")?;
+    d.properties = at.str_map("Properties")?;
+    d.metadata = at.str_map("MetadataProperties")?;
+    d.created_at = at.time("CreationTime")?;
+    d.created_by = at.user("CreatedBy")?;
+    d.modified_at = at.time("LastModifiedTime")?;
+    d.modified_by = at.user("LastModifiedBy")?;
+    Ok(())
+}
+
+fn trial_component(at: &At, raw: Value) -> Result<Described> {
+    let arn = at.req_str("TrialComponentArn")?;
+    let mut d = EntityDetails {
+        name: at.str("TrialComponentName")?,
+        display_name: at.str("DisplayName")?,
+        ..Default::default()
+    };
+    let mut entity_type = None;
+    if let Some(source) = at.obj("Source")? {
+        d.source_uri = source.str("SourceArn")?;
+        d.source_type = source.str("SourceType")?;
+        entity_type = match d.source_type.as_deref() {
+            Some("SageMakerTrainingJob") => Some("TrainingJob".to_owned()),
+            Some("SageMakerProcessingJob") => Some("ProcessingJob".to_owned()),
+            Some("SageMakerTransformJob") => Some("TransformJob".to_owned()),
+            _ => None,
+        };
+    }
+    common(at, &mut d)?;
+    d.start_time = at.time("StartTime")?;
+    d.end_time = at.time("EndTime")?;
+    if let Some(params) = at.obj("Parameters")? {
+        for (k, v) in params.map {
+            let p = params.child(k, v)?;
+            let text = match (p.map.get("StringValue"), p.map.get("NumberValue")) {
+                (Some(_), _) => p.str("StringValue")?,
+                (None, Some(_)) => p.f64("NumberValue")?.map(format_number),
+                (None, None) => None,
+            };
+            d.parameters.insert(k.clone(), text.unwrap_or_default());
+        }
+    }
+    for (i, item) in at.array("Metrics")?.into_iter().enumerate() {
+        let m = at.index("Metrics", i, item)?;
+        if let (Some(name), Some(last)) = (m.str("MetricName")?, m.f64("Last")?) {
+            d.metrics.insert(name, last);
+        }
+    }
+    Ok(Described::Entity { arn, lineage_type: LineageType::TrialComponent, entity_type, details: Box::new(EntityDetails { raw, ..d }) })
+}
+
+fn training_job(at: &At, raw: Value) -> Result<Job> {
+    let mut job = Job {
+        arn: at.req_str("TrainingJobArn")?,
+        name: at.str("TrainingJobName")?.unwrap_or_default(),
+        status: at.str("TrainingJobStatus")?,
+        started_at: at.time("TrainingStartTime")?,
+        ended_at: at.time("TrainingEndTime")?,
+        hyperparameters: at.str_map("HyperParameters")?,
+        ..Default::default()
+    };
+    if job.name.is_empty() {
+        job.name = job.arn.rsplit('/').next().unwrap_or_default().to_owned();
+    }
+    for (i, item) in at.array("FinalMetricDataList")?.into_iter().enumerate() {
+        let m = at.index("FinalMetricDataList", i, item)?;
+        if let (Some(name), Some(value)) = (m.str("MetricName")?, m.f64("Value")?) {
+            job.metrics.insert(name, value);
+        }
+    }
+    for (i, item) in at.array("InputDataConfig")?.into_iter().enumerate() {
+        let ch = at.index("InputDataConfig", i, item)?;
+        let name = ch.str("ChannelName")?.unwrap_or_else(|| format!("channel-{i}"));
+        let uri = ch.obj("DataSource")?.map(|ds| ds.obj("S3DataSource")).transpose()?.flatten();
+        if let Some(uri) = uri.map(|s| s.str("S3Uri")).transpose()?.flatten() {
+            job.inputs.insert(name, uri);
+        }
+    }
+    if let Some(uri) = at.obj("ModelArtifacts")?.map(|m| m.str("S3ModelArtifacts")).transpose()?.flatten() {
+        job.outputs.insert("model".into(), uri);
+    }
+    job.metadata = at.str_map("MetadataProperties")?;
+    job.raw = raw;
+    Ok(job)
+}
+
+fn processing_job(at: &At, raw: Value) -> Result<Job> {
+    let mut job = Job {
+        arn: at.req_str("ProcessingJobArn")?,
+        name: at.str("ProcessingJobName")?.unwrap_or_default(),
+        status: at.str("ProcessingJobStatus")?,
+        started_at: at.time("ProcessingStartTime")?,
+        ended_at: at.time("ProcessingEndTime")?,
+        ..Default::default()
+    };
+    if job.name.is_empty() {
+        job.name = job.arn.rsplit('/').next().unwrap_or_default().to_owned();
+    }
+    for (i, item) in at.array("ProcessingInputs")?.into_iter().enumerate() {
+        let input = at.index("ProcessingInputs", i, item)?;
+        let name = input.str("InputName")?.unwrap_or_else(|| format!("input-{i}"));
+        if let Some(uri) = input.obj("S3Input")?.map(|s| s.str("S3Uri")).transpose()?.flatten() {
+            job.inputs.insert(name, uri);
+        }
+    }
+    if let Some(cfg) = at.obj("ProcessingOutputConfig")? {
+        for (i, item) in cfg.array("Outputs")?.into_iter().enumerate() {
+            let out = cfg.index("Outputs", i, item)?;
+            let name = out.str("OutputName")?.unwrap_or_else(|| format!("output-{i}"));
+            if let Some(uri) = out.obj("S3Output")?.map(|s| s.str("S3Uri")).transpose()?.flatten() {
+                job.outputs.insert(name, uri);
+            }
+        }
+    }
+    job.metadata = at.str_map("MetadataProperties")?;
+    job.raw = raw;
+    Ok(job)
+}
+
+fn model_package(at: &At, raw: Value) -> Result<ModelPackage> {
+    let arn = at.req_str("ModelPackageArn")?;
+    let mut p = ModelPackage {
+        name: at.str("ModelPackageName")?.unwrap_or_default(),
+        group: at.str("ModelPackageGroupName")?,
+        version: at.u64("ModelPackageVersion")?,
+        approval_status: at.str("ModelApprovalStatus")?,
+        approval_description: at.str("ApprovalDescription")?,
+        status: at.str("ModelPackageStatus")?,
+        created_at: at.time("CreationTime")?,
+        created_by: at.user("CreatedBy")?,
+        modified_at: at.time("LastModifiedTime")?,
+        modified_by: at.user("LastModifiedBy")?,
+        metadata: at.str_map("MetadataProperties")?,
+        ..Default::default()
+    };
+    if let Some(spec) = at.obj("InferenceSpecification")? {
+        for (i, item) in spec.array("Containers")?.into_iter().enumerate() {
+            if let Some(url) = spec.index("Containers", i, item)?.str("ModelDataUrl")? {
+                p.model_data_urls.push(url);
+            }
+        }
+    }
+    // A versioned package ARN is `…:model-package/GROUP/VERSION`: fill what the response left out.
+    let tail = crate::model::resource_name(&arn).to_owned();
+    if let Some((group, version)) = tail.rsplit_once('/') {
+        if p.group.is_none() {
+            p.group = Some(group.to_owned());
+        }
+        if p.version.is_none() {
+            p.version = version.parse().ok();
+        }
+    }
+    if p.name.is_empty() {
+        p.name = tail;
+    }
+    p.arn = arn;
+    p.raw = raw;
+    Ok(p)
+}
+
+fn association(at: &At) -> Result<AssociationSummary> {
+    Ok(AssociationSummary {
+        source: at.req_str("SourceArn")?,
+        destination: at.req_str("DestinationArn")?,
+        source_type: at.str("SourceType")?,
+        destination_type: at.str("DestinationType")?,
+        source_name: at.str("SourceName")?,
+        destination_name: at.str("DestinationName")?,
+        association_type: at.str("AssociationType")?.map(|s| AssociationType::parse(&s)),
+    })
+}
+
+/// Renders a number the way a person writes it (`6`, `0.3`, `1e-7`).
+pub(crate) fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// An object being read, with its JSON path.
+pub(crate) struct At<'a> {
+    pub map: &'a Map<String, Value>,
+    pub path: String,
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl<'a> At<'a> {
+    fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn wrong(&self, key: &str, expected: &str, found: &Value) -> FieldError {
+        FieldError { path: self.key_path(key), message: format!("expected {expected}, found {}", kind(found)) }
+    }
+
+    fn child(&self, key: &str, v: &'a Value) -> Result<At<'a>> {
+        match v {
+            Value::Object(map) => Ok(At { map, path: self.key_path(key) }),
+            other => Err(self.wrong(key, "an object", other)),
+        }
+    }
+
+    fn index(&self, key: &str, i: usize, v: &'a Value) -> Result<At<'a>> {
+        match v {
+            Value::Object(map) => Ok(At { map, path: format!("{}[{i}]", self.key_path(key)) }),
+            other => Err(FieldError {
+                path: format!("{}[{i}]", self.key_path(key)),
+                message: format!("expected an object, found {}", kind(other)),
+            }),
+        }
+    }
+
+    pub fn str(&self, key: &str) -> Result<Option<String>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.wrong(key, "a string", other)),
+        }
+    }
+
+    fn req_str(&self, key: &str) -> Result<String> {
+        match self.str(key)? {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            Some(_) => Err(FieldError { path: self.key_path(key), message: "expected a non-empty ARN string, found an empty string".into() }),
+            None => Err(FieldError { path: self.key_path(key), message: "required field is missing (expected a string)".into() }),
+        }
+    }
+
+    pub fn obj(&self, key: &str) -> Result<Option<At<'a>>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => self.child(key, v).map(Some),
+        }
+    }
+
+    fn array(&self, key: &str) -> Result<Vec<&'a Value>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => Ok(items.iter().collect()),
+            Some(other) => Err(self.wrong(key, "an array", other)),
+        }
+    }
+
+    fn f64(&self, key: &str) -> Result<Option<f64>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(other) => Err(self.wrong(key, "a number", other)),
+        }
+    }
+
+    fn u64(&self, key: &str) -> Result<Option<u64>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
+            Some(other) => Err(self.wrong(key, "a whole number", other)),
+        }
+    }
+
+    /// Epoch seconds or an ISO 8601 string.
+    pub fn time(&self, key: &str) -> Result<Option<Timestamp>> {
+        let bad = |found: &str| FieldError {
+            path: self.key_path(key),
+            message: format!("expected a timestamp (epoch seconds or ISO 8601), found {found}"),
+        };
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => {
+                n.as_f64().and_then(Timestamp::from_epoch_seconds).map(Some).ok_or_else(|| bad(&n.to_string()))
+            }
+            Some(Value::String(s)) => Timestamp::parse(s).map(Some).ok_or_else(|| bad(&format!("{s:?}"))),
+            Some(other) => Err(bad(kind(other))),
+        }
+    }
+
+    /// A string-valued map; numbers and booleans are kept as their text, nested values as JSON.
+    fn str_map(&self, key: &str) -> Result<BTreeMap<String, String>> {
+        let Some(obj) = self.obj(key)? else { return Ok(BTreeMap::new()) };
+        Ok(obj
+            .map
+            .iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                (k.clone(), text)
+            })
+            .collect())
+    }
+
+    fn user(&self, key: &str) -> Result<Option<UserContext>> {
+        let Some(u) = self.obj(key)? else { return Ok(None) };
+        let ctx = UserContext {
+            iam_arn: u.obj("IamIdentity")?.map(|i| i.str("Arn")).transpose()?.flatten(),
+            user_profile: u.str("UserProfileName")?,
+            user_profile_arn: u.str("UserProfileArn")?,
+        };
+        Ok((!ctx.is_empty()).then_some(ctx))
+    }
+}

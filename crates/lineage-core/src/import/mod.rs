@@ -1,0 +1,556 @@
+//! Reads lineage exports (QueryLineage pages, Describe*/ListAssociations responses, bundles; `.json` or `.jsonl`)
+//! and merges any number of them into one [`Graph`], deduplicating vertices and edges and joining descriptions.
+
+mod describe;
+mod raw;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use petgraph::graph::NodeIndex;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::model::{AssociationType, Edge, Graph, Join, LineageType, Node};
+use crate::roles::{Role, RoleTable};
+
+pub(crate) use describe::format_number;
+use describe::{describe, Described};
+use raw::{parse_doc, RawDoc};
+
+/// Bad input: which file, where in it, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub file: String,
+    /// 1-based line of a `.jsonl` file.
+    pub line: Option<usize>,
+    /// JSON path such as `Vertices[12].Arn`; empty for the document as a whole.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if self.path.is_empty() {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": at {}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// One input file, as the report's evidence appendix lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputFile {
+    pub name: String,
+    pub sha256: String,
+    pub bytes: u64,
+    /// What each document in it was (`QueryLineage response`, `DescribeArtifact`, …), with counts.
+    #[serde(skip)]
+    pub kinds: BTreeMap<String, usize>,
+    /// Top-level fields no reader interprets (such as boto3's `ResponseMetadata`), kept as they were.
+    #[serde(skip)]
+    pub other_fields: BTreeMap<String, Value>,
+}
+
+/// What the import counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportStats {
+    pub files: usize,
+    pub documents: usize,
+    pub query_pages: usize,
+    pub vertices_read: usize,
+    pub duplicate_vertices: usize,
+    pub edges_read: usize,
+    pub duplicate_edges: usize,
+    pub descriptions: usize,
+    pub duplicate_descriptions: usize,
+    pub association_summaries: usize,
+}
+
+/// The merged result of every input.
+#[derive(Debug)]
+pub struct Lineage {
+    pub graph: Graph,
+    pub inputs: Vec<InputFile>,
+    pub stats: ImportStats,
+    /// Sorted, deduplicated messages about things kept but doubtful (truncated pages, conflicting types, …).
+    pub warnings: Vec<String>,
+    /// `StartArns` of every bundle, in input order, without repeats.
+    pub start_arns: Vec<String>,
+}
+
+/// Where an undeclared ARN was first referenced by an edge.
+struct Reference {
+    file: usize,
+    line: Option<usize>,
+    path: String,
+    count: usize,
+}
+
+/// Accumulates files into one graph. A file that fails leaves the loader as it was.
+#[derive(Default)]
+pub struct Loader {
+    graph: Graph,
+    declared: Vec<bool>,
+    pending: FxHashMap<NodeIndex, Reference>,
+    edge_keys: FxHashSet<(NodeIndex, NodeIndex, Option<AssociationType>)>,
+    inputs: Vec<InputFile>,
+    stats: ImportStats,
+    warnings: Vec<String>,
+    start_arns: Vec<String>,
+}
+
+/// One document's contents, checked but not yet merged.
+struct Staged<'a> {
+    line: Option<usize>,
+    doc: RawDoc<'a>,
+    described: Vec<Described>,
+    /// Top-level fields of a page or bundle that no reader interprets (`ResponseMetadata`, …).
+    other_fields: BTreeMap<String, Value>,
+    kind: &'static str,
+}
+
+impl Loader {
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// Reads one file. `name` is how errors and the evidence appendix call it; a `.jsonl` name means one
+    /// document per line.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), ImportError> {
+        let err = |line: Option<usize>, path: String, message: String| ImportError {
+            file: name.to_owned(),
+            line,
+            path,
+            message,
+        };
+        let mut staged = Vec::new();
+        if name.ends_with(".jsonl") {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let doc = parse_doc(line.as_bytes()).map_err(|e| err(Some(i + 1), e.path, e.message))?;
+                staged.push(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
+            }
+            if staged.is_empty() {
+                return Err(err(None, String::new(), "the file has no JSON lines (expected one JSON object per line)".into()));
+            }
+        } else {
+            let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
+            staged.push(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
+        }
+
+        let file = self.inputs.len();
+        let mut input = InputFile {
+            name: name.to_owned(),
+            sha256: hex(&Sha256::digest(bytes)),
+            bytes: bytes.len() as u64,
+            kinds: BTreeMap::new(),
+            other_fields: BTreeMap::new(),
+        };
+        for mut s in staged {
+            *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
+            input.other_fields.append(&mut s.other_fields);
+            self.merge(file, name, s);
+        }
+        self.stats.files += 1;
+        self.inputs.push(input);
+        Ok(())
+    }
+
+    fn merge(&mut self, file: usize, name: &str, s: Staged<'_>) {
+        self.stats.documents += 1;
+        let Staged { line, doc, described, .. } = s;
+        if let Some(arns) = &doc.start_arns {
+            for arn in arns {
+                if !self.start_arns.contains(arn) {
+                    self.start_arns.push(arn.clone());
+                }
+            }
+        }
+        let mut pages = vec![(String::new(), doc)];
+        while let Some((prefix, mut page)) = pages.pop() {
+            for (i, sub) in page.pages.take().unwrap_or_default().into_iter().enumerate().rev() {
+                pages.push((format!("{prefix}Pages[{i}]."), sub));
+            }
+            self.merge_page(file, name, line, &prefix, page);
+        }
+        for d in described {
+            self.merge_described(d);
+        }
+    }
+
+    fn merge_page(&mut self, file: usize, name: &str, line: Option<usize>, prefix: &str, page: RawDoc<'_>) {
+        if page.vertices.is_none() && page.edges.is_none() {
+            return;
+        }
+        self.stats.query_pages += 1;
+        let vertices = page.vertices.unwrap_or_default();
+        if page.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
+            self.warnings.push(format!(
+                "{name}: {}NextToken is set: this QueryLineage page has more pages; without them the graph may be incomplete",
+                prefix
+            ));
+        } else if vertices.len() == 50 {
+            self.warnings.push(format!(
+                "{name}: {}Vertices holds exactly 50 vertices (QueryLineage's MaxResults cap): the response may be truncated",
+                prefix
+            ));
+        }
+        self.stats.vertices_read += vertices.len();
+        for v in vertices {
+            let (ix, was_declared) = self.declare(&v.arn, v.lineage_type, v.entity_type.as_deref());
+            if was_declared {
+                self.stats.duplicate_vertices += 1;
+            }
+            if !v.extra.is_empty() {
+                let details = self.graph.graph[ix].details.get_or_insert_with(Default::default);
+                if let Value::Object(map) = &mut details.raw {
+                    map.extend(v.extra);
+                } else if details.raw.is_null() {
+                    details.raw = Value::Object(v.extra.into_iter().collect());
+                }
+            }
+        }
+        let edges = page.edges.unwrap_or_default();
+        self.stats.edges_read += edges.len();
+        for (i, e) in edges.into_iter().enumerate() {
+            let src = self.reference(&e.source, file, line, || format!("{prefix}Edges[{i}].SourceArn"));
+            let dst = self.reference(&e.destination, file, line, || format!("{prefix}Edges[{i}].DestinationArn"));
+            self.add_edge(src, dst, e.association_type);
+        }
+    }
+
+    fn merge_described(&mut self, d: Described) {
+        match d {
+            Described::Entity { arn, lineage_type, entity_type, details } => {
+                self.stats.descriptions += 1;
+                let (ix, _) = self.declare(&arn, Some(lineage_type), entity_type.as_deref());
+                let node = &mut self.graph.graph[ix];
+                if node.details.as_ref().is_some_and(|d| d.raw.get(arn_key(lineage_type)).is_some()) {
+                    self.stats.duplicate_descriptions += 1;
+                }
+                node.details = Some(details);
+            }
+            Described::TrainingJob(job) => {
+                self.stats.descriptions += 1;
+                if self.graph.training_jobs.insert(job.arn.clone(), *job).is_some() {
+                    self.stats.duplicate_descriptions += 1;
+                }
+            }
+            Described::ProcessingJob(job) => {
+                self.stats.descriptions += 1;
+                if self.graph.processing_jobs.insert(job.arn.clone(), *job).is_some() {
+                    self.stats.duplicate_descriptions += 1;
+                }
+            }
+            Described::ModelPackage(p) => {
+                self.stats.descriptions += 1;
+                if self.graph.model_packages.insert(p.arn.clone(), *p).is_some() {
+                    self.stats.duplicate_descriptions += 1;
+                }
+            }
+            Described::Associations(list) => {
+                for a in list {
+                    self.stats.association_summaries += 1;
+                    let src = self.declare_summary(&a.source, a.source_type.as_deref(), a.source_name);
+                    let dst = self.declare_summary(&a.destination, a.destination_type.as_deref(), a.destination_name);
+                    self.add_edge(src, dst, a.association_type);
+                }
+            }
+        }
+    }
+
+    fn declare_summary(&mut self, arn: &str, entity_type: Option<&str>, name: Option<String>) -> NodeIndex {
+        let (ix, _) = self.declare(arn, LineageType::from_arn(arn), entity_type);
+        if let Some(name) = name {
+            let details = self.graph.graph[ix].details.get_or_insert_with(Default::default);
+            details.name.get_or_insert(name);
+        }
+        ix
+    }
+
+    fn node_for(&mut self, arn: &str) -> (NodeIndex, bool) {
+        if let Some(&ix) = self.graph.by_arn.get(arn) {
+            return (ix, false);
+        }
+        let arn: Arc<str> = Arc::from(arn);
+        let ix = self.graph.graph.add_node(Node { arn: arn.clone(), lineage_type: None, entity_type: None, details: None });
+        self.graph.by_arn.insert(arn, ix);
+        self.declared.push(false);
+        (ix, true)
+    }
+
+    /// Records a vertex; returns whether it had been declared before.
+    fn declare(&mut self, arn: &str, lineage_type: Option<LineageType>, entity_type: Option<&str>) -> (NodeIndex, bool) {
+        let (ix, _) = self.node_for(arn);
+        let was = std::mem::replace(&mut self.declared[ix.index()], true);
+        if !was {
+            self.pending.remove(&ix);
+        }
+        let node = &mut self.graph.graph[ix];
+        match (node.lineage_type, lineage_type) {
+            (None, Some(t)) => node.lineage_type = Some(t),
+            (Some(a), Some(b)) if a != b => self.warnings.push(format!(
+                "{arn}: LineageType {a} conflicts with {b} given elsewhere; kept {a}"
+            )),
+            _ => {}
+        }
+        match (&node.entity_type, entity_type) {
+            (None, Some(t)) => node.entity_type = Some(t.into()),
+            (Some(a), Some(b)) if **a != *b => {
+                let msg = format!("{arn}: Type {a:?} conflicts with {b:?} given elsewhere; kept {a:?}");
+                self.warnings.push(msg);
+            }
+            _ => {}
+        }
+        (ix, was)
+    }
+
+    /// An ARN named by an edge: it must be declared by some input before `finish`.
+    fn reference(&mut self, arn: &str, file: usize, line: Option<usize>, path: impl FnOnce() -> String) -> NodeIndex {
+        let (ix, _) = self.node_for(arn);
+        if !self.declared[ix.index()] {
+            self.pending
+                .entry(ix)
+                .and_modify(|r| r.count += 1)
+                .or_insert_with(|| Reference { file, line, path: path(), count: 1 });
+        }
+        ix
+    }
+
+    fn add_edge(&mut self, src: NodeIndex, dst: NodeIndex, t: Option<AssociationType>) {
+        if let Some(AssociationType::Other(s)) = &t {
+            self.warnings.push(format!(
+                "AssociationType {s:?} is not one of ContributedTo, AssociatedWith, DerivedFrom, Produced, SameAs; kept as is"
+            ));
+        }
+        if self.edge_keys.insert((src, dst, t.clone())) {
+            self.graph.graph.add_edge(src, dst, Edge { association_type: t });
+        } else {
+            self.stats.duplicate_edges += 1;
+        }
+    }
+
+    /// Checks that every edge endpoint is a vertex, makes the joins, and returns the merged lineage.
+    pub fn finish(mut self, roles: &RoleTable) -> Result<Lineage, ImportError> {
+        if let Some((ix, r)) = self.pending.iter().min_by_key(|(_, r)| (r.file, r.line, r.path.clone())) {
+            let others = self.pending.len() - 1;
+            let arn = self.graph.graph[*ix].arn.clone();
+            let mut message = format!(
+                "edge endpoint {arn} is not a vertex of any input (expected every SourceArn/DestinationArn among some page's Vertices, a Describe response or an association summary; is a QueryLineage page missing?)"
+            );
+            if r.count > 1 {
+                message.push_str(&format!("; {} edges name it", r.count));
+            }
+            if others > 0 {
+                message.push_str(&format!("; {others} other unknown ARN(s) too"));
+            }
+            return Err(ImportError { file: self.inputs[r.file].name.clone(), line: r.line, path: r.path.clone(), message });
+        }
+        self.join(roles);
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.sort();
+        warnings.dedup();
+        Ok(Lineage { graph: self.graph, inputs: self.inputs, stats: self.stats, warnings, start_arns: self.start_arns })
+    }
+
+    fn join(&mut self, roles: &RoleTable) {
+        let g = &mut self.graph;
+        let training_by_name: BTreeMap<String, String> =
+            g.training_jobs.values().map(|j| (j.name.clone(), j.arn.clone())).collect();
+        let processing_by_name: BTreeMap<String, String> =
+            g.processing_jobs.values().map(|j| (j.name.clone(), j.arn.clone())).collect();
+        let mut joined_jobs = std::collections::BTreeSet::new();
+        let mut joined_packages = std::collections::BTreeSet::new();
+        for ix in g.graph.node_indices() {
+            let node = &mut g.graph[ix];
+            if node.lineage_type.is_none() {
+                node.lineage_type = LineageType::from_arn(&node.arn);
+                if node.lineage_type.is_none() {
+                    self.warnings.push(format!(
+                        "{}: no LineageType given and the ARN names none of artifact, action, context, experiment-trial-component",
+                        node.arn
+                    ));
+                }
+            }
+            let source = node.source_uri().map(str::to_owned);
+            if node.lineage_type == Some(LineageType::TrialComponent) {
+                let name = node.name().to_owned();
+                let by_source = source.as_deref().filter(|s| {
+                    g.training_jobs.contains_key(*s) || g.processing_jobs.contains_key(*s)
+                });
+                let by_name = name
+                    .strip_suffix("-aws-training-job")
+                    .and_then(|n| training_by_name.get(n))
+                    .or_else(|| name.strip_suffix("-aws-processing-job").and_then(|n| processing_by_name.get(n)));
+                let (job, how) = match (by_source, by_name) {
+                    (Some(s), _) => (Some(s.to_owned()), "trial component Source.SourceArn = job ARN"),
+                    (None, Some(n)) => (Some(n.clone()), "trial component name = job name + -aws-*-job"),
+                    (None, None) => (None, ""),
+                };
+                if let Some(job) = job {
+                    if node.entity_type.is_none() {
+                        let t = if g.training_jobs.contains_key(&job) { "TrainingJob" } else { "ProcessingJob" };
+                        node.entity_type = Some(t.into());
+                    }
+                    g.joins.push(Join { vertex: node.arn.to_string(), described: job.clone(), how });
+                    joined_jobs.insert(job.clone());
+                    g.job_of.insert(ix, job);
+                }
+            }
+            if let Some(uri) = source.filter(|s| s.contains(":model-package/")) {
+                match roles.classify(g.graph[ix].lineage_type, g.graph[ix].entity_type(), Some(&uri), g.graph[ix].name(), &g.graph[ix].arn) {
+                    Role::ModelPackage => {
+                        let how = "model-package vertex Source.SourceUri = ModelPackageArn";
+                        if g.model_packages.contains_key(&uri) {
+                            g.joins.push(Join { vertex: g.graph[ix].arn.to_string(), described: uri.clone(), how });
+                            joined_packages.insert(uri.clone());
+                        }
+                        g.package_of.insert(ix, uri);
+                    }
+                    Role::Approval => {
+                        let how = "Approval Source.SourceUri = ModelPackageArn";
+                        g.joins.push(Join { vertex: g.graph[ix].arn.to_string(), described: uri.clone(), how });
+                        g.approval_of.insert(ix, uri);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for arn in g.training_jobs.keys().chain(g.processing_jobs.keys()) {
+            if !joined_jobs.contains(arn) {
+                self.warnings.push(format!(
+                    "{arn}: described, but no trial-component vertex has it as Source.SourceArn or by name; kept unattached"
+                ));
+            }
+        }
+        for arn in g.model_packages.keys() {
+            if !joined_packages.contains(arn) {
+                self.warnings.push(format!(
+                    "{arn}: described, but no lineage vertex has it as Source.SourceUri (a DescribeArtifact of its Model artifact would join it)"
+                ));
+            }
+        }
+        g.joins.sort();
+    }
+}
+
+fn arn_key(t: LineageType) -> &'static str {
+    match t {
+        LineageType::Artifact => "ArtifactArn",
+        LineageType::Action => "ActionArn",
+        LineageType::Context => "ContextArn",
+        LineageType::TrialComponent => "TrialComponentArn",
+    }
+}
+
+/// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
+fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
+    let mut described = Vec::new();
+    let is_page = doc.vertices.is_some() || doc.edges.is_some() || doc.pages.is_some();
+    let mut kind = if doc.descriptions.is_some() || doc.start_arns.is_some() || doc.pages.is_some() {
+        "bundle"
+    } else if is_page {
+        "QueryLineage response"
+    } else {
+        ""
+    };
+    let rest = serde_json::Map::from_iter(doc.rest.iter().map(|(k, v)| (k.clone(), v.clone())));
+    if let Some(d) = describe(&rest, "").map_err(|e| (e.path, e.message))? {
+        if kind.is_empty() {
+            kind = describe_kind(&d);
+        }
+        described.push(d);
+    }
+    for (i, item) in doc.descriptions.iter().flatten().enumerate() {
+        let path = format!("Descriptions[{i}]");
+        let Value::Object(map) = item else {
+            return Err((path, format!("expected a Describe* or ListAssociations response object, found {}", short(item))));
+        };
+        match describe(map, &path).map_err(|e| (e.path, e.message))? {
+            Some(d) => described.push(d),
+            None => {
+                return Err((path, format!(
+                    "expected a Describe* response (one of the keys {}) or a ListAssociations response (AssociationSummaries); found keys {}",
+                    describe::DESCRIBE_KEYS.join(", "),
+                    keys(map)
+                )))
+            }
+        }
+    }
+    if kind.is_empty() {
+        return Err((String::new(), format!(
+            "not a lineage export: expected a QueryLineage response (Vertices/Edges), a Describe* response (one of {}), a ListAssociations response (AssociationSummaries) or a bundle (StartArns/Pages/Descriptions); found keys {}",
+            describe::DESCRIBE_KEYS.join(", "),
+            keys(&rest)
+        )));
+    }
+    let other_fields = if described.is_empty() || !rest.keys().any(|k| describe::DESCRIBE_KEYS.contains(&k.as_str())) {
+        doc.rest.iter().filter(|(k, _)| k.as_str() != "AssociationSummaries").map(|(k, v)| (k.clone(), v.clone())).collect()
+    } else {
+        BTreeMap::new()
+    };
+    Ok(Staged { line, doc, described, kind, other_fields })
+}
+
+fn describe_kind(d: &Described) -> &'static str {
+    match d {
+        Described::Entity { lineage_type: LineageType::Artifact, .. } => "DescribeArtifact",
+        Described::Entity { lineage_type: LineageType::Action, .. } => "DescribeAction",
+        Described::Entity { lineage_type: LineageType::Context, .. } => "DescribeContext",
+        Described::Entity { lineage_type: LineageType::TrialComponent, .. } => "DescribeTrialComponent",
+        Described::TrainingJob(_) => "DescribeTrainingJob",
+        Described::ProcessingJob(_) => "DescribeProcessingJob",
+        Described::ModelPackage(_) => "DescribeModelPackage",
+        Described::Associations(_) => "ListAssociations",
+    }
+}
+
+fn keys(map: &serde_json::Map<String, Value>) -> String {
+    if map.is_empty() {
+        return "(none)".into();
+    }
+    let mut names: Vec<&str> = map.keys().map(String::as_str).take(12).collect();
+    names.sort_unstable();
+    let more = map.len().saturating_sub(12);
+    let mut s = names.join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s
+}
+
+fn short(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}

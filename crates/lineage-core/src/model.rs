@@ -1,0 +1,365 @@
+//! The typed lineage graph: vertices (Artifacts, Actions, Contexts, TrialComponents), typed associations, and
+//! the non-lineage descriptions (training jobs, processing jobs, model packages) joined to them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::time::Timestamp;
+
+/// SageMaker's `LineageType` enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum LineageType {
+    Artifact,
+    Action,
+    Context,
+    TrialComponent,
+}
+
+impl LineageType {
+    pub const ALL: [LineageType; 4] =
+        [LineageType::Artifact, LineageType::Action, LineageType::Context, LineageType::TrialComponent];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineageType::Artifact => "Artifact",
+            LineageType::Action => "Action",
+            LineageType::Context => "Context",
+            LineageType::TrialComponent => "TrialComponent",
+        }
+    }
+
+    /// Parses the API spelling (case-insensitive, so `--lineage-type artifact` works too).
+    pub fn parse(s: &str) -> Option<LineageType> {
+        LineageType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s))
+    }
+
+    /// The lineage type an ARN's resource segment implies (`…:artifact/…` is an Artifact).
+    pub fn from_arn(arn: &str) -> Option<LineageType> {
+        let resource = arn.splitn(6, ':').nth(5)?;
+        let kind = resource.split('/').next()?;
+        match kind {
+            "artifact" => Some(LineageType::Artifact),
+            "action" => Some(LineageType::Action),
+            "context" => Some(LineageType::Context),
+            "experiment-trial-component" => Some(LineageType::TrialComponent),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for LineageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// SageMaker's `AssociationEdgeType`, plus values outside the documented enum (kept, with a warning).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AssociationType {
+    ContributedTo,
+    AssociatedWith,
+    DerivedFrom,
+    Produced,
+    SameAs,
+    Other(Box<str>),
+}
+
+impl AssociationType {
+    pub fn parse(s: &str) -> AssociationType {
+        match s {
+            "ContributedTo" => AssociationType::ContributedTo,
+            "AssociatedWith" => AssociationType::AssociatedWith,
+            "DerivedFrom" => AssociationType::DerivedFrom,
+            "Produced" => AssociationType::Produced,
+            "SameAs" => AssociationType::SameAs,
+            other => AssociationType::Other(other.into()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            AssociationType::ContributedTo => "ContributedTo",
+            AssociationType::AssociatedWith => "AssociatedWith",
+            AssociationType::DerivedFrom => "DerivedFrom",
+            AssociationType::Produced => "Produced",
+            AssociationType::SameAs => "SameAs",
+            AssociationType::Other(s) => s,
+        }
+    }
+}
+
+impl Serialize for AssociationType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Who did something, as SageMaker's `UserContext` records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UserContext {
+    /// `IamIdentity.Arn`.
+    pub iam_arn: Option<String>,
+    /// `UserProfileName` (Studio user profile).
+    pub user_profile: Option<String>,
+    /// `UserProfileArn`.
+    pub user_profile_arn: Option<String>,
+}
+
+impl UserContext {
+    pub fn is_empty(&self) -> bool {
+        self.iam_arn.is_none() && self.user_profile.is_none() && self.user_profile_arn.is_none()
+    }
+
+    /// The most specific human-readable identity.
+    pub fn display(&self) -> Option<String> {
+        match (&self.iam_arn, &self.user_profile) {
+            (Some(arn), Some(profile)) => Some(format!("{arn} (user profile {profile})")),
+            (Some(arn), None) => Some(arn.clone()),
+            (None, Some(profile)) => Some(format!("user profile {profile}")),
+            (None, None) => self.user_profile_arn.clone(),
+        }
+    }
+}
+
+/// What a Describe* response says about a lineage entity (artifact, action, context or trial component).
+#[derive(Clone, Debug, Default)]
+pub struct EntityDetails {
+    pub name: Option<String>,
+    pub display_name: Option<String>,
+    pub source_uri: Option<String>,
+    /// `ActionSource.SourceType` / `ContextSource.SourceType` / `TrialComponentSource.SourceType`.
+    pub source_type: Option<String>,
+    /// `ArtifactSource.SourceTypes` as (`SourceIdType`, `Value`).
+    pub source_ids: Vec<(String, String)>,
+    pub status: Option<String>,
+    pub description: Option<String>,
+    pub properties: BTreeMap<String, String>,
+    pub metadata: BTreeMap<String, String>,
+    pub created_at: Option<Timestamp>,
+    pub created_by: Option<UserContext>,
+    pub modified_at: Option<Timestamp>,
+    pub modified_by: Option<UserContext>,
+    pub start_time: Option<Timestamp>,
+    pub end_time: Option<Timestamp>,
+    /// Trial component `Parameters` (string or number values, rendered as text).
+    pub parameters: BTreeMap<String, String>,
+    /// Trial component `Metrics`, by name: the `Last` value.
+    pub metrics: BTreeMap<String, f64>,
+    /// The whole Describe response, unknown fields included.
+    pub raw: Value,
+}
+
+/// One lineage vertex.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub arn: Arc<str>,
+    pub lineage_type: Option<LineageType>,
+    /// `Vertex.Type` / `ArtifactType` / `ActionType` / `ContextType`: an open set.
+    pub entity_type: Option<Box<str>>,
+    /// Present when a Describe response (or an association summary) told us more than the vertex did.
+    pub details: Option<Box<EntityDetails>>,
+}
+
+impl Node {
+    /// The entity's name: from its Describe response, else the ARN's resource name (text after the first `/`).
+    pub fn name(&self) -> &str {
+        if let Some(name) = self.details.as_ref().and_then(|d| d.name.as_deref()) {
+            return name;
+        }
+        resource_name(&self.arn)
+    }
+
+    pub fn source_uri(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.source_uri.as_deref())
+    }
+
+    pub fn entity_type(&self) -> Option<&str> {
+        self.entity_type.as_deref()
+    }
+
+    pub fn property(&self, key: &str) -> Option<&str> {
+        let details = self.details.as_ref()?;
+        details
+            .properties
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The text after the first `/` of an ARN's resource part (SageMaker's `get_resource_name_from_arn`).
+pub fn resource_name(arn: &str) -> &str {
+    match arn.split_once('/') {
+        Some((_, rest)) if !rest.is_empty() => rest,
+        _ => arn,
+    }
+}
+
+/// A DescribeTrainingJob or DescribeProcessingJob response.
+#[derive(Clone, Debug, Default)]
+pub struct Job {
+    pub arn: String,
+    pub name: String,
+    pub status: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub hyperparameters: BTreeMap<String, String>,
+    /// `FinalMetricDataList`, by name.
+    pub metrics: BTreeMap<String, f64>,
+    /// Input channel / processing input URIs, by channel name.
+    pub inputs: BTreeMap<String, String>,
+    pub outputs: BTreeMap<String, String>,
+    pub metadata: BTreeMap<String, String>,
+    pub raw: Value,
+}
+
+/// A DescribeModelPackage response.
+#[derive(Clone, Debug, Default)]
+pub struct ModelPackage {
+    pub arn: String,
+    pub name: String,
+    pub group: Option<String>,
+    pub version: Option<u64>,
+    pub approval_status: Option<String>,
+    pub approval_description: Option<String>,
+    pub status: Option<String>,
+    pub created_at: Option<Timestamp>,
+    pub created_by: Option<UserContext>,
+    pub modified_at: Option<Timestamp>,
+    pub modified_by: Option<UserContext>,
+    pub metadata: BTreeMap<String, String>,
+    pub model_data_urls: Vec<String>,
+    pub raw: Value,
+}
+
+/// One association.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub association_type: Option<AssociationType>,
+}
+
+impl Edge {
+    pub fn type_str(&self) -> &str {
+        self.association_type.as_ref().map_or("(none)", |t| t.as_str())
+    }
+}
+
+/// A join made between a lineage vertex and a non-lineage description.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Join {
+    pub vertex: String,
+    pub described: String,
+    pub how: &'static str,
+}
+
+/// The merged lineage graph of every input.
+#[derive(Default, Debug)]
+pub struct Graph {
+    pub(crate) graph: DiGraph<Node, Edge, u32>,
+    pub(crate) by_arn: FxHashMap<Arc<str>, NodeIndex>,
+    pub training_jobs: BTreeMap<String, Job>,
+    pub processing_jobs: BTreeMap<String, Job>,
+    pub model_packages: BTreeMap<String, ModelPackage>,
+    /// Trial component vertex -> training/processing job ARN (`Source.SourceArn` or the `-aws-*-job` name).
+    pub job_of: BTreeMap<NodeIndex, String>,
+    /// Model-package vertex (the `Model` artifact or the article's `ModelPackage` context) -> model package ARN.
+    pub package_of: BTreeMap<NodeIndex, String>,
+    /// `Approval` vertex -> the model package ARN its Source.SourceUri names.
+    pub approval_of: BTreeMap<NodeIndex, String>,
+    pub joins: Vec<Join>,
+}
+
+impl Graph {
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn node(&self, ix: NodeIndex) -> &Node {
+        &self.graph[ix]
+    }
+
+    pub fn edge(&self, ix: EdgeIndex) -> &Edge {
+        &self.graph[ix]
+    }
+
+    pub fn endpoints(&self, ix: EdgeIndex) -> (NodeIndex, NodeIndex) {
+        // Every EdgeIndex handed out by this graph is valid: edges are never removed.
+        self.graph.edge_endpoints(ix).unwrap_or((NodeIndex::end(), NodeIndex::end()))
+    }
+
+    pub fn find_arn(&self, arn: &str) -> Option<NodeIndex> {
+        self.by_arn.get(arn).copied()
+    }
+
+    pub fn node_indices(&self) -> impl Iterator<Item = NodeIndex> {
+        self.graph.node_indices()
+    }
+
+    pub fn edge_indices(&self) -> impl Iterator<Item = EdgeIndex> {
+        self.graph.edge_indices()
+    }
+
+    pub fn petgraph(&self) -> &DiGraph<Node, Edge, u32> {
+        &self.graph
+    }
+
+    /// The training or processing job joined to a trial-component vertex.
+    pub fn job(&self, ix: NodeIndex) -> Option<&Job> {
+        let arn = self.job_of.get(&ix)?;
+        self.training_jobs.get(arn).or_else(|| self.processing_jobs.get(arn))
+    }
+
+    /// The model package described for a model-package vertex.
+    pub fn package(&self, ix: NodeIndex) -> Option<&ModelPackage> {
+        self.model_packages.get(self.package_of.get(&ix)?)
+    }
+
+    /// Vertices whose ARN, name or source URI equals `id`, sorted by ARN.
+    pub fn resolve(&self, id: &str) -> Vec<NodeIndex> {
+        if let Some(ix) = self.find_arn(id) {
+            return vec![ix];
+        }
+        let mut hits: Vec<NodeIndex> = self
+            .graph
+            .node_indices()
+            .filter(|&ix| {
+                let n = &self.graph[ix];
+                n.name() == id || n.source_uri() == Some(id)
+            })
+            .collect();
+        if hits.is_empty() {
+            // A model package ARN or `GROUP/VERSION` names the vertices joined to that package.
+            let package_arns: Vec<&str> = self
+                .model_packages
+                .values()
+                .filter(|p| {
+                    p.arn == id
+                        || p.group.as_ref().zip(p.version).is_some_and(|(g, v)| format!("{g}/{v}") == id)
+                })
+                .map(|p| p.arn.as_str())
+                .collect();
+            hits = self
+                .package_of
+                .iter()
+                .filter(|(_, arn)| package_arns.contains(&arn.as_str()))
+                .map(|(&ix, _)| ix)
+                .collect();
+        }
+        self.sort_by_arn(&mut hits);
+        hits
+    }
+
+    pub fn sort_by_arn(&self, v: &mut [NodeIndex]) {
+        v.sort_by(|a, b| self.graph[*a].arn.cmp(&self.graph[*b].arn));
+    }
+}

@@ -1,0 +1,1351 @@
+//! The audit narrative: from a model package (or model artifact, or endpoint) to the five answers, the provenance
+//! sentence, the ancestry tree and the gaps. Every answer names the vertices, edges and descriptions it rests on;
+//! a missing link becomes a gap, never a guess.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction as PgDirection;
+use serde::Serialize;
+
+use crate::import::{format_number, InputFile, Lineage};
+use crate::model::{resource_name, Graph, Node};
+use crate::query::{induced_edges, sort_edges, walk};
+use crate::roles::{Role, RoleTable};
+use crate::time::Timestamp;
+
+/// Why no report could be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NarrativeError {
+    /// No `--start`, no `StartArns`, and not exactly one model package.
+    NoStart { candidates: Vec<String> },
+    NotFound { id: String },
+    Ambiguous { id: String, candidates: Vec<String> },
+    /// The start vertex is not a model package, model artifact or endpoint.
+    WrongKind { arn: String, role: Role },
+    /// An endpoint whose ancestry holds several model packages.
+    SeveralPackages { arn: String, candidates: Vec<String> },
+}
+
+impl fmt::Display for NarrativeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |c: &[String]| c.iter().map(|s| format!("\n  {s}")).collect::<String>();
+        match self {
+            NarrativeError::NoStart { candidates } if candidates.is_empty() => f.write_str(
+                "no start given and the export has no StartArns and no model package (expected a model-package artifact or context)",
+            ),
+            NarrativeError::NoStart { candidates } => write!(
+                f,
+                "no start given, the export has no StartArns, and it holds {} model packages; pass --start with one of:{}",
+                candidates.len(),
+                list(candidates)
+            ),
+            NarrativeError::NotFound { id } => write!(f, "no vertex has ARN, name or source URI {id:?}"),
+            NarrativeError::Ambiguous { id, candidates } => {
+                write!(f, "{id:?} names {} vertices; pass one ARN:{}", candidates.len(), list(candidates))
+            }
+            NarrativeError::WrongKind { arn, role } => write!(
+                f,
+                "{arn} is a {role} vertex; a report starts from a model package, a model artifact or an endpoint (use `lineage query` to explore other vertices)"
+            ),
+            NarrativeError::SeveralPackages { arn, candidates } => write!(
+                f,
+                "endpoint {arn} has served {} model packages; pass --start with one of:{}",
+                candidates.len(),
+                list(candidates)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NarrativeError {}
+
+/// An association named as evidence.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct EvidenceEdge {
+    pub source: String,
+    pub destination: String,
+    pub association_type: Option<String>,
+}
+
+/// What an answer rests on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub vertices: Vec<String>,
+    pub edges: Vec<EvidenceEdge>,
+    /// ARNs of the Describe* responses used (jobs, model packages).
+    pub descriptions: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Subject {
+    /// The vertex the report starts from.
+    pub arn: String,
+    /// `model_package`, `model_artifact` or `endpoint`.
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModelVersion {
+    /// The model package ARN (`…:model-package/GROUP/N`), not the lineage vertex's.
+    pub arn: Option<String>,
+    pub name: Option<String>,
+    pub group: Option<String>,
+    pub version: Option<u64>,
+    pub approval_status: Option<String>,
+    /// The lineage vertex standing for the package.
+    pub vertex: Option<String>,
+    pub evidence: Evidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrainingJobAnswer {
+    /// The training job ARN when described, else the trial component's.
+    pub arn: String,
+    pub name: String,
+    pub ended_at: Option<Timestamp>,
+    pub status: Option<String>,
+    pub hyperparameters: BTreeMap<String, String>,
+    pub metrics: BTreeMap<String, f64>,
+    pub vertex: String,
+    pub evidence: Evidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DatasetAnswer {
+    pub arn: Option<String>,
+    pub uri: Option<String>,
+    pub properties: BTreeMap<String, String>,
+    /// The training job (answer `arn`) it fed.
+    pub training_job: String,
+    pub evidence: Evidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UpstreamSource {
+    pub arn: String,
+    /// `feature_store_version`, `exclusion_list`, `raw_data` or `other`.
+    pub kind: String,
+    pub name: String,
+    pub uri: Option<String>,
+    pub version: Option<String>,
+    /// The dataset (answer `arn`) it went into.
+    pub dataset: String,
+    pub evidence: Evidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CodeAnswer {
+    pub repository: Option<String>,
+    pub commit: Option<String>,
+    /// The code-commit vertex, when the commit is a lineage artifact.
+    pub arn: Option<String>,
+    /// Where it was read (`artifact`, `DescribeTrainingJob.MetadataProperties`, …).
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ApprovalAnswer {
+    pub status: Option<String>,
+    /// The IAM identity (ARN or e-mail the approval record names).
+    pub by: Option<String>,
+    pub user_profile: Option<String>,
+    pub at: Option<Timestamp>,
+    pub description: Option<String>,
+    /// For each fact, where it came from.
+    pub sources: BTreeMap<String, String>,
+    pub evidence: Evidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Answers {
+    pub model_version: ModelVersion,
+    pub training_jobs: Vec<TrainingJobAnswer>,
+    pub training_datasets: Vec<DatasetAnswer>,
+    pub upstream_sources: Vec<UpstreamSource>,
+    pub code: Vec<CodeAnswer>,
+    pub approval: Option<ApprovalAnswer>,
+}
+
+/// A question the export cannot answer, and the association that would close it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// `model_version`, `training_job`, `training_dataset`, `upstream_sources`, `hyperparameters`, `metrics`,
+    /// `code`, `approval`.
+    pub question: String,
+    pub detail: String,
+    pub closes_with: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GraphVertex {
+    pub arn: String,
+    pub lineage_type: Option<String>,
+    #[serde(rename = "type")]
+    pub entity_type: Option<String>,
+    pub name: String,
+    pub source_uri: Option<String>,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportGraph {
+    pub vertices: Vec<GraphVertex>,
+    pub edges: Vec<EvidenceEdge>,
+}
+
+/// The whole report: the JSON contract of `lineage report --format json` (see `schema/report.schema.json`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub subject: Subject,
+    pub answers: Answers,
+    pub gaps: Vec<Gap>,
+    pub sentence: String,
+    pub tree: String,
+    pub graph: ReportGraph,
+    pub inputs: Vec<InputFile>,
+    pub warnings: Vec<String>,
+}
+
+/// Picks the start vertex: `id` if given, else the export's `StartArns`, else the only model package.
+pub fn resolve_start(lineage: &Lineage, roles: &RoleTable, id: Option<&str>) -> Result<NodeIndex, NarrativeError> {
+    let g = &lineage.graph;
+    let one = |id: &str| -> Result<NodeIndex, NarrativeError> {
+        let hits = g.resolve(id);
+        match hits.as_slice() {
+            [] => Err(NarrativeError::NotFound { id: id.to_owned() }),
+            [one] => Ok(*one),
+            many => Err(NarrativeError::Ambiguous {
+                id: id.to_owned(),
+                candidates: many.iter().map(|&ix| g.node(ix).arn.to_string()).collect(),
+            }),
+        }
+    };
+    if let Some(id) = id {
+        return one(id);
+    }
+    match lineage.start_arns.as_slice() {
+        [only] => return one(only),
+        [] => {}
+        many => {
+            return Err(NarrativeError::NoStart { candidates: many.to_vec() });
+        }
+    }
+    let mut packages: Vec<NodeIndex> =
+        g.node_indices().filter(|&ix| roles.role_of(g.node(ix)) == Role::ModelPackage).collect();
+    g.sort_by_arn(&mut packages);
+    match packages.as_slice() {
+        [only] => Ok(*only),
+        many => Err(NarrativeError::NoStart { candidates: package_names(g, many) }),
+    }
+}
+
+fn package_names(g: &Graph, nodes: &[NodeIndex]) -> Vec<String> {
+    let mut names: Vec<String> = nodes
+        .iter()
+        .map(|&ix| g.package_of.get(&ix).cloned().unwrap_or_else(|| g.node(ix).arn.to_string()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Builds the report for `start` (see [`resolve_start`]).
+pub fn report(lineage: &Lineage, roles: &RoleTable, start: NodeIndex) -> Result<Report, NarrativeError> {
+    Builder::new(lineage, roles, start)?.build()
+}
+
+struct Builder<'a> {
+    lineage: &'a Lineage,
+    g: &'a Graph,
+    roles: &'a RoleTable,
+    start: NodeIndex,
+    start_kind: &'static str,
+    /// The model package vertex (or the model artifact when no package is linked).
+    focus: NodeIndex,
+    /// Ancestors of the focus: vertex -> (depth, role).
+    ancestors: BTreeMap<NodeIndex, Role>,
+    role_cache: std::cell::RefCell<BTreeMap<NodeIndex, Role>>,
+    gaps: Vec<Gap>,
+    used: BTreeSet<NodeIndex>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(lineage: &'a Lineage, roles: &'a RoleTable, start: NodeIndex) -> Result<Builder<'a>, NarrativeError> {
+        let g = &lineage.graph;
+        let mut b = Builder {
+            lineage,
+            g,
+            roles,
+            start,
+            start_kind: "model_package",
+            focus: start,
+            ancestors: BTreeMap::new(),
+            role_cache: Default::default(),
+            gaps: Vec::new(),
+            used: BTreeSet::new(),
+        };
+        match b.role(start) {
+            Role::ModelPackage => {}
+            Role::ModelData => {
+                b.start_kind = "model_artifact";
+                let mut pkgs: Vec<NodeIndex> = walk(g, start, false, None)
+                    .into_iter()
+                    .map(|(ix, _)| ix)
+                    .filter(|&ix| b.role(ix) == Role::ModelPackage)
+                    .collect();
+                g.sort_by_arn(&mut pkgs);
+                if let [only] = pkgs.as_slice() {
+                    b.focus = *only;
+                } else if pkgs.len() > 1 {
+                    return Err(NarrativeError::Ambiguous {
+                        id: g.node(start).arn.to_string(),
+                        candidates: package_names(g, &pkgs),
+                    });
+                }
+            }
+            Role::Endpoint => {
+                b.start_kind = "endpoint";
+                let mut pkgs: Vec<NodeIndex> = walk(g, start, true, None)
+                    .into_iter()
+                    .map(|(ix, _)| ix)
+                    .filter(|&ix| b.role(ix) == Role::ModelPackage)
+                    .collect();
+                g.sort_by_arn(&mut pkgs);
+                match pkgs.as_slice() {
+                    [only] => b.focus = *only,
+                    [] => {}
+                    many => {
+                        return Err(NarrativeError::SeveralPackages {
+                            arn: g.node(start).arn.to_string(),
+                            candidates: package_names(g, many),
+                        })
+                    }
+                }
+            }
+            role => return Err(NarrativeError::WrongKind { arn: g.node(start).arn.to_string(), role }),
+        }
+        for (ix, _) in walk(g, b.focus, true, None) {
+            let r = b.role(ix);
+            b.ancestors.insert(ix, r);
+        }
+        Ok(b)
+    }
+
+    fn role(&self, ix: NodeIndex) -> Role {
+        if let Some(r) = self.role_cache.borrow().get(&ix) {
+            return *r;
+        }
+        let r = self.roles.role_of(self.g.node(ix));
+        self.role_cache.borrow_mut().insert(ix, r);
+        r
+    }
+
+    fn node(&self, ix: NodeIndex) -> &'a Node {
+        self.g.node(ix)
+    }
+
+    fn arn(&self, ix: NodeIndex) -> String {
+        self.g.node(ix).arn.to_string()
+    }
+
+    fn gap(&mut self, question: &str, detail: String, closes_with: &str) {
+        self.gaps.push(Gap { question: question.into(), detail, closes_with: closes_with.into() });
+    }
+
+    /// Nearest vertices upstream of `from` with role `role`, not looking past one (sorted by ARN).
+    fn nearest_upstream(&self, from: NodeIndex, role: Role) -> Vec<NodeIndex> {
+        let g = self.g.petgraph();
+        let mut seen = BTreeSet::from([from]);
+        let mut stack = vec![from];
+        let mut found = Vec::new();
+        while let Some(ix) = stack.pop() {
+            for p in g.neighbors_directed(ix, PgDirection::Incoming) {
+                if !seen.insert(p) {
+                    continue;
+                }
+                if self.role(p) == role {
+                    found.push(p);
+                } else {
+                    stack.push(p);
+                }
+            }
+        }
+        self.g.sort_by_arn(&mut found);
+        found
+    }
+
+    /// A shortest path from `a` down to `b` (a is upstream), as evidence; `a` and `b` included.
+    fn path_evidence(&self, a: NodeIndex, b: NodeIndex) -> Evidence {
+        let mut ev = Evidence::default();
+        let mut nodes = vec![a, b];
+        if let Some(p) = crate::query::shortest_path(self.g, a, b) {
+            nodes = p.nodes.clone();
+            let mut edges: Vec<EdgeIndex> = p.steps.iter().map(|s| s.edge).collect();
+            sort_edges(self.g, &mut edges);
+            ev.edges = edges.into_iter().map(|e| self.edge_ref(e)).collect();
+        }
+        nodes.sort_by(|x, y| self.g.node(*x).arn.cmp(&self.g.node(*y).arn));
+        nodes.dedup();
+        ev.vertices = nodes.into_iter().map(|ix| self.arn(ix)).collect();
+        ev
+    }
+
+    fn edge_ref(&self, e: EdgeIndex) -> EvidenceEdge {
+        let (s, d) = self.g.endpoints(e);
+        EvidenceEdge {
+            source: self.arn(s),
+            destination: self.arn(d),
+            association_type: self.g.edge(e).association_type.as_ref().map(|t| t.as_str().to_owned()),
+        }
+    }
+
+    fn build(mut self) -> Result<Report, NarrativeError> {
+        let g = self.g;
+        let focus_role = self.role(self.focus);
+        self.used.insert(self.start);
+        self.used.insert(self.focus);
+
+        // 1. Model version.
+        let model_version = self.model_version(focus_role);
+
+        // Training jobs: the nearest upstream of the focus.
+        let training_vertices = self.nearest_upstream(self.focus, Role::TrainingJob);
+        let mut training_jobs = Vec::new();
+        for &t in &training_vertices {
+            training_jobs.push(self.training_job(t));
+        }
+        if training_vertices.is_empty() {
+            let focus = self.arn(self.focus);
+            self.gap(
+                "training_job",
+                format!("No training job is recorded upstream of {focus}, so neither the training dataset nor the hyperparameters can be traced."),
+                "a Produced association from the training job's trial component (…-aws-training-job) to the model artifact, and ContributedTo from the model artifact to the model package",
+            );
+        }
+
+        // 2. Training datasets: direct inputs of each training job.
+        let mut datasets: Vec<(NodeIndex, DatasetAnswer)> = Vec::new();
+        for (&t, answer) in training_vertices.iter().zip(&training_jobs) {
+            let mut inputs: Vec<NodeIndex> = g
+                .petgraph()
+                .neighbors_directed(t, PgDirection::Incoming)
+                .filter(|&p| self.role(p) == Role::TrainingDataset)
+                .collect();
+            g.sort_by_arn(&mut inputs);
+            inputs.dedup();
+            for d in inputs {
+                self.used.insert(d);
+                let n = self.node(d);
+                datasets.push((
+                    d,
+                    DatasetAnswer {
+                        arn: Some(self.arn(d)),
+                        uri: n.source_uri().map(str::to_owned),
+                        properties: n.details.as_ref().map(|x| x.properties.clone()).unwrap_or_default(),
+                        training_job: answer.arn.clone(),
+                        evidence: self.path_evidence(d, t),
+                    },
+                ));
+            }
+            if !datasets.iter().any(|(_, a)| a.training_job == answer.arn) {
+                let name = answer.name.clone();
+                let channels = g.job(t).map(|j| j.inputs.values().cloned().collect::<Vec<_>>()).unwrap_or_default();
+                let detail = if channels.is_empty() {
+                    format!("No dataset artifact is recorded as an input of training job {name}.")
+                } else {
+                    format!(
+                        "No dataset artifact is recorded as an input of training job {name}; its DescribeTrainingJob names input channel(s) {}, but no DataSet vertex with that source URI is linked to it.",
+                        channels.join(", ")
+                    )
+                };
+                self.gap(
+                    "training_dataset",
+                    detail,
+                    "a ContributedTo association from the DataSet artifact (source URI = the channel's S3 URI) to the training job's trial component",
+                );
+            }
+        }
+
+        // 3. Upstream sources of each dataset.
+        let mut upstream: Vec<UpstreamSource> = Vec::new();
+        let mut upstream_nodes: BTreeMap<NodeIndex, Vec<NodeIndex>> = BTreeMap::new();
+        for (d, answer) in &datasets {
+            let mut found: Vec<NodeIndex> = walk(g, *d, true, None)
+                .into_iter()
+                .map(|(ix, _)| ix)
+                .filter(|&ix| {
+                    matches!(
+                        self.role(ix),
+                        Role::FeatureStoreVersion | Role::ExclusionList | Role::RawData | Role::TrainingDataset
+                    )
+                })
+                .collect();
+            g.sort_by_arn(&mut found);
+            for &u in &found {
+                self.used.insert(u);
+                upstream.push(self.upstream_source(u, *d, answer.arn.clone().unwrap_or_default()));
+            }
+            let has_fs = found.iter().any(|&u| self.role(u) == Role::FeatureStoreVersion);
+            if !has_fs {
+                let uri = answer.uri.clone().unwrap_or_else(|| answer.arn.clone().unwrap_or_default());
+                self.gap(
+                    "upstream_sources",
+                    format!("Which feature-store versions went into dataset {uri} was never recorded."),
+                    "a ContributedTo association from a FeatureStoreVersion artifact (source URI = the feature-group ARN, property version) to the dataset artifact",
+                );
+            }
+            upstream_nodes.insert(*d, found);
+        }
+        upstream.sort_by(|a, b| {
+            kind_rank(&a.kind).cmp(&kind_rank(&b.kind)).then_with(|| a.name.cmp(&b.name)).then_with(|| a.arn.cmp(&b.arn))
+        });
+        for u in &upstream {
+            if u.kind == "feature_store_version" && u.version.is_none() {
+                let name = u.name.clone();
+                self.gap(
+                    "upstream_sources",
+                    format!("Feature-store artifact {name} does not say which version (snapshot) it was."),
+                    "a `version` property on the FeatureStoreVersion artifact",
+                );
+            }
+        }
+
+        // 4. Code.
+        let code_vertices: Vec<NodeIndex> = {
+            let mut v: Vec<NodeIndex> =
+                self.ancestors.iter().filter(|(_, r)| **r == Role::CodeCommit).map(|(ix, _)| *ix).collect();
+            g.sort_by_arn(&mut v);
+            v
+        };
+        let code = self.code(&code_vertices, &training_vertices);
+        if code.is_empty() {
+            self.gap(
+                "code",
+                "No code commit is recorded for the training code.".into(),
+                "an AssociatedWith association from a code-commit artifact (source URI = the commit URL; properties repository and commit) to the training job, or MetadataProperties.CommitId/Repository on the training job or model package",
+            );
+        }
+
+        // 5. Approval.
+        let approval_vertices = self.approval_vertices();
+        let approval = self.approval(&approval_vertices);
+
+        // Gaps for the answers that rest on descriptions.
+        self.answer_gaps(&model_version, &training_jobs, approval.as_ref());
+
+        let sentence = self.sentence(&model_version, &datasets, &upstream, &code, approval.as_ref());
+        let tree = self.tree(&model_version, &training_vertices, &training_jobs, &datasets, &upstream_nodes, &code_vertices, &approval_vertices, approval.as_ref());
+        let graph = self.report_graph(&approval_vertices);
+        let subject = Subject {
+            arn: self.arn(self.start),
+            kind: self.start_kind.to_owned(),
+            name: match (self.start_kind, &model_version.group, model_version.version) {
+                ("model_package", Some(group), Some(v)) => format!("{group}/{v}"),
+                _ => self.node(self.start).name().to_owned(),
+            },
+        };
+        Ok(Report {
+            subject,
+            answers: Answers {
+                model_version,
+                training_jobs,
+                training_datasets: datasets.into_iter().map(|(_, a)| a).collect(),
+                upstream_sources: upstream,
+                code,
+                approval,
+            },
+            gaps: self.gaps,
+            sentence,
+            tree,
+            graph,
+            inputs: self.lineage.inputs.clone(),
+            warnings: self.lineage.warnings.clone(),
+        })
+    }
+
+    fn model_version(&mut self, focus_role: Role) -> ModelVersion {
+        let g = self.g;
+        if focus_role != Role::ModelPackage {
+            let what = self.arn(self.focus);
+            self.gap(
+                "model_version",
+                format!("No model package is linked to {what}: the model version cannot be named."),
+                "a ContributedTo association from the model artifact to the model-package artifact (SageMaker adds it when the model is registered), and that artifact's DescribeArtifact response",
+            );
+            return ModelVersion {
+                arn: None,
+                name: None,
+                group: None,
+                version: None,
+                approval_status: None,
+                vertex: None,
+                evidence: Evidence::default(),
+            };
+        }
+        let arn = g.package_of.get(&self.focus).cloned();
+        let described = g.package(self.focus);
+        let (group, version) = match (described, arn.as_deref()) {
+            (Some(p), _) => (p.group.clone(), p.version),
+            (None, Some(a)) => match resource_name(a).rsplit_once('/') {
+                Some((grp, v)) => (Some(grp.to_owned()), v.parse().ok()),
+                None => (None, None),
+            },
+            (None, None) => (None, None),
+        };
+        let mut evidence = Evidence { vertices: vec![self.arn(self.focus)], ..Default::default() };
+        if let Some(p) = described {
+            evidence.descriptions.push(p.arn.clone());
+        }
+        if arn.is_none() {
+            let v = self.arn(self.focus);
+            self.gap(
+                "model_version",
+                format!("Vertex {v} plays the model package, but no source URI names its model-package ARN."),
+                "the vertex's DescribeArtifact/DescribeContext response (Source.SourceUri = the model-package ARN)",
+            );
+        }
+        ModelVersion {
+            name: described.map(|p| p.name.clone()).or_else(|| arn.as_deref().map(|a| resource_name(a).to_owned())),
+            approval_status: described.and_then(|p| p.approval_status.clone()),
+            arn,
+            group,
+            version,
+            vertex: Some(self.arn(self.focus)),
+            evidence,
+        }
+    }
+
+    fn training_job(&mut self, t: NodeIndex) -> TrainingJobAnswer {
+        self.used.insert(t);
+        let n = self.node(t);
+        let job = self.g.job(t);
+        let details = n.details.as_deref();
+        let mut evidence = self.path_evidence(t, self.focus);
+        let (arn, name, ended_at, status, hyperparameters, metrics) = match job {
+            Some(j) => {
+                evidence.descriptions.push(j.arn.clone());
+                (j.arn.clone(), j.name.clone(), j.ended_at, j.status.clone(), j.hyperparameters.clone(), j.metrics.clone())
+            }
+            None => {
+                let name = n.name();
+                let name = name.strip_suffix("-aws-training-job").unwrap_or(name).to_owned();
+                (
+                    n.arn.to_string(),
+                    name,
+                    details.and_then(|d| d.end_time),
+                    details.and_then(|d| d.status.clone()),
+                    details.map(|d| d.parameters.clone()).unwrap_or_default(),
+                    details.map(|d| d.metrics.clone()).unwrap_or_default(),
+                )
+            }
+        };
+        // A described job without numbers can still take them from its trial component.
+        let hyperparameters = if hyperparameters.is_empty() {
+            details.map(|d| d.parameters.clone()).unwrap_or_default()
+        } else {
+            hyperparameters
+        };
+        let metrics = if metrics.is_empty() { details.map(|d| d.metrics.clone()).unwrap_or_default() } else { metrics };
+        TrainingJobAnswer { arn, name, ended_at, status, hyperparameters, metrics, vertex: n.arn.to_string(), evidence }
+    }
+
+    fn upstream_source(&self, u: NodeIndex, dataset: NodeIndex, dataset_arn: String) -> UpstreamSource {
+        let n = self.node(u);
+        let kind = match self.role(u) {
+            Role::FeatureStoreVersion => "feature_store_version",
+            Role::ExclusionList => "exclusion_list",
+            Role::RawData => "raw_data",
+            _ => "other",
+        };
+        let uri = n.source_uri().map(str::to_owned);
+        let name = match (kind, uri.as_deref()) {
+            ("feature_store_version", Some(u)) if u.contains(":feature-group/") => {
+                u.rsplit('/').next().unwrap_or(u).to_owned()
+            }
+            _ => n.name().to_owned(),
+        };
+        let version = ["version", "FeatureGroupVersion", "feature_group_version", "snapshot", "snapshot_id"]
+            .iter()
+            .find_map(|k| n.property(k))
+            .map(str::to_owned)
+            .or_else(|| {
+                n.details.as_ref().and_then(|d| {
+                    d.source_ids.iter().find(|(k, _)| k == "S3Version").map(|(_, v)| v.clone())
+                })
+            });
+        UpstreamSource {
+            arn: n.arn.to_string(),
+            kind: kind.to_owned(),
+            name,
+            uri,
+            version,
+            dataset: dataset_arn,
+            evidence: self.path_evidence(u, dataset),
+        }
+    }
+
+    fn code(&mut self, code_vertices: &[NodeIndex], training: &[NodeIndex]) -> Vec<CodeAnswer> {
+        let mut out: Vec<CodeAnswer> = Vec::new();
+        for &c in code_vertices {
+            self.used.insert(c);
+            let n = self.node(c);
+            let uri = n.source_uri();
+            let commit = ["commit", "commit_id", "CommitId", "sha", "revision"]
+                .iter()
+                .find_map(|k| n.property(k))
+                .map(str::to_owned)
+                .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("CommitId").cloned()))
+                .or_else(|| uri.and_then(commit_from_uri));
+            let repository = ["repository", "repo", "Repository"]
+                .iter()
+                .find_map(|k| n.property(k))
+                .map(str::to_owned)
+                .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("Repository").cloned()))
+                .or_else(|| uri.map(repository_from_uri));
+            out.push(CodeAnswer { repository, commit, arn: Some(n.arn.to_string()), source: "code-commit artifact".into() });
+        }
+        let mut meta: Vec<(BTreeMap<String, String>, String)> = Vec::new();
+        for &t in training {
+            if let Some(j) = self.g.job(t) {
+                meta.push((j.metadata.clone(), "DescribeTrainingJob.MetadataProperties".into()));
+            }
+            if let Some(d) = self.node(t).details.as_ref() {
+                meta.push((d.metadata.clone(), "DescribeTrialComponent.MetadataProperties".into()));
+            }
+        }
+        if let Some(p) = self.g.package(self.focus) {
+            meta.push((p.metadata.clone(), "DescribeModelPackage.MetadataProperties".into()));
+        }
+        for (m, source) in meta {
+            let commit = m.get("CommitId").cloned();
+            let repository = m.get("Repository").cloned();
+            if commit.is_none() && repository.is_none() {
+                continue;
+            }
+            let same = out.iter().any(|c| {
+                c.commit.as_deref().zip(commit.as_deref()).is_some_and(|(a, b)| a.starts_with(b) || b.starts_with(a))
+            });
+            if !same {
+                out.push(CodeAnswer { repository, commit, arn: None, source });
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Approval vertices: upstream of the package, next to it, or naming it in their source URI.
+    fn approval_vertices(&self) -> Vec<NodeIndex> {
+        let mut v: BTreeSet<NodeIndex> =
+            self.ancestors.iter().filter(|(_, r)| **r == Role::Approval).map(|(ix, _)| *ix).collect();
+        for n in self.g.petgraph().neighbors_undirected(self.focus) {
+            if self.role(n) == Role::Approval {
+                v.insert(n);
+            }
+        }
+        if let Some(pkg) = self.g.package_of.get(&self.focus) {
+            for (ix, arn) in &self.g.approval_of {
+                if arn == pkg {
+                    v.insert(*ix);
+                }
+            }
+        }
+        let mut v: Vec<NodeIndex> = v.into_iter().collect();
+        self.g.sort_by_arn(&mut v);
+        v
+    }
+
+    fn approval(&mut self, vertices: &[NodeIndex]) -> Option<ApprovalAnswer> {
+        let pkg = self.g.package(self.focus);
+        if vertices.is_empty() && pkg.and_then(|p| p.approval_status.as_ref()).is_none() {
+            self.gap(
+                "approval",
+                "Who approved the model, and when, was never recorded: no approval record is linked and no DescribeModelPackage response gives the approval status.".into(),
+                "an approval artifact (properties approver, approved_at, status) AssociatedWith the model package, or the DescribeModelPackage response (ModelApprovalStatus, LastModifiedBy)",
+            );
+            return None;
+        }
+        let mut a = ApprovalAnswer {
+            status: None,
+            by: None,
+            user_profile: None,
+            at: None,
+            description: None,
+            sources: BTreeMap::new(),
+            evidence: Evidence::default(),
+        };
+        let set = |a: &mut ApprovalAnswer, field: &str, source: &str| {
+            a.sources.entry(field.to_owned()).or_insert_with(|| source.to_owned());
+        };
+        // Newest approval record first: it describes the current status.
+        let mut records: Vec<NodeIndex> = vertices.to_vec();
+        records.sort_by_key(|&ix| std::cmp::Reverse(record_time(self.node(ix))));
+        for &r in &records {
+            self.used.insert(r);
+            let n = self.node(r);
+            let label = format!("approval record {}", n.arn);
+            a.evidence.vertices.push(n.arn.to_string());
+            for e in self.g.petgraph().edges_directed(r, PgDirection::Outgoing) {
+                if e.target() == self.focus {
+                    a.evidence.edges.push(self.edge_ref(e.id()));
+                }
+            }
+            for e in self.g.petgraph().edges_directed(r, PgDirection::Incoming) {
+                if e.source() == self.focus {
+                    a.evidence.edges.push(self.edge_ref(e.id()));
+                }
+            }
+            if a.status.is_none() {
+                a.status = ["status", "ModelApprovalStatus", "approval_status"].iter().find_map(|k| n.property(k)).map(str::to_owned);
+                if a.status.is_some() {
+                    set(&mut a, "status", &label);
+                }
+            }
+            if a.by.is_none() {
+                a.by = ["approver", "approved_by", "ApprovedBy", "approver_arn", "approver_identity"]
+                    .iter()
+                    .find_map(|k| n.property(k))
+                    .map(str::to_owned)
+                    .or_else(|| n.details.as_ref().and_then(|d| d.created_by.as_ref()).and_then(|u| u.iam_arn.clone()));
+                if a.by.is_some() {
+                    set(&mut a, "by", &label);
+                }
+            }
+            if a.user_profile.is_none() {
+                a.user_profile = n.property("user_profile").map(str::to_owned).or_else(|| {
+                    n.details.as_ref().and_then(|d| d.created_by.as_ref()).and_then(|u| u.user_profile.clone())
+                });
+                if a.user_profile.is_some() {
+                    set(&mut a, "user_profile", &label);
+                }
+            }
+            if a.at.is_none() {
+                a.at = record_time(n);
+                if a.at.is_some() {
+                    set(&mut a, "at", &label);
+                }
+            }
+            if a.description.is_none() {
+                a.description = n
+                    .property("description")
+                    .map(str::to_owned)
+                    .or_else(|| n.details.as_ref().and_then(|d| d.description.clone()));
+                if a.description.is_some() {
+                    set(&mut a, "description", &label);
+                }
+            }
+        }
+        if let Some(p) = pkg {
+            let label = "DescribeModelPackage";
+            a.evidence.descriptions.push(p.arn.clone());
+            if let Some(s) = &p.approval_status {
+                if a.status.as_ref().is_some_and(|r| r != s) {
+                    let rec = a.status.clone().unwrap_or_default();
+                    self.gap(
+                        "approval",
+                        format!("The approval record says {rec} but DescribeModelPackage says ModelApprovalStatus {s}; the model package's current status is shown."),
+                        "an approval record for the latest status change",
+                    );
+                }
+                a.status = Some(s.clone());
+                a.sources.insert("status".into(), format!("{label}.ModelApprovalStatus"));
+            }
+            if a.by.is_none() && p.approval_status.as_deref() == Some("Approved") {
+                if let Some(u) = &p.modified_by {
+                    a.by = u.iam_arn.clone();
+                    a.user_profile = a.user_profile.take().or_else(|| u.user_profile.clone());
+                    if a.by.is_some() {
+                        set(&mut a, "by", "DescribeModelPackage.LastModifiedBy");
+                    }
+                }
+            }
+            if a.at.is_none() && p.approval_status.as_deref() == Some("Approved") {
+                a.at = p.modified_at;
+                if a.at.is_some() {
+                    set(&mut a, "at", "DescribeModelPackage.LastModifiedTime");
+                }
+            }
+            if let Some(d) = &p.approval_description {
+                a.description = Some(d.clone());
+                a.sources.insert("description".into(), format!("{label}.ApprovalDescription"));
+            }
+        }
+        a.evidence.vertices.sort();
+        a.evidence.edges.sort();
+        match a.status.as_deref() {
+            Some("Approved") => {
+                if a.by.is_none() {
+                    self.gap("approval", "The model is approved, but who approved it was never recorded.".into(), "an approval artifact with an approver property AssociatedWith the model package, or LastModifiedBy in the DescribeModelPackage response");
+                }
+                if a.at.is_none() {
+                    self.gap("approval", "The model is approved, but when was never recorded.".into(), "an approval artifact with an approved_at property AssociatedWith the model package");
+                }
+            }
+            Some(other) => {
+                let other = other.to_owned();
+                self.gap(
+                    "approval",
+                    format!("The model package's approval status is {other}: no approval for deployment is recorded."),
+                    "an approval (ModelApprovalStatus Approved) before the model served traffic",
+                );
+            }
+            None => self.gap(
+                "approval",
+                "An approval record is linked, but no approval status is recorded in it and no DescribeModelPackage response is in the export.".into(),
+                "the DescribeModelPackage response, or a status property on the approval artifact",
+            ),
+        }
+        Some(a)
+    }
+
+    fn answer_gaps(&mut self, mv: &ModelVersion, jobs: &[TrainingJobAnswer], approval: Option<&ApprovalAnswer>) {
+        if let Some(arn) = &mv.arn {
+            if self.g.model_packages.get(arn).is_none() && approval.is_some_and(|a| !a.sources.contains_key("status")) {
+                self.gap(
+                    "model_version",
+                    format!("The DescribeModelPackage response for {arn} is not in the export: its approval status is unknown."),
+                    "`aws sagemaker describe-model-package --model-package-name {arn}` added to the export",
+                );
+            }
+        }
+        for j in jobs {
+            if j.hyperparameters.is_empty() {
+                let name = j.name.clone();
+                self.gap(
+                    "hyperparameters",
+                    format!("The hyperparameters of training job {name} are not in the export."),
+                    "the DescribeTrainingJob response (HyperParameters), or the trial component's Parameters",
+                );
+            }
+            if j.metrics.is_empty() {
+                let name = j.name.clone();
+                self.gap(
+                    "metrics",
+                    format!("The final metrics of training job {name} are not in the export."),
+                    "the DescribeTrainingJob response (FinalMetricDataList), or the trial component's Metrics",
+                );
+            }
+        }
+    }
+
+    fn package_label(&self, mv: &ModelVersion) -> String {
+        match (&mv.group, mv.version, &mv.arn) {
+            (Some(g), Some(v), _) => format!("{g}/{v}"),
+            (_, _, Some(arn)) => arn.clone(),
+            _ => self.node(self.focus).name().to_owned(),
+        }
+    }
+
+    fn sentence(
+        &self,
+        mv: &ModelVersion,
+        datasets: &[(NodeIndex, DatasetAnswer)],
+        upstream: &[UpstreamSource],
+        code: &[CodeAnswer],
+        approval: Option<&ApprovalAnswer>,
+    ) -> String {
+        let mut s = String::new();
+        let package = if mv.arn.is_some() || mv.vertex.is_some() && self.role(self.focus) == Role::ModelPackage {
+            let mut p = format!("model package {}", self.package_label(mv));
+            match approval {
+                Some(a) if a.status.as_deref() == Some("Approved") => {
+                    let by = a.by.clone().unwrap_or_else(|| "an unrecorded approver".into());
+                    let at = a.at.map(|t| t.date()).unwrap_or_else(|| "an unrecorded date".into());
+                    p.push_str(&format!(" (approved by {by} on {at})"));
+                }
+                Some(a) => {
+                    let status = a.status.clone().unwrap_or_else(|| "unknown".into());
+                    p.push_str(&format!(" (approval status {status})"));
+                }
+                None => p.push_str(" (approval never recorded)"),
+            }
+            p
+        } else {
+            format!("model {} (no model package recorded)", self.node(self.focus).name())
+        };
+        match self.start_kind {
+            "endpoint" => {
+                s.push_str(&format!("Endpoint {} was served by {package}, trained on ", self.node(self.start).name()))
+            }
+            _ => s.push_str(&format!("{} was trained on ", capitalize(&package))),
+        }
+        let names: Vec<String> =
+            datasets.iter().map(|(_, d)| d.uri.clone().or_else(|| d.arn.clone()).unwrap_or_default()).collect();
+        if names.is_empty() {
+            s.push_str("an unrecorded dataset");
+        } else {
+            s.push_str(if names.len() == 1 { "dataset " } else { "datasets " });
+            s.push_str(&join_and(&names));
+        }
+        let fs: Vec<String> = upstream
+            .iter()
+            .filter(|u| u.kind == "feature_store_version")
+            .map(|u| match &u.version {
+                Some(v) => format!("{} {v}", u.name),
+                None => format!("{} (version unrecorded)", u.name),
+            })
+            .collect();
+        let excl: Vec<String> = upstream
+            .iter()
+            .filter(|u| u.kind == "exclusion_list")
+            .map(|u| u.uri.clone().unwrap_or_else(|| u.name.clone()))
+            .collect();
+        let raw: Vec<String> =
+            upstream.iter().filter(|u| u.kind == "raw_data").map(|u| u.uri.clone().unwrap_or_else(|| u.name.clone())).collect();
+        if !names.is_empty() {
+            if fs.is_empty() {
+                s.push_str(" (its feature-store versions were never recorded)");
+            } else {
+                s.push_str(" assembled from feature-store ");
+                s.push_str(if fs.len() == 1 { "version " } else { "versions " });
+                s.push_str(&join_and(&fs));
+            }
+            if !raw.is_empty() {
+                s.push_str(if fs.is_empty() { " assembled from raw data " } else { " and raw data " });
+                s.push_str(&join_and(&raw));
+            }
+            if !excl.is_empty() {
+                s.push_str(if excl.len() == 1 { " with exclusion list " } else { " with exclusion lists " });
+                s.push_str(&join_and(&excl));
+            }
+        }
+        let commits: Vec<String> = code
+            .iter()
+            .map(|c| c.commit.clone().unwrap_or_else(|| format!("of {}", c.repository.clone().unwrap_or_default())))
+            .collect();
+        if commits.is_empty() {
+            s.push_str(", by an unrecorded code commit.");
+        } else {
+            s.push_str(if commits.len() == 1 { ", by code commit " } else { ", by code commits " });
+            s.push_str(&join_and(&commits));
+            s.push('.');
+        }
+        s
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn tree(
+        &self,
+        mv: &ModelVersion,
+        training_vertices: &[NodeIndex],
+        training_jobs: &[TrainingJobAnswer],
+        datasets: &[(NodeIndex, DatasetAnswer)],
+        upstream_nodes: &BTreeMap<NodeIndex, Vec<NodeIndex>>,
+        code_vertices: &[NodeIndex],
+        approval_vertices: &[NodeIndex],
+        approval: Option<&ApprovalAnswer>,
+    ) -> String {
+        let mut root = TreeNode::new(self.root_label(mv, approval));
+        let mut placed_code = BTreeSet::new();
+        for (&t, job) in training_vertices.iter().zip(training_jobs) {
+            let mut label = format!("Training job: {}", job.name);
+            if let Some(end) = job.ended_at {
+                label.push_str(&format!(" (ended {})", end.minute_utc()));
+            }
+            let mut tn = TreeNode::new(label);
+            for (d, answer) in datasets.iter().filter(|(_, a)| a.training_job == job.arn) {
+                let mut dn = TreeNode::new(dataset_label(self.node(*d), answer));
+                for &u in upstream_nodes.get(d).map(Vec::as_slice).unwrap_or_default() {
+                    dn.children.push(TreeNode::new(self.upstream_label(u)));
+                }
+                tn.children.push(dn);
+            }
+            let upstream_of_t: BTreeSet<NodeIndex> = walk(self.g, t, true, None).into_iter().map(|(ix, _)| ix).collect();
+            for &c in code_vertices {
+                if upstream_of_t.contains(&c) && placed_code.insert(c) {
+                    tn.children.push(TreeNode::new(self.code_label(c)));
+                }
+            }
+            root.children.push(tn);
+        }
+        for &c in code_vertices {
+            if placed_code.insert(c) {
+                root.children.push(TreeNode::new(self.code_label(c)));
+            }
+        }
+        for &a in approval_vertices {
+            root.children.push(TreeNode::new(self.approval_label(a)));
+        }
+        let mut out = String::new();
+        root.render(&mut out, "", true, true);
+        out
+    }
+
+    fn root_label(&self, mv: &ModelVersion, approval: Option<&ApprovalAnswer>) -> String {
+        let mut label = match (mv.version, &mv.arn) {
+            (Some(v), _) => format!("ModelPackage v{v}"),
+            (None, Some(arn)) => format!("ModelPackage {}", resource_name(arn)),
+            (None, None) => format!("Model {}", self.node(self.focus).name()),
+        };
+        if let Some(a) = approval {
+            let mut bits = Vec::new();
+            if let Some(s) = &a.status {
+                bits.push(s.clone());
+            }
+            if let Some(at) = a.at {
+                bits.push(at.date());
+            }
+            if let Some(by) = &a.by {
+                bits.push(format!("by {by}"));
+            }
+            if !bits.is_empty() {
+                label.push_str(&format!(" ({})", bits.join(" ")));
+            }
+        }
+        if self.start_kind == "endpoint" {
+            label = format!("Endpoint {} ← {label}", self.node(self.start).name());
+        }
+        label
+    }
+
+    fn upstream_label(&self, u: NodeIndex) -> String {
+        let n = self.node(u);
+        let s = self.upstream_source(u, u, String::new());
+        match s.kind.as_str() {
+            "feature_store_version" => match &s.version {
+                Some(v) => format!("Feature group: {}, version {v}", s.name),
+                None => format!("Feature group: {} (version unrecorded)", s.name),
+            },
+            "exclusion_list" => format!("Exclusion list: {}", s.uri.unwrap_or_else(|| n.name().to_owned())),
+            "raw_data" => format!("Raw data: {}", s.uri.unwrap_or_else(|| n.name().to_owned())),
+            _ => format!("Dataset: {}", s.uri.unwrap_or_else(|| n.name().to_owned())),
+        }
+    }
+
+    fn code_label(&self, c: NodeIndex) -> String {
+        let n = self.node(c);
+        let commit = ["commit", "commit_id", "CommitId", "sha", "revision"]
+            .iter()
+            .find_map(|k| n.property(k))
+            .map(str::to_owned)
+            .or_else(|| n.source_uri().and_then(commit_from_uri));
+        let repo = ["repository", "repo", "Repository"]
+            .iter()
+            .find_map(|k| n.property(k))
+            .map(str::to_owned)
+            .or_else(|| n.source_uri().map(repository_from_uri));
+        match (repo, commit) {
+            (Some(r), Some(c)) => format!("Code commit: {r} @ {c}"),
+            (None, Some(c)) => format!("Code commit: {c}"),
+            (Some(r), None) => format!("Code commit: {r} (commit unrecorded)"),
+            (None, None) => format!("Code commit: {}", n.name()),
+        }
+    }
+
+    fn approval_label(&self, a: NodeIndex) -> String {
+        let n = self.node(a);
+        let by = ["approver", "approved_by", "ApprovedBy", "approver_arn"].iter().find_map(|k| n.property(k));
+        let who = by.map(|b| match b.split_once('@') {
+            // The article's tree shows the approver's mailbox only: `risk-ops@`.
+            Some((local, _)) if !b.starts_with("arn:") => format!("{local}@"),
+            _ => b.to_owned(),
+        });
+        let mut label = "Approval record".to_owned();
+        let mut bits = Vec::new();
+        if let Some(w) = who {
+            bits.push(w);
+        }
+        if let Some(t) = record_time(n) {
+            bits.push(t.minute_utc());
+        }
+        if bits.is_empty() {
+            label.push_str(&format!(": {}", n.name()));
+        } else {
+            label.push_str(&format!(": {}", bits.join(", ")));
+        }
+        label
+    }
+
+    fn report_graph(&self, approvals: &[NodeIndex]) -> ReportGraph {
+        let mut nodes: Vec<NodeIndex> = self.ancestors.keys().copied().collect();
+        nodes.push(self.focus);
+        nodes.push(self.start);
+        nodes.extend(approvals.iter().copied());
+        if self.start != self.focus {
+            if let Some(p) = crate::query::shortest_path(self.g, self.focus, self.start) {
+                nodes.extend(p.nodes);
+            }
+        }
+        self.g.sort_by_arn(&mut nodes);
+        nodes.dedup();
+        let edges = induced_edges(self.g, &nodes);
+        ReportGraph {
+            vertices: nodes
+                .iter()
+                .map(|&ix| {
+                    let n = self.node(ix);
+                    GraphVertex {
+                        arn: n.arn.to_string(),
+                        lineage_type: n.lineage_type.map(|t| t.as_str().to_owned()),
+                        entity_type: n.entity_type().map(str::to_owned),
+                        name: n.name().to_owned(),
+                        source_uri: n.source_uri().map(str::to_owned),
+                        role: self.role(ix),
+                    }
+                })
+                .collect(),
+            edges: edges.into_iter().map(|e| self.edge_ref(e)).collect(),
+        }
+    }
+}
+
+fn kind_rank(kind: &str) -> u8 {
+    match kind {
+        "feature_store_version" => 0,
+        "exclusion_list" => 1,
+        "raw_data" => 2,
+        _ => 3,
+    }
+}
+
+/// When an approval record says it was approved: a property, else its creation time.
+fn record_time(n: &Node) -> Option<Timestamp> {
+    ["approved_at", "approval_time", "ApprovedAt", "timestamp", "time"]
+        .iter()
+        .find_map(|k| n.property(k))
+        .and_then(Timestamp::parse)
+        .or_else(|| n.details.as_ref().and_then(|d| d.created_at))
+}
+
+fn dataset_label(n: &Node, answer: &DatasetAnswer) -> String {
+    let mut label = format!("Training dataset: {}", answer.uri.clone().unwrap_or_else(|| n.name().to_owned()));
+    let rows = ["rows", "row_count", "num_rows", "RowCount"].iter().find_map(|k| n.property(k));
+    let features = ["features", "feature_count", "num_features", "FeatureCount"].iter().find_map(|k| n.property(k));
+    let mut bits = Vec::new();
+    if let Some(r) = rows {
+        bits.push(format!("{} rows", humanize_count(r)));
+    }
+    if let Some(f) = features {
+        bits.push(format!("{} features", humanize_count(f)));
+    }
+    if !bits.is_empty() {
+        label.push_str(&format!(" ({})", bits.join(", ")));
+    }
+    label
+}
+
+/// `27000000` → `27M`, `1500` → `1.5k`; anything not a plain count is shown as given.
+pub fn humanize_count(text: &str) -> String {
+    let Ok(n) = text.trim().parse::<u64>() else { return text.to_owned() };
+    let (div, suffix) = match n {
+        0..=9_999 => return n.to_string(),
+        10_000..=999_999 => (1e3, "k"),
+        1_000_000..=999_999_999 => (1e6, "M"),
+        _ => (1e9, "B"),
+    };
+    let v = n as f64 / div;
+    let s = format_number((v * 10.0).round() / 10.0);
+    format!("{s}{suffix}")
+}
+
+fn commit_from_uri(uri: &str) -> Option<String> {
+    if let Some((_, c)) = uri.rsplit_once("/commit/") {
+        return Some(c.trim_end_matches('/').to_owned());
+    }
+    if let Some((_, c)) = uri.rsplit_once('@') {
+        if !c.is_empty() && c.chars().all(|ch| ch.is_ascii_hexdigit()) {
+            return Some(c.to_owned());
+        }
+    }
+    None
+}
+
+fn repository_from_uri(uri: &str) -> String {
+    let mut r = uri;
+    for scheme in ["https://", "http://", "ssh://", "git://", "codecommit::"] {
+        if let Some(rest) = r.strip_prefix(scheme) {
+            r = rest;
+        }
+    }
+    if let Some((repo, _)) = r.rsplit_once("/commit/") {
+        r = repo;
+    }
+    if let Some((repo, c)) = r.rsplit_once('@') {
+        if c.chars().all(|ch| ch.is_ascii_hexdigit()) {
+            r = repo;
+        }
+    }
+    let r = r.strip_prefix("git@").unwrap_or(r);
+    r.trim_end_matches(".git").replacen(':', "/", usize::from(uri.starts_with("git@"))).to_string()
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+struct TreeNode {
+    label: String,
+    children: Vec<TreeNode>,
+}
+
+impl TreeNode {
+    fn new(label: String) -> TreeNode {
+        // A label is one line: line breaks from the input would forge tree rows.
+        let label = label.replace(['\n', '\r'], " ");
+        TreeNode { label, children: Vec::new() }
+    }
+
+    fn render(&self, out: &mut String, prefix: &str, last: bool, root: bool) {
+        if root {
+            out.push_str(&self.label);
+        } else {
+            out.push_str(prefix);
+            out.push_str(if last { "└── " } else { "├── " });
+            out.push_str(&self.label);
+        }
+        out.push('\n');
+        let child_prefix =
+            if root { String::new() } else { format!("{prefix}{}", if last { "    " } else { "│   " }) };
+        for (i, c) in self.children.iter().enumerate() {
+            c.render(out, &child_prefix, i + 1 == self.children.len(), false);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_like_the_article() {
+        assert_eq!(humanize_count("27000000"), "27M");
+        assert_eq!(humanize_count("180"), "180");
+        assert_eq!(humanize_count("1500000"), "1.5M");
+        assert_eq!(humanize_count("12345"), "12.3k");
+        assert_eq!(humanize_count("3000000000"), "3B");
+        assert_eq!(humanize_count("many"), "many");
+    }
+
+    #[test]
+    fn commits_and_repositories_come_out_of_urls() {
+        assert_eq!(commit_from_uri("https://github.com/acme/credit-ml/commit/a14f2b9").as_deref(), Some("a14f2b9"));
+        assert_eq!(commit_from_uri("github.com/acme/credit-ml@a14f2b9").as_deref(), Some("a14f2b9"));
+        assert_eq!(commit_from_uri("s3://bucket/x@y"), None);
+        assert_eq!(repository_from_uri("https://github.com/acme/credit-ml/commit/a14f2b9"), "github.com/acme/credit-ml");
+        assert_eq!(repository_from_uri("git@github.com:acme/credit-ml.git"), "github.com/acme/credit-ml");
+    }
+
+    #[test]
+    fn lists_join_in_english() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_and(&v(&["a"])), "a");
+        assert_eq!(join_and(&v(&["a", "b"])), "a and b");
+        assert_eq!(join_and(&v(&["a", "b", "c"])), "a, b and c");
+    }
+}

@@ -1,0 +1,545 @@
+//! Renders a [`Report`] as plain text, Markdown (every input string escaped) and standalone HTML (the Markdown
+//! through pulldown-cmark, with any raw HTML turned back into text).
+
+use std::fmt::Write as _;
+
+use pulldown_cmark::{html, CowStr, Event, Options, Parser};
+
+use crate::import::format_number;
+use crate::narrative::{ApprovalAnswer, Report};
+
+/// The report as plain text for a terminal.
+pub fn text(r: &Report) -> String {
+    let mut o = String::new();
+    let a = &r.answers;
+    let _ = writeln!(o, "Lineage audit: {} ({})", one_line(&r.subject.name), r.subject.kind.replace('_', " "));
+    let _ = writeln!(o, "Start: {}", one_line(&r.subject.arn));
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{}", one_line(&r.sentence));
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "1. Model version");
+    let mv = &a.model_version;
+    match &mv.arn {
+        Some(arn) => {
+            let _ = writeln!(o, "   Model package: {}", one_line(arn));
+        }
+        None => {
+            let _ = writeln!(o, "   Model package: not recorded");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "   Group: {}   Version: {}   Approval status: {}",
+        opt(&mv.group),
+        mv.version.map_or("not recorded".into(), |v| v.to_string()),
+        opt(&mv.approval_status)
+    );
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "2. Training job and dataset");
+    if a.training_jobs.is_empty() {
+        let _ = writeln!(o, "   Training job: not recorded");
+    }
+    for j in &a.training_jobs {
+        let ended = j.ended_at.map_or("end time not recorded".into(), |t| format!("ended {}", t.minute_utc()));
+        let _ = writeln!(o, "   Training job: {} ({ended})", one_line(&j.name));
+        let _ = writeln!(o, "     {}", one_line(&j.arn));
+        for d in a.training_datasets.iter().filter(|d| d.training_job == j.arn) {
+            let _ = writeln!(o, "   Training dataset: {}", one_line(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?")));
+            if let Some(arn) = &d.arn {
+                let _ = writeln!(o, "     {}", one_line(arn));
+            }
+            for (k, v) in &d.properties {
+                let _ = writeln!(o, "     {} = {}", one_line(k), one_line(v));
+            }
+        }
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "3. Upstream sources");
+    if a.upstream_sources.is_empty() {
+        let _ = writeln!(o, "   none recorded");
+    }
+    for u in &a.upstream_sources {
+        let version = u.version.as_deref().map_or(String::new(), |v| format!(", version {}", one_line(v)));
+        let _ = writeln!(o, "   {}: {}{version}", kind_label(&u.kind), one_line(&u.name));
+        if let Some(uri) = &u.uri {
+            let _ = writeln!(o, "     {}", one_line(uri));
+        }
+        let _ = writeln!(o, "     {}", one_line(&u.arn));
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "4. Hyperparameters and metrics");
+    if a.training_jobs.is_empty() {
+        let _ = writeln!(o, "   not recorded (no training job)");
+    }
+    for j in &a.training_jobs {
+        let _ = writeln!(o, "   {}", one_line(&j.name));
+        let _ = writeln!(o, "     Hyperparameters:{}", if j.hyperparameters.is_empty() { " not recorded" } else { "" });
+        let width = j.hyperparameters.keys().map(|k| one_line(k).chars().count()).max().unwrap_or(0);
+        for (k, v) in &j.hyperparameters {
+            let _ = writeln!(o, "       {:width$}  {}", one_line(k), one_line(v));
+        }
+        let _ = writeln!(o, "     Final metrics:{}", if j.metrics.is_empty() { " not recorded" } else { "" });
+        let width = j.metrics.keys().map(|k| one_line(k).chars().count()).max().unwrap_or(0);
+        for (k, v) in &j.metrics {
+            let _ = writeln!(o, "       {:width$}  {}", one_line(k), format_number(*v));
+        }
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "5. Approval");
+    match &a.approval {
+        None => {
+            let _ = writeln!(o, "   not recorded");
+        }
+        Some(ap) => {
+            for (label, value, key) in approval_rows(ap) {
+                let src = ap.sources.get(key).map_or(String::new(), |s| format!("  [{}]", one_line(s)));
+                let _ = writeln!(o, "   {label:<12} {}{src}", one_line(&value));
+            }
+        }
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "Code");
+    if a.code.is_empty() {
+        let _ = writeln!(o, "   not recorded");
+    }
+    for c in &a.code {
+        let _ = writeln!(
+            o,
+            "   {} @ {}  [{}]",
+            one_line(c.repository.as_deref().unwrap_or("repository not recorded")),
+            one_line(c.commit.as_deref().unwrap_or("commit not recorded")),
+            one_line(&c.source)
+        );
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "Gaps");
+    if r.gaps.is_empty() {
+        let _ = writeln!(o, "   none: every question is answered from the export");
+    }
+    for g in &r.gaps {
+        let _ = writeln!(o, "   - [{}] {}", g.question, one_line(&g.detail));
+        let _ = writeln!(o, "     closes with: {}", one_line(&g.closes_with));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Ancestry");
+    o.push_str(&r.tree);
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Warnings");
+        for w in &r.warnings {
+            let _ = writeln!(o, "   - {}", one_line(w));
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Inputs");
+    for i in &r.inputs {
+        let _ = writeln!(o, "   {}  {} bytes  sha256 {}", one_line(&i.name), i.bytes, i.sha256);
+    }
+    o
+}
+
+fn approval_rows(ap: &ApprovalAnswer) -> Vec<(&'static str, String, &'static str)> {
+    vec![
+        ("Status:", opt(&ap.status), "status"),
+        ("By:", opt(&ap.by), "by"),
+        ("User profile:", opt(&ap.user_profile), "user_profile"),
+        ("At:", ap.at.map_or("not recorded".into(), |t| t.minute_utc()), "at"),
+        ("Description:", opt(&ap.description), "description"),
+    ]
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "feature_store_version" => "Feature-store version",
+        "exclusion_list" => "Exclusion list",
+        "raw_data" => "Raw data",
+        _ => "Other dataset",
+    }
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "not recorded".into())
+}
+
+/// Input text on one line: control characters (line breaks, escapes) become spaces, so they cannot forge lines.
+pub fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// Escapes text from an input for Markdown: every ASCII punctuation mark gets a backslash, so no emphasis,
+/// link, HTML tag, table cell or heading can be formed by it.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in one_line(s).chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn md_code_block(out: &mut String, text: &str) {
+    // The fence is longer than any backtick run inside, so input cannot close it.
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let _ = writeln!(out, "{fence}text");
+    for line in text.lines() {
+        let _ = writeln!(out, "{}", one_line(line));
+    }
+    let _ = writeln!(out, "{fence}");
+}
+
+/// The report as Markdown.
+pub fn markdown(r: &Report) -> String {
+    let e = md_escape;
+    let a = &r.answers;
+    let mut o = String::new();
+    let _ = writeln!(o, "# Lineage audit: {}\n", e(&r.subject.name));
+    let _ = writeln!(o, "Start vertex: {} ({})\n", e(&r.subject.arn), e(&r.subject.kind.replace('_', " ")));
+    let _ = writeln!(o, "> {}\n", e(&r.sentence));
+
+    let _ = writeln!(o, "## 1. Model version\n");
+    let mv = &a.model_version;
+    let _ = writeln!(o, "| Field | Value |\n|---|---|");
+    let _ = writeln!(o, "| Model package | {} |", e(&opt(&mv.arn)));
+    let _ = writeln!(o, "| Group | {} |", e(&opt(&mv.group)));
+    let _ = writeln!(o, "| Version | {} |", mv.version.map_or("not recorded".into(), |v| v.to_string()));
+    let _ = writeln!(o, "| Approval status | {} |\n", e(&opt(&mv.approval_status)));
+
+    let _ = writeln!(o, "## 2. Training job and dataset\n");
+    if a.training_jobs.is_empty() {
+        let _ = writeln!(o, "No training job recorded.\n");
+    }
+    for j in &a.training_jobs {
+        let ended = j.ended_at.map_or("end time not recorded".into(), |t| format!("ended {}", t.minute_utc()));
+        let _ = writeln!(o, "- Training job **{}** ({}): {}", e(&j.name), e(&ended), e(&j.arn));
+        for d in a.training_datasets.iter().filter(|d| d.training_job == j.arn) {
+            let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{} = {}", e(k), e(v))).collect();
+            let props = if props.is_empty() { String::new() } else { format!(" ({})", props.join(", ")) };
+            let _ = writeln!(o, "  - Training dataset {}{props}", e(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?")));
+        }
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "## 3. Upstream sources\n");
+    if a.upstream_sources.is_empty() {
+        let _ = writeln!(o, "None recorded.\n");
+    } else {
+        let _ = writeln!(o, "| Kind | Name | Version | URI |\n|---|---|---|---|");
+        for u in &a.upstream_sources {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                kind_label(&u.kind),
+                e(&u.name),
+                e(u.version.as_deref().unwrap_or("not recorded")),
+                e(u.uri.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = writeln!(o);
+    }
+
+    let _ = writeln!(o, "## 4. Hyperparameters and metrics\n");
+    for j in &a.training_jobs {
+        let _ = writeln!(o, "### {}\n", e(&j.name));
+        if j.hyperparameters.is_empty() {
+            let _ = writeln!(o, "Hyperparameters: not recorded.\n");
+        } else {
+            let _ = writeln!(o, "| Hyperparameter | Value |\n|---|---|");
+            for (k, v) in &j.hyperparameters {
+                let _ = writeln!(o, "| {} | {} |", e(k), e(v));
+            }
+            let _ = writeln!(o);
+        }
+        if j.metrics.is_empty() {
+            let _ = writeln!(o, "Final metrics: not recorded.\n");
+        } else {
+            let _ = writeln!(o, "| Metric | Final value |\n|---|---|");
+            for (k, v) in &j.metrics {
+                let _ = writeln!(o, "| {} | {} |", e(k), e(&format_number(*v)));
+            }
+            let _ = writeln!(o);
+        }
+    }
+    if a.training_jobs.is_empty() {
+        let _ = writeln!(o, "Not recorded (no training job).\n");
+    }
+
+    let _ = writeln!(o, "## 5. Approval\n");
+    match &a.approval {
+        None => {
+            let _ = writeln!(o, "Not recorded.\n");
+        }
+        Some(ap) => {
+            let _ = writeln!(o, "| Field | Value | Source |\n|---|---|---|");
+            for (label, value, key) in approval_rows(ap) {
+                let src = ap.sources.get(key).map(|s| e(s)).unwrap_or_default();
+                let _ = writeln!(o, "| {} | {} | {src} |", e(label.trim_end_matches(':')), e(&value));
+            }
+            let _ = writeln!(o);
+        }
+    }
+
+    let _ = writeln!(o, "## Code\n");
+    if a.code.is_empty() {
+        let _ = writeln!(o, "Not recorded.\n");
+    }
+    for c in &a.code {
+        let _ = writeln!(
+            o,
+            "- {} @ {} ({})",
+            e(c.repository.as_deref().unwrap_or("repository not recorded")),
+            e(c.commit.as_deref().unwrap_or("commit not recorded")),
+            e(&c.source)
+        );
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "## Gaps\n");
+    if r.gaps.is_empty() {
+        let _ = writeln!(o, "None: every question is answered from the export.\n");
+    }
+    for g in &r.gaps {
+        let _ = writeln!(o, "- **{}**: {} *Closes with:* {}", e(&g.question), e(&g.detail), e(&g.closes_with));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "## Ancestry\n");
+    md_code_block(&mut o, &r.tree);
+    let _ = writeln!(o);
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "## Warnings\n");
+        for w in &r.warnings {
+            let _ = writeln!(o, "- {}", e(w));
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "## Inputs\n");
+    let _ = writeln!(o, "| File | Bytes | SHA-256 |\n|---|---|---|");
+    for i in &r.inputs {
+        let _ = writeln!(o, "| {} | {} | {} |", e(&i.name), i.bytes, i.sha256);
+    }
+    o
+}
+
+/// Markdown to an HTML fragment; raw HTML in the Markdown is shown as text, never passed through.
+pub fn markdown_to_html(md: &str) -> String {
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|ev| match ev {
+        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let lower = url.trim().to_ascii_lowercase();
+    if ["http://", "https://", "#"].iter().any(|p| lower.starts_with(p)) {
+        url
+    } else {
+        CowStr::Borrowed("#")
+    }
+}
+
+/// The report as a standalone HTML page (no scripts; a Content-Security-Policy forbids them anyway).
+pub fn html(r: &Report) -> String {
+    let body = markdown_to_html(&markdown(r));
+    let title = html_escape(&format!("Lineage audit: {}", one_line(&r.subject.name)));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
+}
+
+const CSS: &str = "body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }\n\
+blockquote { border-left: 4px solid #146eb4; margin: 1rem 0; padding: 0.5rem 1rem; background: #f3f7fb; }\n\
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; }\n\
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }\n\
+pre { background: #f6f6f6; padding: 0.75rem; overflow-x: auto; }\n";
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping_leaves_no_markup() {
+        let hostile = "<script>alert(1)</script> [x](javascript:alert(1)) **b** | `c` <img src=x onerror=alert(1)>\n# h";
+        let html = markdown_to_html(&format!("{}\n", md_escape(hostile)));
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<a "), "{html}");
+        assert!(!html.contains("<strong>"), "{html}");
+        assert!(!html.contains("<h1>"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_and_script_links_in_markdown_are_neutralised() {
+        let html = markdown_to_html("<b>x</b>\n\n[a](javascript:alert(1)) <div onclick=x>\n");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn code_fences_outgrow_backticks_in_input() {
+        let mut o = String::new();
+        md_code_block(&mut o, "a ```` b\n");
+        let html = markdown_to_html(&o);
+        assert!(html.starts_with("<pre><code"), "{html}");
+        assert!(html.contains("a ```` b"), "{html}");
+    }
+}
+
+/// `lineage query` (walk) as text.
+pub fn walk_text(w: &crate::query::WalkOutput) -> String {
+    let mut o = String::new();
+    let dir = match w.direction {
+        crate::query::Direction::Ancestors => "Ancestors",
+        crate::query::Direction::Descendants => "Descendants",
+        crate::query::Direction::Both => "Ancestors and descendants",
+    };
+    let depth = w.max_depth.map_or("unlimited".to_owned(), |d| d.to_string());
+    let _ = writeln!(o, "{dir} of {} (max depth {depth})", one_line(&w.start.arn));
+    let _ = writeln!(o, "{} vertices; {} edges among the vertices reached\n", w.vertices.len(), w.edges.len());
+    if !w.vertices.is_empty() {
+        let lt = w.vertices.iter().map(|v| v.lineage_type.as_deref().unwrap_or("-").len()).max().unwrap_or(0).max(12);
+        let ty = w.vertices.iter().map(|v| one_line(v.entity_type.as_deref().unwrap_or("-")).chars().count()).max().unwrap_or(0).max(4);
+        let _ = writeln!(o, "depth  {:<lt$}  {:<ty$}  arn", "lineage type", "type");
+        for v in &w.vertices {
+            let d = match v.direction {
+                Some("downstream") => format!("+{}", v.depth.unwrap_or(0)),
+                _ => format!("-{}", v.depth.unwrap_or(0)),
+            };
+            let _ = writeln!(
+                o,
+                "{d:<5}  {:<lt$}  {:<ty$}  {}",
+                v.lineage_type.as_deref().unwrap_or("-"),
+                one_line(v.entity_type.as_deref().unwrap_or("-")),
+                one_line(&v.arn)
+            );
+        }
+    }
+    if !w.edges.is_empty() {
+        let _ = writeln!(o, "\nedges:");
+        for e in &w.edges {
+            let _ = writeln!(
+                o,
+                "  {} --{}--> {}",
+                one_line(&e.source),
+                one_line(e.association_type.as_deref().unwrap_or("(none)")),
+                one_line(&e.destination)
+            );
+        }
+    }
+    o
+}
+
+/// `lineage query --to` as text.
+pub fn path_text(p: &crate::query::PathOutput) -> String {
+    let mut o = String::new();
+    let kind = match p.kind {
+        None => {
+            let _ = writeln!(o, "{} and {} are not connected.", one_line(&p.from.arn), one_line(&p.to.arn));
+            return o;
+        }
+        Some(crate::query::PathKind::Directed) => "directed path",
+        Some(crate::query::PathKind::Reverse) => "no directed path; the target is upstream: path against the edges",
+        Some(crate::query::PathKind::Undirected) => "no directed path either way; undirected connection",
+    };
+    let _ = writeln!(o, "From {}\nto   {}\n{kind}, {} edge(s):\n", one_line(&p.from.arn), one_line(&p.to.arn), p.edges.len());
+    if let Some(first) = p.vertices.first() {
+        let _ = writeln!(o, "  {}", one_line(&first.arn));
+    }
+    for (e, v) in p.edges.iter().zip(p.vertices.iter().skip(1)) {
+        let t = one_line(e.association_type.as_deref().unwrap_or("(none)"));
+        let arrow = if e.walked == Some("backward") { format!("<--{t}--") } else { format!("--{t}-->") };
+        let _ = writeln!(o, "    {arrow} {}", one_line(&v.arn));
+    }
+    o
+}
+
+/// `lineage inspect` as text.
+pub fn inspect_text(l: &crate::import::Lineage) -> String {
+    let s = crate::summary::Summary::new(l);
+    let mut o = String::new();
+    let _ = writeln!(o, "Inputs ({} files, {} documents)", s.stats.files, s.stats.documents);
+    for i in &l.inputs {
+        let kinds: Vec<String> = i.kinds.iter().map(|(k, n)| if *n == 1 { k.clone() } else { format!("{k} ×{n}") }).collect();
+        let _ = writeln!(o, "  {}  {} bytes  sha256 {}  ({})", one_line(&i.name), i.bytes, i.sha256, kinds.join(", "));
+        for k in i.other_fields.keys() {
+            let _ = writeln!(o, "    kept, not interpreted: {}", one_line(k));
+        }
+    }
+    let _ = writeln!(o, "\nGraph: {} vertices, {} edges", s.vertices, s.edges);
+    let _ = writeln!(
+        o,
+        "  read {} vertex records ({} duplicates merged) from {} QueryLineage page(s)",
+        s.stats.vertices_read, s.stats.duplicate_vertices, s.stats.query_pages
+    );
+    let _ = writeln!(o, "  read {} edge records ({} duplicates merged)", s.stats.edges_read, s.stats.duplicate_edges);
+    let _ = writeln!(
+        o,
+        "  {} Describe responses ({} repeated), {} association summaries",
+        s.stats.descriptions, s.stats.duplicate_descriptions, s.stats.association_summaries
+    );
+    let _ = writeln!(o, "\nBy lineage type:");
+    for (k, n) in &s.by_lineage_type {
+        let _ = writeln!(o, "  {:<16} {n}", k);
+    }
+    let _ = writeln!(o, "\nBy entity type:");
+    for (k, n) in &s.by_entity_type {
+        let _ = writeln!(o, "  {:<28} {n}", one_line(k));
+    }
+    let _ = writeln!(o, "\nBy association type:");
+    for (k, n) in &s.by_association_type {
+        let _ = writeln!(o, "  {:<16} {n}", one_line(k));
+    }
+    let _ = writeln!(o, "\nJoins ({}):", l.graph.joins.len());
+    for j in &l.graph.joins {
+        let _ = writeln!(o, "  {} = {}  [{}]", one_line(&j.vertex), one_line(&j.described), j.how);
+    }
+    let _ = writeln!(o, "\nDescribed: {} training jobs, {} processing jobs, {} model packages", l.graph.training_jobs.len(), l.graph.processing_jobs.len(), l.graph.model_packages.len());
+    if !l.start_arns.is_empty() {
+        let _ = writeln!(o, "\nStartArns:");
+        for a in &l.start_arns {
+            let _ = writeln!(o, "  {}", one_line(a));
+        }
+    }
+    let _ = writeln!(o, "\nWarnings ({}):", l.warnings.len());
+    for w in &l.warnings {
+        let _ = writeln!(o, "  - {}", one_line(w));
+    }
+    o
+}
