@@ -324,35 +324,30 @@ impl Graph {
         self.model_packages.get(self.package_of.get(&ix)?)
     }
 
-    /// Vertices whose ARN, name or source URI equals `id`, sorted by ARN.
+    /// Vertices named by `id`, sorted by ARN: the vertex with that ARN; else the model-package vertices of a
+    /// model-package ARN or `GROUP/VERSION`; else every vertex whose name or source URI equals `id`.
     pub fn resolve(&self, id: &str) -> Vec<NodeIndex> {
         if let Some(ix) = self.find_arn(id) {
             return vec![ix];
         }
+        let group_version = |arn: &str| {
+            let tail = resource_name(arn);
+            arn.contains(":model-package/") && tail == id
+        };
         let mut hits: Vec<NodeIndex> = self
-            .graph
-            .node_indices()
-            .filter(|&ix| {
-                let n = &self.graph[ix];
-                n.name() == id || n.source_uri() == Some(id)
-            })
+            .package_of
+            .iter()
+            .filter(|(_, arn)| arn.as_str() == id || group_version(arn))
+            .map(|(&ix, _)| ix)
             .collect();
         if hits.is_empty() {
-            // A model package ARN or `GROUP/VERSION` names the vertices joined to that package.
-            let package_arns: Vec<&str> = self
-                .model_packages
-                .values()
-                .filter(|p| {
-                    p.arn == id
-                        || p.group.as_ref().zip(p.version).is_some_and(|(g, v)| format!("{g}/{v}") == id)
-                })
-                .map(|p| p.arn.as_str())
-                .collect();
             hits = self
-                .package_of
-                .iter()
-                .filter(|(_, arn)| package_arns.contains(&arn.as_str()))
-                .map(|(&ix, _)| ix)
+                .graph
+                .node_indices()
+                .filter(|&ix| {
+                    let n = &self.graph[ix];
+                    n.name() == id || n.source_uri() == Some(id)
+                })
                 .collect();
         }
         self.sort_by_arn(&mut hits);

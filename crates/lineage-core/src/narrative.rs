@@ -150,8 +150,11 @@ pub struct CodeAnswer {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ApprovalAnswer {
     pub status: Option<String>,
-    /// The IAM identity (ARN or e-mail the approval record names).
+    /// Who approved: the approver the approval record names (an e-mail or identity), else the IAM identity.
     pub by: Option<String>,
+    /// The approver's IAM identity ARN.
+    pub iam_arn: Option<String>,
+    /// The SageMaker Studio user profile, where recorded.
     pub user_profile: Option<String>,
     pub at: Option<Timestamp>,
     pub description: Option<String>,
@@ -500,9 +503,7 @@ impl<'a> Builder<'a> {
             }
             upstream_nodes.insert(*d, found);
         }
-        upstream.sort_by(|a, b| {
-            kind_rank(&a.kind).cmp(&kind_rank(&b.kind)).then_with(|| a.name.cmp(&b.name)).then_with(|| a.arn.cmp(&b.arn))
-        });
+        upstream.sort_by(upstream_order);
         for u in &upstream {
             if u.kind == "feature_store_version" && u.version.is_none() {
                 let name = u.name.clone();
@@ -772,6 +773,7 @@ impl<'a> Builder<'a> {
         let mut a = ApprovalAnswer {
             status: None,
             by: None,
+            iam_arn: None,
             user_profile: None,
             at: None,
             description: None,
@@ -815,6 +817,16 @@ impl<'a> Builder<'a> {
                     set(&mut a, "by", &label);
                 }
             }
+            if a.iam_arn.is_none() {
+                a.iam_arn = ["approver_arn", "approver_iam_arn", "iam_arn"]
+                    .iter()
+                    .find_map(|k| n.property(k))
+                    .map(str::to_owned)
+                    .or_else(|| a.by.clone().filter(|b| b.starts_with("arn:")));
+                if a.iam_arn.is_some() {
+                    set(&mut a, "iam_arn", &label);
+                }
+            }
             if a.user_profile.is_none() {
                 a.user_profile = n.property("user_profile").map(str::to_owned).or_else(|| {
                     n.details.as_ref().and_then(|d| d.created_by.as_ref()).and_then(|u| u.user_profile.clone())
@@ -854,12 +866,30 @@ impl<'a> Builder<'a> {
                 a.status = Some(s.clone());
                 a.sources.insert("status".into(), format!("{label}.ModelApprovalStatus"));
             }
-            if a.by.is_none() && p.approval_status.as_deref() == Some("Approved") {
+            if p.approval_status.as_deref() == Some("Approved") {
                 if let Some(u) = &p.modified_by {
-                    a.by = u.iam_arn.clone();
-                    a.user_profile = a.user_profile.take().or_else(|| u.user_profile.clone());
-                    if a.by.is_some() {
-                        set(&mut a, "by", "DescribeModelPackage.LastModifiedBy");
+                    let src = "DescribeModelPackage.LastModifiedBy";
+                    if a.by.is_none() && u.iam_arn.is_some() {
+                        a.by = u.iam_arn.clone();
+                        set(&mut a, "by", src);
+                    }
+                    if a.iam_arn.is_none() && u.iam_arn.is_some() {
+                        a.iam_arn = u.iam_arn.clone();
+                        set(&mut a, "iam_arn", src);
+                    }
+                    if a.user_profile.is_none() && u.user_profile.is_some() {
+                        a.user_profile = u.user_profile.clone();
+                        set(&mut a, "user_profile", src);
+                    }
+                    if let (Some(record), Some(modifier)) = (&a.iam_arn, &u.iam_arn) {
+                        if record != modifier {
+                            let (record, modifier) = (record.clone(), modifier.clone());
+                            self.gap(
+                                "approval",
+                                format!("The approval record names {record}, but the model package was last modified by {modifier}: the sources disagree on who approved it."),
+                                "an approval record written from the CloudTrail UpdateModelPackage event of the approval",
+                            );
+                        }
                     }
                 }
             }
@@ -1049,8 +1079,16 @@ impl<'a> Builder<'a> {
             let mut tn = TreeNode::new(label);
             for (d, answer) in datasets.iter().filter(|(_, a)| a.training_job == job.arn) {
                 let mut dn = TreeNode::new(dataset_label(self.node(*d), answer));
-                for &u in upstream_nodes.get(d).map(Vec::as_slice).unwrap_or_default() {
-                    dn.children.push(TreeNode::new(self.upstream_label(u)));
+                let mut ups: Vec<UpstreamSource> = upstream_nodes
+                    .get(d)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&u| self.upstream_source(u, u, String::new()))
+                    .collect();
+                ups.sort_by(upstream_order);
+                for u in &ups {
+                    dn.children.push(TreeNode::new(upstream_label(u)));
                 }
                 tn.children.push(dn);
             }
@@ -1100,20 +1138,6 @@ impl<'a> Builder<'a> {
             label = format!("Endpoint {} ← {label}", self.node(self.start).name());
         }
         label
-    }
-
-    fn upstream_label(&self, u: NodeIndex) -> String {
-        let n = self.node(u);
-        let s = self.upstream_source(u, u, String::new());
-        match s.kind.as_str() {
-            "feature_store_version" => match &s.version {
-                Some(v) => format!("Feature group: {}, version {v}", s.name),
-                None => format!("Feature group: {} (version unrecorded)", s.name),
-            },
-            "exclusion_list" => format!("Exclusion list: {}", s.uri.unwrap_or_else(|| n.name().to_owned())),
-            "raw_data" => format!("Raw data: {}", s.uri.unwrap_or_else(|| n.name().to_owned())),
-            _ => format!("Dataset: {}", s.uri.unwrap_or_else(|| n.name().to_owned())),
-        }
     }
 
     fn code_label(&self, c: NodeIndex) -> String {
@@ -1190,6 +1214,23 @@ impl<'a> Builder<'a> {
                 .collect(),
             edges: edges.into_iter().map(|e| self.edge_ref(e)).collect(),
         }
+    }
+}
+
+fn upstream_order(a: &UpstreamSource, b: &UpstreamSource) -> std::cmp::Ordering {
+    kind_rank(&a.kind).cmp(&kind_rank(&b.kind)).then_with(|| a.name.cmp(&b.name)).then_with(|| a.arn.cmp(&b.arn))
+}
+
+fn upstream_label(s: &UpstreamSource) -> String {
+    let what = s.uri.clone().unwrap_or_else(|| s.name.clone());
+    match s.kind.as_str() {
+        "feature_store_version" => match &s.version {
+            Some(v) => format!("Feature group: {}, version {v}", s.name),
+            None => format!("Feature group: {} (version unrecorded)", s.name),
+        },
+        "exclusion_list" => format!("Exclusion list: {what}"),
+        "raw_data" => format!("Raw data: {what}"),
+        _ => format!("Dataset: {what}"),
     }
 }
 

@@ -98,7 +98,7 @@ pub fn text(r: &Report) -> String {
         Some(ap) => {
             for (label, value, key) in approval_rows(ap) {
                 let src = ap.sources.get(key).map_or(String::new(), |s| format!("  [{}]", one_line(s)));
-                let _ = writeln!(o, "   {label:<12} {}{src}", one_line(&value));
+                let _ = writeln!(o, "   {label:<14} {}{src}", one_line(&value));
             }
         }
     }
@@ -149,6 +149,7 @@ fn approval_rows(ap: &ApprovalAnswer) -> Vec<(&'static str, String, &'static str
     vec![
         ("Status:", opt(&ap.status), "status"),
         ("By:", opt(&ap.by), "by"),
+        ("IAM identity:", opt(&ap.iam_arn), "iam_arn"),
         ("User profile:", opt(&ap.user_profile), "user_profile"),
         ("At:", ap.at.map_or("not recorded".into(), |t| t.minute_utc()), "at"),
         ("Description:", opt(&ap.description), "description"),

@@ -102,12 +102,16 @@ struct Reference {
 pub struct Loader {
     graph: Graph,
     declared: Vec<bool>,
+    /// Whether a vertex appeared in some page's `Vertices` (repeats there are the duplicates counted).
+    listed: Vec<bool>,
     pending: FxHashMap<NodeIndex, Reference>,
     edge_keys: FxHashSet<(NodeIndex, NodeIndex, Option<AssociationType>)>,
     inputs: Vec<InputFile>,
     stats: ImportStats,
     warnings: Vec<String>,
     start_arns: Vec<String>,
+    /// A page whose `NextToken` promised a next page: the warning to give unless the next document is a page.
+    unfinished_page: Option<String>,
 }
 
 /// One document's contents, checked but not yet merged.
@@ -181,6 +185,10 @@ impl Loader {
                 }
             }
         }
+        let is_page = doc.vertices.is_some() || doc.edges.is_some() || doc.pages.is_some();
+        if !is_page {
+            self.close_unfinished_page();
+        }
         let mut pages = vec![(String::new(), doc)];
         while let Some((prefix, mut page)) = pages.pop() {
             for (i, sub) in page.pages.take().unwrap_or_default().into_iter().enumerate().rev() {
@@ -199,10 +207,11 @@ impl Loader {
         }
         self.stats.query_pages += 1;
         let vertices = page.vertices.unwrap_or_default();
+        // The page after one with a NextToken is expected next, in load order (name order within a directory).
+        self.unfinished_page = None;
         if page.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
-            self.warnings.push(format!(
-                "{name}: {}NextToken is set: this QueryLineage page has more pages; without them the graph may be incomplete",
-                prefix
+            self.unfinished_page = Some(format!(
+                "{name}: {prefix}NextToken is set but the next input is not a QueryLineage page: the rest of this query's pages are missing and the graph may be incomplete"
             ));
         } else if vertices.len() == 50 {
             self.warnings.push(format!(
@@ -212,8 +221,8 @@ impl Loader {
         }
         self.stats.vertices_read += vertices.len();
         for v in vertices {
-            let (ix, was_declared) = self.declare(&v.arn, v.lineage_type, v.entity_type.as_deref());
-            if was_declared {
+            let (ix, _) = self.declare(&v.arn, v.lineage_type, v.entity_type.as_deref());
+            if std::mem::replace(&mut self.listed[ix.index()], true) {
                 self.stats.duplicate_vertices += 1;
             }
             if !v.extra.is_empty() {
@@ -291,6 +300,7 @@ impl Loader {
         let ix = self.graph.graph.add_node(Node { arn: arn.clone(), lineage_type: None, entity_type: None, details: None });
         self.graph.by_arn.insert(arn, ix);
         self.declared.push(false);
+        self.listed.push(false);
         (ix, true)
     }
 
@@ -346,7 +356,14 @@ impl Loader {
     }
 
     /// Checks that every edge endpoint is a vertex, makes the joins, and returns the merged lineage.
+    fn close_unfinished_page(&mut self) {
+        if let Some(w) = self.unfinished_page.take() {
+            self.warnings.push(w);
+        }
+    }
+
     pub fn finish(mut self, roles: &RoleTable) -> Result<Lineage, ImportError> {
+        self.close_unfinished_page();
         if let Some((ix, r)) = self.pending.iter().min_by_key(|(_, r)| (r.file, r.line, r.path.clone())) {
             let others = self.pending.len() - 1;
             let arn = self.graph.graph[*ix].arn.clone();
