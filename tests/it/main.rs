@@ -1,1 +1,54 @@
-//! Integration tests.
+//! The one integration-test binary: data fixtures in `tests/fixtures/<area>/`, expected outputs in
+//! `tests/ref/<area>/`. `UPDATE_EXPECT=1 cargo nextest run` rewrites the expected outputs; review the diff.
+
+mod bad_input;
+mod cli;
+mod example;
+mod import;
+mod injection;
+mod narrative;
+mod tidy;
+
+use std::path::{Path, PathBuf};
+
+use lineage_core::{Lineage, Loader, RoleTable};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|e| panic!("repo root: {e}"))
+}
+
+pub fn fixtures(area: &str) -> PathBuf {
+    root().join("tests/fixtures").join(area)
+}
+
+/// Compares `actual` with the committed expected output `tests/ref/<area>/<name>`.
+pub fn expect_ref(area: &str, name: &str, actual: &str) {
+    let path = root().join("tests/ref").join(area).join(name);
+    expect_test::expect_file![path].assert_eq(actual);
+}
+
+/// The entries of a fixture folder, sorted by name.
+pub fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.map(|e| e.path()).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Loads a fixture file or folder (every file in it, by name), naming inputs relative to the folder.
+pub fn load(path: &Path) -> Result<Lineage, String> {
+    let files = if path.is_dir() { entries(path) } else { vec![path.to_path_buf()] };
+    let mut loader = Loader::new();
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        loader.add_file(&file_name(&f), &bytes).map_err(|e| e.to_string())?;
+    }
+    loader.finish(&RoleTable::builtin()).map_err(|e| e.to_string())
+}

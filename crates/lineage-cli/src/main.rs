@@ -57,7 +57,7 @@ enum Command {
         #[arg(long = "type", value_name = "TYPE")]
         types: Vec<String>,
         /// Keep vertices of this lineage type (repeatable).
-        #[arg(long = "lineage-type", value_enum, value_name = "LINEAGE_TYPE")]
+        #[arg(long = "lineage-type", value_enum, value_name = "LINEAGE_TYPE", ignore_case = true)]
         lineage_types: Vec<LineageTypeArg>,
         #[arg(long, value_enum, default_value_t = DataFormat::Text)]
         format: DataFormat,
@@ -123,10 +123,13 @@ enum DirectionArg {
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
 enum LineageTypeArg {
+    #[value(name = "Artifact")]
     Artifact,
+    #[value(name = "Action")]
     Action,
+    #[value(name = "Context")]
     Context,
-    #[value(name = "TrialComponent", alias = "trial-component", alias = "trialcomponent")]
+    #[value(name = "TrialComponent", alias = "trial-component")]
     TrialComponent,
 }
 

@@ -1162,7 +1162,10 @@ impl<'a> Builder<'a> {
 
     fn approval_label(&self, a: NodeIndex) -> String {
         let n = self.node(a);
-        let by = ["approver", "approved_by", "ApprovedBy", "approver_arn"].iter().find_map(|k| n.property(k));
+        let by = ["approver", "approved_by", "ApprovedBy", "approver_arn"]
+            .iter()
+            .find_map(|k| n.property(k))
+            .or_else(|| n.details.as_ref()?.created_by.as_ref()?.iam_arn.as_deref());
         let who = by.map(|b| match b.split_once('@') {
             // The article's tree shows the approver's mailbox only: `risk-ops@`.
             Some((local, _)) if !b.starts_with("arn:") => format!("{local}@"),
@@ -1279,7 +1282,7 @@ pub fn humanize_count(text: &str) -> String {
         _ => (1e9, "B"),
     };
     let v = n as f64 / div;
-    let s = format_number((v * 10.0).round() / 10.0);
+    let s = format_number((v * 100.0).round() / 100.0);
     format!("{s}{suffix}")
 }
 
@@ -1368,7 +1371,8 @@ mod tests {
         assert_eq!(humanize_count("27000000"), "27M");
         assert_eq!(humanize_count("180"), "180");
         assert_eq!(humanize_count("1500000"), "1.5M");
-        assert_eq!(humanize_count("12345"), "12.3k");
+        assert_eq!(humanize_count("12500"), "12.5k");
+        assert_eq!(humanize_count("1250000"), "1.25M");
         assert_eq!(humanize_count("3000000000"), "3B");
         assert_eq!(humanize_count("many"), "many");
     }

@@ -63,7 +63,8 @@ pub struct Hit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryResult {
     pub start: NodeIndex,
-    /// The vertices that pass the filters, sorted by depth then ARN (the start itself is not a hit).
+    /// The vertices that pass the filters: ancestors, then descendants, each by depth then ARN (the start itself
+    /// is not a hit).
     pub hits: Vec<Hit>,
     /// Every vertex the walk reached within depth (start included), sorted by ARN.
     pub reached: Vec<NodeIndex>,
@@ -108,7 +109,12 @@ pub fn query(graph: &Graph, start: NodeIndex, opts: &QueryOptions) -> QueryResul
     reached.dedup();
     let edges = induced_edges(graph, &reached);
     hits.retain(|h| keep(graph, h.node, opts));
-    hits.sort_by(|a, b| a.depth.cmp(&b.depth).then_with(|| graph.node(a.node).arn.cmp(&graph.node(b.node).arn)));
+    hits.sort_by(|a, b| {
+        b.upstream
+            .cmp(&a.upstream)
+            .then(a.depth.cmp(&b.depth))
+            .then_with(|| graph.node(a.node).arn.cmp(&graph.node(b.node).arn))
+    });
     QueryResult { start, hits, reached, edges }
 }
 

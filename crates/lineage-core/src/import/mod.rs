@@ -146,7 +146,9 @@ impl Loader {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let doc = parse_doc(line.as_bytes()).map_err(|e| err(Some(i + 1), e.path, e.message))?;
+                // Positions inside one line: the line number is the file's, so only the column is kept.
+                let doc = parse_doc(line.as_bytes())
+                    .map_err(|e| err(Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
                 staged.push(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
             }
             if staged.is_empty() {

@@ -273,7 +273,7 @@ impl DocError {
         } else {
             text.to_owned()
         };
-        if let Some(pos) = position {
+        if let Some(pos) = position.filter(|_| !(e.is_eof() && e.line() == 1 && e.column() == 0)) {
             message.push_str(&format!(" ({pos})"));
         }
         DocError { path, message }
@@ -309,7 +309,7 @@ mod tests {
             Vertices[1].Arn | required field is missing (expected a string) (line 1 column 43)
             Vertices[0].Arn | invalid type: integer `5`, expected a string (line 1 column 21)
             Vertices[0].LineageType | expected one of Artifact, Action, Context, TrialComponent, found "Trial" (line 1 column 46)
-             | the file is empty (expected a JSON object) (line 1 column 0)
+             | the file is empty (expected a JSON object)
              | invalid type: sequence, expected a JSON object (a QueryLineage response, a Describe* response, a ListAssociations response or a bundle) (line 1 column 0)
             Vertices | not valid JSON: EOF while parsing a list (line 1 column 14)
             Edges[0].DestinationArn | expected a non-empty ARN string, found an empty string (line 1 column 47)

@@ -1,0 +1,64 @@
+//! Narrative: each folder of `tests/fixtures/narrative/` is reported on (text and JSON), and the JSON must
+//! satisfy the published schema `schema/report.schema.json`.
+
+use lineage_core::{render, RoleTable};
+
+use crate::{entries, expect_ref, file_name, fixtures, load, root};
+
+pub fn schema_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("schema/report.schema.json")).unwrap_or_default();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("schema: {e}"));
+    jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema: {e}"))
+}
+
+/// Validates a report's JSON against the schema, listing every violation.
+pub fn assert_schema(json: &str) {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("report JSON: {e}"));
+    let v = schema_validator();
+    let errors: Vec<String> = v.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
+}
+
+fn check(case: &std::path::Path) {
+    let name = file_name(case);
+    let lineage = load(case).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let roles = RoleTable::builtin();
+    let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{name}: {e}"));
+    expect_ref("narrative", &format!("{name}.txt"), &render::text(&report));
+    let json = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
+    assert_schema(&json);
+    expect_ref("narrative", &format!("{name}.json"), &json);
+}
+
+#[test]
+fn narrative_fixtures() {
+    for case in entries(&fixtures("narrative")) {
+        check(&case);
+    }
+}
+
+#[test]
+fn the_schema_rejects_a_broken_report() {
+    let v = schema_validator();
+    let broken = serde_json::json!({"subject": {"arn": "x", "kind": "dataset", "name": "n"}});
+    assert!(!v.is_valid(&broken));
+}
+
+#[test]
+fn a_synthetic_export_reports_from_its_start_arns() {
+    let opts = lineage_core::synth::SynthOptions { models: 3, weeks: 5, raw_partitions: 2 };
+    let mut bytes = Vec::new();
+    lineage_core::synth::synth(&opts, &mut bytes).unwrap_or_else(|e| panic!("{e}"));
+    let roles = RoleTable::builtin();
+    let lineage = lineage_core::load([("synth.json", bytes.as_slice())], &roles).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lineage.graph.node_count(), opts.vertex_count());
+    assert_eq!(lineage.graph.edge_count(), opts.edge_count());
+    let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{e}"));
+    let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_string(&report).unwrap_or_default();
+    assert_schema(&json);
+    assert_eq!(report.answers.model_version.version, Some(5));
+    assert!(report.gaps.is_empty(), "{:?}", report.gaps);
+    assert_eq!(report.answers.upstream_sources.iter().filter(|u| u.kind == "feature_store_version").count(), 2);
+}
