@@ -21,8 +21,7 @@ fn run(args: &[String]) -> (i32, String, String) {
 #[test]
 fn cli_cases() {
     for case in entries(&fixtures("cli")).into_iter().filter(|p| p.extension().is_some_and(|e| e == "args")) {
-        let args: Vec<String> =
-            std::fs::read_to_string(&case).unwrap_or_default().lines().map(str::to_owned).collect();
+        let args: Vec<String> = std::fs::read_to_string(&case).unwrap_or_default().lines().map(str::to_owned).collect();
         let (code, stdout, stderr) = run(&args);
         let name = file_name(&case).trim_end_matches(".args").to_owned();
         let shown = format!("$ lineage {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}", args.join(" "));
@@ -66,7 +65,8 @@ fn synth_writes_a_loadable_export() {
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let out = dir.join("s.json").display().to_string();
     let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let (code, _, stderr) = run(&args(&["synth", "--models", "2", "--weeks", "3", "--raw-partitions", "1", "-o", &out]));
+    let (code, _, stderr) =
+        run(&args(&["synth", "--models", "2", "--weeks", "3", "--raw-partitions", "1", "-o", &out]));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stderr, format!("wrote {out}: 80 vertices, 138 edges\n"));
     let (code, stdout, stderr) = run(&args(&["report", &out, "--format", "json"]));

@@ -38,14 +38,20 @@ fn the_example_answers_all_five_questions() {
     );
     assert!(r.gaps.is_empty(), "{:?}", r.gaps);
     let a = &r.answers;
-    assert_eq!(a.model_version.arn.as_deref(), Some("arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-xgb/73"));
+    assert_eq!(
+        a.model_version.arn.as_deref(),
+        Some("arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-xgb/73")
+    );
     assert_eq!((a.model_version.group.as_deref(), a.model_version.version), (Some("credit-xgb"), Some(73)));
     assert_eq!(a.training_jobs.len(), 1);
     assert_eq!(a.training_jobs[0].hyperparameters.get("max_depth").map(String::as_str), Some("6"));
     assert_eq!(a.training_jobs[0].metrics.get("validation:auc"), Some(&0.912));
     assert_eq!(a.training_datasets[0].properties.get("rows").map(String::as_str), Some("27000000"));
     let kinds: Vec<(&str, &str)> = a.upstream_sources.iter().map(|u| (u.kind.as_str(), u.name.as_str())).collect();
-    assert_eq!(kinds, [("feature_store_version", "accounts"), ("feature_store_version", "behaviour"), ("exclusion_list", "excl-v14")]);
+    assert_eq!(
+        kinds,
+        [("feature_store_version", "accounts"), ("feature_store_version", "behaviour"), ("exclusion_list", "excl-v14")]
+    );
     let ap = a.approval.as_ref().unwrap_or_else(|| panic!("no approval"));
     assert_eq!(ap.by.as_deref(), Some("risk-ops@company.com"));
     assert_eq!(ap.at.map(|t| t.iso()).as_deref(), Some("2027-03-08T09:42:00Z"));

@@ -37,7 +37,8 @@ fn loading_order_does_not_change_the_graph() {
     let report = |order: &mut dyn Iterator<Item = &(String, Vec<u8>)>| {
         let lineage = lineage_core::load(order.map(|(n, b)| (n.as_str(), b.as_slice())), &roles)
             .unwrap_or_else(|e| panic!("{e}"));
-        let start = lineage_core::resolve_start(&lineage, &roles, Some("credit-xgb/73")).unwrap_or_else(|e| panic!("{e}"));
+        let start =
+            lineage_core::resolve_start(&lineage, &roles, Some("credit-xgb/73")).unwrap_or_else(|e| panic!("{e}"));
         let mut r = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
         r.inputs.sort_by(|a, b| a.name.cmp(&b.name));
         r.warnings.clear();

@@ -13,12 +13,26 @@ fn report() -> lineage_core::Report {
 fn html_report_contains_no_markup_from_the_input() {
     let html = render::html(&report());
     let lower = html.to_ascii_lowercase();
-    for forbidden in ["<script", "<img", "<svg", "<iframe", "<style>body", "<div onclick", "<a href=\"javascript", "<b>bold", "onerror=alert(1)>"] {
+    for forbidden in [
+        "<script",
+        "<img",
+        "<svg",
+        "<iframe",
+        "<style>body",
+        "<div onclick",
+        "<a href=\"javascript",
+        "<b>bold",
+        "onerror=alert(1)>",
+    ] {
         assert!(!lower.contains(forbidden), "{forbidden} reached the HTML:\n{html}");
     }
     assert!(!lower.contains("href=\"javascript"), "{html}");
     // The hostile text is still shown, escaped.
-    assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") || html.contains("&lt;script&gt;alert(\"x\")&lt;/script&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;")
+            || html.contains("&lt;script&gt;alert(\"x\")&lt;/script&gt;"),
+        "{html}"
+    );
     assert!(html.contains("javascript:alert(document.cookie)//"), "{html}");
     // One tree in one <pre>: the input's backticks did not end the code block.
     assert_eq!(html.matches("<pre>").count(), 1, "{html}");

@@ -44,7 +44,13 @@ pub fn load(paths: &[PathBuf], roles: &RoleTable) -> Result<Lineage, Failure> {
     let mut loader = Loader::new();
     for path in expand(paths)? {
         let bytes = read(&path)?;
-        loader.add_file(&path.display().to_string(), &bytes).map_err(|e| Failure::input(e.to_string()))?;
+        // The digest for the evidence appendix is computed on a second thread while this one parses.
+        std::thread::scope(|s| {
+            let digest = s.spawn(|| Loader::sha256_hex(&bytes));
+            let sha256 = || digest.join().unwrap_or_else(|_| Loader::sha256_hex(&bytes));
+            loader.add_file_with_sha256(&path.display().to_string(), &bytes, sha256)
+        })
+        .map_err(|e| Failure::input(e.to_string()))?;
     }
     loader.finish(roles).map_err(|e| Failure::input(e.to_string()))
 }

@@ -161,7 +161,7 @@ pub struct Node {
     pub arn: Arc<str>,
     pub lineage_type: Option<LineageType>,
     /// `Vertex.Type` / `ArtifactType` / `ActionType` / `ContextType`: an open set.
-    pub entity_type: Option<Box<str>>,
+    pub entity_type: Option<Arc<str>>,
     /// Present when a Describe response (or an association summary) told us more than the vertex did.
     pub details: Option<Box<EntityDetails>>,
 }
@@ -185,11 +185,7 @@ impl Node {
 
     pub fn property(&self, key: &str) -> Option<&str> {
         let details = self.details.as_ref()?;
-        details
-            .properties
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
+        details.properties.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
     }
 }
 

@@ -20,13 +20,26 @@ use crate::time::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NarrativeError {
     /// No `--start`, no `StartArns`, and not exactly one model package.
-    NoStart { candidates: Vec<String> },
-    NotFound { id: String },
-    Ambiguous { id: String, candidates: Vec<String> },
+    NoStart {
+        candidates: Vec<String>,
+    },
+    NotFound {
+        id: String,
+    },
+    Ambiguous {
+        id: String,
+        candidates: Vec<String>,
+    },
     /// The start vertex is not a model package, model artifact or endpoint.
-    WrongKind { arn: String, role: Role },
+    WrongKind {
+        arn: String,
+        role: Role,
+    },
     /// An endpoint whose ancestry holds several model packages.
-    SeveralPackages { arn: String, candidates: Vec<String> },
+    SeveralPackages {
+        arn: String,
+        candidates: Vec<String>,
+    },
 }
 
 impl fmt::Display for NarrativeError {
@@ -247,10 +260,8 @@ pub fn resolve_start(lineage: &Lineage, roles: &RoleTable, id: Option<&str>) -> 
 }
 
 fn package_names(g: &Graph, nodes: &[NodeIndex]) -> Vec<String> {
-    let mut names: Vec<String> = nodes
-        .iter()
-        .map(|&ix| g.package_of.get(&ix).cloned().unwrap_or_else(|| g.node(ix).arn.to_string()))
-        .collect();
+    let mut names: Vec<String> =
+        nodes.iter().map(|&ix| g.package_of.get(&ix).cloned().unwrap_or_else(|| g.node(ix).arn.to_string())).collect();
     names.sort();
     names.dedup();
     names
@@ -539,7 +550,16 @@ impl<'a> Builder<'a> {
         self.answer_gaps(&model_version, &training_jobs, approval.as_ref());
 
         let sentence = self.sentence(&model_version, &datasets, &upstream, &code, approval.as_ref());
-        let tree = self.tree(&model_version, &training_vertices, &training_jobs, &datasets, &upstream_nodes, &code_vertices, &approval_vertices, approval.as_ref());
+        let tree = self.tree(
+            &model_version,
+            &training_vertices,
+            &training_jobs,
+            &datasets,
+            &upstream_nodes,
+            &code_vertices,
+            &approval_vertices,
+            approval.as_ref(),
+        );
         let graph = self.report_graph(&approval_vertices);
         let subject = Subject {
             arn: self.arn(self.start),
@@ -629,7 +649,14 @@ impl<'a> Builder<'a> {
         let (arn, name, ended_at, status, hyperparameters, metrics) = match job {
             Some(j) => {
                 evidence.descriptions.push(j.arn.clone());
-                (j.arn.clone(), j.name.clone(), j.ended_at, j.status.clone(), j.hyperparameters.clone(), j.metrics.clone())
+                (
+                    j.arn.clone(),
+                    j.name.clone(),
+                    j.ended_at,
+                    j.status.clone(),
+                    j.hyperparameters.clone(),
+                    j.metrics.clone(),
+                )
             }
             None => {
                 let name = n.name();
@@ -674,9 +701,9 @@ impl<'a> Builder<'a> {
             .find_map(|k| n.property(k))
             .map(str::to_owned)
             .or_else(|| {
-                n.details.as_ref().and_then(|d| {
-                    d.source_ids.iter().find(|(k, _)| k == "S3Version").map(|(_, v)| v.clone())
-                })
+                n.details
+                    .as_ref()
+                    .and_then(|d| d.source_ids.iter().find(|(k, _)| k == "S3Version").map(|(_, v)| v.clone()))
             });
         UpstreamSource {
             arn: n.arn.to_string(),
@@ -707,7 +734,12 @@ impl<'a> Builder<'a> {
                 .map(str::to_owned)
                 .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("Repository").cloned()))
                 .or_else(|| uri.map(repository_from_uri));
-            out.push(CodeAnswer { repository, commit, arn: Some(n.arn.to_string()), source: "code-commit artifact".into() });
+            out.push(CodeAnswer {
+                repository,
+                commit,
+                arn: Some(n.arn.to_string()),
+                source: "code-commit artifact".into(),
+            });
         }
         let mut meta: Vec<(BTreeMap<String, String>, String)> = Vec::new();
         for &t in training {
@@ -802,7 +834,10 @@ impl<'a> Builder<'a> {
                 }
             }
             if a.status.is_none() {
-                a.status = ["status", "ModelApprovalStatus", "approval_status"].iter().find_map(|k| n.property(k)).map(str::to_owned);
+                a.status = ["status", "ModelApprovalStatus", "approval_status"]
+                    .iter()
+                    .find_map(|k| n.property(k))
+                    .map(str::to_owned);
                 if a.status.is_some() {
                     set(&mut a, "status", &label);
                 }
@@ -934,7 +969,7 @@ impl<'a> Builder<'a> {
 
     fn answer_gaps(&mut self, mv: &ModelVersion, jobs: &[TrainingJobAnswer], approval: Option<&ApprovalAnswer>) {
         if let Some(arn) = &mv.arn {
-            if self.g.model_packages.get(arn).is_none() && approval.is_some_and(|a| !a.sources.contains_key("status")) {
+            if !self.g.model_packages.contains_key(arn) && approval.is_some_and(|a| !a.sources.contains_key("status")) {
                 self.gap(
                     "model_version",
                     format!("The DescribeModelPackage response for {arn} is not in the export: its approval status is unknown."),
@@ -1024,8 +1059,11 @@ impl<'a> Builder<'a> {
             .filter(|u| u.kind == "exclusion_list")
             .map(|u| u.uri.clone().unwrap_or_else(|| u.name.clone()))
             .collect();
-        let raw: Vec<String> =
-            upstream.iter().filter(|u| u.kind == "raw_data").map(|u| u.uri.clone().unwrap_or_else(|| u.name.clone())).collect();
+        let raw: Vec<String> = upstream
+            .iter()
+            .filter(|u| u.kind == "raw_data")
+            .map(|u| u.uri.clone().unwrap_or_else(|| u.name.clone()))
+            .collect();
         if !names.is_empty() {
             if fs.is_empty() {
                 s.push_str(" (its feature-store versions were never recorded)");
@@ -1092,7 +1130,8 @@ impl<'a> Builder<'a> {
                 }
                 tn.children.push(dn);
             }
-            let upstream_of_t: BTreeSet<NodeIndex> = walk(self.g, t, true, None).into_iter().map(|(ix, _)| ix).collect();
+            let upstream_of_t: BTreeSet<NodeIndex> =
+                walk(self.g, t, true, None).into_iter().map(|(ix, _)| ix).collect();
             for &c in code_vertices {
                 if upstream_of_t.contains(&c) && placed_code.insert(c) {
                     tn.children.push(TreeNode::new(self.code_label(c)));
@@ -1274,7 +1313,9 @@ fn dataset_label(n: &Node, answer: &DatasetAnswer) -> String {
 
 /// `27000000` → `27M`, `1500` → `1.5k`; anything not a plain count is shown as given.
 pub fn humanize_count(text: &str) -> String {
-    let Ok(n) = text.trim().parse::<u64>() else { return text.to_owned() };
+    let Ok(n) = text.trim().parse::<u64>() else {
+        return text.to_owned();
+    };
     let (div, suffix) = match n {
         0..=9_999 => return n.to_string(),
         10_000..=999_999 => (1e3, "k"),
@@ -1382,7 +1423,10 @@ mod tests {
         assert_eq!(commit_from_uri("https://github.com/acme/credit-ml/commit/a14f2b9").as_deref(), Some("a14f2b9"));
         assert_eq!(commit_from_uri("github.com/acme/credit-ml@a14f2b9").as_deref(), Some("a14f2b9"));
         assert_eq!(commit_from_uri("s3://bucket/x@y"), None);
-        assert_eq!(repository_from_uri("https://github.com/acme/credit-ml/commit/a14f2b9"), "github.com/acme/credit-ml");
+        assert_eq!(
+            repository_from_uri("https://github.com/acme/credit-ml/commit/a14f2b9"),
+            "github.com/acme/credit-ml"
+        );
         assert_eq!(repository_from_uri("git@github.com:acme/credit-ml.git"), "github.com/acme/credit-ml");
     }
 

@@ -46,7 +46,12 @@ pub struct QueryOptions {
 
 impl Default for QueryOptions {
     fn default() -> Self {
-        QueryOptions { direction: Direction::Ancestors, max_depth: None, entity_types: Vec::new(), lineage_types: Vec::new() }
+        QueryOptions {
+            direction: Direction::Ancestors,
+            max_depth: None,
+            entity_types: Vec::new(),
+            lineage_types: Vec::new(),
+        }
     }
 }
 
@@ -98,10 +103,18 @@ pub fn walk(graph: &Graph, start: NodeIndex, upstream: bool, max_depth: Option<u
 pub fn query(graph: &Graph, start: NodeIndex, opts: &QueryOptions) -> QueryResult {
     let mut hits: Vec<Hit> = Vec::new();
     if matches!(opts.direction, Direction::Ancestors | Direction::Both) {
-        hits.extend(walk(graph, start, true, opts.max_depth).into_iter().map(|(node, depth)| Hit { node, depth, upstream: true }));
+        hits.extend(walk(graph, start, true, opts.max_depth).into_iter().map(|(node, depth)| Hit {
+            node,
+            depth,
+            upstream: true,
+        }));
     }
     if matches!(opts.direction, Direction::Descendants | Direction::Both) {
-        hits.extend(walk(graph, start, false, opts.max_depth).into_iter().map(|(node, depth)| Hit { node, depth, upstream: false }));
+        hits.extend(walk(graph, start, false, opts.max_depth).into_iter().map(|(node, depth)| Hit {
+            node,
+            depth,
+            upstream: false,
+        }));
     }
     let mut reached: Vec<NodeIndex> = hits.iter().map(|h| h.node).collect();
     reached.push(start);

@@ -46,7 +46,8 @@ pub fn text(r: &Report) -> String {
         let _ = writeln!(o, "   Training job: {} ({ended})", one_line(&j.name));
         let _ = writeln!(o, "     {}", one_line(&j.arn));
         for d in a.training_datasets.iter().filter(|d| d.training_job == j.arn) {
-            let _ = writeln!(o, "   Training dataset: {}", one_line(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?")));
+            let _ =
+                writeln!(o, "   Training dataset: {}", one_line(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?")));
             if let Some(arn) = &d.arn {
                 let _ = writeln!(o, "     {}", one_line(arn));
             }
@@ -169,9 +170,20 @@ fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "not recorded".into())
 }
 
-/// Input text on one line: control characters (line breaks, escapes) become spaces, so they cannot forge lines.
+/// Input text on one line: control characters (line breaks, escapes) become spaces, so they cannot forge lines,
+/// and bidirectional overrides are shown as `<U+202E>`, so they cannot reorder what a reader sees.
 pub fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if c.is_control() => out.push(' '),
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("<U+{:04X}>", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes text from an input for Markdown: every ASCII punctuation mark gets a backslash, so no emphasis,
@@ -225,7 +237,8 @@ pub fn markdown(r: &Report) -> String {
         for d in a.training_datasets.iter().filter(|d| d.training_job == j.arn) {
             let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{} = {}", e(k), e(v))).collect();
             let props = if props.is_empty() { String::new() } else { format!(" ({})", props.join(", ")) };
-            let _ = writeln!(o, "  - Training dataset {}{props}", e(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?")));
+            let _ =
+                writeln!(o, "  - Training dataset {}{props}", e(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?")));
         }
     }
     let _ = writeln!(o);
@@ -389,40 +402,6 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_escaping_leaves_no_markup() {
-        let hostile = "<script>alert(1)</script> [x](javascript:alert(1)) **b** | `c` <img src=x onerror=alert(1)>\n# h";
-        let html = markdown_to_html(&format!("{}\n", md_escape(hostile)));
-        assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("<img"), "{html}");
-        assert!(!html.contains("<a "), "{html}");
-        assert!(!html.contains("<strong>"), "{html}");
-        assert!(!html.contains("<h1>"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
-    }
-
-    #[test]
-    fn raw_html_and_script_links_in_markdown_are_neutralised() {
-        let html = markdown_to_html("<b>x</b>\n\n[a](javascript:alert(1)) <div onclick=x>\n");
-        assert!(!html.contains("<b>"), "{html}");
-        assert!(!html.contains("<div"), "{html}");
-        assert!(!html.contains("javascript:"), "{html}");
-    }
-
-    #[test]
-    fn code_fences_outgrow_backticks_in_input() {
-        let mut o = String::new();
-        md_code_block(&mut o, "a ```` b\n");
-        let html = markdown_to_html(&o);
-        assert!(html.starts_with("<pre><code"), "{html}");
-        assert!(html.contains("a ```` b"), "{html}");
-    }
-}
-
 /// `lineage query` (walk) as text.
 pub fn walk_text(w: &crate::query::WalkOutput) -> String {
     let mut o = String::new();
@@ -436,7 +415,13 @@ pub fn walk_text(w: &crate::query::WalkOutput) -> String {
     let _ = writeln!(o, "{} vertices; {} edges among the vertices reached\n", w.vertices.len(), w.edges.len());
     if !w.vertices.is_empty() {
         let lt = w.vertices.iter().map(|v| v.lineage_type.as_deref().unwrap_or("-").len()).max().unwrap_or(0).max(12);
-        let ty = w.vertices.iter().map(|v| one_line(v.entity_type.as_deref().unwrap_or("-")).chars().count()).max().unwrap_or(0).max(4);
+        let ty = w
+            .vertices
+            .iter()
+            .map(|v| one_line(v.entity_type.as_deref().unwrap_or("-")).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(4);
         let _ = writeln!(o, "depth  {:<lt$}  {:<ty$}  arn", "lineage type", "type");
         for v in &w.vertices {
             let d = match v.direction {
@@ -479,7 +464,13 @@ pub fn path_text(p: &crate::query::PathOutput) -> String {
         Some(crate::query::PathKind::Reverse) => "no directed path; the target is upstream: path against the edges",
         Some(crate::query::PathKind::Undirected) => "no directed path either way; undirected connection",
     };
-    let _ = writeln!(o, "From {}\nto   {}\n{kind}, {} edge(s):\n", one_line(&p.from.arn), one_line(&p.to.arn), p.edges.len());
+    let _ = writeln!(
+        o,
+        "From {}\nto   {}\n{kind}, {} edge(s):\n",
+        one_line(&p.from.arn),
+        one_line(&p.to.arn),
+        p.edges.len()
+    );
     if let Some(first) = p.vertices.first() {
         let _ = writeln!(o, "  {}", one_line(&first.arn));
     }
@@ -497,7 +488,8 @@ pub fn inspect_text(l: &crate::import::Lineage) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Inputs ({} files, {} documents)", s.stats.files, s.stats.documents);
     for i in &l.inputs {
-        let kinds: Vec<String> = i.kinds.iter().map(|(k, n)| if *n == 1 { k.clone() } else { format!("{k} ×{n}") }).collect();
+        let kinds: Vec<String> =
+            i.kinds.iter().map(|(k, n)| if *n == 1 { k.clone() } else { format!("{k} ×{n}") }).collect();
         let _ = writeln!(o, "  {}  {} bytes  sha256 {}  ({})", one_line(&i.name), i.bytes, i.sha256, kinds.join(", "));
         for k in i.other_fields.keys() {
             let _ = writeln!(o, "    kept, not interpreted: {}", one_line(k));
@@ -531,7 +523,13 @@ pub fn inspect_text(l: &crate::import::Lineage) -> String {
     for j in &l.graph.joins {
         let _ = writeln!(o, "  {} = {}  [{}]", one_line(&j.vertex), one_line(&j.described), j.how);
     }
-    let _ = writeln!(o, "\nDescribed: {} training jobs, {} processing jobs, {} model packages", l.graph.training_jobs.len(), l.graph.processing_jobs.len(), l.graph.model_packages.len());
+    let _ = writeln!(
+        o,
+        "\nDescribed: {} training jobs, {} processing jobs, {} model packages",
+        l.graph.training_jobs.len(),
+        l.graph.processing_jobs.len(),
+        l.graph.model_packages.len()
+    );
     if !l.start_arns.is_empty() {
         let _ = writeln!(o, "\nStartArns:");
         for a in &l.start_arns {
@@ -543,4 +541,39 @@ pub fn inspect_text(l: &crate::import::Lineage) -> String {
         let _ = writeln!(o, "  - {}", one_line(w));
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping_leaves_no_markup() {
+        let hostile =
+            "<script>alert(1)</script> [x](javascript:alert(1)) **b** | `c` <img src=x onerror=alert(1)>\n# h";
+        let html = markdown_to_html(&format!("{}\n", md_escape(hostile)));
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<a "), "{html}");
+        assert!(!html.contains("<strong>"), "{html}");
+        assert!(!html.contains("<h1>"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_and_script_links_in_markdown_are_neutralised() {
+        let html = markdown_to_html("<b>x</b>\n\n[a](javascript:alert(1)) <div onclick=x>\n");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn code_fences_outgrow_backticks_in_input() {
+        let mut o = String::new();
+        md_code_block(&mut o, "a ```` b\n");
+        let html = markdown_to_html(&o);
+        assert!(html.starts_with("<pre><code"), "{html}");
+        assert!(html.contains("a ```` b"), "{html}");
+    }
 }

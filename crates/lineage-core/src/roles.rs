@@ -194,7 +194,14 @@ impl RoleTable {
         &self.rules
     }
 
-    pub fn classify(&self, lt: Option<LineageType>, et: Option<&str>, uri: Option<&str>, name: &str, arn: &str) -> Role {
+    pub fn classify(
+        &self,
+        lt: Option<LineageType>,
+        et: Option<&str>,
+        uri: Option<&str>,
+        name: &str,
+        arn: &str,
+    ) -> Role {
         self.rules.iter().find(|r| r.matches(lt, et, uri, name, arn)).map_or(Role::Other, |r| r.role)
     }
 
@@ -227,10 +234,17 @@ fn parse_rules(bytes: &[u8]) -> Result<Vec<RoleRule>, RoleFileError> {
                 message: format!("expected one of Artifact, Action, Context, TrialComponent, found {s:?}"),
             })?),
         };
-        if row.entity_type.is_none() && lineage_type.is_none() && row.uri.is_none() && row.name.is_none() && row.arn.is_none() {
+        if row.entity_type.is_none()
+            && lineage_type.is_none()
+            && row.uri.is_none()
+            && row.name.is_none()
+            && row.arn.is_none()
+        {
             return Err(RoleFileError {
                 path: format!("rules[{i}]"),
-                message: "a rule needs at least one of type, lineage_type, uri, name, arn (otherwise it matches everything)".into(),
+                message:
+                    "a rule needs at least one of type, lineage_type, uri, name, arn (otherwise it matches everything)"
+                        .into(),
             });
         }
         out.push(RoleRule {

@@ -101,8 +101,18 @@ pub fn synth(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<()> {
         let group = format!("credit-m{m:04}");
         vertex(out, &arn("artifact", &id(&format!("{m}/train-image"))), "Image", "Artifact")?;
         vertex(out, &arn("artifact", &id(&format!("{m}/proc-image"))), "Image", "Artifact")?;
-        vertex(out, &arn("context", &format!("{group}-{}-ModelGroup", &id(&format!("{m}/group"))[..8])), "ModelGroup", "Context")?;
-        vertex(out, &arn("context", &format!("{group}-prod-{}-Endpoint", &id(&format!("{m}/endpoint"))[..8])), "Endpoint", "Context")?;
+        vertex(
+            out,
+            &arn("context", &format!("{group}-{}-ModelGroup", &id(&format!("{m}/group"))[..8])),
+            "ModelGroup",
+            "Context",
+        )?;
+        vertex(
+            out,
+            &arn("context", &format!("{group}-prod-{}-Endpoint", &id(&format!("{m}/endpoint"))[..8])),
+            "Endpoint",
+            "Context",
+        )?;
         for w in 0..opts.weeks {
             let u = unit(m, w, opts.raw_partitions);
             for r in &u.raws {

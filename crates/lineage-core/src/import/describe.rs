@@ -159,7 +159,12 @@ fn trial_component(at: &At, raw: Value) -> Result<Described> {
             d.metrics.insert(name, last);
         }
     }
-    Ok(Described::Entity { arn, lineage_type: LineageType::TrialComponent, entity_type, details: Box::new(EntityDetails { raw, ..d }) })
+    Ok(Described::Entity {
+        arn,
+        lineage_type: LineageType::TrialComponent,
+        entity_type,
+        details: Box::new(EntityDetails { raw, ..d }),
+    })
 }
 
 fn training_job(at: &At, raw: Value) -> Result<Job> {
@@ -350,8 +355,14 @@ impl<'a> At<'a> {
     fn req_str(&self, key: &str) -> Result<String> {
         match self.str(key)? {
             Some(s) if !s.trim().is_empty() => Ok(s),
-            Some(_) => Err(FieldError { path: self.key_path(key), message: "expected a non-empty ARN string, found an empty string".into() }),
-            None => Err(FieldError { path: self.key_path(key), message: "required field is missing (expected a string)".into() }),
+            Some(_) => Err(FieldError {
+                path: self.key_path(key),
+                message: "expected a non-empty ARN string, found an empty string".into(),
+            }),
+            None => Err(FieldError {
+                path: self.key_path(key),
+                message: "required field is missing (expected a string)".into(),
+            }),
         }
     }
 
@@ -404,7 +415,9 @@ impl<'a> At<'a> {
 
     /// A string-valued map; numbers and booleans are kept as their text, nested values as JSON.
     fn str_map(&self, key: &str) -> Result<BTreeMap<String, String>> {
-        let Some(obj) = self.obj(key)? else { return Ok(BTreeMap::new()) };
+        let Some(obj) = self.obj(key)? else {
+            return Ok(BTreeMap::new());
+        };
         Ok(obj
             .map
             .iter()
@@ -420,7 +433,9 @@ impl<'a> At<'a> {
     }
 
     fn user(&self, key: &str) -> Result<Option<UserContext>> {
-        let Some(u) = self.obj(key)? else { return Ok(None) };
+        let Some(u) = self.obj(key)? else {
+            return Ok(None);
+        };
         let ctx = UserContext {
             iam_arn: u.obj("IamIdentity")?.map(|i| i.str("Arn")).transpose()?.flatten(),
             user_profile: u.str("UserProfileName")?,

@@ -105,11 +105,18 @@ pub struct Loader {
     /// Whether a vertex appeared in some page's `Vertices` (repeats there are the duplicates counted).
     listed: Vec<bool>,
     pending: FxHashMap<NodeIndex, Reference>,
-    edge_keys: FxHashSet<(NodeIndex, NodeIndex, Option<AssociationType>)>,
+    /// Every edge record as (source, destination, index into `association_types`); deduplicated by sorting in
+    /// `finish`, which is cheaper than a hash set over millions of edges.
+    edges: Vec<(u32, u32, u16)>,
+    /// Association types seen, index 0 being "none given".
+    association_types: Vec<Option<AssociationType>>,
+    /// The last ARN an edge named, and its vertex: edges of one vertex usually come together.
+    last_reference: Option<(Arc<str>, NodeIndex)>,
     inputs: Vec<InputFile>,
     stats: ImportStats,
     warnings: Vec<String>,
     start_arns: Vec<String>,
+    type_names: FxHashSet<Arc<str>>,
     /// A page whose `NextToken` promised a next page: the warning to give unless the next document is a page.
     unfinished_page: Option<String>,
 }
@@ -132,6 +139,22 @@ impl Loader {
     /// Reads one file. `name` is how errors and the evidence appendix call it; a `.jsonl` name means one
     /// document per line.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), ImportError> {
+        self.add_file_with_sha256(name, bytes, || Loader::sha256_hex(bytes))
+    }
+
+    /// SHA-256 of an input as lowercase hex, as the evidence appendix lists it.
+    pub fn sha256_hex(bytes: &[u8]) -> String {
+        hex(&Sha256::digest(bytes))
+    }
+
+    /// [`Loader::add_file`] for a caller that computes the file's SHA-256 (hex, see [`Loader::sha256_hex`])
+    /// itself, for example on another thread while this one parses: `sha256` is called once the file parsed.
+    pub fn add_file_with_sha256(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        sha256: impl FnOnce() -> String,
+    ) -> Result<(), ImportError> {
         let err = |line: Option<usize>, path: String, message: String| ImportError {
             file: name.to_owned(),
             line,
@@ -140,8 +163,8 @@ impl Loader {
         };
         let mut staged = Vec::new();
         if name.ends_with(".jsonl") {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
+            let text =
+                std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
             for (i, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
@@ -152,7 +175,11 @@ impl Loader {
                 staged.push(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
             }
             if staged.is_empty() {
-                return Err(err(None, String::new(), "the file has no JSON lines (expected one JSON object per line)".into()));
+                return Err(err(
+                    None,
+                    String::new(),
+                    "the file has no JSON lines (expected one JSON object per line)".into(),
+                ));
             }
         } else {
             let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
@@ -162,7 +189,7 @@ impl Loader {
         let file = self.inputs.len();
         let mut input = InputFile {
             name: name.to_owned(),
-            sha256: hex(&Sha256::digest(bytes)),
+            sha256: sha256(),
             bytes: bytes.len() as u64,
             kinds: BTreeMap::new(),
             other_fields: BTreeMap::new(),
@@ -222,6 +249,8 @@ impl Loader {
             ));
         }
         self.stats.vertices_read += vertices.len();
+        let edges = page.edges.unwrap_or_default();
+        self.reserve(vertices.len(), edges.len());
         for v in vertices {
             let (ix, _) = self.declare(&v.arn, v.lineage_type, v.entity_type.as_deref());
             if std::mem::replace(&mut self.listed[ix.index()], true) {
@@ -236,7 +265,6 @@ impl Loader {
                 }
             }
         }
-        let edges = page.edges.unwrap_or_default();
         self.stats.edges_read += edges.len();
         for (i, e) in edges.into_iter().enumerate() {
             let src = self.reference(&e.source, file, line, || format!("{prefix}Edges[{i}].SourceArn"));
@@ -294,12 +322,31 @@ impl Loader {
         ix
     }
 
+    fn reserve(&mut self, vertices: usize, edges: usize) {
+        self.graph.graph.reserve_nodes(vertices);
+        self.graph.by_arn.reserve(vertices);
+        self.declared.reserve(vertices);
+        self.listed.reserve(vertices);
+        self.edges.reserve(edges);
+    }
+
+    /// One shared copy of each entity type string (a million vertices share a dozen types).
+    fn intern_type(&mut self, t: &str) -> Arc<str> {
+        if let Some(s) = self.type_names.get(t) {
+            return s.clone();
+        }
+        let s: Arc<str> = Arc::from(t);
+        self.type_names.insert(s.clone());
+        s
+    }
+
     fn node_for(&mut self, arn: &str) -> (NodeIndex, bool) {
         if let Some(&ix) = self.graph.by_arn.get(arn) {
             return (ix, false);
         }
         let arn: Arc<str> = Arc::from(arn);
-        let ix = self.graph.graph.add_node(Node { arn: arn.clone(), lineage_type: None, entity_type: None, details: None });
+        let ix =
+            self.graph.graph.add_node(Node { arn: arn.clone(), lineage_type: None, entity_type: None, details: None });
         self.graph.by_arn.insert(arn, ix);
         self.declared.push(false);
         self.listed.push(false);
@@ -307,23 +354,29 @@ impl Loader {
     }
 
     /// Records a vertex; returns whether it had been declared before.
-    fn declare(&mut self, arn: &str, lineage_type: Option<LineageType>, entity_type: Option<&str>) -> (NodeIndex, bool) {
+    fn declare(
+        &mut self,
+        arn: &str,
+        lineage_type: Option<LineageType>,
+        entity_type: Option<&str>,
+    ) -> (NodeIndex, bool) {
         let (ix, _) = self.node_for(arn);
         let was = std::mem::replace(&mut self.declared[ix.index()], true);
         if !was {
             self.pending.remove(&ix);
         }
+        let entity_type = entity_type.map(|t| self.intern_type(t));
         let node = &mut self.graph.graph[ix];
         match (node.lineage_type, lineage_type) {
             (None, Some(t)) => node.lineage_type = Some(t),
-            (Some(a), Some(b)) if a != b => self.warnings.push(format!(
-                "{arn}: LineageType {a} conflicts with {b} given elsewhere; kept {a}"
-            )),
+            (Some(a), Some(b)) if a != b => {
+                self.warnings.push(format!("{arn}: LineageType {a} conflicts with {b} given elsewhere; kept {a}"))
+            }
             _ => {}
         }
         match (&node.entity_type, entity_type) {
-            (None, Some(t)) => node.entity_type = Some(t.into()),
-            (Some(a), Some(b)) if **a != *b => {
+            (None, Some(t)) => node.entity_type = Some(t),
+            (Some(a), Some(b)) if *a != b => {
                 let msg = format!("{arn}: Type {a:?} conflicts with {b:?} given elsewhere; kept {a:?}");
                 self.warnings.push(msg);
             }
@@ -334,12 +387,21 @@ impl Loader {
 
     /// An ARN named by an edge: it must be declared by some input before `finish`.
     fn reference(&mut self, arn: &str, file: usize, line: Option<usize>, path: impl FnOnce() -> String) -> NodeIndex {
-        let (ix, _) = self.node_for(arn);
+        let ix = match &self.last_reference {
+            Some((last, ix)) if **last == *arn => *ix,
+            _ => {
+                let (ix, _) = self.node_for(arn);
+                self.last_reference = Some((self.graph.graph[ix].arn.clone(), ix));
+                ix
+            }
+        };
         if !self.declared[ix.index()] {
-            self.pending
-                .entry(ix)
-                .and_modify(|r| r.count += 1)
-                .or_insert_with(|| Reference { file, line, path: path(), count: 1 });
+            self.pending.entry(ix).and_modify(|r| r.count += 1).or_insert_with(|| Reference {
+                file,
+                line,
+                path: path(),
+                count: 1,
+            });
         }
         ix
     }
@@ -350,10 +412,36 @@ impl Loader {
                 "AssociationType {s:?} is not one of ContributedTo, AssociatedWith, DerivedFrom, Produced, SameAs; kept as is"
             ));
         }
-        if self.edge_keys.insert((src, dst, t.clone())) {
-            self.graph.graph.add_edge(src, dst, Edge { association_type: t });
-        } else {
-            self.stats.duplicate_edges += 1;
+        if self.association_types.is_empty() {
+            self.association_types.push(None);
+        }
+        let kind = match self.association_types.iter().position(|k| *k == t) {
+            Some(i) => i,
+            None => {
+                self.association_types.push(t);
+                self.association_types.len() - 1
+            }
+        };
+        // More than 65,535 distinct association type strings cannot come from SageMaker's enum; they share one slot.
+        let kind = u16::try_from(kind).unwrap_or(u16::MAX);
+        self.edges.push((src.index() as u32, dst.index() as u32, kind));
+    }
+
+    /// Adds the deduplicated edges to the graph, in (source, destination, type) index order.
+    fn build_edges(&mut self) {
+        let mut edges = std::mem::take(&mut self.edges);
+        edges.sort_unstable();
+        let before = edges.len();
+        edges.dedup();
+        self.stats.duplicate_edges = before - edges.len();
+        self.graph.graph.reserve_edges(edges.len());
+        for (s, d, k) in edges {
+            let association_type = self.association_types.get(k as usize).cloned().flatten();
+            self.graph.graph.add_edge(
+                NodeIndex::new(s as usize),
+                NodeIndex::new(d as usize),
+                Edge { association_type },
+            );
         }
     }
 
@@ -378,8 +466,14 @@ impl Loader {
             if others > 0 {
                 message.push_str(&format!("; {others} other unknown ARN(s) too"));
             }
-            return Err(ImportError { file: self.inputs[r.file].name.clone(), line: r.line, path: r.path.clone(), message });
+            return Err(ImportError {
+                file: self.inputs[r.file].name.clone(),
+                line: r.line,
+                path: r.path.clone(),
+                message,
+            });
         }
+        self.build_edges();
         self.join(roles);
         let mut warnings = std::mem::take(&mut self.warnings);
         warnings.sort();
@@ -409,9 +503,9 @@ impl Loader {
             let source = node.source_uri().map(str::to_owned);
             if node.lineage_type == Some(LineageType::TrialComponent) {
                 let name = node.name().to_owned();
-                let by_source = source.as_deref().filter(|s| {
-                    g.training_jobs.contains_key(*s) || g.processing_jobs.contains_key(*s)
-                });
+                let by_source = source
+                    .as_deref()
+                    .filter(|s| g.training_jobs.contains_key(*s) || g.processing_jobs.contains_key(*s));
                 let by_name = name
                     .strip_suffix("-aws-training-job")
                     .and_then(|n| training_by_name.get(n))
@@ -424,7 +518,7 @@ impl Loader {
                 if let Some(job) = job {
                     if node.entity_type.is_none() {
                         let t = if g.training_jobs.contains_key(&job) { "TrainingJob" } else { "ProcessingJob" };
-                        node.entity_type = Some(t.into());
+                        node.entity_type = Some(Arc::from(t));
                     }
                     g.joins.push(Join { vertex: node.arn.to_string(), described: job.clone(), how });
                     joined_jobs.insert(job.clone());
@@ -432,7 +526,13 @@ impl Loader {
                 }
             }
             if let Some(uri) = source.filter(|s| s.contains(":model-package/")) {
-                match roles.classify(g.graph[ix].lineage_type, g.graph[ix].entity_type(), Some(&uri), g.graph[ix].name(), &g.graph[ix].arn) {
+                match roles.classify(
+                    g.graph[ix].lineage_type,
+                    g.graph[ix].entity_type(),
+                    Some(&uri),
+                    g.graph[ix].name(),
+                    &g.graph[ix].arn,
+                ) {
                     Role::ModelPackage => {
                         let how = "model-package vertex Source.SourceUri = ModelPackageArn";
                         if g.model_packages.contains_key(&uri) {
@@ -477,6 +577,17 @@ fn arn_key(t: LineageType) -> &'static str {
     }
 }
 
+/// Benchmark baseline: parses one document with the importer's own readers and counts its vertex and edge
+/// records, building nothing.
+pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
+    let doc = parse_doc(bytes).map_err(|e| format!("{}: {}", e.path, e.message))?;
+    let pages = doc.pages.iter().flatten();
+    let v = doc.vertices.as_ref().map_or(0, Vec::len)
+        + pages.clone().map(|p| p.vertices.as_ref().map_or(0, Vec::len)).sum::<usize>();
+    let e = doc.edges.as_ref().map_or(0, Vec::len) + pages.map(|p| p.edges.as_ref().map_or(0, Vec::len)).sum::<usize>();
+    Ok((v, e))
+}
+
 /// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
 fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
     let mut described = Vec::new();
@@ -498,7 +609,10 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
     for (i, item) in doc.descriptions.iter().flatten().enumerate() {
         let path = format!("Descriptions[{i}]");
         let Value::Object(map) = item else {
-            return Err((path, format!("expected a Describe* or ListAssociations response object, found {}", short(item))));
+            return Err((
+                path,
+                format!("expected a Describe* or ListAssociations response object, found {}", short(item)),
+            ));
         };
         match describe(map, &path).map_err(|e| (e.path, e.message))? {
             Some(d) => described.push(d),
@@ -519,7 +633,11 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
         )));
     }
     let other_fields = if described.is_empty() || !rest.keys().any(|k| describe::DESCRIBE_KEYS.contains(&k.as_str())) {
-        doc.rest.iter().filter(|(k, _)| k.as_str() != "AssociationSummaries").map(|(k, v)| (k.clone(), v.clone())).collect()
+        doc.rest
+            .iter()
+            .filter(|(k, _)| k.as_str() != "AssociationSummaries")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     } else {
         BTreeMap::new()
     };

@@ -93,9 +93,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawVertex<'a> {
                     match key.0.as_ref() {
                         "Arn" => arn = Some(map.next_value::<ArnStr<'de>>()?.0),
                         "Type" => entity_type = map.next_value::<Option<CowStr<'de>>>()?.map(|s| s.0),
-                        "LineageType" => {
-                            lineage_type = map.next_value::<Option<LineageTypeField>>()?.map(|t| t.0)
-                        }
+                        "LineageType" => lineage_type = map.next_value::<Option<LineageTypeField>>()?.map(|t| t.0),
                         other => extra.push((other.to_owned(), map.next_value::<Value>()?)),
                     }
                 }
@@ -132,9 +130,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawEdge<'a> {
                         "SourceArn" => source = Some(map.next_value::<ArnStr<'de>>()?.0),
                         "DestinationArn" => destination = Some(map.next_value::<ArnStr<'de>>()?.0),
                         "AssociationType" => {
-                            association_type = map
-                                .next_value::<Option<CowStr<'de>>>()?
-                                .map(|s| AssociationType::parse(&s.0))
+                            association_type =
+                                map.next_value::<Option<CowStr<'de>>>()?.map(|s| AssociationType::parse(&s.0))
                         }
                         _ => {
                             map.next_value::<IgnoredAny>()?;
@@ -258,9 +255,7 @@ impl DocError {
             Some(i) => (&full[..i], Some(&full[i + 4..])),
             None => (full.as_str(), None),
         };
-        let mut message = if let Some(field) =
-            text.strip_prefix("missing field `").and_then(|s| s.strip_suffix('`'))
-        {
+        let mut message = if let Some(field) = text.strip_prefix("missing field `").and_then(|s| s.strip_suffix('`')) {
             if !path.is_empty() {
                 path.push('.');
             }
