@@ -110,8 +110,9 @@ pub struct Loader {
     edges: Vec<(u32, u32, u16)>,
     /// Association types seen, index 0 being "none given".
     association_types: Vec<Option<AssociationType>>,
-    /// The last ARN an edge named, and its vertex: edges of one vertex usually come together.
-    last_reference: Option<(Arc<str>, NodeIndex)>,
+    /// The last source and destination ARN an edge named, and their vertices: edges of one vertex usually come
+    /// together, so most lookups end here.
+    last_reference: [Option<(Arc<str>, NodeIndex)>; 2],
     inputs: Vec<InputFile>,
     stats: ImportStats,
     warnings: Vec<String>,
@@ -267,8 +268,8 @@ impl Loader {
         }
         self.stats.edges_read += edges.len();
         for (i, e) in edges.into_iter().enumerate() {
-            let src = self.reference(&e.source, file, line, || format!("{prefix}Edges[{i}].SourceArn"));
-            let dst = self.reference(&e.destination, file, line, || format!("{prefix}Edges[{i}].DestinationArn"));
+            let src = self.reference(&e.source, 0, file, line, || format!("{prefix}Edges[{i}].SourceArn"));
+            let dst = self.reference(&e.destination, 1, file, line, || format!("{prefix}Edges[{i}].DestinationArn"));
             self.add_edge(src, dst, e.association_type);
         }
     }
@@ -386,12 +387,19 @@ impl Loader {
     }
 
     /// An ARN named by an edge: it must be declared by some input before `finish`.
-    fn reference(&mut self, arn: &str, file: usize, line: Option<usize>, path: impl FnOnce() -> String) -> NodeIndex {
-        let ix = match &self.last_reference {
+    fn reference(
+        &mut self,
+        arn: &str,
+        end: usize,
+        file: usize,
+        line: Option<usize>,
+        path: impl FnOnce() -> String,
+    ) -> NodeIndex {
+        let ix = match &self.last_reference[end] {
             Some((last, ix)) if **last == *arn => *ix,
             _ => {
                 let (ix, _) = self.node_for(arn);
-                self.last_reference = Some((self.graph.graph[ix].arn.clone(), ix));
+                self.last_reference[end] = Some((self.graph.graph[ix].arn.clone(), ix));
                 ix
             }
         };
