@@ -10,7 +10,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 use serde::Serialize;
 
-use crate::import::{format_number, InputFile, Lineage};
+use crate::import::{format_number, ImportStats, InputFile, Lineage};
 use crate::model::{resource_name, Graph, Node};
 use crate::query::{induced_edges, sort_edges, walk};
 use crate::roles::{Role, RoleTable};
@@ -223,6 +223,8 @@ pub struct Report {
     pub tree: String,
     pub graph: ReportGraph,
     pub inputs: Vec<InputFile>,
+    /// What the import read and merged.
+    pub import: ImportStats,
     pub warnings: Vec<String>,
 }
 
@@ -323,11 +325,19 @@ impl<'a> Builder<'a> {
             }
             Role::Endpoint => {
                 b.start_kind = "endpoint";
-                let mut pkgs: Vec<NodeIndex> = walk(g, start, true, None)
-                    .into_iter()
-                    .map(|(ix, _)| ix)
-                    .filter(|&ix| b.role(ix) == Role::ModelPackage)
-                    .collect();
+                // SageMaker draws Endpoint <- ModelDeployment <- model package, but some SDK paths associate the
+                // other way round; when nothing is upstream, look downstream.
+                let packages_from = |upstream: bool| -> Vec<NodeIndex> {
+                    walk(g, start, upstream, None)
+                        .into_iter()
+                        .map(|(ix, _)| ix)
+                        .filter(|&ix| b.role(ix) == Role::ModelPackage)
+                        .collect()
+                };
+                let mut pkgs = packages_from(true);
+                if pkgs.is_empty() {
+                    pkgs = packages_from(false);
+                }
                 g.sort_by_arn(&mut pkgs);
                 match pkgs.as_slice() {
                     [only] => b.focus = *only,
@@ -584,6 +594,7 @@ impl<'a> Builder<'a> {
             tree,
             graph,
             inputs: self.lineage.inputs.clone(),
+            import: self.lineage.stats.clone(),
             warnings: self.lineage.warnings.clone(),
         })
     }

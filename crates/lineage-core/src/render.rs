@@ -140,6 +140,12 @@ pub fn text(r: &Report) -> String {
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "Inputs");
+    let st = &r.import;
+    let _ = writeln!(
+        o,
+        "   {} files; graph of {} vertices and {} edges ({} duplicate vertex records and {} duplicate edges merged)",
+        st.files, st.vertices, st.edges, st.duplicate_vertices, st.duplicate_edges
+    );
     for i in &r.inputs {
         let _ = writeln!(o, "   {}  {} bytes  sha256 {}", one_line(&i.name), i.bytes, i.sha256);
     }
@@ -186,12 +192,18 @@ pub fn one_line(s: &str) -> String {
     out
 }
 
-/// Escapes text from an input for Markdown: every ASCII punctuation mark gets a backslash, so no emphasis,
-/// link, HTML tag, table cell or heading can be formed by it.
+/// Escapes text from an input for Markdown: the characters that can start emphasis, code, links, images, HTML,
+/// entities or table cells get a backslash wherever they stand, and a leading punctuation mark (or the `.`/`)` of
+/// a leading number) too, so no heading, list or quote can start with it either. What remains renders literally.
 pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in one_line(s).chars() {
-        if c.is_ascii_punctuation() {
+    let text = one_line(s);
+    let mut out = String::with_capacity(text.len() + 8);
+    let leading_digits = text.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in text.chars().enumerate() {
+        let special = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '!' | '~');
+        let leading = i == 0 && c.is_ascii_punctuation();
+        let numbered = i == leading_digits && leading_digits > 0 && matches!(c, '.' | ')');
+        if special || leading || numbered {
             out.push('\\');
         }
         out.push(c);
@@ -336,6 +348,12 @@ pub fn markdown(r: &Report) -> String {
         let _ = writeln!(o);
     }
     let _ = writeln!(o, "## Inputs\n");
+    let st = &r.import;
+    let _ = writeln!(
+        o,
+        "{} files; graph of {} vertices and {} edges ({} duplicate vertex records and {} duplicate edges merged).\n",
+        st.files, st.vertices, st.edges, st.duplicate_vertices, st.duplicate_edges
+    );
     let _ = writeln!(o, "| File | Bytes | SHA-256 |\n|---|---|---|");
     for i in &r.inputs {
         let _ = writeln!(o, "| {} | {} | {} |", e(&i.name), i.bytes, i.sha256);
@@ -546,6 +564,15 @@ pub fn inspect_text(l: &crate::import::Lineage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_start_markup_is_escaped_too() {
+        for (input, escaped) in [("# h", "\\# h"), ("- item", "\\- item"), ("1. one", "1\\. one"), ("a-b/c", "a-b/c")] {
+            assert_eq!(md_escape(input), escaped);
+            let html = markdown_to_html(&format!("- {}\n", md_escape(input)));
+            assert!(!html.contains("<h1>") && !html.contains("<ol>") && html.matches("<li>").count() == 1, "{html}");
+        }
+    }
 
     #[test]
     fn markdown_escaping_leaves_no_markup() {

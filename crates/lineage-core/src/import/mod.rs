@@ -65,6 +65,9 @@ pub struct InputFile {
 /// What the import counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportStats {
+    /// Vertices and edges of the merged graph.
+    pub vertices: usize,
+    pub edges: usize,
     pub files: usize,
     pub documents: usize,
     pub query_pages: usize,
@@ -483,6 +486,8 @@ impl Loader {
         }
         self.build_edges();
         self.join(roles);
+        self.stats.vertices = self.graph.node_count();
+        self.stats.edges = self.graph.edge_count();
         let mut warnings = std::mem::take(&mut self.warnings);
         warnings.sort();
         warnings.dedup();
