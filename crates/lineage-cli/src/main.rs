@@ -1,6 +1,7 @@
 //! `lineage`: the command-line shell around lineage-core. The only crate that reads or writes files.
 
 mod inputs;
+mod pdf;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,6 +38,15 @@ enum Command {
         /// Output file, or - for standard output.
         #[arg(short, long, default_value = "-")]
         output: String,
+        /// PDF: the generation date printed in it, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// PDF: the period the question is about, FROM..TO (YYYY-MM-DD..YYYY-MM-DD), printed in the title block.
+        #[arg(long)]
+        period: Option<String>,
+        /// PDF: another font (TTF/OTF) to try for characters the bundled fonts lack (repeatable).
+        #[arg(long = "fallback-font", value_name = "FILE")]
+        fallback_fonts: Vec<PathBuf>,
     },
     /// Ancestors, descendants or both of a vertex; or the shortest path to another (--to).
     Query {
@@ -101,6 +111,7 @@ enum ReportFormat {
     Md,
     Html,
     Json,
+    Pdf,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -168,20 +179,21 @@ fn roles(path: Option<&PathBuf>) -> Result<RoleTable, Failure> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Report { files, start, roles: roles_file, format, output } => {
+        Command::Report { files, start, roles: roles_file, format, output, date, period, fallback_fonts } => {
             let roles = roles(roles_file.as_ref())?;
             let lineage = inputs::load(&files, &roles)?;
             let start = lineage_core::resolve_start(&lineage, &roles, start.as_deref())
                 .map_err(|e| Failure::input(e.to_string()))?;
             let report = lineage_core::report(&lineage, &roles, start).map_err(|e| Failure::input(e.to_string()))?;
-            let text = match format {
-                ReportFormat::Text => render::text(&report),
-                ReportFormat::Md => render::markdown(&report),
-                ReportFormat::Html => render::html(&report),
-                ReportFormat::Json => json(&report)?,
+            let bytes = match format {
+                ReportFormat::Text => render::text(&report).into_bytes(),
+                ReportFormat::Md => render::markdown(&report).into_bytes(),
+                ReportFormat::Html => render::html(&report).into_bytes(),
+                ReportFormat::Json => json(&report)?.into_bytes(),
+                ReportFormat::Pdf => pdf::write(&report, date, period.as_deref(), &fallback_fonts)?,
             };
             exit_without_freeing(lineage);
-            write_output(&output, text.as_bytes())
+            write_output(&output, &bytes)
         }
         Command::Query { files, from, to, direction, max_depth, types, lineage_types, format, output } => {
             let roles = RoleTable::builtin();

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::model::{AssociationType, Edge, Graph, Join, LineageType, Node};
 use crate::roles::{Role, RoleTable};
 
-pub(crate) use describe::format_number;
+pub use describe::format_number;
 use describe::{describe, Described};
 use raw::{parse_doc, RawDoc};
 

@@ -1,0 +1,88 @@
+//! `lineage report --format pdf`: picks the fonts and the date, then asks lineage-pdf for the bytes.
+//!
+//! The bundled fonts (repository folder `fonts/`, see its licence files) are compiled into the binary:
+//! DejaVu Sans, Sans Bold and Sans Mono for Latin, Greek and Cyrillic text and the tree's box-drawing
+//! characters, and Droid Sans Fallback for Chinese, Japanese and Korean. lineage-pdf parses the fallback only
+//! when some text needs it.
+
+use std::path::PathBuf;
+
+use lineage_core::narrative::Report;
+use lineage_pdf::{FontSet, PdfOptions};
+
+use crate::Failure;
+
+const REGULAR: &[u8] = include_bytes!("../../../fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../../fonts/DejaVuSans-Bold.ttf");
+const MONO: &[u8] = include_bytes!("../../../fonts/DejaVuSansMono.ttf");
+const CJK: &[u8] = include_bytes!("../../../fonts/DroidSansFallbackFull.ttf");
+
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&s[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
+}
+
+/// Today's date in UTC: the only place the program reads the clock.
+fn today() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+}
+
+pub fn write(
+    report: &Report,
+    date: Option<String>,
+    period: Option<&str>,
+    extra_fonts: &[PathBuf],
+) -> Result<Vec<u8>, Failure> {
+    let generated_on = date.unwrap_or_else(today);
+    if !valid_date(&generated_on) {
+        return Err(Failure::input(format!("--date {generated_on:?}: expected YYYY-MM-DD")));
+    }
+    let question_period = match period {
+        None => None,
+        Some(p) => match p.split_once("..") {
+            Some((from, to)) if valid_date(from) && valid_date(to) && from <= to => Some(format!("{from} to {to}")),
+            _ => return Err(Failure::input(format!("--period {p:?}: expected FROM..TO as YYYY-MM-DD..YYYY-MM-DD"))),
+        },
+    };
+    let mut loaded = Vec::new();
+    for path in extra_fonts {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::input(format!("{}: cannot read font: {e}", path.display())))?;
+        loaded.push(bytes);
+    }
+    let mut fallbacks: Vec<&[u8]> = vec![CJK];
+    fallbacks.extend(loaded.iter().map(Vec::as_slice));
+    let opts = PdfOptions {
+        fonts: FontSet { regular: REGULAR, bold: BOLD, mono: MONO, fallbacks: &fallbacks },
+        generated_on,
+        question_period,
+    };
+    let rendered = lineage_pdf::render(report, &opts).map_err(|e| Failure::input(e.to_string()))?;
+    if !rendered.uncovered.is_empty() {
+        let list: Vec<String> = rendered.uncovered.iter().map(|c| format!("U+{:04X}", *c as u32)).collect();
+        eprintln!(
+            "warning: no embedded font covers {}; they are printed as <U+XXXX> and listed in the appendix (add one with --fallback-font)",
+            list.join(", ")
+        );
+    }
+    Ok(rendered.bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_date;
+
+    #[test]
+    fn dates() {
+        assert!(valid_date("2026-11-28"));
+        assert!(!valid_date("2026-1-28"));
+        assert!(!valid_date("2026-13-28"));
+        assert!(!valid_date("2026/11/28"));
+    }
+}

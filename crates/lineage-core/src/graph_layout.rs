@@ -1,0 +1,343 @@
+//! Layered left-to-right drawing of a report's lineage graph (Sugiyama style): positions of boxes and edge routes,
+//! in abstract units, shared by the PDF and the web page.
+//!
+//! Steps: break cycles (depth-first back edges are drawn reversed), longest-path layering from the sources (so
+//! upstream data is on the left and the model on the right), dummy vertices on edges that span several layers,
+//! barycentre sweeps to reduce crossings, then vertical placement at the neighbours' mean with overlaps pushed
+//! apart. Every tie is broken by ARN order, so the same graph always gives the same drawing.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::narrative::ReportGraph;
+
+/// Sizes, in layout units (the PDF uses points).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutOptions {
+    pub box_width: f64,
+    pub box_height: f64,
+    /// Horizontal gap between layers (room for edge labels).
+    pub layer_gap: f64,
+    /// Vertical gap between boxes of one layer.
+    pub row_gap: f64,
+    /// Barycentre sweeps (each one down and up).
+    pub sweeps: usize,
+}
+
+impl Default for LayoutOptions {
+    fn default() -> Self {
+        LayoutOptions { box_width: 132.0, box_height: 36.0, layer_gap: 54.0, row_gap: 12.0, sweeps: 8 }
+    }
+}
+
+/// A placed vertex: `vertex` indexes `ReportGraph::vertices`; (x, y) is the top-left corner, y growing downwards.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlacedNode {
+    pub vertex: usize,
+    pub layer: usize,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// A routed edge: `edge` indexes `ReportGraph::edges`; `points` run from the source box's right side to the
+/// destination box's left side (through the dummy positions of long edges). `reversed` edges close a cycle and
+/// are drawn against the layering.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoutedEdge {
+    pub edge: usize,
+    pub points: Vec<(f64, f64)>,
+    pub reversed: bool,
+}
+
+/// The whole drawing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GraphLayout {
+    pub width: f64,
+    pub height: f64,
+    pub layers: usize,
+    pub nodes: Vec<PlacedNode>,
+    pub edges: Vec<RoutedEdge>,
+}
+
+/// Lays out `graph` (vertices sorted by ARN, as the report gives them).
+pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
+    let n = graph.vertices.len();
+    let index: BTreeMap<&str, usize> = graph.vertices.iter().enumerate().map(|(i, v)| (v.arn.as_str(), i)).collect();
+    let mut edges: Vec<(usize, usize, usize)> = graph
+        .edges
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((index.get(e.source.as_str()).copied()?, index.get(e.destination.as_str()).copied()?, i)))
+        .filter(|(s, d, _)| s != d)
+        .collect();
+    edges.sort_unstable();
+
+    // 1. Cycle breaking: depth-first from every vertex in order; an edge to a vertex on the stack is reversed.
+    let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for &(s, d, i) in &edges {
+        out[s].push((d, i));
+    }
+    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+    let mut reversed = vec![false; graph.edges.len()];
+    for root in 0..n {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut stack = vec![(root, 0usize)];
+        state[root] = 1;
+        while let Some((v, next)) = stack.pop() {
+            if let Some(&(w, i)) = out[v].get(next) {
+                stack.push((v, next + 1));
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => reversed[i] = true,
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+            }
+        }
+    }
+    let dag: Vec<(usize, usize, usize)> =
+        edges.iter().map(|&(s, d, i)| if reversed[i] { (d, s, i) } else { (s, d, i) }).collect();
+
+    // 2. Longest-path layering from the sources (Kahn order, ties by index).
+    let mut indegree = vec![0usize; n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(s, d, _) in &dag {
+        indegree[d] += 1;
+        succ[s].push(d);
+    }
+    let mut layer = vec![0usize; n];
+    let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
+    while let Some(v) = ready.pop_first() {
+        for &w in &succ[v] {
+            layer[w] = layer[w].max(layer[v] + 1);
+            indegree[w] -= 1;
+            if indegree[w] == 0 {
+                ready.insert(w);
+            }
+        }
+    }
+    // Sources (code commits, images, approval records) sit just before their nearest consumer rather than all
+    // in the first column, which keeps their edges short.
+    for v in 0..n {
+        if dag.iter().all(|&(_, d, _)| d != v) {
+            if let Some(min) = succ[v].iter().map(|&w| layer[w]).min() {
+                layer[v] = min.saturating_sub(1).max(layer[v]);
+            }
+        }
+    }
+    let layers = layer.iter().copied().max().map_or(0, |m| m + 1);
+
+    // 3. Dummy vertices: each edge becomes a chain through every layer it crosses.
+    // Slots 0..n are real vertices, n.. are dummies; `chains[k]` lists the slots of dag edge k.
+    let mut slot_layer = layer.clone();
+    let mut chains: Vec<Vec<usize>> = Vec::with_capacity(dag.len());
+    for &(s, d, _) in &dag {
+        let mut chain = vec![s];
+        for l in layer[s] + 1..layer[d] {
+            slot_layer.push(l);
+            chain.push(slot_layer.len() - 1);
+        }
+        chain.push(d);
+        chains.push(chain);
+    }
+    let slots = slot_layer.len();
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); slots];
+    let mut down: Vec<Vec<usize>> = vec![Vec::new(); slots];
+    for chain in &chains {
+        for pair in chain.windows(2) {
+            down[pair[0]].push(pair[1]);
+            up[pair[1]].push(pair[0]);
+        }
+    }
+
+    // 4. Ordering: start in slot order, then barycentre sweeps; stable sorts keep ties in their place.
+    let mut order: Vec<Vec<usize>> = vec![Vec::new(); layers];
+    for (slot, &l) in slot_layer.iter().enumerate() {
+        order[l].push(slot);
+    }
+    let mut pos = vec![0usize; slots];
+    let renumber = |order: &Vec<Vec<usize>>, pos: &mut Vec<usize>| {
+        for row in order {
+            for (i, &s) in row.iter().enumerate() {
+                pos[s] = i;
+            }
+        }
+    };
+    renumber(&order, &mut pos);
+    for _ in 0..opts.sweeps {
+        for l in 1..layers {
+            reorder(&mut order[l], &mut pos, &up);
+        }
+        for l in (0..layers.saturating_sub(1)).rev() {
+            reorder(&mut order[l], &mut pos, &down);
+        }
+    }
+
+    // 5. Vertical placement: stack each layer, then move slots towards their neighbours' mean, keeping order and
+    // spacing. Dummies take little room.
+    let height_of = |s: usize| if s < n { opts.box_height } else { 2.0 };
+    let mut y = vec![0.0f64; slots];
+    for row in &order {
+        let mut cursor = 0.0;
+        for &s in row {
+            y[s] = cursor;
+            cursor += height_of(s) + opts.row_gap;
+        }
+    }
+    let centre = |s: usize, y: &[f64]| y[s] + height_of(s) / 2.0;
+    for iteration in 0..4 {
+        let neighbours = if iteration % 2 == 0 { &up } else { &down };
+        for row in &order {
+            let mut wanted: Vec<f64> = row
+                .iter()
+                .map(|&s| {
+                    let ns = &neighbours[s];
+                    if ns.is_empty() {
+                        y[s]
+                    } else {
+                        ns.iter().map(|&x| centre(x, &y)).sum::<f64>() / ns.len() as f64 - height_of(s) / 2.0
+                    }
+                })
+                .collect();
+            // Push apart downwards, then pull back up, so the row keeps its order without overlaps.
+            for i in 1..row.len() {
+                let min = wanted[i - 1] + height_of(row[i - 1]) + opts.row_gap;
+                if wanted[i] < min {
+                    wanted[i] = min;
+                }
+            }
+            for (i, &s) in row.iter().enumerate() {
+                y[s] = wanted[i];
+            }
+        }
+    }
+    let top = y.iter().copied().fold(f64::INFINITY, f64::min);
+    let top = if top.is_finite() { top } else { 0.0 };
+    for v in &mut y {
+        *v -= top;
+    }
+    let x_of = |l: usize| l as f64 * (opts.box_width + opts.layer_gap);
+    let height = (0..slots).map(|s| y[s] + height_of(s)).fold(0.0, f64::max);
+    let width = if layers == 0 { 0.0 } else { x_of(layers - 1) + opts.box_width };
+
+    let nodes = (0..n)
+        .map(|v| PlacedNode {
+            vertex: v,
+            layer: layer[v],
+            x: x_of(layer[v]),
+            y: y[v],
+            width: opts.box_width,
+            height: opts.box_height,
+        })
+        .collect();
+    let mut routed: Vec<RoutedEdge> = dag
+        .iter()
+        .zip(&chains)
+        .map(|(&(_, _, i), chain)| {
+            let mut points = Vec::with_capacity(chain.len() + 1);
+            let first = chain[0];
+            points.push((x_of(slot_layer[first]) + opts.box_width, centre(first, &y)));
+            for &s in &chain[1..chain.len() - 1] {
+                let x = x_of(slot_layer[s]);
+                points.push((x, centre(s, &y)));
+                points.push((x + opts.box_width, centre(s, &y)));
+            }
+            let last = chain[chain.len() - 1];
+            points.push((x_of(slot_layer[last]), centre(last, &y)));
+            if reversed[i] {
+                points.reverse();
+            }
+            RoutedEdge { edge: i, points, reversed: reversed[i] }
+        })
+        .collect();
+    routed.sort_by_key(|e| e.edge);
+    GraphLayout { width, height, layers, nodes, edges: routed }
+}
+
+/// Sorts one layer by the mean position of each slot's neighbours in the adjacent layer (a slot without
+/// neighbours keeps its place), ties kept in their current order.
+fn reorder(row: &mut Vec<usize>, pos: &mut [usize], neighbours: &[Vec<usize>]) {
+    let key = |s: usize| -> f64 {
+        let ns = &neighbours[s];
+        if ns.is_empty() {
+            pos[s] as f64
+        } else {
+            ns.iter().map(|&x| pos[x] as f64).sum::<f64>() / ns.len() as f64
+        }
+    };
+    let mut keyed: Vec<(f64, usize, usize)> = row.iter().map(|&s| (key(s), pos[s], s)).collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    *row = keyed.into_iter().map(|(_, _, s)| s).collect();
+    for (i, &s) in row.iter().enumerate() {
+        pos[s] = i;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::narrative::{EvidenceEdge, GraphVertex};
+    use crate::roles::Role;
+
+    fn graph(vertices: &[&str], edges: &[(&str, &str)]) -> ReportGraph {
+        ReportGraph {
+            vertices: vertices
+                .iter()
+                .map(|a| GraphVertex {
+                    arn: a.to_string(),
+                    lineage_type: None,
+                    entity_type: None,
+                    name: a.to_string(),
+                    source_uri: None,
+                    role: Role::Other,
+                })
+                .collect(),
+            edges: edges
+                .iter()
+                .map(|(s, d)| EvidenceEdge { source: s.to_string(), destination: d.to_string(), association_type: None })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn upstream_is_left_and_boxes_never_overlap() {
+        let g = graph(&["a", "b", "c", "d", "m"], &[("a", "c"), ("b", "c"), ("c", "m"), ("d", "m"), ("a", "m")]);
+        let l = layout(&g, &LayoutOptions::default());
+        let layer = |name: &str| l.nodes.iter().find(|n| g.vertices[n.vertex].arn == name).map(|n| n.layer);
+        assert_eq!((layer("a"), layer("c"), layer("m")), (Some(0), Some(1), Some(2)));
+        for a in &l.nodes {
+            for b in &l.nodes {
+                if a.vertex != b.vertex && a.layer == b.layer {
+                    assert!(a.y + a.height <= b.y || b.y + b.height <= a.y, "{a:?} overlaps {b:?}");
+                }
+            }
+        }
+        // The long edge a -> m passes the middle layer through a dummy: 4 points.
+        let long = l.edges.iter().find(|e| g.edges[e.edge].source == "a" && g.edges[e.edge].destination == "m");
+        assert_eq!(long.map(|e| e.points.len()), Some(4));
+        assert_eq!(l, layout(&g, &LayoutOptions::default()));
+    }
+
+    #[test]
+    fn cycles_are_broken_not_looped() {
+        let g = graph(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "a")]);
+        let l = layout(&g, &LayoutOptions::default());
+        assert_eq!(l.edges.iter().filter(|e| e.reversed).count(), 1);
+        assert_eq!(l.layers, 3);
+    }
+
+    #[test]
+    fn empty_graph_is_empty() {
+        let l = layout(&graph(&[], &[]), &LayoutOptions::default());
+        assert_eq!((l.width, l.height, l.nodes.len()), (0.0, 0.0, 0));
+    }
+}

@@ -1,0 +1,246 @@
+//! Writes a [`Layout`] as PDF with printpdf: fonts embedded and subset, an outline, metadata, and identifiers
+//! derived from the content so that the same input always gives the same bytes.
+
+use printpdf::{
+    Color, Date, DateTime, FontId, Line, LinePoint, LineDashPattern, Mm, Offset, Op, PageAnnotId, PageAnnotation,
+    PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb,
+    TextItem, Time, WindingOrder,
+};
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use printpdf::ParsedFont;
+
+use crate::fonts::{Face, Fonts};
+use crate::layout::{Item, Layout, Rgb as Colour};
+
+/// Document metadata.
+pub struct Meta<'a> {
+    pub title: &'a str,
+    pub subject: &'a str,
+    /// `YYYY-MM-DD`, used for the creation and modification dates.
+    pub date: (i32, u8, u8),
+}
+
+fn colour(c: Colour) -> Color {
+    Color::Rgb(Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+}
+
+fn pt_mm(v: f32) -> Mm {
+    Mm(v * 25.4 / 72.0)
+}
+
+fn face_id(face: Face) -> FontId {
+    FontId(match face {
+        Face::Regular => "FR".to_owned(),
+        Face::Bold => "FB".to_owned(),
+        Face::Mono => "FM".to_owned(),
+        Face::Fallback(i) => format!("FX{i}"),
+    })
+}
+
+/// The PDF bytes.
+pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
+    let mut doc = PdfDocument::new(meta.title);
+    let (y, m, d) = meta.date;
+    let date = DateTime {
+        date: Date { year: y, month: m, day: d },
+        time: Time { hour: 0, minute: 0, second: 0, millisecond: 0 },
+        offset: Offset { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 },
+    };
+    let info = &mut doc.metadata.info;
+    info.subject = meta.subject.to_owned();
+    info.producer = format!("lineage-pdf {} (printpdf 0.12.8)", env!("CARGO_PKG_VERSION"));
+    info.creator = "Lineage Audit".to_owned();
+    info.creation_date = date;
+    info.modification_date = date;
+    info.metadata_date = date;
+
+    // Only the faces some text uses are embedded, each subset to the characters it draws.
+    let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
+    for page in &layout.pages {
+        for item in &page.items {
+            if let Item::Text { runs, .. } = item {
+                for r in runs {
+                    used.entry(r.face).or_default().extend(r.text.chars());
+                }
+            }
+        }
+    }
+    for (face, parsed) in fonts.faces() {
+        if let Some(chars) = used.get(face) {
+            let font = subset(parsed, chars).unwrap_or_else(|| parsed.clone());
+            doc.resources.fonts.map.insert(face_id(*face), PdfFont::new(font));
+        }
+    }
+    for (i, (title, page)) in layout.outline.iter().enumerate() {
+        doc.bookmarks.map.insert(PageAnnotId(format!("B{i:03}")), PageAnnotation { name: title.clone(), page: *page });
+    }
+
+    let pages = layout
+        .pages
+        .iter()
+        .map(|page| {
+            let h = page.height;
+            let at = |x: f32, y: f32| Point { x: Pt(x), y: Pt(h - y) };
+            let mut ops = Vec::new();
+            for item in &page.items {
+                match item {
+                    Item::Text { x, y, size, color, runs } => {
+                        ops.push(Op::StartTextSection);
+                        ops.push(Op::SetFillColor { col: colour(*color) });
+                        ops.push(Op::SetTextCursor { pos: at(*x, *y) });
+                        for run in runs {
+                            ops.push(Op::SetFont { font: PdfFontHandle::External(face_id(run.face)), size: Pt(*size) });
+                            ops.push(Op::ShowText { items: vec![TextItem::Text(run.text.clone())] });
+                        }
+                        ops.push(Op::EndTextSection);
+                    }
+                    Item::Rect { x, y, w, h: rh, fill, stroke, line } => {
+                        let mode = match (fill, stroke) {
+                            (Some(_), Some(_)) => PaintMode::FillStroke,
+                            (Some(_), None) => PaintMode::Fill,
+                            _ => PaintMode::Stroke,
+                        };
+                        ops.push(Op::SaveGraphicsState);
+                        if let Some(f) = fill {
+                            ops.push(Op::SetFillColor { col: colour(*f) });
+                        }
+                        if let Some(s) = stroke {
+                            ops.push(Op::SetOutlineColor { col: colour(*s) });
+                            ops.push(Op::SetOutlineThickness { pt: Pt(*line) });
+                        }
+                        let corners = [(*x, *y), (x + w, *y), (x + w, y + rh), (*x, y + rh)];
+                        ops.push(Op::DrawPolygon {
+                            polygon: Polygon {
+                                rings: vec![PolygonRing {
+                                    points: corners.iter().map(|&(cx, cy)| LinePoint { p: at(cx, cy), bezier: false }).collect(),
+                                }],
+                                mode,
+                                winding_order: WindingOrder::NonZero,
+                            },
+                        });
+                        ops.push(Op::RestoreGraphicsState);
+                    }
+                    Item::Path { points, color, width, dashed } => {
+                        ops.push(Op::SaveGraphicsState);
+                        ops.push(Op::SetOutlineColor { col: colour(*color) });
+                        ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                        if *dashed {
+                            ops.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &[3.0, 2.0]) });
+                        }
+                        ops.push(Op::DrawLine {
+                            line: Line {
+                                points: points.iter().map(|&(px, py)| LinePoint { p: at(px, py), bezier: false }).collect(),
+                                is_closed: false,
+                            },
+                        });
+                        ops.push(Op::RestoreGraphicsState);
+                    }
+                    Item::Triangle { points, color } => {
+                        ops.push(Op::SaveGraphicsState);
+                        ops.push(Op::SetFillColor { col: colour(*color) });
+                        ops.push(Op::DrawPolygon {
+                            polygon: Polygon {
+                                rings: vec![PolygonRing {
+                                    points: points.iter().map(|&(px, py)| LinePoint { p: at(px, py), bezier: false }).collect(),
+                                }],
+                                mode: PaintMode::Fill,
+                                winding_order: WindingOrder::NonZero,
+                            },
+                        });
+                        ops.push(Op::RestoreGraphicsState);
+                    }
+                }
+            }
+            PdfPage::new(pt_mm(page.width), pt_mm(page.height), ops)
+        })
+        .collect();
+    doc.pages = pages;
+    let mut warnings = Vec::new();
+    let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let bytes = doc.save(&opts, &mut warnings);
+    stable_ids(bytes)
+}
+
+/// A copy of `font` holding only the glyphs of `chars` (and `.notdef`), renumbered, with a Unicode cmap for
+/// them; `None` if allsorts cannot subset it (then the whole font is embedded).
+fn subset(font: &ParsedFont, chars: &BTreeSet<char>) -> Option<ParsedFont> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{CmapTarget, SubsetProfile};
+
+    let mut gids: Vec<u16> = chars.iter().filter_map(|c| font.lookup_glyph_index(*c as u32)).filter(|g| *g != 0).collect();
+    gids.sort_unstable();
+    gids.dedup();
+    gids.insert(0, 0);
+    let scope = ReadScope::new(&font.original_bytes);
+    let data = scope.read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(font.font_index as usize).ok()?;
+    let bytes = allsorts::subset::subset(&provider, &gids, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()?;
+    let mut warnings = Vec::new();
+    let sub = ParsedFont::from_bytes(&bytes, 0, &mut warnings)?;
+    // Every character must still map to a glyph in the subset, or the full font is safer.
+    chars.iter().filter(|c| **c != ' ').all(|c| sub.lookup_glyph_index(*c as u32).is_some_and(|g| g != 0)).then_some(sub)
+}
+
+/// printpdf fills the trailer's `/ID` with strings from a process-wide counter, so two calls in one process would
+/// differ. Both strings are replaced, in place and at the same length, by a digest of the rest of the file.
+fn stable_ids(mut bytes: Vec<u8>) -> Vec<u8> {
+    let Some(start) = find_last(&bytes, b"/ID") else { return bytes };
+    let mut spans = Vec::new();
+    let mut i = start;
+    while spans.len() < 2 && i < bytes.len() {
+        if bytes[i] == b'(' {
+            let open = i + 1;
+            if let Some(len) = bytes[open..].iter().position(|&b| b == b')') {
+                spans.push((open, open + len));
+                i = open + len;
+            }
+        }
+        i += 1;
+    }
+    let mut digest = Fnv::default();
+    let mut last = 0;
+    for &(a, b) in &spans {
+        digest.update(&bytes[last..a]);
+        last = b;
+    }
+    digest.update(&bytes[last..]);
+    for (k, &(a, b)) in spans.iter().enumerate() {
+        let mut h = digest;
+        h.update(&[k as u8]);
+        let hex = h.hex();
+        for (j, byte) in bytes[a..b].iter_mut().enumerate() {
+            *byte = hex.as_bytes()[j % hex.len()];
+        }
+    }
+    bytes
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// 128-bit FNV-1a: a stable content fingerprint for the file identifier (not a security hash).
+#[derive(Clone, Copy)]
+struct Fnv(u128);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0x6c62272e07bb014262b821756295c58d)
+    }
+}
+
+impl Fnv {
+    fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u128::from(b);
+            self.0 = self.0.wrapping_mul(0x0000000001000000000000000000013B);
+        }
+    }
+
+    fn hex(self) -> String {
+        format!("{:032x}", self.0)
+    }
+}

@@ -1,0 +1,100 @@
+//! The regulator's PDF for a Lineage Audit [`Report`]: `pdf(&Report, &PdfOptions) -> bytes`.
+//!
+//! Two stages: [`layout`] turns the report and the caller's fonts into positioned text, boxes and lines (pure,
+//! snapshot-tested), then `emit` writes them with printpdf. The crate reads no file and no clock: the fonts and
+//! the generation date come from the caller, so the same inputs give byte-identical PDFs.
+
+mod emit;
+pub mod fonts;
+pub mod layout;
+
+use std::fmt;
+
+use lineage_core::narrative::Report;
+
+pub use fonts::FontSet;
+pub use layout::{DocumentInfo, Layout};
+
+/// What the caller chooses.
+#[derive(Clone, Debug)]
+pub struct PdfOptions<'a> {
+    pub fonts: FontSet<'a>,
+    /// Generation date, `YYYY-MM-DD` (printed, and used for the PDF's dates).
+    pub generated_on: String,
+    /// The period the question is about, printed in the title block when given.
+    pub question_period: Option<String>,
+}
+
+/// Why no PDF was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PdfError {
+    Font(String),
+    Date(String),
+}
+
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PdfError::Font(m) => write!(f, "font: {m}"),
+            PdfError::Date(d) => write!(f, "generation date {d:?} is not YYYY-MM-DD"),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// A PDF and what the caller should hear about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// Characters no embedded font covers: drawn as `<U+XXXX>` and listed in the appendix.
+    pub uncovered: Vec<char>,
+}
+
+fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let mut parts = s.split('-');
+    let y = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let d: u8 = parts.next()?.parse().ok()?;
+    (parts.next().is_none() && s.len() == 10 && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// Lays out `report` without writing PDF (what the golden tests look at).
+pub fn layout(report: &Report, opts: &PdfOptions<'_>) -> Result<Layout, PdfError> {
+    let mut fonts = fonts::Fonts::new(opts.fonts).map_err(|e| PdfError::Font(e.0))?;
+    Ok(layout::layout(report, &info(opts), &mut fonts))
+}
+
+fn info(opts: &PdfOptions<'_>) -> DocumentInfo {
+    DocumentInfo { generated_on: opts.generated_on.clone(), question_period: opts.question_period.clone() }
+}
+
+/// The PDF, with the pages counted and the characters no font covers.
+pub fn render(report: &Report, opts: &PdfOptions<'_>) -> Result<Rendered, PdfError> {
+    let date = parse_date(&opts.generated_on).ok_or_else(|| PdfError::Date(opts.generated_on.clone()))?;
+    let mut fonts = fonts::Fonts::new(opts.fonts).map_err(|e| PdfError::Font(e.0))?;
+    let laid = layout::layout(report, &info(opts), &mut fonts);
+    let title = format!("Lineage audit: {}", lineage_core::render::one_line(&report.subject.name));
+    let meta = emit::Meta { title: &title, subject: &lineage_core::render::one_line(&report.sentence), date };
+    let bytes = emit::emit(&laid, &fonts, &meta);
+    Ok(Rendered { bytes, pages: laid.pages.len(), uncovered: laid.uncovered.into_iter().collect() })
+}
+
+/// The PDF bytes (see [`render`] for the page count and uncovered characters, which the PDF also lists).
+pub fn pdf(report: &Report, opts: &PdfOptions<'_>) -> Result<Vec<u8>, PdfError> {
+    render(report, opts).map(|r| r.bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_checked() {
+        assert_eq!(parse_date("2026-11-28"), Some((2026, 11, 28)));
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("26-1-1"), None);
+        assert_eq!(parse_date("2026-11-28T00"), None);
+    }
+}
