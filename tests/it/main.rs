@@ -7,6 +7,7 @@ mod example;
 mod import;
 mod injection;
 mod narrative;
+mod pdf;
 mod tidy;
 
 use std::path::{Path, PathBuf};

@@ -52,8 +52,9 @@ pub fn write(
     };
     let mut loaded = Vec::new();
     for path in extra_fonts {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Failure::input(format!("{}: cannot read font: {e}", path.display())))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| Failure::input(format!("{}: cannot read font: {e}", path.display())))?;
+        lineage_pdf::check_font(&bytes).map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
         loaded.push(bytes);
     }
     let mut fallbacks: Vec<&[u8]> = vec![CJK];

@@ -23,18 +23,23 @@ pub struct LayoutOptions {
     pub row_gap: f64,
     /// Barycentre sweeps (each one down and up).
     pub sweeps: usize,
+    /// Vertices alike in lineage type, entity type, role and neighbours are drawn as one box once there are this
+    /// many of them (0: never): a thousand raw-data partitions feeding one dataset become one box, not a wall.
+    pub collapse_at: usize,
 }
 
 impl Default for LayoutOptions {
     fn default() -> Self {
-        LayoutOptions { box_width: 132.0, box_height: 36.0, layer_gap: 54.0, row_gap: 12.0, sweeps: 8 }
+        LayoutOptions { box_width: 132.0, box_height: 36.0, layer_gap: 54.0, row_gap: 12.0, sweeps: 8, collapse_at: 5 }
     }
 }
 
-/// A placed vertex: `vertex` indexes `ReportGraph::vertices`; (x, y) is the top-left corner, y growing downwards.
+/// A placed box: `vertex` indexes `ReportGraph::vertices` (the first of `members`, the alike vertices it stands
+/// for, just itself unless collapsed); (x, y) is the top-left corner, y growing downwards.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlacedNode {
     pub vertex: usize,
+    pub members: Vec<usize>,
     pub layer: usize,
     pub x: f64,
     pub y: f64,
@@ -42,12 +47,13 @@ pub struct PlacedNode {
     pub height: f64,
 }
 
-/// A routed edge: `edge` indexes `ReportGraph::edges`; `points` run from the source box's right side to the
+/// A routed edge: `edge` indexes `ReportGraph::edges` (the first of `edges`, all it stands for); `points` run from the source box's right side to the
 /// destination box's left side (through the dummy positions of long edges). `reversed` edges close a cycle and
 /// are drawn against the layering.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RoutedEdge {
     pub edge: usize,
+    pub edges: Vec<usize>,
     pub points: Vec<(f64, f64)>,
     pub reversed: bool,
 }
@@ -64,15 +70,73 @@ pub struct GraphLayout {
 
 /// Lays out `graph` (vertices sorted by ARN, as the report gives them).
 pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
-    let n = graph.vertices.len();
     let index: BTreeMap<&str, usize> = graph.vertices.iter().enumerate().map(|(i, v)| (v.arn.as_str(), i)).collect();
-    let mut edges: Vec<(usize, usize, usize)> = graph
+    let edges: Vec<(usize, usize, usize)> = graph
         .edges
         .iter()
         .enumerate()
-        .filter_map(|(i, e)| Some((index.get(e.source.as_str()).copied()?, index.get(e.destination.as_str()).copied()?, i)))
+        .filter_map(|(i, e)| {
+            Some((index.get(e.source.as_str()).copied()?, index.get(e.destination.as_str()).copied()?, i))
+        })
         .filter(|(s, d, _)| s != d)
         .collect();
+
+    // Collapse alike vertices into groups; groups are numbered in order of their first member.
+    let n_vertices = graph.vertices.len();
+    let mut preds = vec![Vec::new(); n_vertices];
+    let mut succs = vec![Vec::new(); n_vertices];
+    for &(s, d, _) in &edges {
+        succs[s].push(d);
+        preds[d].push(s);
+    }
+    type Key<'g> = (Option<&'g str>, Option<&'g str>, crate::roles::Role, Vec<usize>, Vec<usize>);
+    let mut by_key: BTreeMap<Key<'_>, Vec<usize>> = BTreeMap::new();
+    for v in 0..n_vertices {
+        let (mut p, mut s) = (preds[v].clone(), succs[v].clone());
+        p.sort_unstable();
+        p.dedup();
+        s.sort_unstable();
+        s.dedup();
+        let vx = &graph.vertices[v];
+        by_key.entry((vx.lineage_type.as_deref(), vx.entity_type.as_deref(), vx.role, p, s)).or_default().push(v);
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for members in by_key.into_values() {
+        if opts.collapse_at > 0 && members.len() >= opts.collapse_at {
+            groups.push(members);
+        } else {
+            groups.extend(members.into_iter().map(|m| vec![m]));
+        }
+    }
+    groups.sort_by_key(|g| g[0]);
+    let mut group_of = vec![0usize; n_vertices];
+    for (gi, g) in groups.iter().enumerate() {
+        for &m in g {
+            group_of[m] = gi;
+        }
+    }
+    let mut merged: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for &(s, d, i) in &edges {
+        merged.entry((group_of[s], group_of[d])).or_default().push(i);
+    }
+    let edge_groups: Vec<Vec<usize>> = merged.values().cloned().collect();
+    let condensed: Vec<(usize, usize, usize)> = merged.keys().enumerate().map(|(k, &(s, d))| (s, d, k)).collect();
+    let mut laid = layout_groups(groups.len(), &condensed, opts);
+    for node in &mut laid.nodes {
+        node.members = groups[node.vertex].clone();
+        node.vertex = node.members[0];
+    }
+    for e in &mut laid.edges {
+        e.edges = edge_groups[e.edge].clone();
+        e.edge = e.edges[0];
+    }
+    laid.edges.sort_by_key(|e| e.edge);
+    laid
+}
+
+/// The Sugiyama steps over `n` boxes and `edges` (source, destination, edge id); ids come back in the result.
+fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions) -> GraphLayout {
+    let mut edges = edges.to_vec();
     edges.sort_unstable();
 
     // 1. Cycle breaking: depth-first from every vertex in order; an edge to a vertex on the stack is reversed.
@@ -81,7 +145,7 @@ pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
         out[s].push((d, i));
     }
     let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
-    let mut reversed = vec![false; graph.edges.len()];
+    let mut reversed = vec![false; edges.iter().map(|e| e.2 + 1).max().unwrap_or(0)];
     for root in 0..n {
         if state[root] != 0 {
             continue;
@@ -174,11 +238,11 @@ pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
     };
     renumber(&order, &mut pos);
     for _ in 0..opts.sweeps {
-        for l in 1..layers {
-            reorder(&mut order[l], &mut pos, &up);
+        for row in order.iter_mut().skip(1) {
+            reorder(row, &mut pos, &up);
         }
-        for l in (0..layers.saturating_sub(1)).rev() {
-            reorder(&mut order[l], &mut pos, &down);
+        for row in order.iter_mut().rev().skip(1) {
+            reorder(row, &mut pos, &down);
         }
     }
 
@@ -232,6 +296,7 @@ pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
     let nodes = (0..n)
         .map(|v| PlacedNode {
             vertex: v,
+            members: vec![v],
             layer: layer[v],
             x: x_of(layer[v]),
             y: y[v],
@@ -256,7 +321,7 @@ pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
             if reversed[i] {
                 points.reverse();
             }
-            RoutedEdge { edge: i, points, reversed: reversed[i] }
+            RoutedEdge { edge: i, edges: vec![i], points, reversed: reversed[i] }
         })
         .collect();
     routed.sort_by_key(|e| e.edge);
@@ -303,7 +368,11 @@ mod tests {
                 .collect(),
             edges: edges
                 .iter()
-                .map(|(s, d)| EvidenceEdge { source: s.to_string(), destination: d.to_string(), association_type: None })
+                .map(|(s, d)| EvidenceEdge {
+                    source: s.to_string(),
+                    destination: d.to_string(),
+                    association_type: None,
+                })
                 .collect(),
         }
     }
@@ -333,6 +402,21 @@ mod tests {
         let l = layout(&g, &LayoutOptions::default());
         assert_eq!(l.edges.iter().filter(|e| e.reversed).count(), 1);
         assert_eq!(l.layers, 3);
+    }
+
+    #[test]
+    fn alike_siblings_collapse_into_one_box() {
+        let names: Vec<String> = (0..6).map(|i| format!("raw{i}")).chain(["ds".to_string(), "m".to_string()]).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut edges: Vec<(&str, &str)> = refs[..6].iter().map(|r| (*r, "ds")).collect();
+        edges.push(("ds", "m"));
+        let g = graph(&refs, &edges);
+        let l = layout(&g, &LayoutOptions::default());
+        assert_eq!(l.nodes.len(), 3);
+        assert_eq!(l.nodes.iter().map(|n| n.members.len()).max(), Some(6));
+        assert_eq!(l.edges.iter().map(|e| e.edges.len()).max(), Some(6));
+        let off = layout(&g, &LayoutOptions { collapse_at: 0, ..LayoutOptions::default() });
+        assert_eq!(off.nodes.len(), 8);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! derived from the content so that the same input always gives the same bytes.
 
 use printpdf::{
-    Color, Date, DateTime, FontId, Line, LinePoint, LineDashPattern, Mm, Offset, Op, PageAnnotId, PageAnnotation,
+    Color, Date, DateTime, FontId, Line, LineDashPattern, LinePoint, Mm, Offset, Op, PageAnnotId, PageAnnotation,
     PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb,
     TextItem, Time, WindingOrder,
 };
@@ -114,7 +114,10 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
                         ops.push(Op::DrawPolygon {
                             polygon: Polygon {
                                 rings: vec![PolygonRing {
-                                    points: corners.iter().map(|&(cx, cy)| LinePoint { p: at(cx, cy), bezier: false }).collect(),
+                                    points: corners
+                                        .iter()
+                                        .map(|&(cx, cy)| LinePoint { p: at(cx, cy), bezier: false })
+                                        .collect(),
                                 }],
                                 mode,
                                 winding_order: WindingOrder::NonZero,
@@ -131,7 +134,10 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
                         }
                         ops.push(Op::DrawLine {
                             line: Line {
-                                points: points.iter().map(|&(px, py)| LinePoint { p: at(px, py), bezier: false }).collect(),
+                                points: points
+                                    .iter()
+                                    .map(|&(px, py)| LinePoint { p: at(px, py), bezier: false })
+                                    .collect(),
                                 is_closed: false,
                             },
                         });
@@ -143,7 +149,10 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
                         ops.push(Op::DrawPolygon {
                             polygon: Polygon {
                                 rings: vec![PolygonRing {
-                                    points: points.iter().map(|&(px, py)| LinePoint { p: at(px, py), bezier: false }).collect(),
+                                    points: points
+                                        .iter()
+                                        .map(|&(px, py)| LinePoint { p: at(px, py), bezier: false })
+                                        .collect(),
                                 }],
                                 mode: PaintMode::Fill,
                                 winding_order: WindingOrder::NonZero,
@@ -170,7 +179,8 @@ fn subset(font: &ParsedFont, chars: &BTreeSet<char>) -> Option<ParsedFont> {
     use allsorts::font_data::FontData;
     use allsorts::subset::{CmapTarget, SubsetProfile};
 
-    let mut gids: Vec<u16> = chars.iter().filter_map(|c| font.lookup_glyph_index(*c as u32)).filter(|g| *g != 0).collect();
+    let mut gids: Vec<u16> =
+        chars.iter().filter_map(|c| font.lookup_glyph_index(*c as u32)).filter(|g| *g != 0).collect();
     gids.sort_unstable();
     gids.dedup();
     gids.insert(0, 0);
@@ -181,7 +191,11 @@ fn subset(font: &ParsedFont, chars: &BTreeSet<char>) -> Option<ParsedFont> {
     let mut warnings = Vec::new();
     let sub = ParsedFont::from_bytes(&bytes, 0, &mut warnings)?;
     // Every character must still map to a glyph in the subset, or the full font is safer.
-    chars.iter().filter(|c| **c != ' ').all(|c| sub.lookup_glyph_index(*c as u32).is_some_and(|g| g != 0)).then_some(sub)
+    chars
+        .iter()
+        .filter(|c| **c != ' ')
+        .all(|c| sub.lookup_glyph_index(*c as u32).is_some_and(|g| g != 0))
+        .then_some(sub)
 }
 
 /// printpdf fills the trailer's `/ID` with strings from a process-wide counter, so two calls in one process would

@@ -145,9 +145,7 @@ impl<'a> Fonts<'a> {
             .text
             .chars()
             .map(|c| {
-                font.lookup_glyph_index(c as u32)
-                    .and_then(|g| font.get_glyph_width(g))
-                    .map_or(upem / 2.0, f32::from)
+                font.lookup_glyph_index(c as u32).and_then(|g| font.get_glyph_width(g)).map_or(upem / 2.0, f32::from)
             })
             .sum();
         units / upem * size

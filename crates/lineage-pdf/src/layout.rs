@@ -215,7 +215,8 @@ impl Builder<'_, '_> {
             }
             let mut cut = fit;
             if fit < rest.len() {
-                if let Some(p) = rest[..fit].iter().rposition(|c| matches!(c, '/' | ':' | '-' | '_' | '.' | ',' | '@')) {
+                if let Some(p) = rest[..fit].iter().rposition(|c| matches!(c, '/' | ':' | '-' | '_' | '.' | ',' | '@'))
+                {
                     if p + 1 >= fit / 2 {
                         cut = p + 1;
                     }
@@ -285,8 +286,8 @@ impl Builder<'_, '_> {
                 line: 0.8,
             });
             let mut y = top + pad;
-            for (style, line) in chunk.to_vec() {
-                self.text(MARGIN + pad, y + BODY, style, BODY, Rgb::BLACK, &line);
+            for (style, line) in chunk {
+                self.text(MARGIN + pad, y + BODY, *style, BODY, Rgb::BLACK, line);
                 y += lh;
             }
             self.y = top + h + 6.0;
@@ -382,10 +383,7 @@ impl Builder<'_, '_> {
         rows.push(("Generated on", info.generated_on.clone()));
         rows.push((
             "Export",
-            format!(
-                "{} files, {} vertices, {} edges",
-                r.import.files, r.import.vertices, r.import.edges
-            ),
+            format!("{} files, {} vertices, {} edges", r.import.files, r.import.vertices, r.import.edges),
         ));
         self.key_values(rows);
         self.subheading("Provenance");
@@ -416,7 +414,10 @@ impl Builder<'_, '_> {
                 rows.push(("Approved by", format!("{}{}", nr(&ap.by), src("by"))));
                 rows.push(("IAM identity", format!("{}{}", nr(&ap.iam_arn), src("iam_arn"))));
                 rows.push(("User profile", format!("{}{}", nr(&ap.user_profile), src("user_profile"))));
-                rows.push(("Approved at", format!("{}{}", ap.at.map_or("not recorded".into(), |t| t.minute_utc()), src("at"))));
+                rows.push((
+                    "Approved at",
+                    format!("{}{}", ap.at.map_or("not recorded".into(), |t| t.minute_utc()), src("at")),
+                ));
                 rows.push(("Description", format!("{}{}", nr(&ap.description), src("description"))));
             }
         }
@@ -439,11 +440,8 @@ impl Builder<'_, '_> {
             } else {
                 self.table(&["Hyperparameter", "Value"], &[0.4, 0.6], &hp, &[Style::Mono, Style::Mono]);
             }
-            let m: Vec<Vec<String>> = j
-                .metrics
-                .iter()
-                .map(|(k, v)| vec![k.clone(), lineage_core::import::format_number(*v)])
-                .collect();
+            let m: Vec<Vec<String>> =
+                j.metrics.iter().map(|(k, v)| vec![k.clone(), lineage_core::import::format_number(*v)]).collect();
             if m.is_empty() {
                 self.paragraph("Final metrics: not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
             } else {
@@ -457,7 +455,8 @@ impl Builder<'_, '_> {
         }
         for d in &a.training_datasets {
             self.subheading(&format!("Dataset {}", d.uri.clone().or(d.arn.clone()).unwrap_or_default()));
-            let mut rows = vec![("Artifact", nr(&d.arn)), ("URI", nr(&d.uri)), ("Fed training job", d.training_job.clone())];
+            let mut rows =
+                vec![("Artifact", nr(&d.arn)), ("URI", nr(&d.uri)), ("Fed training job", d.training_job.clone())];
             for (k, v) in &d.properties {
                 rows.push((k.as_str(), v.clone()));
             }
@@ -476,7 +475,10 @@ impl Builder<'_, '_> {
                         u.kind.replace('_', " "),
                         u.name.clone(),
                         nr(&u.version),
-                        match &u.uri { Some(uri) => format!("{uri} · {}", u.arn), None => u.arn.clone() },
+                        match &u.uri {
+                            Some(uri) => format!("{uri} · {}", u.arn),
+                            None => u.arn.clone(),
+                        },
                     ]
                 })
                 .collect();
@@ -523,7 +525,8 @@ impl Builder<'_, '_> {
             let wrapped = self.wrap(Style::Mono, size, &line[indent.len()..], (width - indent_width).max(width / 3.0));
             for (i, piece) in wrapped.iter().enumerate() {
                 self.ensure(lh);
-                let prefix = if i == 0 { indent.clone() } else { indent.replace(['├', '└'], "│").replace('─', " ") };
+                let prefix =
+                    if i == 0 { indent.clone() } else { indent.replace(['├', '└'], "│").replace('─', " ") };
                 self.text(MARGIN, self.y + size, Style::Mono, size, Rgb::BLACK, &format!("{prefix}{piece}"));
                 self.y += lh;
             }
@@ -554,7 +557,13 @@ impl Builder<'_, '_> {
             for tx in 0..tiles_x {
                 if tx + ty > 0 {
                     self.new_page(true);
-                    let label = format!("Ancestry graph, part {} of {} (row {}, column {})", ty * tiles_x + tx + 1, tiles_x * tiles_y, ty + 1, tx + 1);
+                    let label = format!(
+                        "Ancestry graph, part {} of {} (row {}, column {})",
+                        ty * tiles_x + tx + 1,
+                        tiles_x * tiles_y,
+                        ty + 1,
+                        tx + 1
+                    );
                     self.text(MARGIN, self.y + 10.0, Style::Bold, 10.0, Rgb::ACCENT, &label);
                     self.y += 16.0;
                 }
@@ -569,12 +578,21 @@ impl Builder<'_, '_> {
     fn legend(&mut self) {
         let mut x = MARGIN;
         let y = self.y;
-        for (label, (fill, stroke)) in ["Artifact", "Action", "Context", "TrialComponent"].iter().map(|t| (*t, lineage_colours(Some(t)))) {
+        for (label, (fill, stroke)) in
+            ["Artifact", "Action", "Context", "TrialComponent"].iter().map(|t| (*t, lineage_colours(Some(t))))
+        {
             self.push(Item::Rect { x, y, w: 12.0, h: 8.0, fill: Some(fill), stroke: Some(stroke), line: 0.8 });
             self.text(x + 16.0, y + 7.0, Style::Regular, SMALL, Rgb::BLACK, label);
             x += 16.0 + self.fonts.width(Style::Regular, label, SMALL) + 18.0;
         }
-        self.text(x, y + 7.0, Style::Regular, SMALL, Rgb::GREY, "Edges point from upstream to downstream; labels are association types.");
+        self.text(
+            x,
+            y + 7.0,
+            Style::Regular,
+            SMALL,
+            Rgb::GREY,
+            "Edges point from upstream to downstream; labels are association types.",
+        );
         self.y += 18.0;
     }
 
@@ -587,12 +605,16 @@ impl Builder<'_, '_> {
         origin: (f32, f32),
         view: (f32, f32, f32, f32),
     ) {
-        let visible = |x: f32, y: f32, w: f32, h: f32| x + w >= view.0 && x <= view.0 + view.2 && y + h >= view.1 && y <= view.1 + view.3;
+        let visible = |x: f32, y: f32, w: f32, h: f32| {
+            x + w >= view.0 && x <= view.0 + view.2 && y + h >= view.1 && y <= view.1 + view.3
+        };
         let p = |x: f64, y: f64| (origin.0 + x as f32 * s, origin.1 + y as f32 * s);
         for e in &g.edges {
             let pts: Vec<(f32, f32)> = e.points.iter().map(|&(x, y)| p(x, y)).collect();
-            let (minx, maxx) = pts.iter().fold((f32::MAX, f32::MIN), |a, q| (a.0.min(q.0 - origin.0), a.1.max(q.0 - origin.0)));
-            let (miny, maxy) = pts.iter().fold((f32::MAX, f32::MIN), |a, q| (a.0.min(q.1 - origin.1), a.1.max(q.1 - origin.1)));
+            let (minx, maxx) =
+                pts.iter().fold((f32::MAX, f32::MIN), |a, q| (a.0.min(q.0 - origin.0), a.1.max(q.0 - origin.0)));
+            let (miny, maxy) =
+                pts.iter().fold((f32::MAX, f32::MIN), |a, q| (a.0.min(q.1 - origin.1), a.1.max(q.1 - origin.1)));
             if !visible(minx, miny, maxx - minx, maxy - miny) {
                 continue;
             }
@@ -609,7 +631,10 @@ impl Builder<'_, '_> {
                     points: [*b, (base.0 + side.0, base.1 + side.1), (base.0 - side.0, base.1 - side.1)],
                     color: colour,
                 });
-                let label = r.graph.edges[e.edge].association_type.clone().unwrap_or_else(|| "(none)".into());
+                let mut label = r.graph.edges[e.edge].association_type.clone().unwrap_or_else(|| "(none)".into());
+                if e.edges.len() > 1 {
+                    label.push_str(&format!(" ×{}", e.edges.len()));
+                }
                 let size = 6.0 * s;
                 let lw = self.fonts.width(Style::Regular, &label, size);
                 let mid = ((a.0 + b.0) / 2.0 - lw / 2.0, (a.1 + b.1) / 2.0 - 1.5 * s);
@@ -637,7 +662,12 @@ impl Builder<'_, '_> {
             let name_size = 7.0 * s;
             let type_size = 6.0 * s;
             let pad = 4.0 * s;
-            let mut lines = self.wrap(Style::Bold, name_size, &v.name, w - 2.0 * pad);
+            let name = if n.members.len() > 1 {
+                format!("{} vertices like {}", n.members.len(), v.name)
+            } else {
+                v.name.clone()
+            };
+            let mut lines = self.wrap(Style::Bold, name_size, &name, w - 2.0 * pad);
             if lines.len() > 2 {
                 lines.truncate(2);
                 lines[1].push('…');
@@ -652,7 +682,8 @@ impl Builder<'_, '_> {
                 v.lineage_type.as_deref().unwrap_or("?"),
                 v.entity_type.as_deref().unwrap_or("untyped")
             );
-            let kind = self.wrap(Style::Regular, type_size, &kind, w - 2.0 * pad).into_iter().next().unwrap_or_default();
+            let kind =
+                self.wrap(Style::Regular, type_size, &kind, w - 2.0 * pad).into_iter().next().unwrap_or_default();
             self.text(x + pad, y + h - pad, Style::Regular, type_size, Rgb::GREY, &kind);
         }
     }
@@ -703,7 +734,8 @@ impl Builder<'_, '_> {
             let text = format!("{title} · page {} of {total}", i + 1);
             let mut title_fit = text.clone();
             // A very long subject is shortened in the footer only; the title block carries it in full.
-            while self.fonts.width(Style::Regular, &title_fit, 7.5) > w - 2.0 * MARGIN && title_fit.chars().count() > 20 {
+            while self.fonts.width(Style::Regular, &title_fit, 7.5) > w - 2.0 * MARGIN && title_fit.chars().count() > 20
+            {
                 let keep: String = title.chars().take(title_fit.chars().count().saturating_sub(25)).collect();
                 title_fit = format!("{keep}… · page {} of {total}", i + 1);
             }
@@ -715,7 +747,13 @@ impl Builder<'_, '_> {
                 width: 0.5,
                 dashed: false,
             });
-            self.pages[i].items.push(Item::Text { x: (w - tw) / 2.0, y: h - BOTTOM + 36.0, size: 7.5, color: Rgb::GREY, runs });
+            self.pages[i].items.push(Item::Text {
+                x: (w - tw) / 2.0,
+                y: h - BOTTOM + 36.0,
+                size: 7.5,
+                color: Rgb::GREY,
+                runs,
+            });
         }
     }
 }
@@ -749,7 +787,12 @@ impl fmt::Display for Layout {
                         }
                     }
                     Item::Rect { x, y, w, h, fill, stroke, .. } => {
-                        let _ = write!(line, "  rect {x:.1},{y:.1} {w:.1}x{h:.1} fill={} stroke={}", fill.is_some(), stroke.is_some());
+                        let _ = write!(
+                            line,
+                            "  rect {x:.1},{y:.1} {w:.1}x{h:.1} fill={} stroke={}",
+                            fill.is_some(),
+                            stroke.is_some()
+                        );
                     }
                     Item::Path { points, dashed, .. } => {
                         let pts: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();

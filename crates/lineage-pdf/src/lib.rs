@@ -60,6 +60,14 @@ fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
     (parts.next().is_none() && s.len() == 10 && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
+/// Checks that `bytes` are a font this crate can embed (for callers that take fonts from users).
+pub fn check_font(bytes: &[u8]) -> Result<(), PdfError> {
+    let mut warnings = Vec::new();
+    printpdf::ParsedFont::from_bytes(bytes, 0, &mut warnings)
+        .map(|_| ())
+        .ok_or_else(|| PdfError::Font("not a TrueType/OpenType font printpdf can read".into()))
+}
+
 /// Lays out `report` without writing PDF (what the golden tests look at).
 pub fn layout(report: &Report, opts: &PdfOptions<'_>) -> Result<Layout, PdfError> {
     let mut fonts = fonts::Fonts::new(opts.fonts).map_err(|e| PdfError::Font(e.0))?;
@@ -75,6 +83,12 @@ pub fn render(report: &Report, opts: &PdfOptions<'_>) -> Result<Rendered, PdfErr
     let date = parse_date(&opts.generated_on).ok_or_else(|| PdfError::Date(opts.generated_on.clone()))?;
     let mut fonts = fonts::Fonts::new(opts.fonts).map_err(|e| PdfError::Font(e.0))?;
     let laid = layout::layout(report, &info(opts), &mut fonts);
+    if let Some(i) = fonts.broken_fallbacks.iter().next() {
+        return Err(PdfError::Font(format!(
+            "fallback font {} is not a TrueType/OpenType font printpdf can read",
+            i + 1
+        )));
+    }
     let title = format!("Lineage audit: {}", lineage_core::render::one_line(&report.subject.name));
     let meta = emit::Meta { title: &title, subject: &lineage_core::render::one_line(&report.sentence), date };
     let bytes = emit::emit(&laid, &fonts, &meta);

@@ -1,0 +1,190 @@
+//! PDF: the example and fixtures rendered with the bundled fonts, checked with qpdf and pdftotext (Debian's
+//! qpdf and poppler-utils; `scripts/test` installs them), plus a golden snapshot of the layout model.
+
+use std::path::Path;
+use std::process::Command;
+
+use lineage_core::{Report, RoleTable};
+use lineage_pdf::{FontSet, PdfOptions, Rendered};
+
+use crate::{expect_ref, fixtures, load, root};
+
+struct Fonts {
+    regular: Vec<u8>,
+    bold: Vec<u8>,
+    mono: Vec<u8>,
+    cjk: Vec<u8>,
+}
+
+fn fonts() -> Fonts {
+    let read = |name: &str| std::fs::read(root().join("fonts").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    Fonts {
+        regular: read("DejaVuSans.ttf"),
+        bold: read("DejaVuSans-Bold.ttf"),
+        mono: read("DejaVuSansMono.ttf"),
+        cjk: read("DroidSansFallbackFull.ttf"),
+    }
+}
+
+fn with_options<T>(f: impl FnOnce(&PdfOptions<'_>) -> T) -> T {
+    let fonts = fonts();
+    let fallbacks: Vec<&[u8]> = vec![&fonts.cjk];
+    let opts = PdfOptions {
+        fonts: FontSet { regular: &fonts.regular, bold: &fonts.bold, mono: &fonts.mono, fallbacks: &fallbacks },
+        generated_on: "2026-11-28".into(),
+        question_period: Some("2027-03-12 to 2027-03-12".into()),
+    };
+    f(&opts)
+}
+
+fn report_for(path: &Path, start: Option<&str>) -> Report {
+    let lineage = load(path).unwrap_or_else(|e| panic!("{e}"));
+    let roles = RoleTable::builtin();
+    let start = lineage_core::resolve_start(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+    lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn render(report: &Report) -> Rendered {
+    with_options(|o| lineage_pdf::render(report, o)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a Debian tool on the PDF; a missing tool is a clear failure, not a skip.
+fn tool(program: &str, args: &[&str], pdf: &[u8]) -> (bool, String) {
+    let dir = std::env::temp_dir().join(format!("lineage-pdf-it-{}-{}", std::process::id(), program));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.join(format!("t{}.pdf", pdf.len()));
+    std::fs::write(&file, pdf).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(program)
+        .args(args)
+        .arg(&file)
+        .args(if program == "pdftotext" { vec!["-"] } else { vec![] })
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}; install qpdf and poppler-utils (scripts/test does)"));
+    let _ = std::fs::remove_file(&file);
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+}
+
+/// Text with every whitespace removed, so wrapped lines compare equal to the unwrapped string.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let (ok, text) = tool("pdftotext", &["-enc", "UTF-8"], pdf);
+    assert!(ok, "pdftotext failed: {text}");
+    squash(&text)
+}
+
+fn pages(pdf: &[u8]) -> usize {
+    let (ok, info) = tool("pdfinfo", &[], pdf);
+    assert!(ok, "{info}");
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+}
+
+fn assert_contains(text: &str, what: &str) {
+    assert!(text.contains(&squash(what)), "the PDF's text lacks {what:?}");
+}
+
+#[test]
+fn example_pdf_is_valid_complete_and_stable() {
+    let report = report_for(&root().join("examples/credit-xgb"), Some("credit-xgb/73"));
+    let r = render(&report);
+    assert!(r.bytes.starts_with(b"%PDF-"));
+    let (ok, check) = tool("qpdf", &["--check"], &r.bytes);
+    assert!(ok, "qpdf --check: {check}");
+    assert_eq!(pages(&r.bytes), r.pages);
+    let text = pdf_text(&r.bytes);
+    let a = &report.answers;
+    assert_contains(&text, &report.sentence);
+    assert_contains(&text, a.model_version.arn.as_deref().unwrap_or("?"));
+    for j in &a.training_jobs {
+        assert_contains(&text, &j.name);
+        for (k, v) in j.hyperparameters.iter() {
+            assert_contains(&text, &format!("{k}{v}"));
+        }
+        assert!(j.metrics.keys().all(|k| text.contains(&squash(k))));
+    }
+    for d in &a.training_datasets {
+        assert_contains(&text, d.uri.as_deref().unwrap_or("?"));
+    }
+    for u in &a.upstream_sources {
+        assert_contains(&text, &u.name);
+        assert_contains(&text, u.version.as_deref().unwrap_or("?"));
+    }
+    assert_contains(&text, "a14f2b9");
+    assert_contains(&text, "risk-ops@company.com");
+    for input in &report.inputs {
+        assert_contains(&text, &input.sha256);
+    }
+    assert_contains(&text, &format!("page 1 of {}", r.pages));
+    assert_contains(&text, "Question period");
+    // Same inputs, same bytes, even within one process.
+    assert_eq!(render(&report).bytes, r.bytes);
+    assert!(r.bytes.len() < 150 * 1024, "{} bytes", r.bytes.len());
+    let layout = with_options(|o| lineage_pdf::layout(&report, o)).unwrap_or_else(|e| panic!("{e}"));
+    expect_ref("pdf", "example.layout.txt", &layout.to_string());
+}
+
+#[test]
+fn every_gap_is_in_the_pdf_and_outlined() {
+    let report = report_for(&fixtures("narrative").join("article-shape"), None);
+    assert!(!report.gaps.is_empty());
+    let r = render(&report);
+    let text = pdf_text(&r.bytes);
+    for g in &report.gaps {
+        assert_contains(&text, &g.detail);
+        assert_contains(&text, &g.closes_with);
+    }
+    let raw = String::from_utf8_lossy(&r.bytes);
+    assert!(raw.contains("/Outlines"), "no outline");
+}
+
+#[test]
+fn a_thousand_vertex_ancestry_paginates() {
+    let opts = lineage_core::synth::SynthOptions { models: 1, weeks: 1, raw_partitions: 990 };
+    let mut bytes = Vec::new();
+    lineage_core::synth::synth(&opts, &mut bytes).unwrap_or_else(|e| panic!("{e}"));
+    let roles = RoleTable::builtin();
+    let lineage = lineage_core::load([("synth.json", bytes.as_slice())], &roles).unwrap_or_else(|e| panic!("{e}"));
+    let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{e}"));
+    let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.graph.vertices.len() > 1000);
+    let r = render(&report);
+    let (ok, check) = tool("qpdf", &["--check"], &r.bytes);
+    assert!(ok, "{check}");
+    assert_eq!(pages(&r.bytes), r.pages);
+    expect_ref("pdf", "thousand-vertex.pages.txt", &format!("{} pages\n", r.pages));
+}
+
+#[test]
+fn polish_and_chinese_text_is_real_text_and_missing_glyphs_are_reported() {
+    let report = report_for(&fixtures("pdf").join("unicode"), None);
+    let r = render(&report);
+    let text = pdf_text(&r.bytes);
+    for s in [
+        "Łukasz Żółkiewski",
+        "Małgorzata Wójcik-Źdźbło",
+        "审批通过（风险委员会）",
+        "Проверено",
+        "Ελέγχθηκε",
+        "2027年第10周",
+    ] {
+        assert_contains(&text, s);
+    }
+    assert_eq!(r.uncovered, vec!['\u{13000}']);
+    assert_contains(&text, "<U+13000>");
+    assert_contains(&text, "Characters without a glyph");
+}
+
+#[test]
+fn the_injection_corpus_is_printed_literally() {
+    let report = report_for(&fixtures("injection"), None);
+    let r = render(&report);
+    let (ok, check) = tool("qpdf", &["--check"], &r.bytes);
+    assert!(ok, "{check}");
+    let text = pdf_text(&r.bytes);
+    assert_contains(&text, "<script>alert(\"x\")</script>");
+    assert_contains(&text, "javascript:alert(document.cookie)//");
+    assert_contains(&text, "[click me](javascript:alert(1)) <img src=x onerror=alert(1)>");
+    assert!(!String::from_utf8_lossy(&r.bytes).contains("/JavaScript"));
+}
