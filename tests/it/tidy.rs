@@ -17,6 +17,7 @@ fn every_module_starts_with_a_doc_line() {
     let mut files = Vec::new();
     rust_files(&root().join("crates"), &mut files);
     rust_files(&root().join("tests/it"), &mut files);
+    rust_files(&root().join("web/src"), &mut files);
     let missing: Vec<String> = files
         .iter()
         .filter(|f| !std::fs::read_to_string(f).unwrap_or_default().starts_with("//!"))

@@ -5,6 +5,7 @@
 //! [`query`] (walks, paths) and [`narrative::report`] (answers, sentence, tree, gaps) → [`render`] (text, Markdown,
 //! HTML) or `serde_json` (the JSON contract). Nothing here reads a file, a clock or the environment.
 
+pub mod explore;
 pub mod graph_layout;
 pub mod import;
 pub mod model;

@@ -1,0 +1,428 @@
+//! What the web page does with a lineage, kept here so it is plain, tested Rust: the set of loaded files, the
+//! subject picker, the focused (depth-limited) view of the subject's lineage, a vertex's details, highlight sets,
+//! paths inside a view, and search.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use petgraph::graph::NodeIndex;
+use serde::Serialize;
+
+use crate::import::{format_number, ImportError, Lineage, Loader};
+use crate::narrative::{EvidenceEdge, GraphVertex, ReportGraph};
+use crate::query::{induced_edges, walk};
+use crate::roles::{Role, RoleTable};
+
+/// The files a reviewer has loaded, in the order they were added; a file is kept only if it parses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Workspace {
+    /// Name, bytes, and the SHA-256 the caller computed (hex), if it did.
+    files: Vec<(String, Vec<u8>, Option<String>)>,
+}
+
+/// A file the workspace refused, with the reason (the same text the CLI prints).
+pub type Refused = String;
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// Adds files (a name already loaded is replaced) and merges everything once: a file that does not parse is
+    /// dropped again, and its error returned, so it changes nothing. `sha256` (hex) may come from the caller (the
+    /// browser hashes faster than WASM); absent, it is computed here.
+    pub fn add(
+        &mut self,
+        files: Vec<(String, Vec<u8>, Option<String>)>,
+        roles: &RoleTable,
+    ) -> (Result<Option<Lineage>, ImportError>, Vec<Refused>) {
+        for (name, bytes, sha) in files {
+            self.files.retain(|(n, _, _)| *n != name);
+            self.files.push((name, bytes, sha));
+        }
+        self.build(roles)
+    }
+
+    pub fn remove(&mut self, name: &str, roles: &RoleTable) -> Result<Option<Lineage>, ImportError> {
+        self.files.retain(|(n, _, _)| n != name);
+        self.build(roles).0
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.files.iter().map(|(n, _, _)| n.clone()).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Merges every file; files that fail to parse are removed and reported. The lineage is `Err` when the files
+    /// together lack something (an edge to a vertex no file declares, e.g. a missing page).
+    fn build(&mut self, roles: &RoleTable) -> (Result<Option<Lineage>, ImportError>, Vec<Refused>) {
+        let mut loader = Loader::new();
+        let mut refused = Vec::new();
+        let mut kept = Vec::with_capacity(self.files.len());
+        for (name, bytes, sha) in std::mem::take(&mut self.files) {
+            let result = match &sha {
+                Some(h) => loader.add_file_with_sha256(&name, &bytes, || h.clone()),
+                None => loader.add_file(&name, &bytes),
+            };
+            match result {
+                Ok(()) => kept.push((name, bytes, sha)),
+                Err(e) => refused.push(e.to_string()),
+            }
+        }
+        self.files = kept;
+        if self.files.is_empty() {
+            return (Ok(None), refused);
+        }
+        (loader.finish(roles).map(Some), refused)
+    }
+}
+
+/// A model package the reviewer can pick as the subject.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    /// The lineage vertex.
+    pub arn: String,
+    /// `GROUP/VERSION`, else the model-package ARN, else the vertex name.
+    pub label: String,
+}
+
+/// Every model package in the lineage, by label.
+pub fn candidates(lineage: &Lineage, roles: &RoleTable) -> Vec<Candidate> {
+    let g = &lineage.graph;
+    let mut out: Vec<Candidate> = g
+        .node_indices()
+        .filter(|&ix| roles.role_of(g.node(ix)) == Role::ModelPackage)
+        .map(|ix| {
+            let n = g.node(ix);
+            let label = match g.package(ix) {
+                Some(p) => match (&p.group, p.version) {
+                    (Some(gr), Some(v)) => format!("{gr}/{v}"),
+                    _ => p.arn.clone(),
+                },
+                None => g
+                    .package_of
+                    .get(&ix)
+                    .map_or_else(|| n.name().to_owned(), |a| crate::model::resource_name(a).to_owned()),
+            };
+            Candidate { arn: n.arn.to_string(), label }
+        })
+        .collect();
+    // Versions of one group sort by number, not as text (credit-xgb/9 before credit-xgb/10).
+    out.sort_by(|a, b| version_key(&a.label).cmp(&version_key(&b.label)).then(a.arn.cmp(&b.arn)));
+    out
+}
+
+fn version_key(label: &str) -> (String, u64) {
+    match label.rsplit_once('/') {
+        Some((g, v)) => (g.to_owned(), v.parse().unwrap_or(u64::MAX)),
+        None => (label.to_owned(), 0),
+    }
+}
+
+/// The part of the lineage the page draws.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct View {
+    pub graph: ReportGraph,
+    /// Vertices upstream of the subject beyond the depth limit exist ("show more").
+    pub more: bool,
+    /// Vertex count before the type filter.
+    pub total: usize,
+}
+
+/// The subject, its ancestors up to `depth` (`None`: all), and the vertices one step downstream of the subject
+/// (deployments, approvals); `types` (entity types, any case) keeps only those plus the subject when non-empty.
+pub fn view(
+    lineage: &Lineage,
+    roles: &RoleTable,
+    subject: &str,
+    depth: Option<usize>,
+    types: &[String],
+) -> Option<View> {
+    let g = &lineage.graph;
+    let start = g.find_arn(subject)?;
+    let mut nodes: Vec<NodeIndex> = walk(g, start, true, depth).into_iter().map(|(ix, _)| ix).collect();
+    let more = depth.is_some_and(|d| walk(g, start, true, Some(d + 1)).len() > nodes.len());
+    nodes.extend(g.petgraph().neighbors_directed(start, petgraph::Direction::Outgoing));
+    nodes.push(start);
+    g.sort_by_arn(&mut nodes);
+    nodes.dedup();
+    let total = nodes.len();
+    if !types.is_empty() {
+        nodes.retain(|&ix| {
+            ix == start || g.node(ix).entity_type().is_some_and(|t| types.iter().any(|w| w.eq_ignore_ascii_case(t)))
+        });
+    }
+    Some(View { graph: graph_of(lineage, roles, &nodes), more, total })
+}
+
+/// A [`ReportGraph`] of `nodes` (sorted by ARN) and the edges among them.
+pub fn graph_of(lineage: &Lineage, roles: &RoleTable, nodes: &[NodeIndex]) -> ReportGraph {
+    let g = &lineage.graph;
+    ReportGraph {
+        vertices: nodes
+            .iter()
+            .map(|&ix| {
+                let n = g.node(ix);
+                GraphVertex {
+                    arn: n.arn.to_string(),
+                    lineage_type: n.lineage_type.map(|t| t.as_str().to_owned()),
+                    entity_type: n.entity_type().map(str::to_owned),
+                    name: n.name().to_owned(),
+                    source_uri: n.source_uri().map(str::to_owned),
+                    role: roles.role_of(n),
+                }
+            })
+            .collect(),
+        edges: induced_edges(g, nodes)
+            .into_iter()
+            .map(|e| {
+                let (s, d) = g.endpoints(e);
+                EvidenceEdge {
+                    source: g.node(s).arn.to_string(),
+                    destination: g.node(d).arn.to_string(),
+                    association_type: g.edge(e).association_type.as_ref().map(|t| t.as_str().to_owned()),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Everything known about one vertex, as labelled rows: identity, source, timestamps, creators, properties,
+/// metadata, parameters, metrics, and what its joined job or model package says (hyperparameters, final metrics,
+/// approval).
+pub fn details(lineage: &Lineage, arn: &str) -> Vec<(String, String)> {
+    let g = &lineage.graph;
+    let Some(ix) = g.find_arn(arn) else { return Vec::new() };
+    let n = g.node(ix);
+    let mut rows: Vec<(String, String)> = vec![
+        ("ARN".into(), n.arn.to_string()),
+        ("Name".into(), n.name().to_owned()),
+        ("Lineage type".into(), n.lineage_type.map_or("unknown".into(), |t| t.as_str().to_owned())),
+        ("Type".into(), n.entity_type().unwrap_or("none given").to_owned()),
+    ];
+    let mut push = |k: String, v: Option<String>| {
+        if let Some(v) = v {
+            rows.push((k, v));
+        }
+    };
+    if let Some(d) = &n.details {
+        push("Source URI".into(), d.source_uri.clone());
+        push("Source type".into(), d.source_type.clone());
+        for (k, v) in &d.source_ids {
+            push(format!("Source {k}"), Some(v.clone()));
+        }
+        push("Status".into(), d.status.clone());
+        push("Description".into(), d.description.clone());
+        push("Created".into(), d.created_at.map(|t| t.iso()));
+        push("Created by".into(), d.created_by.as_ref().and_then(|u| u.display()));
+        push("Modified".into(), d.modified_at.map(|t| t.iso()));
+        push("Modified by".into(), d.modified_by.as_ref().and_then(|u| u.display()));
+        push("Started".into(), d.start_time.map(|t| t.iso()));
+        push("Ended".into(), d.end_time.map(|t| t.iso()));
+        for (k, v) in &d.properties {
+            push(format!("Property {k}"), Some(v.clone()));
+        }
+        for (k, v) in &d.metadata {
+            push(format!("Metadata {k}"), Some(v.clone()));
+        }
+        for (k, v) in &d.parameters {
+            push(format!("Parameter {k}"), Some(v.clone()));
+        }
+        for (k, v) in &d.metrics {
+            push(format!("Metric {k}"), Some(format_number(*v)));
+        }
+    }
+    if let Some(j) = g.job(ix) {
+        push("Job".into(), Some(j.arn.clone()));
+        push("Job status".into(), j.status.clone());
+        push("Job ended".into(), j.ended_at.map(|t| t.iso()));
+        for (k, v) in &j.hyperparameters {
+            push(format!("Hyperparameter {k}"), Some(v.clone()));
+        }
+        for (k, v) in &j.metrics {
+            push(format!("Final metric {k}"), Some(format_number(*v)));
+        }
+    }
+    if let Some(p) = g.package(ix) {
+        push("Model package".into(), Some(p.arn.clone()));
+        push("Approval status".into(), p.approval_status.clone());
+        push("Approval description".into(), p.approval_description.clone());
+        push("Package modified".into(), p.modified_at.map(|t| t.iso()));
+        push("Package modified by".into(), p.modified_by.as_ref().and_then(|u| u.display()));
+        push("Package created by".into(), p.created_by.as_ref().and_then(|u| u.display()));
+    }
+    rows
+}
+
+/// Adjacency of a view's graph, by vertex index.
+struct Adjacency {
+    index: BTreeMap<String, usize>,
+    down: Vec<Vec<usize>>,
+    up: Vec<Vec<usize>>,
+}
+
+impl Adjacency {
+    fn new(graph: &ReportGraph) -> Adjacency {
+        let index: BTreeMap<String, usize> =
+            graph.vertices.iter().enumerate().map(|(i, v)| (v.arn.clone(), i)).collect();
+        let mut down = vec![Vec::new(); graph.vertices.len()];
+        let mut up = vec![Vec::new(); graph.vertices.len()];
+        for e in &graph.edges {
+            if let (Some(&s), Some(&d)) = (index.get(&e.source), index.get(&e.destination)) {
+                down[s].push(d);
+                up[d].push(s);
+            }
+        }
+        Adjacency { index, down, up }
+    }
+}
+
+/// Which relatives of a vertex to highlight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relatives {
+    Ancestors,
+    Descendants,
+}
+
+/// The ARNs upstream (or downstream) of `arn` inside `graph`, `arn` itself excluded.
+pub fn relatives(graph: &ReportGraph, arn: &str, which: Relatives) -> BTreeSet<String> {
+    let adj = Adjacency::new(graph);
+    let Some(&start) = adj.index.get(arn) else { return BTreeSet::new() };
+    let next = if which == Relatives::Ancestors { &adj.up } else { &adj.down };
+    let mut seen = vec![false; graph.vertices.len()];
+    seen[start] = true;
+    let mut stack = vec![start];
+    let mut out = BTreeSet::new();
+    while let Some(v) = stack.pop() {
+        for &w in &next[v] {
+            if !seen[w] {
+                seen[w] = true;
+                out.insert(graph.vertices[w].arn.clone());
+                stack.push(w);
+            }
+        }
+    }
+    out
+}
+
+/// The shortest path between two vertices of `graph`, edges taken either way (vertex ARNs, in order), or empty.
+pub fn path(graph: &ReportGraph, from: &str, to: &str) -> Vec<String> {
+    let adj = Adjacency::new(graph);
+    let (Some(&a), Some(&b)) = (adj.index.get(from), adj.index.get(to)) else { return Vec::new() };
+    let mut parent = vec![usize::MAX; graph.vertices.len()];
+    parent[a] = a;
+    let mut queue = VecDeque::from([a]);
+    while let Some(v) = queue.pop_front() {
+        if v == b {
+            break;
+        }
+        let mut next: Vec<usize> = adj.down[v].iter().chain(&adj.up[v]).copied().collect();
+        next.sort_unstable();
+        for w in next {
+            if parent[w] == usize::MAX {
+                parent[w] = v;
+                queue.push_back(w);
+            }
+        }
+    }
+    if parent[b] == usize::MAX {
+        return Vec::new();
+    }
+    let mut out = vec![graph.vertices[b].arn.clone()];
+    let mut v = b;
+    while v != a {
+        v = parent[v];
+        out.push(graph.vertices[v].arn.clone());
+    }
+    out.reverse();
+    out
+}
+
+/// Vertices whose ARN, name or source URI contains `query` (any case), sorted by ARN, at most `limit`.
+pub fn search(lineage: &Lineage, query: &str, limit: usize) -> Vec<String> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let g = &lineage.graph;
+    let mut hits: Vec<NodeIndex> = g
+        .node_indices()
+        .filter(|&ix| {
+            let n = g.node(ix);
+            n.arn.to_lowercase().contains(&q)
+                || n.name().to_lowercase().contains(&q)
+                || n.source_uri().is_some_and(|u| u.to_lowercase().contains(&q))
+        })
+        .collect();
+    g.sort_by_arn(&mut hits);
+    hits.into_iter().take(limit).map(|ix| g.node(ix).arn.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> Vec<u8> {
+        br#"{"Vertices":[
+            {"Arn":"arn:aws:sagemaker:r:1:artifact/ds","Type":"DataSet","LineageType":"Artifact"},
+            {"Arn":"arn:aws:sagemaker:r:1:experiment-trial-component/t-aws-training-job","Type":"TrainingJob","LineageType":"TrialComponent"},
+            {"Arn":"arn:aws:sagemaker:r:1:artifact/pk","Type":"Model","LineageType":"Artifact"},
+            {"Arn":"arn:aws:sagemaker:r:1:action/dep","Type":"ModelDeployment","LineageType":"Action"}],
+          "Edges":[
+            {"SourceArn":"arn:aws:sagemaker:r:1:artifact/ds","DestinationArn":"arn:aws:sagemaker:r:1:experiment-trial-component/t-aws-training-job","AssociationType":"ContributedTo"},
+            {"SourceArn":"arn:aws:sagemaker:r:1:experiment-trial-component/t-aws-training-job","DestinationArn":"arn:aws:sagemaker:r:1:artifact/pk","AssociationType":"Produced"},
+            {"SourceArn":"arn:aws:sagemaker:r:1:artifact/pk","DestinationArn":"arn:aws:sagemaker:r:1:action/dep","AssociationType":"ContributedTo"}]}"#
+            .to_vec()
+    }
+
+    fn lineage(w: &mut Workspace, files: Vec<(&str, Vec<u8>)>) -> (Option<Lineage>, Vec<Refused>) {
+        let files = files.into_iter().map(|(n, b)| (n.to_owned(), b, None)).collect();
+        let (l, refused) = w.add(files, &RoleTable::builtin());
+        (l.ok().flatten(), refused)
+    }
+
+    #[test]
+    fn a_bad_file_changes_nothing_and_files_can_be_removed() {
+        let mut w = Workspace::new();
+        let (l, refused) = lineage(&mut w, vec![("a.json", page())]);
+        assert!(l.is_some() && refused.is_empty());
+        let (l, refused) = lineage(&mut w, vec![("bad.json", b"{".to_vec())]);
+        assert_eq!(l.map(|l| l.graph.node_count()), Some(4));
+        assert_eq!(refused.len(), 1);
+        assert!(refused[0].starts_with("bad.json: "), "{refused:?}");
+        assert_eq!(w.names(), ["a.json"]);
+        assert!(matches!(w.remove("a.json", &RoleTable::builtin()), Ok(None)));
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn view_depth_relatives_path_search() {
+        let mut w = Workspace::new();
+        let roles = RoleTable::builtin();
+        let l = lineage(&mut w, vec![("a.json", page())]).0.unwrap_or_else(|| panic!("no lineage"));
+        let pk = "arn:aws:sagemaker:r:1:artifact/pk";
+        let v = view(&l, &roles, pk, Some(1), &[]).unwrap_or_else(|| panic!("no view"));
+        assert!(v.more);
+        assert_eq!(v.graph.vertices.len(), 3); // subject, training job, deployment
+        let all = view(&l, &roles, pk, None, &[]).unwrap_or_else(|| panic!("no view"));
+        assert!(!all.more);
+        assert_eq!(all.graph.vertices.len(), 4);
+        let up = relatives(&all.graph, pk, Relatives::Ancestors);
+        assert_eq!(up.len(), 2);
+        let down = relatives(&all.graph, pk, Relatives::Descendants);
+        assert_eq!(down.into_iter().collect::<Vec<_>>(), ["arn:aws:sagemaker:r:1:action/dep"]);
+        let p = path(&all.graph, "arn:aws:sagemaker:r:1:artifact/ds", "arn:aws:sagemaker:r:1:action/dep");
+        assert_eq!(p.len(), 4);
+        let filtered = view(&l, &roles, pk, None, &["dataset".to_owned()]).unwrap_or_else(|| panic!("no view"));
+        assert_eq!(filtered.graph.vertices.len(), 2);
+        assert_eq!(search(&l, "DEP", 10), ["arn:aws:sagemaker:r:1:action/dep"]);
+        assert!(details(&l, pk).iter().any(|(k, v)| k == "Type" && v == "Model"));
+    }
+
+    #[test]
+    fn candidates_sort_versions_numerically() {
+        assert!(version_key("g/9") < version_key("g/10"));
+    }
+}

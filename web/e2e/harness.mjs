@@ -1,0 +1,58 @@
+// Shared by the end-to-end tests and the browser benchmark: a static server on 127.0.0.1 for dist/ (the built
+// page) and the repository's example and fixtures, and Debian's headless Chromium driven by playwright-core.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
+  '.json': 'application/json', '.jsonl': 'application/json', '.ttf': 'font/ttf', '.png': 'image/png' };
+
+/** Serves dist/ at / and the repository's examples/, tests/fixtures/ and any extra folders under /data/. */
+export function startServer(extra = {}) {
+  const mounts = { examples: path.join(ROOT, 'examples'), fixtures: path.join(ROOT, 'tests', 'fixtures'), ...extra };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let file;
+    const parts = decodeURIComponent(url.pathname).split('/').filter(Boolean);
+    if (parts[0] === 'data' && mounts[parts[1]]) {
+      file = path.join(mounts[parts[1]], ...parts.slice(2));
+      if (!file.startsWith(mounts[parts[1]])) file = null;
+    } else {
+      const dist = path.join(ROOT, 'dist');
+      file = path.join(dist, ...(parts.length ? parts : ['index.html']));
+      if (!file.startsWith(dist)) file = null;
+    }
+    if (!file || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404);
+      res.end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` }));
+  });
+}
+
+/** Debian's Chromium, headless, with a fresh profile and no background networking. */
+export async function launch() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { context: browser, close: async () => { await browser.close(); fs.rmSync(profile, { recursive: true, force: true }); } };
+}
+
+/** Every file of a folder, as paths relative to the repository root. */
+export function filesIn(rel) {
+  return fs.readdirSync(path.join(ROOT, rel)).filter((f) => /\.jsonl?$/.test(f)).sort().map((f) => path.join(ROOT, rel, f));
+}

@@ -1,0 +1,150 @@
+// End-to-end tests of the built page (dist/, from `bash scripts/web`) in Debian's headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, launch, filesIn, ROOT } from './harness.mjs';
+
+const SENTENCE = 'Model package credit-xgb/73 (approved by risk-ops@company.com on 2027-03-08) was trained on dataset '
+  + 's3://credit/train/2027-W10/ assembled from feature-store versions accounts 2027-W10 and behaviour 2027-W10 '
+  + 'with exclusion list s3://policy/excl-v14.csv, by code commit a14f2b9.';
+const EXAMPLE = filesIn('examples/credit-xgb');
+const id = (t) => `[data-testid="${t}"]`;
+
+let server, base, browser;
+
+before(async () => {
+  ({ server, base } = await startServer());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A fresh page that records any script the inputs might smuggle in. */
+async function page() {
+  const p = await browser.context.newPage();
+  await p.addInitScript(() => {
+    window.__pwned = [];
+    for (const name of ['alert', 'confirm', 'prompt']) window[name] = (m) => window.__pwned.push(`${name}:${m}`);
+  });
+  await p.goto(`${base}/index.html`);
+  await p.waitForSelector(id('drop-zone'));
+  return p;
+}
+
+async function pickSubject(p, label) {
+  const picker = p.locator(id('subject-picker'));
+  await picker.waitFor();
+  const value = await picker.locator('option', { hasText: label }).getAttribute('value');
+  await picker.selectOption(value);
+}
+
+test('the example loads through the file input and answers all five questions', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), EXAMPLE);
+  await pickSubject(p, 'credit-xgb/73');
+  await p.waitForSelector(id('provenance-sentence'));
+  assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
+  const text = async (t) => (await p.innerText(id(t))).replace(/\s+/g, ' ');
+  assert.match(await text('answer-model-version'), /model-package\/credit-xgb\/73.*credit-xgb.*73.*Approved/);
+  assert.match(await text('answer-training-dataset'), /credit-xgb-2027W10-a3c7.*s3:\/\/credit\/train\/2027-W10\//);
+  assert.match(await text('answer-upstream-sources'), /accounts.*2027-W10.*behaviour.*2027-W10.*excl-v14/);
+  assert.match(await text('answer-hyperparameters'), /max_depth 6/);
+  assert.match(await text('answer-metrics'), /validation:auc 0.912/);
+  assert.match(await text('answer-approval'), /risk-ops@company.com.*2027-03-08 09:42 UTC/);
+  assert.match(await text('gap-list'), /None/);
+  fs.mkdirSync(path.join(ROOT, 'target', 'e2e'), { recursive: true });
+  await p.setViewportSize({ width: 1400, height: 1800 });
+  await p.screenshot({ path: path.join(ROOT, 'target', 'e2e', 'example.png'), fullPage: true });
+
+  // Click the training job's box: its details show the job's hyperparameters; then highlight its ancestors.
+  const node = p.locator(`${id('graph-node')}[data-arn$="credit-xgb-2027W10-a3c7-aws-training-job"]`);
+  await node.click();
+  const details = p.locator(id('node-details'));
+  await details.waitFor();
+  assert.match(await details.innerText(), /Hyperparameter max_depth\s*6/);
+  await details.getByText('Highlight ancestors').click();
+  await p.waitForSelector('[data-testid="graph-layer"].hl-lit, [data-testid="graph-layer"].hl-dim');
+  const highlighted = await p.evaluate(() => [...document.querySelectorAll('[data-testid="graph-node"]')]
+    .filter((n) => getComputedStyle(n.querySelector('rect')).stroke === 'rgb(192, 57, 43)').length);
+  assert.ok(highlighted >= 5, `${highlighted} boxes highlighted`);
+
+  // Keyboard: a focused box opens with Enter.
+  await p.locator(`${id('graph-node')}[data-arn$="5f1c3a9e8b7d4c2a1f0e9d8c7b6a5f43"]`).focus();
+  await p.keyboard.press('Enter');
+  assert.match(await details.textContent(), /model-package\/credit-xgb\/73/);
+
+  // Downloads.
+  const [pdf] = await Promise.all([p.waitForEvent('download'), p.click(id('download-pdf'))]);
+  const bytes = fs.readFileSync(await pdf.path());
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  const [md] = await Promise.all([p.waitForEvent('download'), p.click(id('download-markdown'))]);
+  assert.match(fs.readFileSync(await md.path(), 'utf8'), /^# Lineage audit: credit-xgb\/73/);
+  const [json] = await Promise.all([p.waitForEvent('download'), p.click(id('download-json'))]);
+  assert.equal(JSON.parse(fs.readFileSync(await json.path(), 'utf8')).sentence, SENTENCE);
+  await p.close();
+});
+
+test('a synthetic drop event loads files, and a file can be removed again', async () => {
+  const p = await page();
+  const names = EXAMPLE.map((f) => path.basename(f));
+  await p.evaluate(async ({ names }) => {
+    const dt = new DataTransfer();
+    for (const n of names) {
+      const body = await (await fetch(`data/examples/credit-xgb/${n}`)).arrayBuffer();
+      dt.items.add(new File([body], n, { type: 'application/json' }));
+    }
+    document.querySelector('[data-testid="drop-zone"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { names });
+  await pickSubject(p, 'credit-xgb/73');
+  assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
+  await p.locator('.files li', { hasText: 'describe-artifact-credit-xgb-73-approval-record.json' }).getByText('remove').click();
+  // Without the approval record the approver falls back to DescribeModelPackage's LastModifiedBy identity.
+  await p.waitForFunction(() => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes('assumed-role/RiskOpsApprover'));
+  assert.equal(await p.locator('.files li', { hasText: 'approval-record' }).count(), 0);
+  await p.close();
+});
+
+test('exports named in ?src= are fetched beside the page', async () => {
+  const p = await browser.context.newPage();
+  const src = EXAMPLE.map((f) => `data/examples/credit-xgb/${path.basename(f)}`).join(',');
+  await p.goto(`${base}/index.html?src=${src}`);
+  await pickSubject(p, 'credit-xgb/73');
+  assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
+  await p.close();
+});
+
+test('a malformed file shows the CLI\'s error and changes nothing', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), EXAMPLE);
+  await pickSubject(p, 'credit-xgb/73');
+  const before = await p.textContent(id('provenance-sentence'));
+  await p.setInputFiles(id('file-input'), path.join(ROOT, 'tests/fixtures/bad/vertex-without-arn.json'));
+  const error = await p.locator(id('error')).textContent();
+  assert.match(error, /vertex-without-arn\.json: at Vertices\[12\]\.Arn: required field is missing/);
+  assert.equal(await p.textContent(id('provenance-sentence')), before);
+  assert.equal(await p.locator('.files li', { hasText: 'vertex-without-arn.json' }).count(), 0);
+  await p.close();
+});
+
+test('the injection corpus is shown as text and runs nothing', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), filesIn('tests/fixtures/injection'));
+  await p.waitForSelector(id('provenance-sentence'));
+  await p.locator(id('graph-node')).first().click();
+  await p.waitForSelector(id('node-details'));
+  await p.waitForTimeout(300);
+  assert.deepEqual(await p.evaluate(() => window.__pwned), []);
+  const injected = await p.evaluate(() => ({
+    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src && !s.textContent.includes('wasm')).length,
+    handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+    images: document.querySelectorAll('img, iframe, svg foreignObject').length,
+    links: [...document.querySelectorAll('a[href]')].filter((a) => a.href.startsWith('javascript:')).length,
+  }));
+  assert.deepEqual(injected, { scripts: 0, handlers: 0, images: 0, links: 0 });
+  assert.match(await p.textContent('main'), /<script>alert\("x"\)<\/script>/);
+  await p.close();
+});

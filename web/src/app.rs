@@ -1,0 +1,548 @@
+//! The page's components: loading, the answer, the graph explorer and the downloads. They hold state and call
+//! lineage-core (logic) and `browser` (I/O); every string from an input is rendered as text, never as HTML.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use lineage_core::explore::{self, Candidate, Relatives, View, Workspace};
+use lineage_core::graph_layout::{self, GraphLayout, LayoutOptions};
+use lineage_core::{render, Lineage, Report, RoleTable};
+
+use crate::browser;
+use crate::graph::Graph;
+
+/// What the graph highlights (a hash set: it is only looked up, once per box).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Highlight {
+    pub label: String,
+    pub arns: HashSet<String>,
+}
+
+/// All of the page's state, as copyable signals.
+#[derive(Clone, Copy)]
+pub struct State {
+    pub workspace: RwSignal<Workspace>,
+    pub lineage: RwSignal<Option<Arc<Lineage>>>,
+    pub error: RwSignal<Option<String>>,
+    pub candidates: RwSignal<Vec<Candidate>>,
+    pub subject: RwSignal<Option<String>>,
+    pub depth: RwSignal<Option<usize>>,
+    pub type_filter: RwSignal<String>,
+    pub collapse: RwSignal<bool>,
+    pub selected: RwSignal<Option<String>>,
+    pub highlight: RwSignal<Highlight>,
+    pub path_from: RwSignal<Option<String>>,
+    pub busy: RwSignal<Option<String>>,
+    pub report: Memo<Option<Result<Report, String>>>,
+    pub view: Memo<Option<View>>,
+    pub layout: Memo<Option<GraphLayout>>,
+}
+
+fn roles() -> RoleTable {
+    RoleTable::builtin()
+}
+
+impl State {
+    fn new() -> State {
+        let workspace = RwSignal::new(Workspace::new());
+        let lineage: RwSignal<Option<Arc<Lineage>>> = RwSignal::new(None);
+        let subject = RwSignal::new(None::<String>);
+        let depth = RwSignal::new(Some(6usize));
+        let type_filter = RwSignal::new(String::new());
+        let collapse = RwSignal::new(true);
+        let report = Memo::new(move |_| {
+            let l = lineage.get()?;
+            let s = subject.get()?;
+            let roles = roles();
+            let start = l.graph.find_arn(&s)?;
+            Some(lineage_core::report(&l, &roles, start).map_err(|e| e.to_string()))
+        });
+        let view = Memo::new(move |_| {
+            let l = lineage.get()?;
+            let s = subject.get()?;
+            let filter = type_filter.get();
+            let types: Vec<String> = if filter.is_empty() { Vec::new() } else { vec![filter] };
+            explore::view(&l, &roles(), &s, depth.get(), &types)
+        });
+        let layout = Memo::new(move |_| {
+            let v = view.get()?;
+            let opts = LayoutOptions { collapse_at: if collapse.get() { 5 } else { 0 }, ..LayoutOptions::default() };
+            Some(graph_layout::layout(&v.graph, &opts))
+        });
+        State {
+            workspace,
+            lineage,
+            error: RwSignal::new(None),
+            candidates: RwSignal::new(Vec::new()),
+            subject,
+            depth,
+            type_filter,
+            collapse,
+            selected: RwSignal::new(None),
+            highlight: RwSignal::new(Highlight::default()),
+            path_from: RwSignal::new(None),
+            busy: RwSignal::new(None),
+            report,
+            view,
+            layout,
+        }
+    }
+
+    /// Shows a freshly merged lineage (or the error that stops it) and keeps (or picks) the subject.
+    fn show(&self, result: Result<Option<Lineage>, lineage_core::ImportError>, refused: Vec<String>) {
+        let roles = roles();
+        let mut errors = refused;
+        match result {
+            Ok(Some(l)) => {
+                let candidates = explore::candidates(&l, &roles);
+                let keep = self.subject.get_untracked().filter(|s| l.graph.find_arn(s).is_some());
+                let pick = keep.or_else(|| {
+                    lineage_core::resolve_start(&l, &roles, None).ok().map(|ix| l.graph.node(ix).arn.to_string())
+                });
+                let pick = pick.or_else(|| candidates.last().map(|c| c.arn.clone()));
+                self.candidates.set(candidates);
+                self.lineage.set(Some(Arc::new(l)));
+                self.subject.set(pick);
+            }
+            Ok(None) => {
+                self.lineage.set(None);
+                self.candidates.set(Vec::new());
+                self.subject.set(None);
+            }
+            Err(e) => {
+                errors.push(e.to_string());
+                self.lineage.set(None);
+                self.candidates.set(Vec::new());
+            }
+        }
+        self.error.set(if errors.is_empty() { None } else { Some(errors.join("\n")) });
+        self.selected.set(None);
+        self.highlight.set(Highlight::default());
+    }
+
+    /// Adds files: each that parses is kept; one that does not is shown as the error and changes nothing.
+    pub async fn add_files(&self, files: Vec<(String, Result<Vec<u8>, String>)>) {
+        let start = browser::now_ms();
+        let mut unread = Vec::new();
+        let mut readable = Vec::new();
+        for (name, bytes) in files {
+            match bytes {
+                Err(e) => unread.push(e),
+                Ok(bytes) => {
+                    let sha = browser::sha256_hex(&bytes).await;
+                    readable.push((name, bytes, sha));
+                }
+            }
+        }
+        let mut outcome = None;
+        self.workspace.update(|w| outcome = Some(w.add(readable, &roles())));
+        if let Some((result, mut refused)) = outcome {
+            unread.append(&mut refused);
+            self.show(result, unread);
+        }
+        browser::record_timing("load_ms", browser::now_ms() - start);
+    }
+
+    pub fn remove_file(&self, name: &str) {
+        let mut result = Ok(None);
+        self.workspace.update(|w| result = w.remove(name, &roles()));
+        self.show(result, Vec::new());
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = State::new();
+    provide_context(state);
+    // Exports named in `?src=`, else the example the serve script places beside the page (if any).
+    leptos::task::spawn_local(async move {
+        let mut paths = browser::src_param();
+        let from_query = !paths.is_empty();
+        if !from_query {
+            if let Ok(bytes) = browser::fetch_bytes("preload.json").await {
+                paths = serde_json::from_slice::<Vec<String>>(&bytes).unwrap_or_default();
+            }
+        }
+        if paths.is_empty() {
+            return;
+        }
+        let mut files = Vec::new();
+        for p in paths {
+            let name = p.rsplit('/').next().unwrap_or(&p).to_owned();
+            files.push((name, browser::fetch_bytes(&p).await));
+        }
+        state.add_files(files).await;
+    });
+    view! {
+        <header class="top">
+            <h1>"Lineage Audit"</h1>
+            <p class="tagline">"Drop SageMaker lineage exports to see which data, code and approval stand behind a model."</p>
+        </header>
+        <main>
+            <Loader />
+            <ErrorBox />
+            <Subject />
+            <Answer />
+            <Explorer />
+        </main>
+    }
+}
+
+#[component]
+fn Loader() -> impl IntoView {
+    let state = expect_context::<State>();
+    let hover = RwSignal::new(false);
+    let on_files = move |list: Option<web_sys::FileList>| {
+        let files = list.as_ref().map(browser::files_of).unwrap_or_default();
+        if !files.is_empty() {
+            leptos::task::spawn_local(async move {
+                let files = browser::read_files(files).await;
+                state.add_files(files).await;
+            });
+        }
+    };
+    view! {
+        <section
+            class="drop-zone no-print"
+            class:hover=move || hover.get()
+            data-testid="drop-zone"
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                hover.set(true);
+            }
+            on:dragleave=move |_| hover.set(false)
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                hover.set(false);
+                on_files(ev.data_transfer().and_then(|d| d.files()));
+            }
+        >
+            <p>"Drop export files here (QueryLineage pages, Describe responses, bundles; .json or .jsonl), or "</p>
+            <label class="button">
+                "choose files"
+                <input
+                    type="file"
+                    multiple=true
+                    accept=".json,.jsonl,application/json"
+                    data-testid="file-input"
+                    on:change=move |ev| {
+                        let input: web_sys::HtmlInputElement = event_target(&ev);
+                        on_files(input.files());
+                        input.set_value("");
+                    }
+                />
+            </label>
+            <ul class="files">
+                <For
+                    each=move || state.workspace.with(|w| w.names())
+                    key=|n| n.clone()
+                    children=move |name| {
+                        let remove = name.clone();
+                        view! {
+                            <li>
+                                <span>{name}</span>
+                                <button class="link" on:click=move |_| state.remove_file(&remove)>"remove"</button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn ErrorBox() -> impl IntoView {
+    let state = expect_context::<State>();
+    move || {
+        state.error.get().map(|e| {
+            view! {
+                <div class="error" role="alert" data-testid="error">
+                    <strong>"Not loaded: "</strong>
+                    <pre>{e}</pre>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+fn Subject() -> impl IntoView {
+    let state = expect_context::<State>();
+    move || {
+        let candidates = state.candidates.get();
+        (candidates.len() > 1).then(|| {
+            view! {
+                <label class="picker no-print">
+                    "Model package: "
+                    <select
+                        data-testid="subject-picker"
+                        on:change=move |ev| state.subject.set(Some(event_target_value(&ev)))
+                    >
+                        {candidates
+                            .into_iter()
+                            .map(|c| {
+                                let selected = state.subject.get_untracked().as_deref() == Some(c.arn.as_str());
+                                view! { <option value=c.arn selected=selected>{c.label}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            }
+        })
+    }
+}
+
+fn or_none(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "not recorded".into())
+}
+
+#[component]
+fn Answer() -> impl IntoView {
+    let state = expect_context::<State>();
+    move || match state.report.get() {
+        None => None,
+        Some(Err(e)) => Some(view! { <div class="error" data-testid="error">{e}</div> }.into_any()),
+        Some(Ok(r)) => Some(report_view(r).into_any()),
+    }
+}
+
+fn report_view(r: Report) -> impl IntoView {
+    let a = r.answers.clone();
+    let mv = a.model_version.clone();
+    let approval = a.approval.clone();
+    view! {
+        <section class="answer">
+            <h2>{format!("Model {}", r.subject.name)}</h2>
+            <blockquote data-testid="provenance-sentence">{r.sentence.clone()}</blockquote>
+            <Downloads report=r.clone() />
+            <div class="answers">
+                <article data-testid="answer-model-version">
+                    <h3>"1. Model version"</h3>
+                    <dl>
+                        <dt>"Model package"</dt><dd>{or_none(&mv.arn)}</dd>
+                        <dt>"Group"</dt><dd>{or_none(&mv.group)}</dd>
+                        <dt>"Version"</dt><dd>{mv.version.map_or("not recorded".into(), |v| v.to_string())}</dd>
+                        <dt>"Approval status"</dt><dd>{or_none(&mv.approval_status)}</dd>
+                    </dl>
+                </article>
+                <article data-testid="answer-training-dataset">
+                    <h3>"2. Training job and dataset"</h3>
+                    <ul>
+                        {a.training_jobs.iter().map(|j| view! {
+                            <li>"Training job " <strong>{j.name.clone()}</strong>
+                                {j.ended_at.map(|t| format!(" (ended {})", t.minute_utc()))}</li>
+                        }).collect_view()}
+                        {a.training_datasets.iter().map(|d| {
+                            let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                            view! {
+                                <li>"Training dataset " <code>{d.uri.clone().or(d.arn.clone()).unwrap_or_default()}</code>
+                                    {(!props.is_empty()).then(|| format!(" ({})", props.join(", ")))}</li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </article>
+                <article data-testid="answer-upstream-sources">
+                    <h3>"3. Upstream sources"</h3>
+                    <table>
+                        <thead><tr><th>"Kind"</th><th>"Name"</th><th>"Version"</th><th>"URI"</th></tr></thead>
+                        <tbody>
+                            {a.upstream_sources.iter().map(|u| view! {
+                                <tr><td>{u.kind.replace('_', " ")}</td><td>{u.name.clone()}</td>
+                                    <td>{or_none(&u.version)}</td><td><code>{u.uri.clone().unwrap_or_default()}</code></td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </article>
+                <article>
+                    <h3>"4. Hyperparameters and metrics"</h3>
+                    <table data-testid="answer-hyperparameters">
+                        <thead><tr><th>"Hyperparameter"</th><th>"Value"</th></tr></thead>
+                        <tbody>
+                            {a.training_jobs.iter().flat_map(|j| j.hyperparameters.iter().map(|(k, v)| view! {
+                                <tr><td><code>{k.clone()}</code></td><td><code>{v.clone()}</code></td></tr>
+                            }).collect::<Vec<_>>()).collect_view()}
+                        </tbody>
+                    </table>
+                    <table data-testid="answer-metrics">
+                        <thead><tr><th>"Metric"</th><th>"Final value"</th></tr></thead>
+                        <tbody>
+                            {a.training_jobs.iter().flat_map(|j| j.metrics.iter().map(|(k, v)| view! {
+                                <tr><td><code>{k.clone()}</code></td><td>{lineage_core::import::format_number(*v)}</td></tr>
+                            }).collect::<Vec<_>>()).collect_view()}
+                        </tbody>
+                    </table>
+                </article>
+                <article data-testid="answer-approval">
+                    <h3>"5. Approval"</h3>
+                    {match approval {
+                        None => view! { <p>"Not recorded."</p> }.into_any(),
+                        Some(ap) => view! {
+                            <dl>
+                                <dt>"Status"</dt><dd>{or_none(&ap.status)}</dd>
+                                <dt>"By"</dt><dd>{or_none(&ap.by)}</dd>
+                                <dt>"IAM identity"</dt><dd>{or_none(&ap.iam_arn)}</dd>
+                                <dt>"User profile"</dt><dd>{or_none(&ap.user_profile)}</dd>
+                                <dt>"At"</dt><dd>{ap.at.map_or("not recorded".into(), |t| t.minute_utc())}</dd>
+                                <dt>"Description"</dt><dd>{or_none(&ap.description)}</dd>
+                            </dl>
+                        }.into_any(),
+                    }}
+                    <p class="code">"Code: " {a.code.iter().map(|c| format!("{} @ {}", or_none(&c.repository), or_none(&c.commit))).collect::<Vec<_>>().join("; ")}</p>
+                </article>
+            </div>
+            <h3>"Gaps"</h3>
+            <ul class="gaps" data-testid="gap-list">
+                {if r.gaps.is_empty() {
+                    view! { <li class="none">"None: every question is answered from the export."</li> }.into_any()
+                } else {
+                    r.gaps.iter().map(|g| view! {
+                        <li><strong>{g.question.replace('_', " ")}</strong>": "{g.detail.clone()}
+                            <br/><em>"Closes with: "</em>{g.closes_with.clone()}</li>
+                    }).collect_view().into_any()
+                }}
+            </ul>
+            <h3>"Ancestry"</h3>
+            <pre class="tree" data-testid="ancestry-tree">{r.tree.clone()}</pre>
+        </section>
+    }
+}
+
+#[component]
+fn Downloads(report: Report) -> impl IntoView {
+    let state = expect_context::<State>();
+    let stem = report.subject.name.replace(['/', '\\', ' '], "-");
+    let (r1, r2, r3) = (report.clone(), report.clone(), report);
+    let (s1, s2, s3) = (stem.clone(), stem.clone(), stem);
+    let fail = move |e: String| state.error.set(Some(e));
+    view! {
+        <div class="downloads no-print">
+            <button data-testid="download-pdf" on:click=move |_| {
+                let r = r1.clone();
+                let name = format!("{s1}.pdf");
+                state.busy.set(Some("Writing the PDF…".into()));
+                leptos::task::spawn_local(async move {
+                    match crate::pdf::bytes(&r).await {
+                        Ok(bytes) => {
+                            if let Err(e) = browser::download(&name, "application/pdf", &bytes) {
+                                fail(e);
+                            }
+                        }
+                        Err(e) => fail(e),
+                    }
+                    state.busy.set(None);
+                });
+            }>"Download PDF"</button>
+            <button data-testid="download-markdown" on:click=move |_| {
+                if let Err(e) = browser::download(&format!("{s2}.md"), "text/markdown", render::markdown(&r2).as_bytes()) {
+                    fail(e);
+                }
+            }>"Download Markdown"</button>
+            <button data-testid="download-json" on:click=move |_| {
+                let json = serde_json::to_string_pretty(&r3).unwrap_or_default();
+                if let Err(e) = browser::download(&format!("{s3}.json"), "application/json", json.as_bytes()) {
+                    fail(e);
+                }
+            }>"Download JSON"</button>
+            <span class="busy">{move || state.busy.get()}</span>
+        </div>
+    }
+}
+
+#[component]
+fn Explorer() -> impl IntoView {
+    let state = expect_context::<State>();
+    let search = RwSignal::new(String::new());
+    let results = Memo::new(move |_| {
+        let q = search.get();
+        state.lineage.get().map(|l| explore::search(&l, &q, 12)).unwrap_or_default()
+    });
+    let types = Memo::new(move |_| {
+        let Some(l) = state.lineage.get() else { return Vec::new() };
+        let Some(s) = state.subject.get() else { return Vec::new() };
+        let v = explore::view(&l, &roles(), &s, state.depth.get(), &[]);
+        let mut t: Vec<String> =
+            v.map(|v| v.graph.vertices.iter().filter_map(|x| x.entity_type.clone()).collect()).unwrap_or_default();
+        t.sort();
+        t.dedup();
+        t
+    });
+    let highlight = move |which: Relatives, label: &'static str| {
+        let (Some(arn), Some(v)) = (state.selected.get_untracked(), state.view.get_untracked()) else { return };
+        state.highlight.set(Highlight {
+            label: label.into(),
+            arns: explore::relatives(&v.graph, &arn, which).into_iter().collect(),
+        });
+    };
+    view! {
+        <section class="explorer" class:hidden=move || state.view.get().is_none()>
+            <h2>"Lineage graph"</h2>
+            <div class="controls no-print">
+                <label>"Depth "
+                    <select on:change=move |ev| state.depth.set(event_target_value(&ev).parse().ok())>
+                        {[1usize, 2, 3, 4, 6, 10].into_iter().map(|d| view! {
+                            <option value=d.to_string() selected=move || state.depth.get() == Some(d)>{d.to_string()}</option>
+                        }).collect_view()}
+                        <option value="all" selected=move || state.depth.get().is_none()>"all"</option>
+                    </select>
+                </label>
+                {move || state.view.get().filter(|v| v.more).map(|_| view! {
+                    <button data-testid="show-more" on:click=move |_| state.depth.update(|d| *d = d.map(|d| d + 2))>"Show more"</button>
+                })}
+                <label>"Type "
+                    <select data-testid="type-filter" on:change=move |ev| state.type_filter.set(event_target_value(&ev))>
+                        <option value="">"all types"</option>
+                        {move || types.get().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label><input type="checkbox" prop:checked=move || state.collapse.get()
+                    on:change=move |ev| state.collapse.set(event_target_checked(&ev)) />" group alike vertices"</label>
+                <label>"Search "
+                    <input type="search" placeholder="ARN, name or URI" data-testid="search"
+                        on:input=move |ev| search.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            <ul class="results no-print">
+                {move || results.get().into_iter().map(|arn| {
+                    let pick = arn.clone();
+                    view! { <li><button class="link" on:click=move |_| state.selected.set(Some(pick.clone()))>{arn}</button></li> }
+                }).collect_view()}
+            </ul>
+            <p class="highlight-label">{move || {
+                state.highlight.with(|h| (!h.label.is_empty()).then(|| format!("{} ({} vertices)", h.label, h.arns.len())))
+            }}</p>
+            <Graph />
+            {move || state.selected.get().map(|arn| {
+                let rows = state.lineage.get().map(|l| explore::details(&l, &arn)).unwrap_or_default();
+                let from = arn.clone();
+                let to = arn.clone();
+                view! {
+                    <aside class="details" data-testid="node-details">
+                        <div class="no-print actions">
+                            <button on:click=move |_| highlight(Relatives::Ancestors, "Ancestors")>"Highlight ancestors"</button>
+                            <button on:click=move |_| highlight(Relatives::Descendants, "Descendants")>"Highlight descendants"</button>
+                            <button on:click=move |_| state.path_from.set(Some(from.clone()))>"Path from here…"</button>
+                            {move || state.path_from.get().filter(|f| *f != to).map(|f| {
+                                let to = to.clone();
+                                view! { <button on:click=move |_| {
+                                    let v = state.view.get_untracked();
+                                    let p = v.map(|v| explore::path(&v.graph, &f, &to)).unwrap_or_default();
+                                    state.highlight.set(Highlight { label: "Shortest path".into(), arns: p.into_iter().collect() });
+                                    state.path_from.set(None);
+                                }>"…to here"</button> }
+                            })}
+                            <button on:click=move |_| state.highlight.set(Highlight::default())>"Clear"</button>
+                            <button on:click=move |_| state.selected.set(None)>"Close"</button>
+                        </div>
+                        <table>
+                            <tbody>
+                                {rows.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td>{v}</td></tr> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </aside>
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,94 @@
+//! Every call into the browser: reading dropped or picked files, fetching exports and fonts beside the page,
+//! the page's query string, downloads, and the clock for timings. Components call these and nothing else.
+
+use wasm_bindgen::JsCast;
+
+/// The files of a `FileList`, taken out of it now (the list empties when its input is reset).
+pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
+/// `(name, bytes)` of every file, in order.
+pub async fn read_files(files: Vec<web_sys::File>) -> Vec<(String, Result<Vec<u8>, String>)> {
+    let mut out = Vec::new();
+    for file in files {
+        let name = file.name();
+        let blob = gloo_file::Blob::from(file);
+        let bytes = gloo_file::futures::read_as_bytes(&blob).await.map_err(|e| format!("{name}: cannot read: {e}"));
+        out.push((name, bytes));
+    }
+    out
+}
+
+/// GETs a same-origin path (an export or a font beside the page).
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let resp = gloo_net::http::Request::get(path).send().await.map_err(|e| format!("{path}: {e}"))?;
+    if !resp.ok() {
+        return Err(format!("{path}: HTTP {}", resp.status()));
+    }
+    resp.binary().await.map_err(|e| format!("{path}: {e}"))
+}
+
+/// The `src` query parameter, split on commas (`index.html?src=a.json,b.json`).
+pub fn src_param() -> Vec<String> {
+    let Some(window) = web_sys::window() else { return Vec::new() };
+    let search = window.location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return Vec::new() };
+    params
+        .get("src")
+        .map(|s| s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Saves `bytes` as a download named `name`.
+pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| format!("download failed: {e:?}");
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(err)?.dyn_into().map_err(|_| "not an anchor".to_owned())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url).map_err(err)?;
+    Ok(())
+}
+
+/// SHA-256 of `bytes` as hex, computed by the browser (SubtleCrypto, much faster than WASM); `None` where the
+/// page is not in a secure context, and then the core hashes.
+pub async fn sha256_hex(bytes: &[u8]) -> Option<String> {
+    let subtle = web_sys::window()?.crypto().ok()?.subtle();
+    let data = js_sys::Uint8Array::from(bytes);
+    let promise = subtle.digest_with_str_and_buffer_source("SHA-256", &data).ok()?;
+    let digest = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let digest = js_sys::Uint8Array::new(&digest).to_vec();
+    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Milliseconds since the page started.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Today's date in UTC as `YYYY-MM-DD` (the PDF's generation date).
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", d.get_utc_full_year(), d.get_utc_month() + 1, d.get_utc_date())
+}
+
+/// Records a timing where the end-to-end tests can read it (`window.__lineageTimings`).
+pub fn record_timing(name: &str, ms: f64) {
+    let Some(window) = web_sys::window() else { return };
+    let key = wasm_bindgen::JsValue::from_str("__lineageTimings");
+    let store = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&window, &key, &o);
+        o.into()
+    });
+    let _ = js_sys::Reflect::set(&store, &wasm_bindgen::JsValue::from_str(name), &wasm_bindgen::JsValue::from_f64(ms));
+}
