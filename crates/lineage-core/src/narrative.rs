@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::import::{format_number, ImportStats, InputFile, Lineage};
 use crate::model::{resource_name, Graph, Node};
-use crate::query::{induced_edges, sort_edges, walk};
+use crate::query::{sort_edges, walk};
 use crate::roles::{Role, RoleTable};
 use crate::time::Timestamp;
 
@@ -1249,24 +1249,7 @@ impl<'a> Builder<'a> {
         }
         self.g.sort_by_arn(&mut nodes);
         nodes.dedup();
-        let edges = induced_edges(self.g, &nodes);
-        ReportGraph {
-            vertices: nodes
-                .iter()
-                .map(|&ix| {
-                    let n = self.node(ix);
-                    GraphVertex {
-                        arn: n.arn.to_string(),
-                        lineage_type: n.lineage_type.map(|t| t.as_str().to_owned()),
-                        entity_type: n.entity_type().map(str::to_owned),
-                        name: n.name().to_owned(),
-                        source_uri: n.source_uri().map(str::to_owned),
-                        role: self.role(ix),
-                    }
-                })
-                .collect(),
-            edges: edges.into_iter().map(|e| self.edge_ref(e)).collect(),
-        }
+        crate::explore::graph_of(self.lineage, self.roles, &nodes)
     }
 }
 
