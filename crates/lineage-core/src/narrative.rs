@@ -732,19 +732,7 @@ impl<'a> Builder<'a> {
         for &c in code_vertices {
             self.used.insert(c);
             let n = self.node(c);
-            let uri = n.source_uri();
-            let commit = ["commit", "commit_id", "CommitId", "sha", "revision"]
-                .iter()
-                .find_map(|k| n.property(k))
-                .map(str::to_owned)
-                .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("CommitId").cloned()))
-                .or_else(|| uri.and_then(commit_from_uri));
-            let repository = ["repository", "repo", "Repository"]
-                .iter()
-                .find_map(|k| n.property(k))
-                .map(str::to_owned)
-                .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("Repository").cloned()))
-                .or_else(|| uri.map(repository_from_uri));
+            let (commit, repository) = (commit_of(n), repository_of(n));
             out.push(CodeAnswer {
                 repository,
                 commit,
@@ -854,11 +842,7 @@ impl<'a> Builder<'a> {
                 }
             }
             if a.by.is_none() {
-                a.by = ["approver", "approved_by", "ApprovedBy", "approver_arn", "approver_identity"]
-                    .iter()
-                    .find_map(|k| n.property(k))
-                    .map(str::to_owned)
-                    .or_else(|| n.details.as_ref().and_then(|d| d.created_by.as_ref()).and_then(|u| u.iam_arn.clone()));
+                a.by = approver_of(n);
                 if a.by.is_some() {
                     set(&mut a, "by", &label);
                 }
@@ -1192,17 +1176,7 @@ impl<'a> Builder<'a> {
 
     fn code_label(&self, c: NodeIndex) -> String {
         let n = self.node(c);
-        let commit = ["commit", "commit_id", "CommitId", "sha", "revision"]
-            .iter()
-            .find_map(|k| n.property(k))
-            .map(str::to_owned)
-            .or_else(|| n.source_uri().and_then(commit_from_uri));
-        let repo = ["repository", "repo", "Repository"]
-            .iter()
-            .find_map(|k| n.property(k))
-            .map(str::to_owned)
-            .or_else(|| n.source_uri().map(repository_from_uri));
-        match (repo, commit) {
+        match (repository_of(n), commit_of(n)) {
             (Some(r), Some(c)) => format!("Code commit: {r} @ {c}"),
             (None, Some(c)) => format!("Code commit: {c}"),
             (Some(r), None) => format!("Code commit: {r} (commit unrecorded)"),
@@ -1212,14 +1186,10 @@ impl<'a> Builder<'a> {
 
     fn approval_label(&self, a: NodeIndex) -> String {
         let n = self.node(a);
-        let by = ["approver", "approved_by", "ApprovedBy", "approver_arn"]
-            .iter()
-            .find_map(|k| n.property(k))
-            .or_else(|| n.details.as_ref()?.created_by.as_ref()?.iam_arn.as_deref());
-        let who = by.map(|b| match b.split_once('@') {
+        let who = approver_of(n).map(|b| match b.split_once('@') {
             // The article's tree shows the approver's mailbox only: `risk-ops@`.
             Some((local, _)) if !b.starts_with("arn:") => format!("{local}@"),
-            _ => b.to_owned(),
+            _ => b.clone(),
         });
         let mut label = "Approval record".to_owned();
         let mut bits = Vec::new();
@@ -1277,6 +1247,35 @@ fn kind_rank(kind: &str) -> u8 {
         "raw_data" => 2,
         _ => 3,
     }
+}
+
+/// The commit a code-commit vertex names: a property, its MetadataProperties.CommitId, else its source URI.
+fn commit_of(n: &Node) -> Option<String> {
+    ["commit", "commit_id", "CommitId", "sha", "revision"]
+        .iter()
+        .find_map(|k| n.property(k))
+        .map(str::to_owned)
+        .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("CommitId").cloned()))
+        .or_else(|| n.source_uri().and_then(commit_from_uri))
+}
+
+/// The repository a code-commit vertex names: a property, its MetadataProperties.Repository, else its source URI.
+fn repository_of(n: &Node) -> Option<String> {
+    ["repository", "repo", "Repository"]
+        .iter()
+        .find_map(|k| n.property(k))
+        .map(str::to_owned)
+        .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("Repository").cloned()))
+        .or_else(|| n.source_uri().map(repository_from_uri))
+}
+
+/// Who an approval record says approved: a property, else the identity that created the record.
+fn approver_of(n: &Node) -> Option<String> {
+    ["approver", "approved_by", "ApprovedBy", "approver_arn", "approver_identity"]
+        .iter()
+        .find_map(|k| n.property(k))
+        .map(str::to_owned)
+        .or_else(|| n.details.as_ref()?.created_by.as_ref()?.iam_arn.clone())
 }
 
 /// When an approval record says it was approved: a property, else its creation time.
