@@ -6,21 +6,20 @@ use lineage_core::{Lineage, Loader, RoleTable};
 
 use crate::Failure;
 
-/// Files named directly, plus every `.json`/`.jsonl` directly inside a named directory, in name order.
+/// Files named directly, plus every `.json`/`.jsonl` inside a named directory and its subdirectories (data
+/// capture keeps the S3 key layout `ENDPOINT/VARIANT/yyyy/mm/dd/hh/`), in path order.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| Failure::input(format!("{}: cannot read: {e}", p.display())))?;
         if meta.is_dir() {
-            let entries =
-                std::fs::read_dir(p).map_err(|e| Failure::input(format!("{}: cannot list: {e}", p.display())))?;
             let mut files = Vec::new();
-            for entry in entries {
+            for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
                 let entry = entry.map_err(|e| Failure::input(format!("{}: cannot list: {e}", p.display())))?;
                 let path = entry.path();
                 let is_export = path.extension().is_some_and(|x| x == "json" || x == "jsonl");
-                if is_export && path.is_file() {
-                    files.push(path);
+                if is_export && entry.file_type().is_file() {
+                    files.push(path.to_owned());
                 }
             }
             if files.is_empty() {

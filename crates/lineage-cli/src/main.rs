@@ -30,6 +30,17 @@ enum Command {
         /// Default: the export's StartArns, else the only model package.
         #[arg(long)]
         start: Option<String>,
+        /// Report on the model package that served this inference: its data-capture inferenceId (else eventId).
+        /// The inputs must hold the capture record and the endpoint's deployment history.
+        #[arg(long, value_name = "ID")]
+        inference: Option<String>,
+        /// With --inference: the endpoint, when the capture file's path does not keep the S3 key layout
+        /// …/ENDPOINT/VARIANT/yyyy/mm/dd/hh/FILE.jsonl.
+        #[arg(long, requires = "inference")]
+        endpoint: Option<String>,
+        /// With --inference: the production variant, when the capture file's path does not say.
+        #[arg(long, requires = "inference")]
+        variant: Option<String>,
         /// Extra role rules (JSON, tried before the built-in table).
         #[arg(long)]
         roles: Option<PathBuf>,
@@ -179,12 +190,30 @@ fn roles(path: Option<&PathBuf>) -> Result<RoleTable, Failure> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Report { files, start, roles: roles_file, format, output, date, period, fallback_fonts } => {
+        Command::Report {
+            files,
+            start,
+            inference,
+            endpoint,
+            variant,
+            roles: roles_file,
+            format,
+            output,
+            date,
+            period,
+            fallback_fonts,
+        } => {
             let roles = roles(roles_file.as_ref())?;
             let lineage = inputs::load(&files, &roles)?;
-            let start = lineage_core::resolve_start(&lineage, &roles, start.as_deref())
-                .map_err(|e| Failure::input(e.to_string()))?;
-            let report = lineage_core::report(&lineage, &roles, start).map_err(|e| Failure::input(e.to_string()))?;
+            let report = match inference {
+                Some(id) => {
+                    let query = lineage_core::deploy::InferenceQuery { id, endpoint, variant };
+                    lineage_core::narrative::report_inference(&lineage, &roles, &query, start.as_deref())
+                }
+                None => lineage_core::resolve_start(&lineage, &roles, start.as_deref())
+                    .and_then(|start| lineage_core::report(&lineage, &roles, start)),
+            }
+            .map_err(|e| Failure::input(e.to_string()))?;
             let bytes = match format {
                 ReportFormat::Text => render::text(&report).into_bytes(),
                 ReportFormat::Md => render::markdown(&report).into_bytes(),

@@ -5,12 +5,15 @@
 //! [`query`] (walks, paths) and [`narrative::report`] (answers, sentence, tree, gaps) → [`render`] (text, Markdown,
 //! HTML) or `serde_json` (the JSON contract). Nothing here reads a file, a clock or the environment.
 
+pub mod approvals;
+pub mod deploy;
 pub mod explore;
 pub mod graph_layout;
 pub mod import;
 pub mod model;
 pub mod narrative;
 pub mod query;
+pub mod records;
 pub mod render;
 pub mod roles;
 pub mod summary;

@@ -269,6 +269,8 @@ pub struct Graph {
     /// `Approval` vertex -> the model package ARN its Source.SourceUri names.
     pub approval_of: BTreeMap<NodeIndex, String>,
     pub joins: Vec<Join>,
+    /// Capture records, endpoint descriptions, CloudTrail and EventBridge events read beside the lineage.
+    pub records: crate::records::Records,
 }
 
 impl Graph {

@@ -10,6 +10,8 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 use serde::Serialize;
 
+use crate::approvals::{self, ApprovalChange, Observation};
+use crate::deploy::{resolve_inference, InferenceAnswer, InferenceError, InferenceQuery};
 use crate::import::{format_number, ImportStats, InputFile, Lineage};
 use crate::model::{resource_name, Graph, Node};
 use crate::query::{sort_edges, walk};
@@ -40,6 +42,18 @@ pub enum NarrativeError {
         arn: String,
         candidates: Vec<String>,
     },
+    /// The inference could not be tied to one model package.
+    Inference(InferenceError),
+    /// The model package that served the inference has no vertex in the lineage export.
+    PackageNotInLineage {
+        id: String,
+        arn: String,
+    },
+    /// `--start` named a package that is not one of those that may have served the inference.
+    NotACandidate {
+        start: String,
+        candidates: Vec<String>,
+    },
 }
 
 impl fmt::Display for NarrativeError {
@@ -67,6 +81,16 @@ impl fmt::Display for NarrativeError {
                 f,
                 "endpoint {arn} has served {} model packages; pass --start with one of:{}",
                 candidates.len(),
+                list(candidates)
+            ),
+            NarrativeError::Inference(e) => e.fmt(f),
+            NarrativeError::PackageNotInLineage { id, arn } => write!(
+                f,
+                "inference {id} was served by model package {arn}, but no lineage vertex stands for it (expected an artifact whose Source.SourceUri is that ARN); add `aws sagemaker query-lineage --start-arns <its artifact ARN> --direction Ascendants` to the export"
+            ),
+            NarrativeError::NotACandidate { start, candidates } => write!(
+                f,
+                "--start {start} is not one of the model packages that may have served the inference:{}",
                 list(candidates)
             ),
         }
@@ -173,6 +197,10 @@ pub struct ApprovalAnswer {
     pub description: Option<String>,
     /// For each fact, where it came from.
     pub sources: BTreeMap<String, String>,
+    /// Every recorded status change, oldest first, each with the sources that record it.
+    pub history: Vec<ApprovalChange>,
+    /// Where the sources disagree (also listed as gaps); nothing here was resolved silently.
+    pub conflicts: Vec<String>,
     pub evidence: Evidence,
 }
 
@@ -217,6 +245,8 @@ pub struct ReportGraph {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     pub subject: Subject,
+    /// The inference the report was asked about (`--inference`), and how it was tied to the model package.
+    pub inference: Option<InferenceAnswer>,
     pub answers: Answers,
     pub gaps: Vec<Gap>,
     pub sentence: String,
@@ -274,6 +304,60 @@ pub fn report(lineage: &Lineage, roles: &RoleTable, start: NodeIndex) -> Result<
     Builder::new(lineage, roles, start)?.build()
 }
 
+/// Builds the report for the model package that served one inference. When the inference fell in a switch where
+/// two packages may have served it, `start` names the one to report on (the report then says so in a gap).
+pub fn report_inference(
+    lineage: &Lineage,
+    roles: &RoleTable,
+    query: &InferenceQuery,
+    start: Option<&str>,
+) -> Result<Report, NarrativeError> {
+    let (answer, chosen_gap) = match resolve_inference(lineage, roles, query) {
+        Ok(a) => {
+            if let Some(s) = start {
+                if !package_matches(lineage, &a.model_package, s) {
+                    return Err(NarrativeError::NotACandidate {
+                        start: s.to_owned(),
+                        candidates: vec![a.model_package.clone()],
+                    });
+                }
+            }
+            (a, None)
+        }
+        Err(InferenceError::Overlap { packages, .. }) if start.is_some() => {
+            let s = start.unwrap_or_default();
+            let Some(chosen) = packages.iter().find(|p| package_matches(lineage, p, s)).cloned() else {
+                return Err(NarrativeError::NotACandidate { start: s.to_owned(), candidates: packages });
+            };
+            let a = crate::deploy::resolve_inference_choosing(lineage, roles, query, &chosen)
+                .map_err(NarrativeError::Inference)?;
+            let detail = a.overlap.clone().map(|o| format!("{o} This report follows {chosen}, as --start asked."));
+            (a, detail)
+        }
+        Err(e) => return Err(NarrativeError::Inference(e)),
+    };
+    let mut vertices: Vec<NodeIndex> =
+        lineage.graph.package_of.iter().filter(|(_, arn)| **arn == answer.model_package).map(|(ix, _)| *ix).collect();
+    lineage.graph.sort_by_arn(&mut vertices);
+    let Some(&vertex) = vertices.first() else {
+        return Err(NarrativeError::PackageNotInLineage { id: answer.id.clone(), arn: answer.model_package.clone() });
+    };
+    let mut b = Builder::new(lineage, roles, vertex)?;
+    b.inference = Some(answer);
+    if let Some(detail) = chosen_gap {
+        b.gap("model_version", detail, "a capture record or deployment record that says which fleet answered");
+    }
+    b.build()
+}
+
+/// Whether `start` (an ARN, a `GROUP/VERSION` or a name) names model package `arn`.
+fn package_matches(lineage: &Lineage, arn: &str, start: &str) -> bool {
+    arn == start
+        || resource_name(arn) == start
+        || lineage.graph.resolve(start).iter().any(|ix| lineage.graph.package_of.get(ix).is_some_and(|p| p == arn))
+}
+
+
 struct Builder<'a> {
     lineage: &'a Lineage,
     g: &'a Graph,
@@ -287,6 +371,8 @@ struct Builder<'a> {
     role_cache: std::cell::RefCell<BTreeMap<NodeIndex, Role>>,
     gaps: Vec<Gap>,
     used: BTreeSet<NodeIndex>,
+    /// The inference the report answers for, when asked by inference.
+    inference: Option<InferenceAnswer>,
 }
 
 impl<'a> Builder<'a> {
@@ -303,6 +389,7 @@ impl<'a> Builder<'a> {
             role_cache: Default::default(),
             gaps: Vec::new(),
             used: BTreeSet::new(),
+            inference: None,
         };
         match b.role(start) {
             Role::ModelPackage => {}
@@ -581,6 +668,7 @@ impl<'a> Builder<'a> {
         };
         Ok(Report {
             subject,
+            inference: self.inference.clone(),
             answers: Answers {
                 model_version,
                 training_jobs,
@@ -791,9 +879,42 @@ impl<'a> Builder<'a> {
         v
     }
 
+    /// Every source's word on the focus package's approval status changes.
+    fn approval_observations(&self, records: &[NodeIndex]) -> Vec<Observation> {
+        let mut out = Vec::new();
+        let Some(arn) = self.g.package_of.get(&self.focus) else { return out };
+        out.extend(approvals::recorded_changes(self.lineage, arn));
+        for &r in records {
+            let n = self.node(r);
+            let status = ["status", "ModelApprovalStatus", "approval_status"].iter().find_map(|k| n.property(k));
+            if let Some(status) = status {
+                out.push(Observation {
+                    at: record_time(n),
+                    status: status.to_owned(),
+                    by: approver_of(n),
+                    description: n.property("description").map(str::to_owned),
+                    source: format!("approval record {}", n.arn),
+                });
+            }
+        }
+        if let Some(p) = self.g.package(self.focus) {
+            if let Some(status) = &p.approval_status {
+                out.push(Observation {
+                    at: p.modified_at,
+                    status: status.clone(),
+                    by: p.modified_by.as_ref().and_then(|u| u.iam_arn.clone().or_else(|| u.display())),
+                    description: p.approval_description.clone(),
+                    source: "DescribeModelPackage (ModelApprovalStatus, LastModifiedTime, LastModifiedBy)".into(),
+                });
+            }
+        }
+        out
+    }
+
     fn approval(&mut self, vertices: &[NodeIndex]) -> Option<ApprovalAnswer> {
         let pkg = self.g.package(self.focus);
-        if vertices.is_empty() && pkg.and_then(|p| p.approval_status.as_ref()).is_none() {
+        let (history, conflicts) = approvals::merge(self.approval_observations(vertices));
+        if vertices.is_empty() && history.is_empty() {
             self.gap(
                 "approval",
                 "Who approved the model, and when, was never recorded: no approval record is linked and no DescribeModelPackage response gives the approval status.".into(),
@@ -809,6 +930,8 @@ impl<'a> Builder<'a> {
             at: None,
             description: None,
             sources: BTreeMap::new(),
+            history,
+            conflicts,
             evidence: Evidence::default(),
         };
         let set = |a: &mut ApprovalAnswer, field: &str, source: &str| {
@@ -934,6 +1057,7 @@ impl<'a> Builder<'a> {
                 a.sources.insert("description".into(), format!("{label}.ApprovalDescription"));
             }
         }
+        self.approval_from_history(&mut a);
         a.evidence.vertices.sort();
         a.evidence.edges.sort();
         match a.status.as_deref() {
@@ -960,6 +1084,73 @@ impl<'a> Builder<'a> {
             ),
         }
         Some(a)
+    }
+
+    /// Fills what the records and DescribeModelPackage left open from the status history, and reports where the
+    /// history disagrees with them or the model was not approved when the inference was served.
+    fn approval_from_history(&mut self, a: &mut ApprovalAnswer) {
+        let latest_dated = a.history.iter().rfind(|c| c.at.is_some()).cloned();
+        let describe = self.g.package(self.focus).and_then(|p| p.approval_status.clone());
+        if a.status.is_none() {
+            if let Some(c) = a.history.last() {
+                a.status = Some(c.status.clone());
+                a.sources.insert("status".into(), c.sources.join("; "));
+            }
+        }
+        if let (Some(current), Some(latest)) = (&describe, &latest_dated) {
+            if *current != latest.status {
+                let at = latest.at.map(|t| t.to_string()).unwrap_or_default();
+                a.conflicts.push(format!(
+                    "DescribeModelPackage says ModelApprovalStatus {current}, but the latest recorded change ({at}, {}) set {}.",
+                    latest.sources.join("; "),
+                    latest.status
+                ));
+            }
+        }
+        if a.status.as_deref() == Some("Approved") {
+            if let Some(c) = a.history.iter().rfind(|c| c.status == "Approved") {
+                let sources = c.sources.join("; ");
+                if a.by.is_none() && c.by.is_some() {
+                    a.by = c.by.clone();
+                    a.sources.insert("by".into(), sources.clone());
+                }
+                if a.iam_arn.is_none() && c.by.as_deref().is_some_and(|b| b.starts_with("arn:")) {
+                    a.iam_arn = c.by.clone();
+                    a.sources.insert("iam_arn".into(), sources.clone());
+                }
+                if a.at.is_none() && c.at.is_some() {
+                    a.at = c.at;
+                    a.sources.insert("at".into(), sources.clone());
+                }
+                if a.description.is_none() && c.description.is_some() {
+                    a.description = c.description.clone();
+                    a.sources.insert("description".into(), sources);
+                }
+            }
+        }
+        for c in a.conflicts.clone() {
+            self.gap("approval", c, "one record of the change that every source agrees with (check the CloudTrail event)");
+        }
+        if let Some(inf) = &self.inference {
+            let (id, t) = (inf.id.clone(), inf.time);
+            match approvals::status_at(&a.history, t) {
+                Some(c) if c.status == "Approved" => {}
+                Some(c) => {
+                    let (status, at) = (c.status.clone(), c.at.map(|t| t.to_string()).unwrap_or_default());
+                    self.gap(
+                        "approval",
+                        format!("When inference {id} was served ({t}) the model package's approval status was {status} (set {at}): it served without a standing approval."),
+                        "an approval (ModelApprovalStatus Approved) before the deployment",
+                    );
+                }
+                None if !a.history.is_empty() => self.gap(
+                    "approval",
+                    format!("No approval status change is recorded before inference {id} ({t}): whether the model was approved when it served is unknown."),
+                    "the CloudTrail UpdateModelPackage record or EventBridge event of the approval",
+                ),
+                None => {}
+            }
+        }
     }
 
     fn answer_gaps(&mut self, mv: &ModelVersion, jobs: &[TrainingJobAnswer], approval: Option<&ApprovalAnswer>) {
@@ -1028,6 +1219,10 @@ impl<'a> Builder<'a> {
             format!("model {} (no model package recorded)", self.node(self.focus).name())
         };
         match self.start_kind {
+            _ if self.inference.is_some() => {
+                let inf = self.inference.as_ref().map(|i| (i.id.clone(), i.time.date())).unwrap_or_default();
+                s.push_str(&format!("Inference {} on {} was served by {package}, trained on ", inf.0, inf.1))
+            }
             "endpoint" => {
                 s.push_str(&format!("Endpoint {} was served by {package}, trained on ", self.node(self.start).name()))
             }
@@ -1168,7 +1363,13 @@ impl<'a> Builder<'a> {
                 label.push_str(&format!(" ({})", bits.join(" ")));
             }
         }
-        if self.start_kind == "endpoint" {
+        if let Some(inf) = &self.inference {
+            let place = match &inf.variant {
+                Some(v) => format!("{}/{v}", inf.endpoint),
+                None => inf.endpoint.clone(),
+            };
+            label = format!("Inference {} ({place}, {}) ← {label}", inf.id, inf.time.minute_utc());
+        } else if self.start_kind == "endpoint" {
             label = format!("Endpoint {} ← {label}", self.node(self.start).name());
         }
         label

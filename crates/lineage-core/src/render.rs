@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use pulldown_cmark::{html, CowStr, Event, Options, Parser};
 
 use crate::import::format_number;
+use crate::approvals::ApprovalChange;
+use crate::deploy::{Deployment, InferenceAnswer};
 use crate::narrative::{ApprovalAnswer, Report};
 
 /// The report as plain text for a terminal.
@@ -19,6 +21,22 @@ pub fn text(r: &Report) -> String {
     let _ = writeln!(o);
 
     let _ = writeln!(o, "1. Model version");
+    if let Some(inf) = &r.inference {
+        for (label, value) in inference_rows(inf) {
+            let _ = writeln!(o, "   {label:<14} {}", one_line(&value));
+        }
+        let _ = writeln!(o, "   Deployment history of {} ({}):", one_line(&inf.endpoint), one_line(&variant_name(inf)));
+        for d in &inf.history {
+            let mark = if *d == inf.deployment { "→" } else { " " };
+            let _ = writeln!(o, "   {mark} {}", one_line(&deployment_line(d)));
+            for src in &d.sources {
+                let _ = writeln!(o, "       [{}]", one_line(src));
+            }
+        }
+        for n in &inf.notes {
+            let _ = writeln!(o, "   note: {}", one_line(n));
+        }
+    }
     let mv = &a.model_version;
     match &mv.arn {
         Some(arn) => {
@@ -101,6 +119,18 @@ pub fn text(r: &Report) -> String {
                 let src = ap.sources.get(key).map_or(String::new(), |s| format!("  [{}]", one_line(s)));
                 let _ = writeln!(o, "   {label:<14} {}{src}", one_line(&value));
             }
+            if !ap.history.is_empty() {
+                let _ = writeln!(o, "   History:");
+                for c in &ap.history {
+                    let _ = writeln!(o, "   - {}", one_line(&change_line(c)));
+                    for src in &c.sources {
+                        let _ = writeln!(o, "       [{}]", one_line(src));
+                    }
+                }
+            }
+            for c in &ap.conflicts {
+                let _ = writeln!(o, "   Conflict: {}", one_line(c));
+            }
         }
     }
     let _ = writeln!(o);
@@ -150,6 +180,60 @@ pub fn text(r: &Report) -> String {
         let _ = writeln!(o, "   {}  {} bytes  sha256 {}", one_line(&i.name), i.bytes, i.sha256);
     }
     o
+}
+
+fn variant_name(inf: &InferenceAnswer) -> String {
+    inf.variant.clone().unwrap_or_else(|| "its only variant".into())
+}
+
+fn inference_rows(inf: &InferenceAnswer) -> Vec<(&'static str, String)> {
+    let mut rows = vec![
+        ("Inference:", format!("{} (matched by {}; eventId {})", inf.id, inf.matched_by, inf.event_id)),
+        ("Time:", inf.time.to_string()),
+        ("Endpoint:", format!("{} variant {} (from {})", inf.endpoint, variant_name(inf), inf.evidence.location)),
+        ("Served by:", inf.model_package.clone()),
+        ("Capture:", inf.evidence.capture_record.to_string()),
+    ];
+    if let Some(out) = inf.output.as_ref().and_then(|p| p.data.clone()) {
+        rows.push(("Output:", out));
+    }
+    if let Some(o) = &inf.overlap {
+        rows.push(("Switch:", o.clone()));
+    }
+    rows
+}
+
+/// `2027-03-08T10:00:00Z – 2027-03-08T10:00:02Z  config credit-prod-73 → model credit-xgb-73 → package …`.
+fn deployment_line(d: &Deployment) -> String {
+    let mut s = d.from.to_string();
+    if let Some(u) = d.until {
+        s.push_str(&format!(" – {u}"));
+    }
+    if let Some(c) = &d.config {
+        s.push_str(&format!("  config {c}"));
+    }
+    if let Some(m) = &d.model {
+        s.push_str(&format!(" → model {m}"));
+    }
+    match &d.unresolved {
+        Some(why) if d.model_packages.is_empty() => s.push_str(&format!(" — {why}")),
+        _ => s.push_str(&format!(" → {}", d.model_packages.join(", "))),
+    }
+    if let Some(t) = &d.traffic_shift {
+        s.push_str(&format!("  (traffic shift {t})"));
+    }
+    s
+}
+
+fn change_line(c: &ApprovalChange) -> String {
+    let mut s = format!("{}  {}", c.at.map_or("undated".into(), |t| t.to_string()), c.status);
+    if let Some(b) = &c.by {
+        s.push_str(&format!(" by {b}"));
+    }
+    if let Some(d) = &c.description {
+        s.push_str(&format!(" ({d})"));
+    }
+    s
 }
 
 fn approval_rows(ap: &ApprovalAnswer) -> Vec<(&'static str, String, &'static str)> {
@@ -232,6 +316,23 @@ pub fn markdown(r: &Report) -> String {
     let _ = writeln!(o, "> {}\n", e(&r.sentence));
 
     let _ = writeln!(o, "## 1. Model version\n");
+    if let Some(inf) = &r.inference {
+        let _ = writeln!(o, "| Field | Value |\n|---|---|");
+        for (label, value) in inference_rows(inf) {
+            let _ = writeln!(o, "| {} | {} |", e(label.trim_end_matches(':')), e(&value));
+        }
+        let _ = writeln!(o, "\nDeployment history of {} ({}):\n", e(&inf.endpoint), e(&variant_name(inf)));
+        let _ = writeln!(o, "| In effect | Deployment | Sources |\n|---|---|---|");
+        for d in &inf.history {
+            let mark = if *d == inf.deployment { "yes" } else { "" };
+            let sources: Vec<String> = d.sources.iter().map(|s| e(s)).collect();
+            let _ = writeln!(o, "| {mark} | {} | {} |", e(&deployment_line(d)), sources.join("; "));
+        }
+        for n in &inf.notes {
+            let _ = writeln!(o, "\nNote: {}", e(n));
+        }
+        let _ = writeln!(o);
+    }
     let mv = &a.model_version;
     let _ = writeln!(o, "| Field | Value |\n|---|---|");
     let _ = writeln!(o, "| Model package | {} |", e(&opt(&mv.arn)));
@@ -311,6 +412,24 @@ pub fn markdown(r: &Report) -> String {
                 let _ = writeln!(o, "| {} | {} | {src} |", e(label.trim_end_matches(':')), e(&value));
             }
             let _ = writeln!(o);
+            if !ap.history.is_empty() {
+                let _ = writeln!(o, "Status history:\n\n| When | Status | By | Sources |\n|---|---|---|---|");
+                for c in &ap.history {
+                    let sources: Vec<String> = c.sources.iter().map(|s| e(s)).collect();
+                    let _ = writeln!(
+                        o,
+                        "| {} | {} | {} | {} |",
+                        c.at.map_or("undated".into(), |t| t.to_string()),
+                        e(&c.status),
+                        e(&opt(&c.by)),
+                        sources.join("; ")
+                    );
+                }
+                let _ = writeln!(o);
+            }
+            for c in &ap.conflicts {
+                let _ = writeln!(o, "**Conflict:** {}\n", e(c));
+            }
         }
     }
 

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::model::{AssociationType, EntityDetails, Job, LineageType, ModelPackage, UserContext};
+use crate::records::{
+    CaptureRecord, EndpointConfigDescription, EndpointDescription, ModelDescription, PackageStateEvent, TrailEvent,
+};
 use crate::time::Timestamp;
 
 /// A field of the wrong shape: its JSON path and what was expected.
@@ -24,6 +27,18 @@ pub(crate) enum Described {
     ProcessingJob(Box<Job>),
     ModelPackage(Box<ModelPackage>),
     Associations(Vec<AssociationSummary>),
+    Capture(Box<CaptureRecord>),
+    Endpoint(Box<EndpointDescription>),
+    EndpointConfig(Box<EndpointConfigDescription>),
+    Model(Box<ModelDescription>),
+    /// CloudTrail records of SageMaker calls, and how many records of other services were skipped.
+    Trail {
+        events: Vec<TrailEvent>,
+        other_services: usize,
+    },
+    PackageEvent(Box<PackageStateEvent>),
+    /// A recognised document that carries nothing the report uses; the message becomes a warning.
+    Ignored(String),
 }
 
 /// One `AssociationSummary`.
@@ -60,7 +75,7 @@ pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<De
         return Ok(Some(Described::Associations(out)));
     }
     let Some(key) = DESCRIBE_KEYS.iter().find(|k| map.contains_key(**k)) else {
-        return Ok(None);
+        return super::operations::operation(map, path);
     };
     let raw = Value::Object(map.clone());
     Ok(Some(match *key {
@@ -297,6 +312,15 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// Epoch seconds, or epoch milliseconds (EventBridge writes those) when the number is too large for seconds.
+fn epoch(n: f64) -> Option<Timestamp> {
+    if n.abs() > 1e11 {
+        Timestamp::from_epoch_seconds(n / 1000.0)
+    } else {
+        Timestamp::from_epoch_seconds(n)
+    }
+}
+
 /// An object being read, with its JSON path.
 pub(crate) struct At<'a> {
     pub map: &'a Map<String, Value>,
@@ -315,7 +339,7 @@ fn kind(v: &Value) -> &'static str {
 }
 
 impl<'a> At<'a> {
-    fn key_path(&self, key: &str) -> String {
+    pub(crate) fn key_path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_owned()
         } else {
@@ -327,14 +351,14 @@ impl<'a> At<'a> {
         FieldError { path: self.key_path(key), message: format!("expected {expected}, found {}", kind(found)) }
     }
 
-    fn child(&self, key: &str, v: &'a Value) -> Result<At<'a>> {
+    pub(crate) fn child(&self, key: &str, v: &'a Value) -> Result<At<'a>> {
         match v {
             Value::Object(map) => Ok(At { map, path: self.key_path(key) }),
             other => Err(self.wrong(key, "an object", other)),
         }
     }
 
-    fn index(&self, key: &str, i: usize, v: &'a Value) -> Result<At<'a>> {
+    pub(crate) fn index(&self, key: &str, i: usize, v: &'a Value) -> Result<At<'a>> {
         match v {
             Value::Object(map) => Ok(At { map, path: format!("{}[{i}]", self.key_path(key)) }),
             other => Err(FieldError {
@@ -344,7 +368,7 @@ impl<'a> At<'a> {
         }
     }
 
-    pub fn str(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn str(&self, key: &str) -> Result<Option<String>> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -352,7 +376,7 @@ impl<'a> At<'a> {
         }
     }
 
-    fn req_str(&self, key: &str) -> Result<String> {
+    pub(crate) fn req_str(&self, key: &str) -> Result<String> {
         match self.str(key)? {
             Some(s) if !s.trim().is_empty() => Ok(s),
             Some(_) => Err(FieldError {
@@ -366,14 +390,14 @@ impl<'a> At<'a> {
         }
     }
 
-    pub fn obj(&self, key: &str) -> Result<Option<At<'a>>> {
+    pub(crate) fn obj(&self, key: &str) -> Result<Option<At<'a>>> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => self.child(key, v).map(Some),
         }
     }
 
-    fn array(&self, key: &str) -> Result<Vec<&'a Value>> {
+    pub(crate) fn array(&self, key: &str) -> Result<Vec<&'a Value>> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Array(items)) => Ok(items.iter().collect()),
@@ -381,7 +405,7 @@ impl<'a> At<'a> {
         }
     }
 
-    fn f64(&self, key: &str) -> Result<Option<f64>> {
+    pub(crate) fn f64(&self, key: &str) -> Result<Option<f64>> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
@@ -389,7 +413,7 @@ impl<'a> At<'a> {
         }
     }
 
-    fn u64(&self, key: &str) -> Result<Option<u64>> {
+    pub(crate) fn u64(&self, key: &str) -> Result<Option<u64>> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
@@ -398,23 +422,24 @@ impl<'a> At<'a> {
     }
 
     /// Epoch seconds or an ISO 8601 string.
-    pub fn time(&self, key: &str) -> Result<Option<Timestamp>> {
+    pub(crate) fn time(&self, key: &str) -> Result<Option<Timestamp>> {
         let bad = |found: &str| FieldError {
             path: self.key_path(key),
-            message: format!("expected a timestamp (epoch seconds or ISO 8601), found {found}"),
+            message: format!("expected a timestamp (epoch seconds or milliseconds, or ISO 8601), found {found}"),
         };
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => {
-                n.as_f64().and_then(Timestamp::from_epoch_seconds).map(Some).ok_or_else(|| bad(&n.to_string()))
-            }
-            Some(Value::String(s)) => Timestamp::parse(s).map(Some).ok_or_else(|| bad(&format!("{s:?}"))),
+            Some(Value::Number(n)) => n.as_f64().and_then(epoch).map(Some).ok_or_else(|| bad(&n.to_string())),
+            Some(Value::String(s)) => Timestamp::parse(s)
+                .or_else(|| s.parse::<f64>().ok().and_then(epoch))
+                .map(Some)
+                .ok_or_else(|| bad(&format!("{s:?}"))),
             Some(other) => Err(bad(kind(other))),
         }
     }
 
     /// A string-valued map; numbers and booleans are kept as their text, nested values as JSON.
-    fn str_map(&self, key: &str) -> Result<BTreeMap<String, String>> {
+    pub(crate) fn str_map(&self, key: &str) -> Result<BTreeMap<String, String>> {
         let Some(obj) = self.obj(key)? else {
             return Ok(BTreeMap::new());
         };
@@ -432,7 +457,7 @@ impl<'a> At<'a> {
             .collect())
     }
 
-    fn user(&self, key: &str) -> Result<Option<UserContext>> {
+    pub(crate) fn user(&self, key: &str) -> Result<Option<UserContext>> {
         let Some(u) = self.obj(key)? else {
             return Ok(None);
         };

@@ -2,6 +2,7 @@
 //! and merges any number of them into one [`Graph`], deduplicating vertices and edges and joining descriptions.
 
 mod describe;
+mod operations;
 mod raw;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::model::{AssociationType, Edge, Graph, Join, LineageType, Node};
+use crate::records::{capture_location, Origin};
 use crate::roles::{Role, RoleTable};
 
 pub use describe::format_number;
@@ -78,6 +80,15 @@ pub struct ImportStats {
     pub descriptions: usize,
     pub duplicate_descriptions: usize,
     pub association_summaries: usize,
+    /// Data-capture records read, and repeats of an `eventId` already read.
+    pub capture_records: usize,
+    pub duplicate_capture_records: usize,
+    /// CloudTrail records of SageMaker calls read, and repeats of an `eventID` already read.
+    pub cloudtrail_events: usize,
+    pub duplicate_cloudtrail_events: usize,
+    /// EventBridge model-package state changes read, and repeats of a change already read.
+    pub package_state_events: usize,
+    pub duplicate_package_state_events: usize,
 }
 
 /// The merged result of every input.
@@ -123,6 +134,8 @@ pub struct Loader {
     type_names: FxHashSet<Arc<str>>,
     /// A page whose `NextToken` promised a next page: the warning to give unless the next document is a page.
     unfinished_page: Option<String>,
+    /// CloudTrail records of services other than SageMaker, skipped.
+    skipped_trail_records: usize,
 }
 
 /// One document's contents, checked but not yet merged.
@@ -230,7 +243,7 @@ impl Loader {
             self.merge_page(file, name, line, &prefix, page);
         }
         for d in described {
-            self.merge_described(d);
+            self.merge_described(d, name, line);
         }
     }
 
@@ -277,8 +290,69 @@ impl Loader {
         }
     }
 
-    fn merge_described(&mut self, d: Described) {
+    fn merge_described(&mut self, d: Described, name: &str, line: Option<usize>) {
+        let locate = |o: &mut Origin| {
+            o.file = name.to_owned();
+            o.line = line;
+        };
+        let records = &mut self.graph.records;
         match d {
+            Described::Capture(mut c) => {
+                locate(&mut c.origin);
+                if c.endpoint.is_none() {
+                    if let Some((endpoint, variant)) = capture_location(name) {
+                        c.endpoint = Some(endpoint);
+                        c.variant = Some(variant);
+                    }
+                }
+                self.stats.capture_records += 1;
+                records.captures.push(*c);
+            }
+            Described::Endpoint(mut e) => {
+                locate(&mut e.origin);
+                self.stats.descriptions += 1;
+                if records.endpoints.insert(e.name.clone(), *e).is_some() {
+                    self.stats.duplicate_descriptions += 1;
+                }
+            }
+            Described::EndpointConfig(mut c) => {
+                locate(&mut c.origin);
+                self.stats.descriptions += 1;
+                if records.endpoint_configs.insert(c.name.clone(), *c).is_some() {
+                    self.stats.duplicate_descriptions += 1;
+                }
+            }
+            Described::Model(mut m) => {
+                locate(&mut m.origin);
+                self.stats.descriptions += 1;
+                if records.models.insert(m.name.clone(), *m).is_some() {
+                    self.stats.duplicate_descriptions += 1;
+                }
+            }
+            Described::Trail { events, other_services } => {
+                self.skipped_trail_records += other_services;
+                for mut e in events {
+                    locate(&mut e.origin);
+                    self.stats.cloudtrail_events += 1;
+                    if records.trail.contains_key(&e.id) {
+                        self.stats.duplicate_cloudtrail_events += 1;
+                    } else {
+                        records.trail.insert(e.id.clone(), e);
+                    }
+                }
+            }
+            Described::PackageEvent(mut e) => {
+                locate(&mut e.origin);
+                self.stats.package_state_events += 1;
+                records.package_events.push(*e);
+            }
+            Described::Ignored(message) => {
+                let at = match line {
+                    Some(l) => format!("{name}:{l}"),
+                    None => name.to_owned(),
+                };
+                self.warnings.push(format!("{at}: {message}"));
+            }
             Described::Entity { arn, lineage_type, entity_type, details } => {
                 self.stats.descriptions += 1;
                 let (ix, _) = self.declare(&arn, Some(lineage_type), entity_type.as_deref());
@@ -486,12 +560,40 @@ impl Loader {
         }
         self.build_edges();
         self.join(roles);
+        self.dedupe_records();
         self.stats.vertices = self.graph.node_count();
         self.stats.edges = self.graph.edge_count();
         let mut warnings = std::mem::take(&mut self.warnings);
         warnings.sort();
         warnings.dedup();
         Ok(Lineage { graph: self.graph, inputs: self.inputs, stats: self.stats, warnings, start_arns: self.start_arns })
+    }
+
+    /// Sorts the operational records and drops repeats: a capture record read twice (same `eventId`), an
+    /// EventBridge change sent twice (same package, status and time — AWS may send several events per change).
+    fn dedupe_records(&mut self) {
+        let r = &mut self.graph.records;
+        r.captures.sort_by(|a, b| (a.time, &a.event_id, &a.origin).cmp(&(b.time, &b.event_id, &b.origin)));
+        let before = r.captures.len();
+        let mut seen = std::collections::BTreeSet::new();
+        r.captures.retain(|c| seen.insert((c.event_id.clone(), c.endpoint.clone(), c.variant.clone())));
+        self.stats.duplicate_capture_records = before - r.captures.len();
+        r.package_events.sort_by(|a, b| {
+            (&a.package_arn, a.at(), &a.approval_status, &a.origin).cmp(&(&b.package_arn, b.at(), &b.approval_status, &b.origin))
+        });
+        let before = r.package_events.len();
+        r.package_events.dedup_by(|later, first| {
+            later.package_arn == first.package_arn
+                && later.approval_status == first.approval_status
+                && later.at() == first.at()
+        });
+        self.stats.duplicate_package_state_events = before - r.package_events.len();
+        if self.skipped_trail_records > 0 {
+            self.warnings.push(format!(
+                "{} CloudTrail record(s) of services other than SageMaker skipped",
+                self.skipped_trail_records
+            ));
+        }
     }
 
     fn join(&mut self, roles: &RoleTable) {
@@ -613,11 +715,19 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
         ""
     };
     let rest = serde_json::Map::from_iter(doc.rest.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut top_is_body = false;
     if let Some(d) = describe(&rest, "").map_err(|e| (e.path, e.message))? {
+        top_is_body = !matches!(d, Described::Associations(_));
         if kind.is_empty() {
             kind = describe_kind(&d);
         }
         described.push(d);
+    }
+    if let Some(groups) = rest.get("DataCapture") {
+        if kind.is_empty() {
+            kind = "bundle";
+        }
+        described.extend(bundle_captures(groups).map_err(|e| (e.path, e.message))?);
     }
     for (i, item) in doc.descriptions.iter().flatten().enumerate() {
         let path = format!("Descriptions[{i}]");
@@ -640,15 +750,15 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
     }
     if kind.is_empty() {
         return Err((String::new(), format!(
-            "not a lineage export: expected a QueryLineage response (Vertices/Edges), a Describe* response (one of {}), a ListAssociations response (AssociationSummaries) or a bundle (StartArns/Pages/Descriptions); found keys {}",
+            "not a lineage export: expected a QueryLineage response (Vertices/Edges), a Describe* response (one of {}, EndpointArn, EndpointConfigArn, ModelArn), a ListAssociations response (AssociationSummaries), a bundle (StartArns/Pages/Descriptions/DataCapture), a data-capture record (captureData/eventMetadata), CloudTrail records (Records, or lookup-events Events) or an EventBridge event (detail-type); found keys {}",
             describe::DESCRIBE_KEYS.join(", "),
             keys(&rest)
         )));
     }
-    let other_fields = if described.is_empty() || !rest.keys().any(|k| describe::DESCRIBE_KEYS.contains(&k.as_str())) {
+    let other_fields = if !top_is_body {
         doc.rest
             .iter()
-            .filter(|(k, _)| k.as_str() != "AssociationSummaries")
+            .filter(|(k, _)| !matches!(k.as_str(), "AssociationSummaries" | "DataCapture"))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     } else {
@@ -667,7 +777,37 @@ fn describe_kind(d: &Described) -> &'static str {
         Described::ProcessingJob(_) => "DescribeProcessingJob",
         Described::ModelPackage(_) => "DescribeModelPackage",
         Described::Associations(_) => "ListAssociations",
+        Described::Capture(_) => "data-capture record",
+        Described::Endpoint(_) => "DescribeEndpoint",
+        Described::EndpointConfig(_) => "DescribeEndpointConfig",
+        Described::Model(_) => "DescribeModel",
+        Described::Trail { events, .. } => events.first().map_or("CloudTrail records", |e| e.layout),
+        Described::PackageEvent(_) => "EventBridge model-package state change",
+        Described::Ignored(_) => "EventBridge event (not read)",
     }
+}
+
+/// A bundle's `DataCapture`: `[{"S3Uri": "s3://…/{endpoint}/{variant}/yyyy/mm/dd/hh/f.jsonl", "Records": […]}]`.
+fn bundle_captures(groups: &Value) -> Result<Vec<Described>, describe::FieldError> {
+    let err = |path: String, message: &str| describe::FieldError { path, message: message.to_owned() };
+    let Value::Array(groups) = groups else {
+        return Err(err("DataCapture".into(), "expected an array of {S3Uri, Records} objects"));
+    };
+    let mut out = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let path = format!("DataCapture[{i}]");
+        let Value::Object(map) = g else {
+            return Err(err(path, "expected an object with S3Uri and Records"));
+        };
+        let at = describe::At { map, path: path.clone() };
+        let uri = at.str("S3Uri")?;
+        let location = uri.as_deref().and_then(capture_location);
+        for (j, item) in at.array("Records")?.into_iter().enumerate() {
+            let record = at.index("Records", j, item)?;
+            out.push(Described::Capture(Box::new(operations::capture(&record, location.as_ref())?)));
+        }
+    }
+    Ok(out)
 }
 
 fn keys(map: &serde_json::Map<String, Value>) -> String {

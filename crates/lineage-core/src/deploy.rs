@@ -1,0 +1,740 @@
+//! From one inference to the model package that served it: finds the data-capture record, builds the endpoint's
+//! deployment history (lineage ModelDeployment actions, CloudTrail CreateEndpoint/UpdateEndpoint, DescribeEndpoint,
+//! endpoint configs and models) and picks the deployment in effect at the inference time. Never guesses: an
+//! inference in a traffic-shifting window, before the first deployment or without a record is an error that says so.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::import::Lineage;
+use crate::model::resource_name;
+use crate::records::{field, CaptureRecord, CapturedPayload, Origin, TrailEvent, VariantSpec};
+use crate::roles::{Role, RoleTable};
+use crate::time::Timestamp;
+
+/// What the user asked: an inference ID, and the endpoint/variant when the capture file's path does not say.
+#[derive(Clone, Debug, Default)]
+pub struct InferenceQuery {
+    pub id: String,
+    pub endpoint: Option<String>,
+    pub variant: Option<String>,
+}
+
+/// One switch of the endpoint to a set of model packages, as the sources record it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Deployment {
+    /// The earliest time a source records for the switch.
+    pub from: Timestamp,
+    /// When the switch was over, if it took time: the latest time another source records for it, or the end of
+    /// a blue/green traffic shift. Between `from` and `until` the previous deployment may still have served.
+    pub until: Option<Timestamp>,
+    /// Endpoint configuration it deployed, when known.
+    pub config: Option<String>,
+    /// The model behind the variant, when known.
+    pub model: Option<String>,
+    /// Model package ARNs serving the variant after the switch.
+    pub model_packages: Vec<String>,
+    /// A blue/green traffic-routing policy (`LINEAR 20% every 300 s`), when the update named one.
+    pub traffic_shift: Option<String>,
+    /// Why it names no model package for the variant (the variant is not in its config, a model is not
+    /// described, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<String>,
+    /// Every record of the switch: `CloudTrail UpdateEndpoint event … (file)`, `lineage ModelDeployment action …`.
+    pub sources: Vec<String>,
+}
+
+/// The answer to "which model version served this inference".
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InferenceAnswer {
+    /// The ID asked for.
+    pub id: String,
+    /// `inferenceId` or `eventId`: which field of the capture record matched.
+    pub matched_by: String,
+    pub event_id: String,
+    pub time: Timestamp,
+    pub endpoint: String,
+    pub variant: Option<String>,
+    /// The model package ARN that served it.
+    pub model_package: String,
+    /// What the endpoint returned, as captured.
+    pub output: Option<CapturedPayload>,
+    /// The deployment in effect, and the endpoint's whole history as the sources record it.
+    pub deployment: Deployment,
+    pub history: Vec<Deployment>,
+    /// When the inference fell in a switch and the caller chose which package to follow: what the switch was.
+    pub overlap: Option<String>,
+    /// Records of the endpoint that could not be placed in its history (a deployment action without a time, …).
+    pub notes: Vec<String>,
+    pub evidence: InferenceEvidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InferenceEvidence {
+    /// The capture record: file, line, JSON path.
+    pub capture_record: Origin,
+    /// Where the endpoint and variant came from (`S3 key layout`, `--endpoint`, …).
+    pub location: String,
+    /// The records of the deployment in effect.
+    pub deployment: Vec<String>,
+}
+
+/// Why an inference could not be tied to one model package.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InferenceError {
+    NoCaptureRecord { id: String, records: usize, endpoints: Vec<String> },
+    SeveralRecords { id: String, candidates: Vec<String> },
+    NoEndpoint { id: String, origin: String },
+    NoHistory { endpoint: String },
+    BeforeFirstDeployment { id: String, time: Timestamp, endpoint: String, first: Timestamp },
+    VariantUnknown { endpoint: String, config: String, variants: Vec<String> },
+    VariantNotDeployed { endpoint: String, variant: String, config: String, variants: Vec<String> },
+    Unresolved { endpoint: String, what: String, closes_with: String },
+    Overlap { id: String, time: Timestamp, endpoint: String, from: Timestamp, until: Timestamp, why: String, packages: Vec<String> },
+}
+
+impl fmt::Display for InferenceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InferenceError::NoCaptureRecord { id, records, endpoints } => {
+                write!(f, "no data-capture record has inferenceId or eventId {id:?} ({records} capture record(s) read")?;
+                if !endpoints.is_empty() {
+                    write!(f, " for endpoint(s) {}", endpoints.join(", "))?;
+                }
+                f.write_str("); add the capture .jsonl file of that day from the endpoint's DataCaptureConfig.DestinationS3Uri")
+            }
+            InferenceError::SeveralRecords { id, candidates } => write!(
+                f,
+                "{id:?} matches capture records of different endpoints or variants; pass --endpoint/--variant to pick one:{}",
+                candidates.iter().map(|c| format!("\n  {c}")).collect::<String>()
+            ),
+            InferenceError::NoEndpoint { id, origin } => write!(
+                f,
+                "the capture record of {id:?} ({origin}) does not say which endpoint served it: its file does not keep the S3 key layout …/ENDPOINT/VARIANT/yyyy/mm/dd/hh/FILE.jsonl; pass --endpoint (and --variant)"
+            ),
+            InferenceError::NoHistory { endpoint } => write!(
+                f,
+                "no deployment of endpoint {endpoint} is recorded: expected CloudTrail CreateEndpoint/UpdateEndpoint records, a DescribeEndpoint response, or the endpoint's lineage context with its ModelDeployment actions (DescribeAction for their times)"
+            ),
+            InferenceError::BeforeFirstDeployment { id, time, endpoint, first } => write!(
+                f,
+                "inference {id} at {time} is before the first recorded deployment of endpoint {endpoint} ({first}); the deployment that served it is missing from the export (add the CloudTrail records of that period)"
+            ),
+            InferenceError::VariantUnknown { endpoint, config, variants } => write!(
+                f,
+                "endpoint {endpoint} (config {config}) has variants {}, and the capture record does not say which served it; pass --variant",
+                variants.join(", ")
+            ),
+            InferenceError::VariantNotDeployed { endpoint, variant, config, variants } => write!(
+                f,
+                "variant {variant} is not in endpoint {endpoint}'s configuration {config} in effect then (variants: {})",
+                variants.join(", ")
+            ),
+            InferenceError::Unresolved { endpoint, what, closes_with } => {
+                write!(f, "endpoint {endpoint}: {what}; add {closes_with}")
+            }
+            InferenceError::Overlap { id, time, endpoint, from, until, why, packages } => write!(
+                f,
+                "inference {id} at {time} falls in a switch of endpoint {endpoint} between {from} and {until} ({why}): both {} may have served it, and the capture record does not say which; pass --start with one of them to report on it",
+                packages.join(" and ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for InferenceError {}
+
+/// Finds the capture record of `q.id` and the model package that served it.
+pub fn resolve_inference(
+    lineage: &Lineage,
+    roles: &RoleTable,
+    q: &InferenceQuery,
+) -> Result<InferenceAnswer, InferenceError> {
+    resolve(lineage, roles, q, None)
+}
+
+/// [`resolve_inference`] for an inference that fell in a switch ([`InferenceError::Overlap`]): follows `package`,
+/// one of the packages that may have served it, and says so in [`InferenceAnswer::overlap`].
+pub fn resolve_inference_choosing(
+    lineage: &Lineage,
+    roles: &RoleTable,
+    q: &InferenceQuery,
+    package: &str,
+) -> Result<InferenceAnswer, InferenceError> {
+    resolve(lineage, roles, q, Some(package))
+}
+
+fn resolve(
+    lineage: &Lineage,
+    roles: &RoleTable,
+    q: &InferenceQuery,
+    pick: Option<&str>,
+) -> Result<InferenceAnswer, InferenceError> {
+    let records = &lineage.graph.records;
+    let (record, matched_by) = find_record(&records.captures, q)?;
+    let (endpoint, location) = match (&q.endpoint, &record.endpoint) {
+        (Some(e), _) => (e.clone(), "--endpoint".to_owned()),
+        (None, Some(e)) => (e.clone(), format!("S3 key layout of {}", record.origin.file)),
+        (None, None) => {
+            return Err(InferenceError::NoEndpoint { id: q.id.clone(), origin: record.origin.to_string() });
+        }
+    };
+    let variant = q.variant.clone().or_else(|| record.variant.clone());
+    let History { deployments: history, notes, unresolved } = history(lineage, roles, &endpoint, variant.as_deref())?;
+    let t = record.time;
+    let Some(k) = history.iter().rposition(|d| d.from <= t) else {
+        return Err(InferenceError::BeforeFirstDeployment {
+            id: q.id.clone(),
+            time: t,
+            endpoint,
+            first: history[0].from,
+        });
+    };
+    let mut chosen = k;
+    let mut overlap = None;
+    if let (Some(until), true) = (history[k].until, k > 0) {
+        let (previous, current) = (&history[k - 1], &history[k]);
+        // A previous deployment without this variant cannot have answered on it; one that is merely not
+        // described might have.
+        let previous_absent = matches!(unresolved[k - 1], Some(InferenceError::VariantNotDeployed { .. }));
+        if t < until && !previous_absent {
+            if let Some(e) = &unresolved[k - 1] {
+                return Err(e.clone());
+            }
+            let mut packages: Vec<String> =
+                previous.model_packages.iter().chain(&current.model_packages).cloned().collect();
+            packages.dedup();
+            let why = match &current.traffic_shift {
+                Some(s) => format!("blue/green traffic shift {s}"),
+                None => "the sources record the switch at different times".to_owned(),
+            };
+            let (from, id) = (current.from, q.id.clone());
+            overlap = Some(format!(
+                "Inference {id} at {t} falls in a switch of endpoint {endpoint} between {from} and {until} ({why}): {} may have served it.",
+                packages.join(" or ")
+            ));
+            match pick {
+                Some(p) if previous.model_packages.iter().any(|x| x == p) => chosen = k - 1,
+                Some(p) if current.model_packages.iter().any(|x| x == p) => {}
+                _ => return Err(InferenceError::Overlap { id, time: t, endpoint, from, until, why, packages }),
+            }
+        }
+    }
+    if let Some(e) = &unresolved[chosen] {
+        return Err(e.clone());
+    }
+    let current = &history[chosen];
+    let deployment = current.clone();
+    let chosen = pick.filter(|p| deployment.model_packages.iter().any(|x| x == p)).map(str::to_owned);
+    let Some(model_package) = chosen.or_else(|| deployment.model_packages.first().cloned()) else {
+        return Err(InferenceError::Unresolved {
+            endpoint,
+            what: format!("the deployment of {} names no model package", deployment.from),
+            closes_with: "the DescribeModel response of the variant's model (PrimaryContainer.ModelPackageName)".into(),
+        });
+    };
+    if deployment.model_packages.len() > 1 && pick.is_none() {
+        return Err(InferenceError::Unresolved {
+            endpoint,
+            what: format!(
+                "the deployment of {} serves several model packages ({}) and the record does not say which one answered",
+                deployment.from,
+                deployment.model_packages.join(", ")
+            ),
+            closes_with: "--variant, or an endpoint config whose variant runs one model package".into(),
+        });
+    }
+    Ok(InferenceAnswer {
+        id: q.id.clone(),
+        matched_by: matched_by.to_owned(),
+        event_id: record.event_id.clone(),
+        time: t,
+        endpoint,
+        variant,
+        model_package,
+        output: record.output.clone(),
+        evidence: InferenceEvidence {
+            capture_record: record.origin.clone(),
+            location,
+            deployment: deployment.sources.clone(),
+        },
+        deployment,
+        history,
+        overlap,
+        notes,
+    })
+}
+
+fn find_record<'a>(
+    captures: &'a [CaptureRecord],
+    q: &InferenceQuery,
+) -> Result<(&'a CaptureRecord, &'static str), InferenceError> {
+    let fits = |c: &CaptureRecord| {
+        q.endpoint.as_deref().is_none_or(|e| c.endpoint.as_deref().is_none_or(|ce| ce.eq_ignore_ascii_case(e)))
+            && q.variant.as_deref().is_none_or(|v| c.variant.as_deref().is_none_or(|cv| cv == v))
+    };
+    let by_inference: Vec<&CaptureRecord> =
+        captures.iter().filter(|c| c.inference_id.as_deref() == Some(q.id.as_str()) && fits(c)).collect();
+    let (hits, how) = if by_inference.is_empty() {
+        (captures.iter().filter(|c| c.event_id == q.id && fits(c)).collect::<Vec<_>>(), "eventId")
+    } else {
+        (by_inference, "inferenceId")
+    };
+    match hits.as_slice() {
+        [] => {
+            let endpoints: BTreeSet<String> = captures.iter().filter_map(|c| c.endpoint.clone()).collect();
+            Err(InferenceError::NoCaptureRecord {
+                id: q.id.clone(),
+                records: captures.len(),
+                endpoints: endpoints.into_iter().collect(),
+            })
+        }
+        [one] => Ok((one, how)),
+        many => {
+            // The same call captured twice (two files of one variant) is one record; different places are not.
+            let places: BTreeSet<(Option<&String>, Option<&String>)> =
+                many.iter().map(|c| (c.endpoint.as_ref(), c.variant.as_ref())).collect();
+            if places.len() == 1 {
+                return Ok((many[0], how));
+            }
+            Err(InferenceError::SeveralRecords {
+                id: q.id.clone(),
+                candidates: many
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "endpoint {} variant {} at {} ({})",
+                            c.endpoint.as_deref().unwrap_or("?"),
+                            c.variant.as_deref().unwrap_or("?"),
+                            c.time,
+                            c.origin
+                        )
+                    })
+                    .collect(),
+            })
+        }
+    }
+}
+
+/// What one record says the endpoint switched to.
+#[derive(Clone, Debug)]
+enum Target {
+    Config(String),
+    Packages(Vec<String>),
+}
+
+/// One record of a switch, before records of the same switch are merged.
+struct Switch {
+    at: Timestamp,
+    target: Target,
+    shift: Option<(String, i64)>,
+    source: String,
+    /// A DescribeEndpoint's current state: used only when no other record names its config.
+    fallback: bool,
+}
+
+/// An endpoint's deployment history for one variant.
+#[derive(Clone, Debug)]
+pub struct History {
+    /// Oldest first; consecutive records that serve the same packages are one deployment.
+    pub deployments: Vec<Deployment>,
+    /// Records that could not be placed in the history.
+    pub notes: Vec<String>,
+    /// Per deployment: why it names no package for the variant, as the error to give if it served.
+    pub unresolved: Vec<Option<InferenceError>>,
+}
+
+/// The deployments of `endpoint` for `variant`, from every source in the export.
+pub fn history(
+    lineage: &Lineage,
+    roles: &RoleTable,
+    endpoint: &str,
+    variant: Option<&str>,
+) -> Result<History, InferenceError> {
+    let records = &lineage.graph.records;
+    let mut switches = Vec::new();
+    for e in records.trail.values() {
+        if !matches!(e.name.as_str(), "CreateEndpoint" | "UpdateEndpoint") || e.error_code.is_some() {
+            continue;
+        }
+        if !e.param_str("endpointName").is_some_and(|n| n.eq_ignore_ascii_case(endpoint)) {
+            continue;
+        }
+        let Some(config) = e.param_str("endpointConfigName") else { continue };
+        switches.push(Switch {
+            at: e.time,
+            target: Target::Config(config.to_owned()),
+            shift: traffic_shift(e),
+            source: format!("CloudTrail {} event {} ({})", e.name, e.id, e.origin),
+            fallback: false,
+        });
+    }
+    if let Some(d) = records.endpoints.values().find(|d| d.name.eq_ignore_ascii_case(endpoint)) {
+        if let (Some(config), Some(at)) = (&d.config_name, d.modified_at.or(d.created_at)) {
+            switches.push(Switch {
+                at,
+                target: Target::Config(config.clone()),
+                shift: None,
+                source: format!("DescribeEndpoint {} (EndpointConfigName, LastModifiedTime) ({})", d.name, d.origin),
+                fallback: true,
+            });
+        }
+    }
+    let (from_lineage, notes) = lineage_deployments(lineage, roles, endpoint);
+    switches.extend(from_lineage);
+    // A DescribeEndpoint only stands for a switch no other record names.
+    let named: BTreeSet<String> = switches
+        .iter()
+        .filter(|s| !s.fallback)
+        .filter_map(|s| match &s.target {
+            Target::Config(c) => Some(c.clone()),
+            Target::Packages(_) => None,
+        })
+        .collect();
+    let mut confirmations = Vec::new();
+    switches.retain(|s| match (&s.target, s.fallback) {
+        (Target::Config(c), true) if named.contains(c) => {
+            confirmations.push((c.clone(), s.source.clone()));
+            false
+        }
+        _ => true,
+    });
+    if switches.is_empty() {
+        return Err(InferenceError::NoHistory { endpoint: endpoint.to_owned() });
+    }
+    switches.sort_by(|a, b| (a.at, &a.source).cmp(&(b.at, &b.source)));
+    // A lineage deployment action does not say which variant it deployed: when a config deployed within
+    // minutes runs its packages, it is a record of that config's deployment.
+    let configs: Vec<(Timestamp, String)> = switches
+        .iter()
+        .filter_map(|s| match &s.target {
+            Target::Config(c) => Some((s.at, c.clone())),
+            Target::Packages(_) => None,
+        })
+        .collect();
+    for s in &mut switches {
+        let Target::Packages(packages) = &s.target else { continue };
+        let near = configs.iter().filter(|(at, _)| (at.0 - s.at.0).num_seconds().abs() <= SAME_SWITCH_SECONDS);
+        let matching = near.filter(|(_, c)| config_packages(lineage, c).iter().any(|p| packages.contains(p)));
+        if let Some((_, c)) = matching.min_by_key(|(at, _)| (at.0 - s.at.0).num_seconds().abs()) {
+            s.target = Target::Config(c.clone());
+        }
+    }
+
+    let mut out: Vec<Deployment> = Vec::new();
+    let mut unresolved: Vec<Option<InferenceError>> = Vec::new();
+    // Per deployment: the earliest time each kind of source records it.
+    let mut first_by_kind: Vec<BTreeMap<String, Timestamp>> = Vec::new();
+    for s in switches {
+        let (config, model, packages, error) = match &s.target {
+            Target::Packages(p) => (None, None, p.clone(), None),
+            Target::Config(c) => match serve(lineage, endpoint, c, variant) {
+                Ok((model, packages)) => (Some(c.clone()), model, packages, None),
+                Err(e) => (Some(c.clone()), None, Vec::new(), Some(e)),
+            },
+        };
+        let kind = s.source.split(' ').next().unwrap_or_default().to_owned();
+        match out.last_mut() {
+            Some(last) if last.model_packages == packages && *unresolved.last().unwrap_or(&None) == error => {
+                last.sources.push(s.source);
+                if last.config.is_none() {
+                    last.config = config;
+                }
+                if last.model.is_none() {
+                    last.model = model;
+                }
+                first_by_kind.last_mut().map(|m| m.entry(kind).or_insert(s.at));
+            }
+            _ => {
+                let traffic_shift = s.shift.as_ref().map(|(text, _)| text.clone());
+                let until = s.shift.as_ref().and_then(|(_, secs)| {
+                    s.at.0.checked_add_signed(chrono::TimeDelta::seconds(*secs)).map(Timestamp)
+                });
+                out.push(Deployment {
+                    from: s.at,
+                    until,
+                    config,
+                    model,
+                    model_packages: packages,
+                    traffic_shift,
+                    unresolved: error.as_ref().map(|e| match e {
+                        InferenceError::VariantNotDeployed { variant, config, .. } => {
+                            format!("variant {variant} is not in config {config}; it ran {}", config_summary(lineage, config))
+                        }
+                        other => other.to_string(),
+                    }),
+                    sources: vec![s.source],
+                });
+                unresolved.push(error);
+                first_by_kind.push(BTreeMap::from([(kind, s.at)]));
+            }
+        }
+    }
+    for (d, kinds) in out.iter_mut().zip(&first_by_kind) {
+        // Sources that disagree on when the switch happened make it a window, not an instant.
+        if let Some(latest) = kinds.values().max().filter(|t| **t > d.from) {
+            d.until = Some(d.until.map_or(*latest, |u| u.max(*latest)));
+        }
+        for (config, source) in &confirmations {
+            if d.config.as_deref() == Some(config) {
+                d.sources.push(source.clone());
+            }
+        }
+        d.sources.sort();
+        d.sources.dedup();
+    }
+    Ok(History { deployments: out, notes, unresolved })
+}
+
+/// The blue/green traffic routing an UpdateEndpoint asked for, and how long both fleets served.
+fn traffic_shift(e: &TrailEvent) -> Option<(String, i64)> {
+    let routing = e
+        .param("deploymentConfig")
+        .and_then(|d| field(d, "blueGreenUpdatePolicy"))
+        .and_then(|p| field(p, "trafficRoutingConfiguration"))?;
+    let kind = field(routing, "type").and_then(Value::as_str)?;
+    let wait = field(routing, "waitIntervalInSeconds").and_then(Value::as_i64).unwrap_or(0);
+    let size = |key: &str| {
+        let s = field(routing, key)?;
+        Some((field(s, "type").and_then(Value::as_str)?.to_owned(), field(s, "value").and_then(Value::as_f64)?))
+    };
+    match kind {
+        "CANARY" => {
+            let text = match size("canarySize") {
+                Some((t, v)) => format!("CANARY {} then the rest after {wait} s", size_text(&t, v)),
+                None => format!("CANARY, the rest after {wait} s"),
+            };
+            Some((text, wait))
+        }
+        "LINEAR" => match size("linearStepSize") {
+            Some((t, v)) if t == "CAPACITY_PERCENT" && v > 0.0 => {
+                let steps = (100.0 / v).ceil() as i64;
+                Some((format!("LINEAR {} every {wait} s", size_text(&t, v)), wait * (steps - 1).max(1)))
+            }
+            Some((t, v)) => {
+                // Steps counted in instances: the shift's length depends on the fleet size; bound it by the
+                // update's execution timeout when given.
+                let timeout = e
+                    .param("deploymentConfig")
+                    .and_then(|d| field(d, "blueGreenUpdatePolicy"))
+                    .and_then(|p| field(p, "maximumExecutionTimeoutInSeconds"))
+                    .and_then(Value::as_i64)
+                    .unwrap_or(wait);
+                Some((format!("LINEAR {} every {wait} s", size_text(&t, v)), timeout))
+            }
+            None => Some((format!("LINEAR every {wait} s"), wait)),
+        },
+        _ => None,
+    }
+}
+
+fn size_text(kind: &str, value: f64) -> String {
+    match kind {
+        "CAPACITY_PERCENT" => format!("{}%", crate::import::format_number(value)),
+        _ => format!("{} instance(s)", crate::import::format_number(value)),
+    }
+}
+
+/// Records of one switch further apart than this are taken for different switches.
+const SAME_SWITCH_SECONDS: i64 = 600;
+
+/// Every model package a config runs, on any variant (what can be resolved).
+fn config_packages(lineage: &Lineage, config: &str) -> Vec<String> {
+    let records = &lineage.graph.records;
+    let variants = match records.endpoint_configs.get(config) {
+        Some(c) => c.variants.clone(),
+        None => config_from_trail(lineage, config).unwrap_or_default(),
+    };
+    variants
+        .iter()
+        .filter_map(|v| records.models.get(v.model_name.as_deref()?))
+        .flat_map(|m| m.packages.iter().map(|p| package_arn(lineage, p)))
+        .collect()
+}
+
+/// `VARIANT → model M → PACKAGE` for each variant of a config, as far as the export tells.
+fn config_summary(lineage: &Lineage, config: &str) -> String {
+    let records = &lineage.graph.records;
+    let variants = match records.endpoint_configs.get(config) {
+        Some(c) => c.variants.clone(),
+        None => config_from_trail(lineage, config).unwrap_or_default(),
+    };
+    let parts: Vec<String> = variants
+        .iter()
+        .map(|v| {
+            let model = v.model_name.as_deref().unwrap_or("(no model)");
+            let packages = v
+                .model_name
+                .as_deref()
+                .and_then(|m| records.models.get(m))
+                .map(|m| m.packages.iter().map(|p| package_arn(lineage, p)).collect::<Vec<_>>().join(", "))
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "(model not described)".into());
+            format!("{} → model {model} → {packages}", v.name)
+        })
+        .collect();
+    parts.join("; ")
+}
+
+/// The model and model packages a config serves on `variant`.
+fn serve(
+    lineage: &Lineage,
+    endpoint: &str,
+    config: &str,
+    variant: Option<&str>,
+) -> Result<(Option<String>, Vec<String>), InferenceError> {
+    let records = &lineage.graph.records;
+    let variants: Vec<VariantSpec> = match records.endpoint_configs.get(config) {
+        Some(c) => c.variants.clone(),
+        None => config_from_trail(lineage, config).ok_or_else(|| InferenceError::Unresolved {
+            endpoint: endpoint.to_owned(),
+            what: format!("endpoint config {config} is deployed, but what it runs is not in the export"),
+            closes_with: format!(
+                "`aws sagemaker describe-endpoint-config --endpoint-config-name {config}` or the CloudTrail CreateEndpointConfig record"
+            ),
+        })?,
+    };
+    let names = || variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
+    let spec = match variant {
+        Some(v) => variants.iter().find(|s| s.name == v).ok_or_else(|| InferenceError::VariantNotDeployed {
+            endpoint: endpoint.to_owned(),
+            variant: v.to_owned(),
+            config: config.to_owned(),
+            variants: names(),
+        })?,
+        None => match variants.as_slice() {
+            [one] => one,
+            _ => {
+                return Err(InferenceError::VariantUnknown {
+                    endpoint: endpoint.to_owned(),
+                    config: config.to_owned(),
+                    variants: names(),
+                })
+            }
+        },
+    };
+    let Some(model_name) = &spec.model_name else {
+        return Err(InferenceError::Unresolved {
+            endpoint: endpoint.to_owned(),
+            what: format!("variant {} of config {config} names no model", spec.name),
+            closes_with: "the DescribeEndpointConfig response".into(),
+        });
+    };
+    let Some(model) = records.models.get(model_name) else {
+        return Err(InferenceError::Unresolved {
+            endpoint: endpoint.to_owned(),
+            what: format!("model {model_name} (variant {} of config {config}) is not described", spec.name),
+            closes_with: format!("`aws sagemaker describe-model --model-name {model_name}`"),
+        });
+    };
+    let packages: Vec<String> = model.packages.iter().map(|p| package_arn(lineage, p)).collect();
+    if packages.is_empty() {
+        return Err(InferenceError::Unresolved {
+            endpoint: endpoint.to_owned(),
+            what: format!("model {model_name} runs no model package (its containers have no ModelPackageName)"),
+            closes_with: "a model created from a registered model package".into(),
+        });
+    }
+    Ok((Some(model_name.clone()), packages))
+}
+
+/// A config as its CloudTrail CreateEndpointConfig request gave it.
+fn config_from_trail(lineage: &Lineage, config: &str) -> Option<Vec<VariantSpec>> {
+    let e = lineage
+        .graph
+        .records
+        .trail
+        .values()
+        .filter(|e| e.name == "CreateEndpointConfig" && e.error_code.is_none())
+        .find(|e| e.param_str("endpointConfigName") == Some(config))?;
+    let list = e.param("productionVariants")?.as_array()?;
+    Some(
+        list.iter()
+            .filter_map(|v| {
+                Some(VariantSpec {
+                    name: field(v, "variantName")?.as_str()?.to_owned(),
+                    model_name: field(v, "modelName").and_then(Value::as_str).map(str::to_owned),
+                    weight: field(v, "initialVariantWeight").and_then(Value::as_f64),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A container's `ModelPackageName` (an ARN, or a name / `group/version`) as the described package's ARN.
+fn package_arn(lineage: &Lineage, name: &str) -> String {
+    if name.starts_with("arn:") {
+        return name.to_owned();
+    }
+    lineage
+        .graph
+        .model_packages
+        .values()
+        .find(|p| p.name == name || resource_name(&p.arn) == name)
+        .map(|p| p.arn.clone())
+        .unwrap_or_else(|| name.to_owned())
+}
+
+/// ModelDeployment actions next to the endpoint's lineage context, with the packages upstream of each.
+fn lineage_deployments(lineage: &Lineage, roles: &RoleTable, endpoint: &str) -> (Vec<Switch>, Vec<String>) {
+    let g = &lineage.graph;
+    let pg = g.petgraph();
+    let wanted = endpoint.to_ascii_lowercase();
+    let is_this_endpoint = |ix: NodeIndex| {
+        let n = g.node(ix);
+        roles.role_of(n) == Role::Endpoint
+            && (n.source_uri().is_some_and(|u| u.to_ascii_lowercase().ends_with(&format!(":endpoint/{wanted}")))
+                || n.name().to_ascii_lowercase().strip_suffix("-aws-endpoint").is_some_and(|stem| {
+                    // SageMaker names the context ENDPOINT-EPOCH-aws-endpoint.
+                    stem.rsplit_once('-').is_some_and(|(name, epoch)| {
+                        name == wanted && epoch.bytes().all(|b| b.is_ascii_digit())
+                    })
+                }))
+    };
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for ctx in g.node_indices().filter(|&ix| is_this_endpoint(ix)) {
+        let actions: BTreeSet<NodeIndex> =
+            pg.neighbors_undirected(ctx).filter(|&a| roles.role_of(g.node(a)) == Role::Deployment).collect();
+        for a in actions {
+            let n = g.node(a);
+            let Some(at) = n.details.as_ref().and_then(|d| d.created_at) else {
+                notes.push(format!(
+                    "lineage ModelDeployment action {} has no CreationTime (its DescribeAction response is not in the export): not placed in the history",
+                    n.arn
+                ));
+                continue;
+            };
+            let mut packages: Vec<String> = pg
+                .edges_directed(a, petgraph::Direction::Incoming)
+                .map(|e| e.source())
+                .chain(pg.edges_directed(a, petgraph::Direction::Outgoing).map(|e| e.target()))
+                .filter(|&p| p != ctx)
+                .filter_map(|p| g.package_of.get(&p).cloned())
+                .collect();
+            packages.sort();
+            packages.dedup();
+            if packages.is_empty() {
+                notes.push(format!(
+                    "lineage ModelDeployment action {} names no model package next to it: not placed in the history",
+                    n.arn
+                ));
+                continue;
+            }
+            out.push(Switch {
+                at,
+                target: Target::Packages(packages),
+                shift: None,
+                source: format!("lineage ModelDeployment action {} (CreationTime)", n.arn),
+                fallback: false,
+            });
+        }
+    }
+    notes.sort();
+    (out, notes)
+}
