@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod example;
 mod import;
+mod inference;
 mod injection;
 mod narrative;
 mod pdf;
@@ -43,13 +44,32 @@ pub fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-/// Loads a fixture file or folder (every file in it, by name), naming inputs relative to the folder.
+/// Every file under `dir`, its subfolders included, sorted by path.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in entries(dir) {
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Loads a fixture file or folder (every file under it, by path), naming inputs by their path relative to the
+/// folder, so a data-capture file keeps its S3 key layout `ENDPOINT/VARIANT/yyyy/mm/dd/hh/`.
 pub fn load(path: &Path) -> Result<Lineage, String> {
-    let files = if path.is_dir() { entries(path) } else { vec![path.to_path_buf()] };
+    let (base, files) = if path.is_dir() { (path, files_under(path)) } else { (path, vec![path.to_path_buf()]) };
     let mut loader = Loader::new();
     for f in files {
+        let name = match f.strip_prefix(base) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().replace('\\', "/"),
+            _ => file_name(&f),
+        };
         let bytes = std::fs::read(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        loader.add_file(&file_name(&f), &bytes).map_err(|e| e.to_string())?;
+        loader.add_file(&name, &bytes).map_err(|e| e.to_string())?;
     }
     loader.finish(&RoleTable::builtin()).map_err(|e| e.to_string())
 }

@@ -26,6 +26,8 @@ pub struct ApprovalChange {
     /// Who made the change: an IAM identity ARN when a source gives one, else a user name or e-mail.
     pub by: Option<String>,
     pub description: Option<String>,
+    /// When the sources name different people for this change: each, with the sources naming them.
+    pub disputed_by: Vec<String>,
     pub sources: Vec<String>,
 }
 
@@ -117,6 +119,7 @@ pub fn merge(mut observations: Vec<Observation>) -> (Vec<ApprovalChange>, Vec<St
                         status: o.status,
                         by: o.by,
                         description: o.description,
+                        disputed_by: Vec::new(),
                         sources: vec![o.source],
                     },
                     bys,
@@ -125,12 +128,21 @@ pub fn merge(mut observations: Vec<Observation>) -> (Vec<ApprovalChange>, Vec<St
         }
     }
     let mut conflicts = Vec::new();
-    for (c, bys) in &changes {
-        let people: std::collections::BTreeSet<String> = bys.iter().map(|(b, _)| person(b)).collect();
+    for (c, bys) in &mut changes {
+        // Person -> (the fullest identity given, the sources naming them).
+        let mut people: std::collections::BTreeMap<String, (String, Vec<String>)> = Default::default();
+        for (b, s) in bys.iter() {
+            let entry = people.entry(person(b)).or_insert_with(|| (b.clone(), Vec::new()));
+            if b.starts_with("arn:") {
+                entry.0 = b.clone();
+            }
+            entry.1.push(s.clone());
+        }
         if people.len() > 1 {
             let when = c.at.map(|t| format!(" at {t}")).unwrap_or_default();
-            let said: Vec<String> = bys.iter().map(|(b, s)| format!("{b} ({s})")).collect();
+            let said: Vec<String> = people.values().map(|(b, s)| format!("{b} ({})", s.join("; "))).collect();
             conflicts.push(format!("The sources disagree on who set {}{when}: {}.", c.status, said.join(" vs ")));
+            c.disputed_by = people.into_values().map(|(b, _)| b).collect();
         }
     }
     (changes.into_iter().map(|(c, _)| c).collect(), conflicts)
@@ -138,7 +150,7 @@ pub fn merge(mut observations: Vec<Observation>) -> (Vec<ApprovalChange>, Vec<St
 
 /// The status in effect at `t`: the last dated change at or before it.
 pub fn status_at(changes: &[ApprovalChange], t: Timestamp) -> Option<&ApprovalChange> {
-    changes.iter().filter(|c| c.at.is_some_and(|a| a <= t)).next_back()
+    changes.iter().rfind(|c| c.at.is_some_and(|a| a <= t))
 }
 
 #[cfg(test)]
@@ -188,7 +200,7 @@ mod tests {
         ]);
         let statuses: Vec<&str> = changes.iter().map(|c| c.status.as_str()).collect();
         assert_eq!(statuses, ["Approved", "Rejected", "Approved"]);
-        let t = Timestamp::parse("2027-03-02T12:00:00Z").unwrap();
+        let t = Timestamp::parse("2027-03-02T12:00:00Z").unwrap_or_else(|| panic!("timestamp"));
         assert_eq!(status_at(&changes, t).map(|c| c.status.as_str()), Some("Rejected"));
     }
 }

@@ -84,18 +84,67 @@ pub struct InferenceEvidence {
     pub deployment: Vec<String>,
 }
 
+/// An inference inside a switch: the window, why it is a window, and the packages that may have served it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overlap {
+    pub id: String,
+    pub time: Timestamp,
+    pub endpoint: String,
+    pub from: Timestamp,
+    pub until: Timestamp,
+    pub why: String,
+    pub packages: Vec<String>,
+}
+
 /// Why an inference could not be tied to one model package.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InferenceError {
-    NoCaptureRecord { id: String, records: usize, endpoints: Vec<String> },
-    SeveralRecords { id: String, candidates: Vec<String> },
-    NoEndpoint { id: String, origin: String },
-    NoHistory { endpoint: String },
-    BeforeFirstDeployment { id: String, time: Timestamp, endpoint: String, first: Timestamp },
-    VariantUnknown { endpoint: String, config: String, variants: Vec<String> },
-    VariantNotDeployed { endpoint: String, variant: String, config: String, variants: Vec<String> },
-    Unresolved { endpoint: String, what: String, closes_with: String },
-    Overlap { id: String, time: Timestamp, endpoint: String, from: Timestamp, until: Timestamp, why: String, packages: Vec<String> },
+    NoCaptureRecord {
+        id: String,
+        records: usize,
+        endpoints: Vec<String>,
+    },
+    SeveralRecords {
+        id: String,
+        candidates: Vec<String>,
+    },
+    NoEndpoint {
+        id: String,
+        origin: String,
+    },
+    /// Records of the ID exist, but for another endpoint or variant than the flags name.
+    Mismatch {
+        id: String,
+        asked: String,
+        found: Vec<String>,
+    },
+    NoHistory {
+        endpoint: String,
+    },
+    BeforeFirstDeployment {
+        id: String,
+        time: Timestamp,
+        endpoint: String,
+        first: Timestamp,
+    },
+    VariantUnknown {
+        endpoint: String,
+        config: String,
+        variants: Vec<String>,
+    },
+    VariantNotDeployed {
+        endpoint: String,
+        variant: String,
+        config: String,
+        variants: Vec<String>,
+    },
+    Unresolved {
+        endpoint: String,
+        what: String,
+        closes_with: String,
+    },
+    /// The inference fell in a switch where two packages may have served it.
+    Overlap(Box<Overlap>),
 }
 
 impl fmt::Display for InferenceError {
@@ -112,6 +161,11 @@ impl fmt::Display for InferenceError {
                 f,
                 "{id:?} matches capture records of different endpoints or variants; pass --endpoint/--variant to pick one:{}",
                 candidates.iter().map(|c| format!("\n  {c}")).collect::<String>()
+            ),
+            InferenceError::Mismatch { id, asked, found } => write!(
+                f,
+                "the capture record(s) of {id:?} are not for {asked}:{}",
+                found.iter().map(|c| format!("\n  {c}")).collect::<String>()
             ),
             InferenceError::NoEndpoint { id, origin } => write!(
                 f,
@@ -138,10 +192,16 @@ impl fmt::Display for InferenceError {
             InferenceError::Unresolved { endpoint, what, closes_with } => {
                 write!(f, "endpoint {endpoint}: {what}; add {closes_with}")
             }
-            InferenceError::Overlap { id, time, endpoint, from, until, why, packages } => write!(
+            InferenceError::Overlap(o) => write!(
                 f,
-                "inference {id} at {time} falls in a switch of endpoint {endpoint} between {from} and {until} ({why}): both {} may have served it, and the capture record does not say which; pass --start with one of them to report on it",
-                packages.join(" and ")
+                "inference {} at {} falls in a switch of endpoint {} between {} and {} ({}): both {} may have served it, and the capture record does not say which; pass --start with one of them to report on it",
+                o.id,
+                o.time,
+                o.endpoint,
+                o.from,
+                o.until,
+                o.why,
+                o.packages.join(" and ")
             ),
         }
     }
@@ -221,7 +281,10 @@ fn resolve(
             match pick {
                 Some(p) if previous.model_packages.iter().any(|x| x == p) => chosen = k - 1,
                 Some(p) if current.model_packages.iter().any(|x| x == p) => {}
-                _ => return Err(InferenceError::Overlap { id, time: t, endpoint, from, until, why, packages }),
+                _ => {
+                    let o = Overlap { id, time: t, endpoint, from, until, why, packages };
+                    return Err(InferenceError::Overlap(Box::new(o)));
+                }
             }
         }
     }
@@ -279,12 +342,25 @@ fn find_record<'a>(
             && q.variant.as_deref().is_none_or(|v| c.variant.as_deref().is_none_or(|cv| cv == v))
     };
     let by_inference: Vec<&CaptureRecord> =
-        captures.iter().filter(|c| c.inference_id.as_deref() == Some(q.id.as_str()) && fits(c)).collect();
-    let (hits, how) = if by_inference.is_empty() {
-        (captures.iter().filter(|c| c.event_id == q.id && fits(c)).collect::<Vec<_>>(), "eventId")
+        captures.iter().filter(|c| c.inference_id.as_deref() == Some(q.id.as_str())).collect();
+    let (all, how) = if by_inference.is_empty() {
+        (captures.iter().filter(|c| c.event_id == q.id).collect::<Vec<_>>(), "eventId")
     } else {
         (by_inference, "inferenceId")
     };
+    let hits: Vec<&CaptureRecord> = all.iter().copied().filter(|c| fits(c)).collect();
+    if hits.is_empty() && !all.is_empty() {
+        let asked = [("endpoint", &q.endpoint), ("variant", &q.variant)]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        return Err(InferenceError::Mismatch {
+            id: q.id.clone(),
+            asked,
+            found: all.iter().map(|c| describe_record(c)).collect(),
+        });
+    }
     match hits.as_slice() {
         [] => {
             let endpoints: BTreeSet<String> = captures.iter().filter_map(|c| c.endpoint.clone()).collect();
@@ -304,21 +380,21 @@ fn find_record<'a>(
             }
             Err(InferenceError::SeveralRecords {
                 id: q.id.clone(),
-                candidates: many
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "endpoint {} variant {} at {} ({})",
-                            c.endpoint.as_deref().unwrap_or("?"),
-                            c.variant.as_deref().unwrap_or("?"),
-                            c.time,
-                            c.origin
-                        )
-                    })
-                    .collect(),
+                candidates: many.iter().map(|c| describe_record(c)).collect(),
             })
         }
     }
+}
+
+/// `endpoint E variant V at T (file:line)` for error messages.
+fn describe_record(c: &CaptureRecord) -> String {
+    format!(
+        "endpoint {} variant {} at {} ({})",
+        c.endpoint.as_deref().unwrap_or("(not in its path)"),
+        c.variant.as_deref().unwrap_or("(not in its path)"),
+        c.time,
+        c.origin
+    )
 }
 
 /// What one record says the endpoint switched to.
@@ -452,9 +528,10 @@ pub fn history(
             }
             _ => {
                 let traffic_shift = s.shift.as_ref().map(|(text, _)| text.clone());
-                let until = s.shift.as_ref().and_then(|(_, secs)| {
-                    s.at.0.checked_add_signed(chrono::TimeDelta::seconds(*secs)).map(Timestamp)
-                });
+                let until = s
+                    .shift
+                    .as_ref()
+                    .and_then(|(_, secs)| s.at.0.checked_add_signed(chrono::TimeDelta::seconds(*secs)).map(Timestamp));
                 out.push(Deployment {
                     from: s.at,
                     until,
@@ -464,7 +541,10 @@ pub fn history(
                     traffic_shift,
                     unresolved: error.as_ref().map(|e| match e {
                         InferenceError::VariantNotDeployed { variant, config, .. } => {
-                            format!("variant {variant} is not in config {config}; it ran {}", config_summary(lineage, config))
+                            format!(
+                                "variant {variant} is not in config {config}; it ran {}",
+                                config_summary(lineage, config)
+                            )
                         }
                         other => other.to_string(),
                     }),
@@ -691,9 +771,8 @@ fn lineage_deployments(lineage: &Lineage, roles: &RoleTable, endpoint: &str) -> 
             && (n.source_uri().is_some_and(|u| u.to_ascii_lowercase().ends_with(&format!(":endpoint/{wanted}")))
                 || n.name().to_ascii_lowercase().strip_suffix("-aws-endpoint").is_some_and(|stem| {
                     // SageMaker names the context ENDPOINT-EPOCH-aws-endpoint.
-                    stem.rsplit_once('-').is_some_and(|(name, epoch)| {
-                        name == wanted && epoch.bytes().all(|b| b.is_ascii_digit())
-                    })
+                    stem.rsplit_once('-')
+                        .is_some_and(|(name, epoch)| name == wanted && epoch.bytes().all(|b| b.is_ascii_digit()))
                 }))
     };
     let mut out = Vec::new();

@@ -324,7 +324,8 @@ pub fn report_inference(
             }
             (a, None)
         }
-        Err(InferenceError::Overlap { packages, .. }) if start.is_some() => {
+        Err(InferenceError::Overlap(o)) if start.is_some() => {
+            let packages = o.packages;
             let s = start.unwrap_or_default();
             let Some(chosen) = packages.iter().find(|p| package_matches(lineage, p, s)).cloned() else {
                 return Err(NarrativeError::NotACandidate { start: s.to_owned(), candidates: packages });
@@ -356,7 +357,6 @@ fn package_matches(lineage: &Lineage, arn: &str, start: &str) -> bool {
         || resource_name(arn) == start
         || lineage.graph.resolve(start).iter().any(|ix| lineage.graph.package_of.get(ix).is_some_and(|p| p == arn))
 }
-
 
 struct Builder<'a> {
     lineage: &'a Lineage,
@@ -1110,6 +1110,11 @@ impl<'a> Builder<'a> {
         if a.status.as_deref() == Some("Approved") {
             if let Some(c) = a.history.iter().rfind(|c| c.status == "Approved") {
                 let sources = c.sources.join("; ");
+                if !c.disputed_by.is_empty() {
+                    // Not resolved silently: every name the sources give, and the conflict below.
+                    a.by = Some(format!("{} (the sources disagree)", c.disputed_by.join(" or ")));
+                    a.sources.insert("by".into(), sources.clone());
+                }
                 if a.by.is_none() && c.by.is_some() {
                     a.by = c.by.clone();
                     a.sources.insert("by".into(), sources.clone());
@@ -1129,7 +1134,11 @@ impl<'a> Builder<'a> {
             }
         }
         for c in a.conflicts.clone() {
-            self.gap("approval", c, "one record of the change that every source agrees with (check the CloudTrail event)");
+            self.gap(
+                "approval",
+                c,
+                "one record of the change that every source agrees with (check the CloudTrail event)",
+            );
         }
         if let Some(inf) = &self.inference {
             let (id, t) = (inf.id.clone(), inf.time);

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser};
 
-use crate::import::format_number;
 use crate::approvals::ApprovalChange;
 use crate::deploy::{Deployment, InferenceAnswer};
+use crate::import::format_number;
 use crate::narrative::{ApprovalAnswer, Report};
 
 /// The report as plain text for a terminal.
@@ -182,11 +182,13 @@ pub fn text(r: &Report) -> String {
     o
 }
 
-fn variant_name(inf: &InferenceAnswer) -> String {
+/// The variant an inference ran on, or how it was chosen.
+pub fn variant_name(inf: &InferenceAnswer) -> String {
     inf.variant.clone().unwrap_or_else(|| "its only variant".into())
 }
 
-fn inference_rows(inf: &InferenceAnswer) -> Vec<(&'static str, String)> {
+/// Label/value rows describing an inference, shared by the text, Markdown and PDF reports.
+pub fn inference_rows(inf: &InferenceAnswer) -> Vec<(&'static str, String)> {
     let mut rows = vec![
         ("Inference:", format!("{} (matched by {}; eventId {})", inf.id, inf.matched_by, inf.event_id)),
         ("Time:", inf.time.to_string()),
@@ -204,7 +206,7 @@ fn inference_rows(inf: &InferenceAnswer) -> Vec<(&'static str, String)> {
 }
 
 /// `2027-03-08T10:00:00Z – 2027-03-08T10:00:02Z  config credit-prod-73 → model credit-xgb-73 → package …`.
-fn deployment_line(d: &Deployment) -> String {
+pub fn deployment_line(d: &Deployment) -> String {
     let mut s = d.from.to_string();
     if let Some(u) = d.until {
         s.push_str(&format!(" – {u}"));
@@ -225,7 +227,8 @@ fn deployment_line(d: &Deployment) -> String {
     s
 }
 
-fn change_line(c: &ApprovalChange) -> String {
+/// `2027-03-08T09:42:00Z  Approved by … (description)`.
+pub fn change_line(c: &ApprovalChange) -> String {
     let mut s = format!("{}  {}", c.at.map_or("undated".into(), |t| t.to_string()), c.status);
     if let Some(b) = &c.by {
         s.push_str(&format!(" by {b}"));

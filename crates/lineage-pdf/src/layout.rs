@@ -9,7 +9,7 @@ use std::fmt::{self, Write as _};
 
 use lineage_core::graph_layout::{self, LayoutOptions};
 use lineage_core::narrative::Report;
-use lineage_core::render::one_line;
+use lineage_core::render::{self, one_line};
 use textwrap::core::Fragment;
 
 use crate::fonts::{Fonts, Run, Style};
@@ -400,6 +400,31 @@ impl Builder<'_, '_> {
         let nr = |v: &Option<String>| v.clone().unwrap_or_else(|| "not recorded".into());
 
         self.heading("1. Model version and approval");
+        if let Some(inf) = &r.inference {
+            self.subheading(&format!("Inference {}", inf.id));
+            let rows: Vec<(&str, String)> =
+                render::inference_rows(inf).into_iter().map(|(k, v)| (k.trim_end_matches(':'), v)).collect();
+            self.key_values(rows);
+            self.subheading(&format!("Deployment history of {} ({})", inf.endpoint, render::variant_name(inf)));
+            let rows: Vec<Vec<String>> = inf
+                .history
+                .iter()
+                .map(|d| {
+                    let mark = if *d == inf.deployment { "in effect" } else { "" };
+                    vec![mark.to_owned(), render::deployment_line(d), d.sources.join("; ")]
+                })
+                .collect();
+            self.table(
+                &["", "Deployment", "Sources"],
+                &[0.1, 0.45, 0.45],
+                &rows,
+                &[Style::Bold, Style::Regular, Style::Regular],
+            );
+            for n in &inf.notes {
+                self.paragraph(&format!("Note: {n}"), Style::Regular, BODY, 0.0, Rgb::BLACK);
+            }
+            self.subheading("Model package");
+        }
         let mv = &a.model_version;
         let mut rows = vec![
             ("Model package", nr(&mv.arn)),
@@ -422,6 +447,30 @@ impl Builder<'_, '_> {
             }
         }
         self.key_values(rows);
+        if let Some(ap) = a.approval.as_ref().filter(|ap| !ap.history.is_empty()) {
+            self.subheading("Approval status history");
+            let rows: Vec<Vec<String>> = ap
+                .history
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.at.map_or("undated".into(), |t| t.to_string()),
+                        c.status.clone(),
+                        nr(&c.by),
+                        c.sources.join("; "),
+                    ]
+                })
+                .collect();
+            self.table(
+                &["When", "Status", "By", "Sources"],
+                &[0.18, 0.14, 0.3, 0.38],
+                &rows,
+                &[Style::Regular, Style::Bold, Style::Regular, Style::Regular],
+            );
+            for c in &ap.conflicts {
+                self.paragraph(&format!("Conflict: {c}"), Style::Bold, BODY, 0.0, Rgb::BLACK);
+            }
+        }
 
         self.heading("2. Training job(s)");
         if a.training_jobs.is_empty() {

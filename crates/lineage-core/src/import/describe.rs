@@ -22,7 +22,12 @@ type Result<T> = std::result::Result<T, FieldError>;
 /// What one Describe*/ListAssociations document said.
 #[derive(Debug)]
 pub(crate) enum Described {
-    Entity { arn: String, lineage_type: LineageType, entity_type: Option<String>, details: Box<EntityDetails> },
+    Entity {
+        arn: String,
+        lineage_type: LineageType,
+        entity_type: Option<String>,
+        details: Box<EntityDetails>,
+    },
     TrainingJob(Box<Job>),
     ProcessingJob(Box<Job>),
     ModelPackage(Box<ModelPackage>),

@@ -579,7 +579,12 @@ impl Loader {
         r.captures.retain(|c| seen.insert((c.event_id.clone(), c.endpoint.clone(), c.variant.clone())));
         self.stats.duplicate_capture_records = before - r.captures.len();
         r.package_events.sort_by(|a, b| {
-            (&a.package_arn, a.at(), &a.approval_status, &a.origin).cmp(&(&b.package_arn, b.at(), &b.approval_status, &b.origin))
+            (&a.package_arn, a.at(), &a.approval_status, &a.origin).cmp(&(
+                &b.package_arn,
+                b.at(),
+                &b.approval_status,
+                &b.origin,
+            ))
         });
         let before = r.package_events.len();
         r.package_events.dedup_by(|later, first| {

@@ -39,7 +39,8 @@ pub(crate) fn operation(map: &Map<String, Value>, path: &str) -> Result<Option<D
     if map.contains_key("detail-type") {
         return eventbridge(&at).map(Some);
     }
-    if map.contains_key("EndpointConfigArn") || map.contains_key("EndpointConfigName") && !map.contains_key("EndpointName")
+    if map.contains_key("EndpointConfigArn")
+        || map.contains_key("EndpointConfigName") && !map.contains_key("EndpointName")
     {
         return endpoint_config(&at).map(|c| Some(Described::EndpointConfig(Box::new(c))));
     }
