@@ -45,7 +45,8 @@ async function dropToAnswers(files, label, runs = 3) {
   console.log(`${label}: drop to answers ${times[Math.floor(times.length / 2)]} ms (median of ${runs}: ${times.join(', ')})`);
 }
 
-await dropToAnswers(filesIn('examples/credit-xgb'), 'example (34 files)', 5);
+const example = filesIn('examples/credit-xgb');
+await dropToAnswers(example, `example (${example.length} top-level files)`, 5);
 const vertices = JSON.parse(execFileSync(lineage, ['inspect', big, '--format', 'json'])).vertices;
 await dropToAnswers([big], `synthetic ${vertices} vertices, ${(fs.statSync(big).size / 2 ** 20).toFixed(0)} MiB`, 3);
 

@@ -239,7 +239,9 @@ fn resolve(
     let (record, matched_by) = find_record(&records.captures, q)?;
     let (endpoint, location) = match (&q.endpoint, &record.endpoint) {
         (Some(e), _) => (e.clone(), "--endpoint".to_owned()),
-        (None, Some(e)) => (e.clone(), format!("S3 key layout of {}", record.origin.file)),
+        (None, Some(e)) => {
+            (e.clone(), format!("S3 key layout of {}", record.s3_uri.as_deref().unwrap_or(&record.origin.file)))
+        }
         (None, None) => {
             return Err(InferenceError::NoEndpoint { id: q.id.clone(), origin: record.origin.to_string() });
         }

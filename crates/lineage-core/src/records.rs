@@ -50,6 +50,8 @@ pub struct CaptureRecord {
     /// From the S3 key layout `…/{endpoint}/{variant}/yyyy/mm/dd/hh/file.jsonl` (or the bundle's `S3Uri`).
     pub endpoint: Option<String>,
     pub variant: Option<String>,
+    /// The S3 object a bundle says the record came from (`DataCapture[].S3Uri`).
+    pub s3_uri: Option<String>,
     pub event_version: Option<String>,
     pub input: Option<CapturedPayload>,
     pub output: Option<CapturedPayload>,

@@ -806,10 +806,9 @@ fn bundle_captures(groups: &Value) -> Result<Vec<Described>, describe::FieldErro
         };
         let at = describe::At { map, path: path.clone() };
         let uri = at.str("S3Uri")?;
-        let location = uri.as_deref().and_then(capture_location);
         for (j, item) in at.array("Records")?.into_iter().enumerate() {
             let record = at.index("Records", j, item)?;
-            out.push(Described::Capture(Box::new(operations::capture(&record, location.as_ref())?)));
+            out.push(Described::Capture(Box::new(operations::capture(&record, uri.as_deref())?)));
         }
     }
     Ok(out)

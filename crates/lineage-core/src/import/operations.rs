@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::describe::{At, Described, FieldError};
 use crate::records::{
-    CaptureRecord, CapturedPayload, EndpointConfigDescription, EndpointDescription, ModelDescription, Origin,
-    PackageStateEvent, TrailEvent, VariantSpec,
+    capture_location, CaptureRecord, CapturedPayload, EndpointConfigDescription, EndpointDescription, ModelDescription,
+    Origin, PackageStateEvent, TrailEvent, VariantSpec,
 };
 
 type Result<T> = std::result::Result<T, FieldError>;
@@ -57,8 +57,9 @@ fn origin(at: &At) -> Origin {
     Origin { file: String::new(), line: None, path: at.path.clone() }
 }
 
-/// One data-capture record; `location` is the (endpoint, variant) a bundle's `S3Uri` gave.
-pub(crate) fn capture(at: &At, location: Option<&(String, String)>) -> Result<CaptureRecord> {
+/// One data-capture record; `s3_uri` is the object a bundle's `DataCapture` says it came from.
+pub(crate) fn capture(at: &At, s3_uri: Option<&str>) -> Result<CaptureRecord> {
+    let location = s3_uri.and_then(capture_location);
     let Some(meta) = at.obj("eventMetadata")? else {
         return Err(FieldError {
             path: at.key_path("eventMetadata"),
@@ -88,8 +89,9 @@ pub(crate) fn capture(at: &At, location: Option<&(String, String)>) -> Result<Ca
         event_id: meta.req_str("eventId")?,
         inference_id: meta.str("inferenceId")?.filter(|s| !s.is_empty()),
         time,
-        endpoint: location.map(|l| l.0.clone()),
-        variant: location.map(|l| l.1.clone()),
+        endpoint: location.as_ref().map(|l| l.0.clone()),
+        variant: location.as_ref().map(|l| l.1.clone()),
+        s3_uri: s3_uri.map(str::to_owned),
         event_version,
         input: payload("endpointInput")?,
         output: payload("endpointOutput")?,

@@ -1,0 +1,5 @@
+"""`python -m lineage_export`: the command line."""
+
+from lineage_export.cli import main
+
+raise SystemExit(main())
