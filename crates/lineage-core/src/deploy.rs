@@ -293,8 +293,7 @@ fn resolve(
     if let Some(e) = &unresolved[chosen] {
         return Err(e.clone());
     }
-    let current = &history[chosen];
-    let deployment = current.clone();
+    let deployment = history[chosen].clone();
     let chosen = pick.filter(|p| deployment.model_packages.iter().any(|x| x == p)).map(str::to_owned);
     let Some(model_package) = chosen.or_else(|| deployment.model_packages.first().cloned()) else {
         return Err(InferenceError::Unresolved {
@@ -625,27 +624,29 @@ fn size_text(kind: &str, value: f64) -> String {
 /// Records of one switch further apart than this are taken for different switches.
 const SAME_SWITCH_SECONDS: i64 = 600;
 
+/// A config's variants: its DescribeEndpointConfig response, else its CloudTrail CreateEndpointConfig request.
+fn config_variants(lineage: &Lineage, config: &str) -> Option<Vec<VariantSpec>> {
+    match lineage.graph.records.endpoint_configs.get(config) {
+        Some(c) => Some(c.variants.clone()),
+        None => config_from_trail(lineage, config),
+    }
+}
+
+/// The model packages a described model runs, as ARNs; `None` when the model is not described.
+fn model_packages(lineage: &Lineage, model: &str) -> Option<Vec<String>> {
+    let m = lineage.graph.records.models.get(model)?;
+    Some(m.packages.iter().map(|p| package_arn(lineage, p)).collect())
+}
+
 /// Every model package a config runs, on any variant (what can be resolved).
 fn config_packages(lineage: &Lineage, config: &str) -> Vec<String> {
-    let records = &lineage.graph.records;
-    let variants = match records.endpoint_configs.get(config) {
-        Some(c) => c.variants.clone(),
-        None => config_from_trail(lineage, config).unwrap_or_default(),
-    };
-    variants
-        .iter()
-        .filter_map(|v| records.models.get(v.model_name.as_deref()?))
-        .flat_map(|m| m.packages.iter().map(|p| package_arn(lineage, p)))
-        .collect()
+    let variants = config_variants(lineage, config).unwrap_or_default();
+    variants.iter().filter_map(|v| model_packages(lineage, v.model_name.as_deref()?)).flatten().collect()
 }
 
 /// `VARIANT → model M → PACKAGE` for each variant of a config, as far as the export tells.
 fn config_summary(lineage: &Lineage, config: &str) -> String {
-    let records = &lineage.graph.records;
-    let variants = match records.endpoint_configs.get(config) {
-        Some(c) => c.variants.clone(),
-        None => config_from_trail(lineage, config).unwrap_or_default(),
-    };
+    let variants = config_variants(lineage, config).unwrap_or_default();
     let parts: Vec<String> = variants
         .iter()
         .map(|v| {
@@ -653,8 +654,8 @@ fn config_summary(lineage: &Lineage, config: &str) -> String {
             let packages = v
                 .model_name
                 .as_deref()
-                .and_then(|m| records.models.get(m))
-                .map(|m| m.packages.iter().map(|p| package_arn(lineage, p)).collect::<Vec<_>>().join(", "))
+                .and_then(|m| model_packages(lineage, m))
+                .map(|p| p.join(", "))
                 .filter(|p| !p.is_empty())
                 .unwrap_or_else(|| "(model not described)".into());
             format!("{} → model {model} → {packages}", v.name)
@@ -670,17 +671,13 @@ fn serve(
     config: &str,
     variant: Option<&str>,
 ) -> Result<(Option<String>, Vec<String>), InferenceError> {
-    let records = &lineage.graph.records;
-    let variants: Vec<VariantSpec> = match records.endpoint_configs.get(config) {
-        Some(c) => c.variants.clone(),
-        None => config_from_trail(lineage, config).ok_or_else(|| InferenceError::Unresolved {
-            endpoint: endpoint.to_owned(),
-            what: format!("endpoint config {config} is deployed, but what it runs is not in the export"),
-            closes_with: format!(
-                "`aws sagemaker describe-endpoint-config --endpoint-config-name {config}` or the CloudTrail CreateEndpointConfig record"
-            ),
-        })?,
-    };
+    let variants = config_variants(lineage, config).ok_or_else(|| InferenceError::Unresolved {
+        endpoint: endpoint.to_owned(),
+        what: format!("endpoint config {config} is deployed, but what it runs is not in the export"),
+        closes_with: format!(
+            "`aws sagemaker describe-endpoint-config --endpoint-config-name {config}` or the CloudTrail CreateEndpointConfig record"
+        ),
+    })?;
     let names = || variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
     let spec = match variant {
         Some(v) => variants.iter().find(|s| s.name == v).ok_or_else(|| InferenceError::VariantNotDeployed {
@@ -707,14 +704,13 @@ fn serve(
             closes_with: "the DescribeEndpointConfig response".into(),
         });
     };
-    let Some(model) = records.models.get(model_name) else {
+    let Some(packages) = model_packages(lineage, model_name) else {
         return Err(InferenceError::Unresolved {
             endpoint: endpoint.to_owned(),
             what: format!("model {model_name} (variant {} of config {config}) is not described", spec.name),
             closes_with: format!("`aws sagemaker describe-model --model-name {model_name}`"),
         });
     };
-    let packages: Vec<String> = model.packages.iter().map(|p| package_arn(lineage, p)).collect();
     if packages.is_empty() {
         return Err(InferenceError::Unresolved {
             endpoint: endpoint.to_owned(),
