@@ -25,7 +25,16 @@ fn check(case: &Path) {
     let text = std::fs::read_to_string(case.with_extension("queries.json")).unwrap_or_else(|e| panic!("{e}"));
     let queries: Vec<Query> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("queries.json: {e}"));
     let roles = RoleTable::builtin();
-    let mut out = String::new();
+    let st = &lineage.stats;
+    let mut out = format!(
+        "capture records {} ({} repeated), CloudTrail events {} ({} repeated), EventBridge state changes {} ({} repeated)\n\n",
+        st.capture_records,
+        st.duplicate_capture_records,
+        st.cloudtrail_events,
+        st.duplicate_cloudtrail_events,
+        st.package_state_events,
+        st.duplicate_package_state_events
+    );
     for q in queries {
         let flags: String = [("--endpoint", &q.endpoint), ("--variant", &q.variant), ("--start", &q.start)]
             .iter()
