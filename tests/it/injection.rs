@@ -1,12 +1,17 @@
-//! Injection: names, properties and URIs holding HTML, script links and Markdown must come out as literal text.
+//! Injection: names, properties, URIs, capture records and CloudTrail fields holding HTML, script links and
+//! Markdown must come out as literal text. The report is asked by inference so every section is rendered.
 
 use lineage_core::{render, RoleTable};
 
 fn report() -> lineage_core::Report {
     let lineage = crate::load(&crate::fixtures("injection")).unwrap_or_else(|e| panic!("{e}"));
     let roles = RoleTable::builtin();
-    let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{e}"));
-    lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"))
+    let query = lineage_core::deploy::InferenceQuery {
+        id: "loan-<script>alert(\"x\")</script>".into(),
+        endpoint: None,
+        variant: None,
+    };
+    lineage_core::narrative::report_inference(&lineage, &roles, &query, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -44,6 +49,8 @@ fn markdown_report_forms_no_links_headings_or_cells_from_the_input() {
     let md = render::markdown(&report());
     let parsed = render::markdown_to_html(&md);
     assert!(!parsed.contains("<a "), "{parsed}");
+    assert!(!parsed.contains("<h2>Fake heading"), "{parsed}");
+    assert!(!parsed.to_ascii_lowercase().contains("<svg"), "{parsed}");
     assert!(!parsed.contains("<h2>Fake"), "{parsed}");
     assert!(!parsed.contains("<h1>Heading"), "{parsed}");
     crate::expect_ref("injection", "report.md", &md);

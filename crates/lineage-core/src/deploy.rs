@@ -62,7 +62,8 @@ pub struct InferenceAnswer {
     pub variant: Option<String>,
     /// The model package ARN that served it.
     pub model_package: String,
-    /// What the endpoint returned, as captured.
+    /// What the endpoint was sent and what it returned, as captured.
+    pub input: Option<CapturedPayload>,
     pub output: Option<CapturedPayload>,
     /// The deployment in effect, and the endpoint's whole history as the sources record it.
     pub deployment: Deployment,
@@ -321,6 +322,7 @@ fn resolve(
         endpoint,
         variant,
         model_package,
+        input: record.input.clone(),
         output: record.output.clone(),
         evidence: InferenceEvidence {
             capture_record: record.origin.clone(),

@@ -196,6 +196,9 @@ pub fn inference_rows(inf: &InferenceAnswer) -> Vec<(&'static str, String)> {
         ("Served by:", inf.model_package.clone()),
         ("Capture:", inf.evidence.capture_record.to_string()),
     ];
+    if let Some(input) = inf.input.as_ref().and_then(|p| p.data.clone()) {
+        rows.push(("Input:", input));
+    }
     if let Some(out) = inf.output.as_ref().and_then(|p| p.data.clone()) {
         rows.push(("Output:", out));
     }
@@ -669,6 +672,21 @@ pub fn inspect_text(l: &crate::import::Lineage) -> String {
         l.graph.training_jobs.len(),
         l.graph.processing_jobs.len(),
         l.graph.model_packages.len()
+    );
+    let r = &l.graph.records;
+    let st = &l.stats;
+    let _ = writeln!(
+        o,
+        "Beside the lineage: {} capture records ({} repeated), {} endpoints, {} endpoint configs, {} models, {} CloudTrail events ({} repeated), {} EventBridge model-package changes ({} repeated)",
+        r.captures.len(),
+        st.duplicate_capture_records,
+        r.endpoints.len(),
+        r.endpoint_configs.len(),
+        r.models.len(),
+        r.trail.len(),
+        st.duplicate_cloudtrail_events,
+        r.package_events.len(),
+        st.duplicate_package_state_events
     );
     if !l.start_arns.is_empty() {
         let _ = writeln!(o, "\nStartArns:");
