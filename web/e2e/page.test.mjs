@@ -148,3 +148,28 @@ test('the injection corpus is shown as text and runs nothing', async () => {
   assert.match(await p.textContent('main'), /<script>alert\("x"\)<\/script>/);
   await p.close();
 });
+
+test('an inference ID in an exporter bundle answers for the model package that served it', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), [path.join(ROOT, 'tests', 'fixtures', 'exporter', 'credit-prod-bundle.json')]);
+  const input = p.locator(id('inference-input'));
+  await input.waitFor();
+  await input.fill('loan-8231');
+  await input.press('Tab');
+  await p.waitForFunction(
+    (sel) => document.querySelector(sel)?.textContent.includes('Inference loan-8231 on 2027-03-12'),
+    id('provenance-sentence'),
+  );
+  const sentence = (await p.textContent(id('provenance-sentence'))).trim();
+  assert.ok(sentence.startsWith('Inference loan-8231 on 2027-03-12 was served by model package credit-xgb/73'), sentence);
+  const history = (await p.innerText(id('deployment-history'))).replace(/\s+/g, ' ');
+  assert.match(history, /In effect: 2027-03-08T10:00:00Z .*credit-prod-config-v73 .*credit-xgb\/73/);
+  assert.match((await p.innerText(id('approval-history'))).replace(/\s+/g, ' '), /Approved by .*RiskOpsApprover/);
+  // An unknown ID is the CLI's error, not a guess.
+  await input.fill('loan-9999');
+  await input.press('Tab');
+  await p.waitForSelector(id('error'));
+  assert.match(await p.textContent(id('error')), /no data-capture record has inferenceId or eventId "loan-9999"/);
+  assert.deepEqual(await p.evaluate(() => window.__pwned), []);
+  await p.close();
+});

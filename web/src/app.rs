@@ -27,6 +27,8 @@ pub struct State {
     pub error: RwSignal<Option<String>>,
     pub candidates: RwSignal<Vec<Candidate>>,
     pub subject: RwSignal<Option<String>>,
+    /// An inference ID: when set, the report is that of the model package that served it.
+    pub inference: RwSignal<String>,
     pub depth: RwSignal<Option<usize>>,
     pub type_filter: RwSignal<String>,
     pub collapse: RwSignal<bool>,
@@ -48,15 +50,30 @@ impl State {
         let workspace = RwSignal::new(Workspace::new());
         let lineage: RwSignal<Option<Arc<Lineage>>> = RwSignal::new(None);
         let subject = RwSignal::new(None::<String>);
+        let inference = RwSignal::new(String::new());
         let depth = RwSignal::new(Some(6usize));
         let type_filter = RwSignal::new(String::new());
         let collapse = RwSignal::new(true);
         let report = Memo::new(move |_| {
             let l = lineage.get()?;
-            let s = subject.get()?;
             let roles = roles();
-            let start = l.graph.find_arn(&s)?;
+            let id = inference.get().trim().to_owned();
+            if !id.is_empty() {
+                let query = lineage_core::deploy::InferenceQuery { id, endpoint: None, variant: None };
+                return Some(
+                    lineage_core::narrative::report_inference(&l, &roles, &query, None).map_err(|e| e.to_string()),
+                );
+            }
+            let start = l.graph.find_arn(&subject.get()?)?;
             Some(lineage_core::report(&l, &roles, start).map_err(|e| e.to_string()))
+        });
+        // The graph follows the model package an inference resolved to.
+        Effect::new(move |_| {
+            if let Some(Ok(r)) = report.get() {
+                if r.inference.is_some() && subject.get_untracked().as_deref() != Some(r.subject.arn.as_str()) {
+                    subject.set(Some(r.subject.arn.clone()));
+                }
+            }
         });
         let view = Memo::new(move |_| {
             let l = lineage.get()?;
@@ -76,6 +93,7 @@ impl State {
             error: RwSignal::new(None),
             candidates: RwSignal::new(Vec::new()),
             subject,
+            inference,
             depth,
             type_filter,
             collapse,
@@ -270,9 +288,26 @@ fn ErrorBox() -> impl IntoView {
 #[component]
 fn Subject() -> impl IntoView {
     let state = expect_context::<State>();
-    move || {
+    let inference = move || {
+        state.lineage.get().filter(|l| !l.graph.records.captures.is_empty()).map(|_| {
+            view! {
+                <label class="picker no-print">
+                    "Inference ID: "
+                    <input
+                        type="search"
+                        data-testid="inference-input"
+                        placeholder="inferenceId or eventId of a capture record"
+                        prop:value=move || state.inference.get()
+                        on:change=move |ev| state.inference.set(event_target_value(&ev))
+                    />
+                </label>
+            }
+        })
+    };
+    let picker = move || {
         let candidates = state.candidates.get();
-        (candidates.len() > 1).then(|| {
+        let by_inference = !state.inference.get().trim().is_empty();
+        (candidates.len() > 1 && !by_inference).then(|| {
             view! {
                 <label class="picker no-print">
                     "Model package: "
@@ -291,7 +326,8 @@ fn Subject() -> impl IntoView {
                 </label>
             }
         })
-    }
+    };
+    view! { {inference} {picker} }
 }
 
 fn or_none(v: &Option<String>) -> String {
@@ -320,6 +356,29 @@ fn report_view(r: Report) -> impl IntoView {
             <div class="answers">
                 <article data-testid="answer-model-version">
                     <h3>"1. Model version"</h3>
+                    {r.inference.clone().map(|inf| {
+                        let history = inf.history.clone();
+                        let current = inf.deployment.clone();
+                        view! {
+                            <dl data-testid="inference">
+                                {render::inference_rows(&inf).into_iter().map(|(k, v)| view! {
+                                    <dt>{k.trim_end_matches(':').to_owned()}</dt><dd>{v}</dd>
+                                }).collect_view()}
+                            </dl>
+                            <h4>{format!("Deployment history of {} ({})", inf.endpoint, render::variant_name(&inf))}</h4>
+                            <ol class="history" data-testid="deployment-history">
+                                {history.into_iter().map(|d| {
+                                    let in_effect = d == current;
+                                    view! {
+                                        <li class:current=in_effect>
+                                            {in_effect.then_some("In effect: ")}{render::deployment_line(&d)}
+                                            <ul>{d.sources.iter().map(|s| view! { <li class="source">{s.clone()}</li> }).collect_view()}</ul>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                        }
+                    })}
                     <dl>
                         <dt>"Model package"</dt><dd>{or_none(&mv.arn)}</dd>
                         <dt>"Group"</dt><dd>{or_none(&mv.group)}</dd>
@@ -387,6 +446,17 @@ fn report_view(r: Report) -> impl IntoView {
                                 <dt>"At"</dt><dd>{ap.at.map_or("not recorded".into(), |t| t.minute_utc())}</dd>
                                 <dt>"Description"</dt><dd>{or_none(&ap.description)}</dd>
                             </dl>
+                            {(!ap.history.is_empty()).then(|| view! {
+                                <h4>"Status history"</h4>
+                                <ol class="history" data-testid="approval-history">
+                                    {ap.history.iter().map(|c| view! {
+                                        <li>{render::change_line(c)}
+                                            <ul>{c.sources.iter().map(|s| view! { <li class="source">{s.clone()}</li> }).collect_view()}</ul>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            })}
+                            {ap.conflicts.iter().map(|c| view! { <p class="conflict">"Conflict: "{c.clone()}</p> }).collect_view()}
                         }.into_any(),
                     }}
                     <p class="code">"Code: " {a.code.iter().map(|c| format!("{} @ {}", or_none(&c.repository), or_none(&c.commit))).collect::<Vec<_>>().join("; ")}</p>
