@@ -188,3 +188,41 @@ fn the_injection_corpus_is_printed_literally() {
     assert_contains(&text, "[click me](javascript:alert(1)) <img src=x onerror=alert(1)>");
     assert!(!String::from_utf8_lossy(&r.bytes).contains("/JavaScript"));
 }
+
+#[test]
+fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
+    let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
+    let query = lineage_core::deploy::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
+    let report = lineage_core::narrative::report_inference(&lineage, &RoleTable::builtin(), &query, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = render(&report);
+    let (ok, check) = tool("qpdf", &["--check"], &r.bytes);
+    assert!(ok, "qpdf --check: {check}");
+    // pdftotext joins a word broken after a hyphen at a line end and drops the hyphen (file names and ARNs break
+    // there), so hyphens are left out of both sides. A table row may continue on the next page under a repeated
+    // header, so a source is checked by its identifying tokens (event IDs, ARNs, file names).
+    let text = pdf_text(&r.bytes).replace('-', "");
+    let assert_contains = |text: &str, what: &str| assert_contains(text, &what.replace('-', ""));
+    let assert_tokens = |text: &str, what: &str| {
+        for token in what.split([' ', '(', ')', ';']).filter(|t| t.len() >= 12) {
+            assert_contains(text, token);
+        }
+    };
+    assert_contains(&text, &report.sentence);
+    let inference = report.inference.as_ref().unwrap_or_else(|| panic!("no inference"));
+    assert_contains(&text, &inference.evidence.capture_record.file);
+    for d in &inference.history {
+        assert_contains(&text, &lineage_core::render::deployment_line(d));
+        for s in &d.sources {
+            assert_tokens(&text, s);
+        }
+    }
+    let approval = report.answers.approval.as_ref().unwrap_or_else(|| panic!("no approval"));
+    assert!(approval.history.len() >= 2);
+    for c in &approval.history {
+        assert_contains(&text, &c.status);
+        for s in &c.sources {
+            assert_tokens(&text, s);
+        }
+    }
+}

@@ -367,7 +367,10 @@ impl Builder<'_, '_> {
     fn title_block(&mut self, r: &Report, info: &DocumentInfo) {
         self.text(MARGIN, self.y + 10.0, Style::Regular, 10.0, Rgb::GREY, "LINEAGE AUDIT");
         self.y += 16.0;
-        let title = format!("Model {}", r.subject.name);
+        let title = match &r.inference {
+            Some(inf) => format!("Inference {} — model {}", inf.id, r.subject.name),
+            None => format!("Model {}", r.subject.name),
+        };
         for line in self.wrap(Style::Bold, 20.0, &title, A4.0 - 2.0 * MARGIN) {
             self.text(MARGIN, self.y + 20.0, Style::Bold, 20.0, Rgb::BLACK, &line);
             self.y += 26.0;
@@ -377,6 +380,9 @@ impl Builder<'_, '_> {
             ("Subject", format!("{} ({})", r.subject.name, r.subject.kind.replace('_', " "))),
             ("Start vertex", r.subject.arn.clone()),
         ];
+        if let Some(inf) = &r.inference {
+            rows.insert(0, ("Inference", format!("{} at {} on endpoint {}", inf.id, inf.time, inf.endpoint)));
+        }
         if let Some(p) = &info.question_period {
             rows.push(("Question period", p.clone()));
         }
@@ -463,7 +469,7 @@ impl Builder<'_, '_> {
                 .collect();
             self.table(
                 &["When", "Status", "By", "Sources"],
-                &[0.18, 0.14, 0.3, 0.38],
+                &[0.16, 0.23, 0.26, 0.35],
                 &rows,
                 &[Style::Regular, Style::Bold, Style::Regular, Style::Regular],
             );
