@@ -9,7 +9,7 @@ import sys
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lineage_export import __version__
-from lineage_export.exporter import Exporter, ExportError, Options, dumps
+from lineage_export.exporter import MAX_DEPTH, Exporter, ExportError, Options, dumps
 
 
 def _date(text: str) -> dt.date:
@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         s = exporter.stats
         print(
             f"wrote {args.output}: {s.pages} QueryLineage page(s) from {s.queries} query(ies) "
-            f"({s.requeries_beyond_depth} beyond depth {10}), {len(exporter._seen_vertices)} vertices, "
-            f"{len(exporter._seen_edges)} edges, {s.descriptions} descriptions, {s.cloudtrail_events} CloudTrail "
+            f"({s.requeries_beyond_depth} beyond depth {MAX_DEPTH}), {len(exporter.seen_vertices)} vertices, "
+            f"{len(exporter.seen_edges)} edges, {s.descriptions} descriptions, {s.cloudtrail_events} CloudTrail "
             f"events, {s.capture_records} capture records; {s.throttled_retries} throttled call(s) retried",
             file=sys.stderr,
         )

@@ -109,8 +109,8 @@ class Exporter:
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     stats: Stats = field(default_factory=Stats)
     notes: list = field(default_factory=list)
-    _seen_vertices: set = field(default_factory=set)
-    _seen_edges: set = field(default_factory=set)
+    seen_vertices: set = field(default_factory=set)
+    seen_edges: set = field(default_factory=set)
     _described: dict = field(default_factory=dict)
 
     # ---- calls -------------------------------------------------------------------------------------------------
@@ -199,18 +199,18 @@ class Exporter:
         vertices, edges = [], []
         for v in response.get("Vertices", []):
             self.stats.vertices += 1
-            if v.get("Arn") in self._seen_vertices:
+            if v.get("Arn") in self.seen_vertices:
                 self.stats.duplicate_vertices += 1
                 continue
-            self._seen_vertices.add(v.get("Arn"))
+            self.seen_vertices.add(v.get("Arn"))
             vertices.append(v)
         for e in response.get("Edges", []):
             self.stats.edges += 1
             key = (e.get("SourceArn"), e.get("DestinationArn"), e.get("AssociationType"))
-            if key in self._seen_edges:
+            if key in self.seen_edges:
                 self.stats.duplicate_edges += 1
                 continue
-            self._seen_edges.add(key)
+            self.seen_edges.add(key)
             edges.append(e)
         return {"Vertices": vertices, "Edges": edges}
 
