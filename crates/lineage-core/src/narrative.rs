@@ -1034,7 +1034,8 @@ impl<'a> Builder<'a> {
                         a.user_profile = u.user_profile.clone();
                         set(&mut a, "user_profile", src);
                     }
-                    if let (Some(record), Some(modifier)) = (&a.iam_arn, &u.iam_arn) {
+                    // A disagreement within one recorded change is already a conflict of the history.
+                    if let (Some(record), Some(modifier), true) = (&a.iam_arn, &u.iam_arn, a.conflicts.is_empty()) {
                         if record != modifier {
                             let (record, modifier) = (record.clone(), modifier.clone());
                             self.gap(
