@@ -8,7 +8,9 @@ mod import;
 mod inference;
 mod injection;
 mod narrative;
+mod order;
 mod pdf;
+mod real_shapes;
 mod tidy;
 
 use std::path::{Path, PathBuf};

@@ -26,7 +26,7 @@ fn fonts() -> Fonts {
     }
 }
 
-fn with_options<T>(f: impl FnOnce(&PdfOptions<'_>) -> T) -> T {
+pub fn with_options<T>(f: impl FnOnce(&PdfOptions<'_>) -> T) -> T {
     let fonts = fonts();
     let fallbacks: Vec<&[u8]> = vec![&fonts.cjk];
     let opts = PdfOptions {

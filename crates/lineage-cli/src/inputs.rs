@@ -6,23 +6,25 @@ use lineage_core::{Lineage, Loader, RoleTable};
 
 use crate::Failure;
 
-/// Files named directly, plus every `.json`/`.jsonl` inside a named directory and its subdirectories (data
-/// capture keeps the S3 key layout `ENDPOINT/VARIANT/yyyy/mm/dd/hh/`), in path order.
+/// Files named directly, plus every file inside a named directory and its subdirectories (data capture keeps the
+/// S3 key layout `ENDPOINT/VARIANT/yyyy/mm/dd/hh/`), in path order. Files that are not JSON (a README) are handed
+/// to the core too, which lists them as skipped; a directory without any `.json`/`.jsonl` file is an error.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| Failure::input(format!("{}: cannot read: {e}", p.display())))?;
         if meta.is_dir() {
             let mut files = Vec::new();
+            let mut exports = 0;
             for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
                 let entry = entry.map_err(|e| Failure::input(format!("{}: cannot list: {e}", p.display())))?;
                 let path = entry.path();
-                let is_export = path.extension().is_some_and(|x| x == "json" || x == "jsonl");
-                if is_export && entry.file_type().is_file() {
+                if entry.file_type().is_file() {
+                    exports += usize::from(path.extension().is_some_and(|x| x == "json" || x == "jsonl"));
                     files.push(path.to_owned());
                 }
             }
-            if files.is_empty() {
+            if exports == 0 {
                 return Err(Failure::input(format!("{}: directory holds no .json or .jsonl file", p.display())));
             }
             files.sort();

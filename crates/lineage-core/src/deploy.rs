@@ -635,13 +635,13 @@ fn config_variants(lineage: &Lineage, config: &str) -> Option<Vec<VariantSpec>> 
 }
 
 /// The model packages a described model runs, as ARNs; `None` when the model is not described.
-fn model_packages(lineage: &Lineage, model: &str) -> Option<Vec<String>> {
+pub(crate) fn model_packages(lineage: &Lineage, model: &str) -> Option<Vec<String>> {
     let m = lineage.graph.records.models.get(model)?;
     Some(m.packages.iter().map(|p| package_arn(lineage, p)).collect())
 }
 
 /// Every model package a config runs, on any variant (what can be resolved).
-fn config_packages(lineage: &Lineage, config: &str) -> Vec<String> {
+pub(crate) fn config_packages(lineage: &Lineage, config: &str) -> Vec<String> {
     let variants = config_variants(lineage, config).unwrap_or_default();
     variants.iter().filter_map(|v| model_packages(lineage, v.model_name.as_deref()?)).flatten().collect()
 }

@@ -213,6 +213,9 @@ pub fn details(lineage: &Lineage, arn: &str) -> Vec<(String, String)> {
         for (k, v) in &d.source_ids {
             push(format!("Source {k}"), Some(v.clone()));
         }
+        for twin in &d.same_as {
+            push("Same as (another account)".into(), Some(twin.clone()));
+        }
         push("Status".into(), d.status.clone());
         push("Description".into(), d.description.clone());
         push("Created".into(), d.created_at.map(|t| t.iso()));

@@ -16,6 +16,7 @@ pub mod query;
 pub mod records;
 pub mod render;
 pub mod roles;
+pub mod start;
 pub mod summary;
 pub mod synth;
 pub mod time;

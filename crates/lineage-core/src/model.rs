@@ -67,18 +67,24 @@ pub enum AssociationType {
     DerivedFrom,
     Produced,
     SameAs,
+    /// Not a SageMaker association: a link the Describe* responses state (a training job's `ModelArtifacts` is
+    /// the package's `ModelDataUrl`, a channel's S3 URI is the dataset) between stand-in vertices of an export
+    /// that has no lineage for them.
+    Described,
     Other(Box<str>),
 }
 
 impl AssociationType {
+    /// The API spelling; the SDK's enum names (`SAME_AS`, `CONTRIBUTED_TO`) as some tools write them are read too.
     pub fn parse(s: &str) -> AssociationType {
-        match s {
-            "ContributedTo" => AssociationType::ContributedTo,
-            "AssociatedWith" => AssociationType::AssociatedWith,
-            "DerivedFrom" => AssociationType::DerivedFrom,
-            "Produced" => AssociationType::Produced,
-            "SameAs" => AssociationType::SameAs,
-            other => AssociationType::Other(other.into()),
+        let folded: String = s.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+        match folded.as_str() {
+            "contributedto" => AssociationType::ContributedTo,
+            "associatedwith" => AssociationType::AssociatedWith,
+            "derivedfrom" => AssociationType::DerivedFrom,
+            "produced" => AssociationType::Produced,
+            "sameas" => AssociationType::SameAs,
+            _ => AssociationType::Other(s.into()),
         }
     }
 
@@ -89,6 +95,7 @@ impl AssociationType {
             AssociationType::DerivedFrom => "DerivedFrom",
             AssociationType::Produced => "Produced",
             AssociationType::SameAs => "SameAs",
+            AssociationType::Described => "(stated by Describe* responses)",
             AssociationType::Other(s) => s,
         }
     }
@@ -130,6 +137,10 @@ impl UserContext {
 /// What a Describe* response says about a lineage entity (artifact, action, context or trial component).
 #[derive(Clone, Debug, Default)]
 pub struct EntityDetails {
+    /// Whether a Describe* response said this (not only a page's vertex fields or an association summary).
+    pub described: bool,
+    /// The ARNs of its cross-account `SameAs` twins, merged into this vertex.
+    pub same_as: Vec<String>,
     pub name: Option<String>,
     pub display_name: Option<String>,
     pub source_uri: Option<String>,
@@ -164,6 +175,9 @@ pub struct Node {
     pub entity_type: Option<Arc<str>>,
     /// Present when a Describe response (or an association summary) told us more than the vertex did.
     pub details: Option<Box<EntityDetails>>,
+    /// A stand-in made for a Describe* response that no lineage vertex stands for (a Describe-only export): its
+    /// ARN is the described entity's (or the dataset's S3 URI), it has no `LineageType`.
+    pub stand_in: bool,
 }
 
 impl Node {
@@ -262,6 +276,9 @@ pub struct Graph {
     pub training_jobs: BTreeMap<String, Job>,
     pub processing_jobs: BTreeMap<String, Job>,
     pub model_packages: BTreeMap<String, ModelPackage>,
+    /// Older DescribeModelPackage snapshots of a package (by ARN) than the one in `model_packages`, oldest first
+    /// after loading: each is a word on the approval history.
+    pub superseded_packages: BTreeMap<String, Vec<ModelPackage>>,
     /// Trial component vertex -> training/processing job ARN (`Source.SourceArn` or the `-aws-*-job` name).
     pub job_of: BTreeMap<NodeIndex, String>,
     /// Model-package vertex (the `Model` artifact or the article's `ModelPackage` context) -> model package ARN.

@@ -12,10 +12,11 @@ use serde::Serialize;
 
 use crate::approvals::{self, ApprovalChange, Observation};
 use crate::deploy::{resolve_inference, InferenceAnswer, InferenceError, InferenceQuery};
-use crate::import::{format_number, ImportStats, InputFile, Lineage};
+use crate::import::{format_number, ImportStats, InputFile, Lineage, Superseded};
 use crate::model::{resource_name, Graph, Node};
 use crate::query::{sort_edges, walk};
 use crate::roles::{Role, RoleTable};
+use crate::start::StartMiss;
 use crate::time::Timestamp;
 
 /// Why no report could be made.
@@ -27,6 +28,13 @@ pub enum NarrativeError {
     },
     NotFound {
         id: String,
+        /// The loaded names closest to it.
+        nearest: Vec<String>,
+    },
+    /// A description names it, but no lineage vertex stands for it.
+    NotLinked {
+        what: String,
+        expected: String,
     },
     Ambiguous {
         id: String,
@@ -69,9 +77,20 @@ impl fmt::Display for NarrativeError {
                 candidates.len(),
                 list(candidates)
             ),
-            NarrativeError::NotFound { id } => write!(f, "no vertex has ARN, name or source URI {id:?}"),
+            NarrativeError::NotFound { id, nearest } => {
+                write!(
+                    f,
+                    "nothing in the export is called {id:?} (searched: lineage vertices by ARN, name and source URI; model packages by ARN, name and GROUP/VERSION; described endpoints, models and training jobs by name)"
+                )?;
+                if nearest.is_empty() {
+                    Ok(())
+                } else {
+                    write!(f, "; the nearest names loaded:{}", list(nearest))
+                }
+            }
+            NarrativeError::NotLinked { what, expected } => write!(f, "{what} (expected {expected})"),
             NarrativeError::Ambiguous { id, candidates } => {
-                write!(f, "{id:?} names {} vertices; pass one ARN:{}", candidates.len(), list(candidates))
+                write!(f, "{id:?} names {} vertices; pass one of them:{}", candidates.len(), list(candidates))
             }
             NarrativeError::WrongKind { arn, role } => write!(
                 f,
@@ -253,6 +272,9 @@ pub struct Report {
     pub tree: String,
     pub graph: ReportGraph,
     pub inputs: Vec<InputFile>,
+    /// Describe* responses replaced by a later snapshot of the same entity (the evidence lists them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<Superseded>,
     /// What the import read and merged.
     pub import: ImportStats,
     pub warnings: Vec<String>,
@@ -262,9 +284,12 @@ pub struct Report {
 pub fn resolve_start(lineage: &Lineage, roles: &RoleTable, id: Option<&str>) -> Result<NodeIndex, NarrativeError> {
     let g = &lineage.graph;
     let one = |id: &str| -> Result<NodeIndex, NarrativeError> {
-        let hits = g.resolve(id);
+        let hits = crate::start::find(lineage, roles, id).map_err(|miss| match miss {
+            StartMiss::Unknown { nearest } => NarrativeError::NotFound { id: id.to_owned(), nearest },
+            StartMiss::NotLinked { what, expected } => NarrativeError::NotLinked { what, expected },
+        })?;
         match hits.as_slice() {
-            [] => Err(NarrativeError::NotFound { id: id.to_owned() }),
+            [] => Err(NarrativeError::NotFound { id: id.to_owned(), nearest: Vec::new() }),
             [one] => Ok(*one),
             many => Err(NarrativeError::Ambiguous {
                 id: id.to_owned(),
@@ -428,7 +453,8 @@ impl<'a> Builder<'a> {
                 g.sort_by_arn(&mut pkgs);
                 match pkgs.as_slice() {
                     [only] => b.focus = *only,
-                    [] => {}
+                    // The auto-created deployment shape: model artifact → ModelDeployment → endpoint, no package.
+                    [] => b.focus = b.served_model(start)?,
                     many => {
                         return Err(NarrativeError::SeveralPackages {
                             arn: g.node(start).arn.to_string(),
@@ -436,6 +462,10 @@ impl<'a> Builder<'a> {
                         })
                     }
                 }
+            }
+            Role::TrainingJob => {
+                b.start_kind = "training_job";
+                b.focus = b.produced_model(start)?;
             }
             role => return Err(NarrativeError::WrongKind { arn: g.node(start).arn.to_string(), role }),
         }
@@ -446,13 +476,64 @@ impl<'a> Builder<'a> {
         Ok(b)
     }
 
+    /// The endpoint's own name (from its context's source URI, `…:endpoint/NAME`), else the context's name.
+    fn endpoint_name(&self) -> &'a str {
+        let n = self.node(self.start);
+        n.source_uri().and_then(|u| u.rsplit_once(":endpoint/")).map_or_else(|| n.name(), |(_, name)| name)
+    }
+
+    /// The model artifact nearest upstream of an endpoint that no model package is linked to; the endpoint itself
+    /// when none is recorded (its answers are then all gaps, never the endpoint's own name).
+    fn served_model(&self, endpoint: NodeIndex) -> Result<NodeIndex, NarrativeError> {
+        let models = self.nearest_upstream(endpoint, Role::ModelData);
+        match models.as_slice() {
+            [] => Ok(endpoint),
+            [only] => Ok(*only),
+            many => Err(NarrativeError::SeveralPackages {
+                arn: self.arn(endpoint),
+                candidates: many.iter().map(|&ix| self.arn(ix)).collect(),
+            }),
+        }
+    }
+
+    /// What a training job produced: the one model package downstream, else the one model artifact.
+    fn produced_model(&self, job: NodeIndex) -> Result<NodeIndex, NarrativeError> {
+        let downstream: Vec<NodeIndex> = walk(self.g, job, false, None).into_iter().map(|(ix, _)| ix).collect();
+        for role in [Role::ModelPackage, Role::ModelData] {
+            let mut found: Vec<NodeIndex> = downstream.iter().copied().filter(|&ix| self.role(ix) == role).collect();
+            self.g.sort_by_arn(&mut found);
+            match found.as_slice() {
+                [] => continue,
+                [only] => return Ok(*only),
+                many => {
+                    return Err(NarrativeError::Ambiguous {
+                        id: self.arn(job),
+                        candidates: package_names(self.g, many),
+                    })
+                }
+            }
+        }
+        Err(NarrativeError::WrongKind { arn: self.arn(job), role: Role::TrainingJob })
+    }
+
     fn role(&self, ix: NodeIndex) -> Role {
         if let Some(r) = self.role_cache.borrow().get(&ix) {
             return *r;
         }
-        let r = self.roles.role_of(self.g.node(ix));
+        let node = self.g.node(ix);
+        let r = match self.roles.role_of(node) {
+            // A place inside a described feature group's offline store (or its Glue table) is a feature-store
+            // version of that group, whatever its artifact type says.
+            Role::RawData | Role::Other if self.feature_group(node).is_some() => Role::FeatureStoreVersion,
+            r => r,
+        };
         self.role_cache.borrow_mut().insert(ix, r);
         r
+    }
+
+    /// The DescribeFeatureGroup response whose ARN, offline store or Glue table the vertex's source URI names.
+    fn feature_group(&self, n: &Node) -> Option<&'a crate::records::FeatureGroupDescription> {
+        n.source_uri().and_then(|u| self.g.records.feature_group_of(u))
     }
 
     fn node(&self, ix: NodeIndex) -> &'a Node {
@@ -663,6 +744,7 @@ impl<'a> Builder<'a> {
             kind: self.start_kind.to_owned(),
             name: match (self.start_kind, &model_version.group, model_version.version) {
                 ("model_package", Some(group), Some(v)) => format!("{group}/{v}"),
+                ("endpoint", _, _) => self.endpoint_name().to_owned(),
                 _ => self.node(self.start).name().to_owned(),
             },
         };
@@ -682,6 +764,7 @@ impl<'a> Builder<'a> {
             tree,
             graph,
             inputs: self.lineage.inputs.clone(),
+            superseded: self.lineage.superseded.clone(),
             import: self.lineage.stats.clone(),
             warnings: self.lineage.warnings.clone(),
         })
@@ -790,6 +873,9 @@ impl<'a> Builder<'a> {
         };
         let uri = n.source_uri().map(str::to_owned);
         let name = match (kind, uri.as_deref()) {
+            ("feature_store_version", _) if self.feature_group(n).is_some() => {
+                self.feature_group(n).map(|g| g.name.clone()).unwrap_or_default()
+            }
             ("feature_store_version", Some(u)) if u.contains(":feature-group/") => {
                 u.rsplit('/').next().unwrap_or(u).to_owned()
             }
@@ -897,16 +983,23 @@ impl<'a> Builder<'a> {
                 });
             }
         }
-        if let Some(p) = self.g.package(self.focus) {
-            if let Some(status) = &p.approval_status {
-                out.push(Observation {
-                    at: p.modified_at,
-                    status: status.clone(),
-                    by: p.modified_by.as_ref().and_then(|u| u.iam_arn.clone().or_else(|| u.display())),
-                    description: p.approval_description.clone(),
-                    source: "DescribeModelPackage (ModelApprovalStatus, LastModifiedTime, LastModifiedBy)".into(),
-                });
-            }
+        let superseded = self.g.superseded_packages.get(arn).into_iter().flatten();
+        let snapshots =
+            superseded.map(|p| (p, " (an earlier snapshot)")).chain(self.g.package(self.focus).map(|p| (p, "")));
+        for (p, which) in snapshots {
+            let Some(status) = &p.approval_status else { continue };
+            // A package never modified carries its creation time only: the source says which time it is.
+            let (at, by, fields) = match (p.modified_at, p.created_at) {
+                (Some(t), _) => (Some(t), &p.modified_by, "ModelApprovalStatus, LastModifiedTime, LastModifiedBy"),
+                (None, t) => (t, &p.created_by, "ModelApprovalStatus, CreationTime, CreatedBy; no LastModifiedTime"),
+            };
+            out.push(Observation {
+                at,
+                status: status.clone(),
+                by: by.as_ref().and_then(|u| u.iam_arn.clone().or_else(|| u.display())),
+                description: p.approval_description.clone(),
+                source: format!("DescribeModelPackage{which} ({fields})"),
+            });
         }
         out
     }
@@ -1225,8 +1318,10 @@ impl<'a> Builder<'a> {
                 None => p.push_str(" (approval never recorded)"),
             }
             p
+        } else if self.focus == self.start && self.start_kind == "endpoint" {
+            "an unrecorded model (no model package or model artifact is linked to it)".to_owned()
         } else {
-            format!("model {} (no model package recorded)", self.node(self.focus).name())
+            format!("model artifact {} (no model package recorded)", model_artifact_name(self.node(self.focus)))
         };
         match self.start_kind {
             _ if self.inference.is_some() => {
@@ -1234,8 +1329,12 @@ impl<'a> Builder<'a> {
                 s.push_str(&format!("Inference {} on {} was served by {package}, trained on ", inf.0, inf.1))
             }
             "endpoint" => {
-                s.push_str(&format!("Endpoint {} was served by {package}, trained on ", self.node(self.start).name()))
+                s.push_str(&format!("Endpoint {} was served by {package}, trained on ", self.endpoint_name()))
             }
+            "training_job" => s.push_str(&format!(
+                "Training job {} produced {package}, trained on ",
+                self.node(self.start).name().trim_end_matches("-aws-training-job")
+            )),
             _ => s.push_str(&format!("{} was trained on ", capitalize(&package))),
         }
         let names: Vec<String> =
@@ -1347,16 +1446,59 @@ impl<'a> Builder<'a> {
         for &a in approval_vertices {
             root.children.push(TreeNode::new(self.approval_label(a)));
         }
+        let root = self.deployment_chain(root);
         let mut out = String::new();
         root.render(&mut out, "", true, true);
         out
+    }
+
+    /// The vertices between a served model artifact and the endpoint (the ModelDeployment action), endpoint first.
+    fn deployment_path(&self) -> Vec<NodeIndex> {
+        if self.start_kind != "endpoint" || self.focus == self.start || self.role(self.focus) == Role::ModelPackage {
+            return Vec::new();
+        }
+        let mut nodes =
+            crate::query::shortest_path(self.g, self.focus, self.start).map(|p| p.nodes).unwrap_or_default();
+        nodes.reverse();
+        nodes
+    }
+
+    /// For an endpoint served by a model artifact with no package: `Endpoint ← Deployment ← (model, image)`.
+    fn deployment_chain(&self, model: TreeNode) -> TreeNode {
+        let path = self.deployment_path();
+        let [_, between @ .., _] = path.as_slice() else { return model };
+        let mut node = model;
+        for &step in between.iter().rev() {
+            let n = self.node(step);
+            let kind = n.entity_type().unwrap_or("Action");
+            let mut parent = TreeNode::new(format!("Deployment: {} ({kind})", n.name()));
+            parent.children.push(node);
+            let mut beside: Vec<NodeIndex> = self
+                .g
+                .petgraph()
+                .neighbors_directed(step, PgDirection::Incoming)
+                .filter(|ix| !path.contains(ix))
+                .collect();
+            self.g.sort_by_arn(&mut beside);
+            beside.dedup();
+            for b in beside {
+                let bn = self.node(b);
+                let what = bn.source_uri().unwrap_or_else(|| bn.name());
+                parent.children.push(TreeNode::new(format!("{}: {what}", bn.entity_type().unwrap_or("Input"))));
+            }
+            node = parent;
+        }
+        let mut root = TreeNode::new(format!("Endpoint {}", self.endpoint_name()));
+        root.children.push(node);
+        root
     }
 
     fn root_label(&self, mv: &ModelVersion, approval: Option<&ApprovalAnswer>) -> String {
         let mut label = match (mv.version, &mv.arn) {
             (Some(v), _) => format!("ModelPackage v{v}"),
             (None, Some(arn)) => format!("ModelPackage {}", resource_name(arn)),
-            (None, None) => format!("Model {}", self.node(self.focus).name()),
+            (None, None) if self.focus == self.start && self.start_kind == "endpoint" => "Model (not recorded)".into(),
+            (None, None) => format!("Model {}", model_artifact_name(self.node(self.focus))),
         };
         if let Some(a) = approval {
             let mut bits = Vec::new();
@@ -1379,8 +1521,8 @@ impl<'a> Builder<'a> {
                 None => inf.endpoint.clone(),
             };
             label = format!("Inference {} ({place}, {}) ← {label}", inf.id, inf.time.minute_utc());
-        } else if self.start_kind == "endpoint" {
-            label = format!("Endpoint {} ← {label}", self.node(self.start).name());
+        } else if self.start_kind == "endpoint" && self.deployment_path().is_empty() {
+            label = format!("Endpoint {} ← {label}", self.endpoint_name());
         }
         label
     }
@@ -1428,10 +1570,19 @@ impl<'a> Builder<'a> {
                 nodes.extend(p.nodes);
             }
         }
+        // What else went into the deployment (the image beside the model).
+        for step in self.deployment_path() {
+            nodes.extend(self.g.petgraph().neighbors_directed(step, PgDirection::Incoming));
+        }
         self.g.sort_by_arn(&mut nodes);
         nodes.dedup();
         crate::explore::graph_of(self.lineage, self.roles, &nodes)
     }
+}
+
+/// A model artifact as a person names it: its S3 URI, else its name.
+fn model_artifact_name(n: &Node) -> String {
+    n.source_uri().unwrap_or_else(|| n.name()).to_owned()
 }
 
 fn upstream_order(a: &UpstreamSource, b: &UpstreamSource) -> std::cmp::Ordering {

@@ -99,6 +99,8 @@ pub struct ModelDescription {
     pub created_at: Option<Timestamp>,
     /// `ModelPackageName` of the primary container and of each container (an ARN or a name).
     pub packages: Vec<String>,
+    /// `ModelDataUrl` of the primary container and of each container.
+    pub model_data_urls: Vec<String>,
     pub origin: Origin,
 }
 
@@ -173,6 +175,34 @@ impl PackageStateEvent {
     }
 }
 
+/// A `DescribeFeatureGroup` response: the feature group and where its offline store is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FeatureGroupDescription {
+    pub arn: String,
+    pub name: String,
+    /// `OfflineStoreConfig.S3StorageConfig.ResolvedOutputS3Uri` and `S3Uri`.
+    pub offline_s3_uris: Vec<String>,
+    /// `DataCatalogConfig` as `database.table`.
+    pub glue_table: Option<String>,
+    pub origin: Origin,
+}
+
+impl FeatureGroupDescription {
+    /// Whether `uri` names this feature group: its ARN, a place inside its offline store, or its Glue table
+    /// (`database.table`, `glue://database/table`, or a Glue table ARN).
+    pub fn names(&self, uri: &str) -> bool {
+        let inside = |root: &str| {
+            let root = root.trim_end_matches('/');
+            uri == root || uri.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'))
+        };
+        let glue = self.glue_table.as_deref().is_some_and(|t| {
+            let (db, table) = t.split_once('.').unwrap_or((t, ""));
+            uri == t || uri == format!("glue://{db}/{table}") || uri.ends_with(&format!(":table/{db}/{table}"))
+        });
+        uri == self.arn || self.offline_s3_uris.iter().any(|r| inside(r)) || glue
+    }
+}
+
 /// Every operational record of the inputs, deduplicated.
 #[derive(Clone, Debug, Default)]
 pub struct Records {
@@ -187,6 +217,15 @@ pub struct Records {
     pub trail: BTreeMap<String, TrailEvent>,
     /// Model-package state changes, one per (package, status, time) — EventBridge may send several per change.
     pub package_events: Vec<PackageStateEvent>,
+    /// DescribeFeatureGroup responses by feature-group ARN: they name feature-store versions by their S3 place.
+    pub feature_groups: BTreeMap<String, FeatureGroupDescription>,
+}
+
+impl Records {
+    /// The described feature group whose ARN, offline store or Glue table `uri` names (the least ARN if several).
+    pub fn feature_group_of(&self, uri: &str) -> Option<&FeatureGroupDescription> {
+        self.feature_groups.values().find(|g| g.names(uri))
+    }
 }
 
 /// Endpoint and variant from a data-capture S3 key: `…/{endpoint}/{variant}/yyyy/mm/dd/hh/file.jsonl`.

@@ -178,8 +178,32 @@ pub fn text(r: &Report) -> String {
     );
     for i in &r.inputs {
         let _ = writeln!(o, "   {}  {} bytes  sha256 {}", one_line(&i.name), i.bytes, i.sha256);
+        for what in &i.skipped {
+            let _ = writeln!(o, "     skipped (not used): {}", one_line(what));
+        }
+    }
+    if !r.superseded.is_empty() {
+        let _ = writeln!(o, "   Superseded descriptions (a later snapshot of the same entity is used):");
+        for s in &r.superseded {
+            let _ = writeln!(o, "   - {}", one_line(&superseded_line(s)));
+        }
     }
     o
+}
+
+/// One superseded Describe response, as every format lists it.
+pub fn superseded_line(s: &crate::import::Superseded) -> String {
+    let differs = if s.differs.is_empty() { String::new() } else { format!("; differs on {}", s.differs.join(", ")) };
+    format!("{} of {} in {} superseded by {}{differs}", s.operation, s.id, s.file, s.kept)
+}
+
+/// An input's name with what was skipped in it, for the evidence tables.
+pub fn input_label(i: &crate::import::InputFile) -> String {
+    if i.skipped.is_empty() {
+        i.name.clone()
+    } else {
+        format!("{} (skipped, not used: {})", i.name, i.skipped.join("; "))
+    }
 }
 
 /// The variant an inference ran on, or how it was chosen.
@@ -481,7 +505,13 @@ pub fn markdown(r: &Report) -> String {
     );
     let _ = writeln!(o, "| File | Bytes | SHA-256 |\n|---|---|---|");
     for i in &r.inputs {
-        let _ = writeln!(o, "| {} | {} | {} |", e(&i.name), i.bytes, i.sha256);
+        let _ = writeln!(o, "| {} | {} | {} |", e(&input_label(i)), i.bytes, i.sha256);
+    }
+    if !r.superseded.is_empty() {
+        let _ = writeln!(o, "\nSuperseded descriptions (a later snapshot of the same entity is used):\n");
+        for s in &r.superseded {
+            let _ = writeln!(o, "- {}", e(&superseded_line(s)));
+        }
     }
     o
 }

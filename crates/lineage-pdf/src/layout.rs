@@ -748,9 +748,16 @@ impl Builder<'_, '_> {
         self.heading("9. Evidence appendix");
         self.subheading("Input files");
         let rows: Vec<Vec<String>> =
-            r.inputs.iter().map(|i| vec![i.name.clone(), i.bytes.to_string(), i.sha256.clone()]).collect();
+            r.inputs.iter().map(|i| vec![render::input_label(i), i.bytes.to_string(), i.sha256.clone()]).collect();
         let styles = [Style::Regular, Style::Regular, Style::Mono];
         self.table_sized(&["File", "Bytes", "SHA-256"], &[0.34, 0.08, 0.58], &rows, &styles, SMALL - 0.8);
+        if !r.superseded.is_empty() {
+            self.subheading("Superseded descriptions");
+            for s in &r.superseded {
+                self.paragraph(&format!("• {}", render::superseded_line(s)), Style::Regular, SMALL, 8.0, Rgb::BLACK);
+            }
+            self.y += 6.0;
+        }
         self.subheading("What the import read");
         let st = &r.import;
         self.key_values(vec![

@@ -49,6 +49,12 @@ def _tail(arn: str, kind: str) -> str | None:
     return arn.split(marker, 1)[1] if marker in arn else None
 
 
+def _name(arn: str) -> str:
+    """An entity's name from its ARN (the text after the last `/`), as the SageMaker SDK passes it to
+    DescribeAction/DescribeContext/DescribeTrialComponent; a name (no `/`) is returned unchanged."""
+    return arn.rsplit("/", 1)[-1]
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
@@ -225,15 +231,16 @@ class Exporter:
         by_arn.update({v["Arn"]: v for p in pages for v in p["Vertices"]})
         vertices = sorted(by_arn.values(), key=lambda v: v["Arn"])
         for v in vertices:
+            # Descriptions are keyed by ARN; DescribeArtifact takes the ARN, the others the entity's name.
             arn, kind = v["Arn"], v.get("LineageType")
             if kind == "Artifact":
                 d = self.describe(arn, "describe_artifact", ArtifactArn=arn)
             elif kind == "Action":
-                d = self.describe(arn, "describe_action", ActionName=arn)
+                d = self.describe(arn, "describe_action", ActionName=_name(arn))
             elif kind == "Context":
-                d = self.describe(arn, "describe_context", ContextName=arn)
+                d = self.describe(arn, "describe_context", ContextName=_name(arn))
             elif kind == "TrialComponent":
-                d = self.describe(arn, "describe_trial_component", TrialComponentName=arn)
+                d = self.describe(arn, "describe_trial_component", TrialComponentName=_name(arn))
             else:
                 self.note(f"vertex {arn} has LineageType {kind!r}: not described")
                 d = None

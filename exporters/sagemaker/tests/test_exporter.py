@@ -158,6 +158,30 @@ def test_other_errors_are_not_retried_and_a_vanished_resource_becomes_a_note():
     assert e.notes == ["describe_model model/m: ResourceNotFound gone"]
 
 
+def test_actions_contexts_and_trial_components_are_described_by_name_not_arn():
+    # The SageMaker SDK passes the entity's name (the ARN's text after the last /); the Stubber fails the test if
+    # the request carries the ARN instead.
+    tc = "arn:aws:sagemaker:us-east-1:123456789012:experiment-trial-component/credit-xgb-73-aws-training-job"
+    action = "arn:aws:sagemaker:us-east-1:123456789012:action/credit-prod-deployment-1772963220"
+    context = "arn:aws:sagemaker:us-east-1:123456789012:context/credit-prod-1706745600-aws-endpoint"
+    sm = client("sagemaker")
+    with Stubber(sm) as st:
+        st.add_response("describe_action", {"ActionName": "credit-prod-deployment-1772963220", "ActionArn": action},
+                        {"ActionName": "credit-prod-deployment-1772963220"})
+        st.add_response("describe_context", {"ContextName": "credit-prod-1706745600-aws-endpoint", "ContextArn": context},
+                        {"ContextName": "credit-prod-1706745600-aws-endpoint"})
+        st.add_response("describe_trial_component",
+                        {"TrialComponentName": "credit-xgb-73-aws-training-job", "TrialComponentArn": tc},
+                        {"TrialComponentName": "credit-xgb-73-aws-training-job"})
+        e = exporter(sm)
+        pages = [{"Vertices": [vertex(action, "ModelDeployment", "Action"), vertex(context, "Endpoint", "Context"),
+                               vertex(tc, "TrainingJob", "TrialComponent")], "Edges": []}]
+        assert e.describe_vertices(pages) == (set(), set())
+        st.assert_no_pending_responses()
+    # The descriptions stay keyed by ARN.
+    assert sorted(e._described) == sorted([action, context, tc]) and e.stats.descriptions == 3
+
+
 def test_bad_arguments_are_clear_errors(capsys):
     with pytest.raises(ExportError, match="not a model-package ARN"):
         exporter(client("sagemaker")).export(model_package="credit-xgb/73")
@@ -318,13 +342,13 @@ def stub_world(sm: Stubber, ct: Stubber, s3: Stubber) -> None:
         query_params(CTX, "Ascendants", "page-2"),
     )
     sm.add_response("query_lineage", {"Vertices": [], "Edges": []}, query_params(CTX, "Descendants"))
-    # Every vertex, by ARN.
+    # Every vertex: artifacts by ARN, actions, contexts and trial components by name (the ARN's text after the last /).
     sm.add_response("describe_action", {"ActionName": "credit-prod-deployment-1771843510", "ActionArn": A71,
                                         "Source": {"SourceUri": ENDPOINT}, "ActionType": "ModelDeployment",
-                                        "CreationTime": t("2027-02-23T10:45:12Z")}, {"ActionName": A71})
+                                        "CreationTime": t("2027-02-23T10:45:12Z")}, {"ActionName": "credit-prod-deployment-1771843510"})
     sm.add_response("describe_action", {"ActionName": "credit-prod-deployment-1772963220", "ActionArn": A73,
                                         "Source": {"SourceUri": ENDPOINT}, "ActionType": "ModelDeployment",
-                                        "CreationTime": t("2027-03-08T10:00:02Z")}, {"ActionName": A73})
+                                        "CreationTime": t("2027-03-08T10:00:02Z")}, {"ActionName": "credit-prod-deployment-1772963220"})
     sm.add_response("describe_artifact", artifact(P73, "credit-xgb-73-ModelPackage", "Model", PKG73), {"ArtifactArn": P73})
     sm.add_response("describe_artifact", artifact(M73, "model-data", "Model", "s3://credit-models/credit-xgb-2027W10-a3c7/output/model.tar.gz"),
                     {"ArtifactArn": M73})
@@ -334,7 +358,7 @@ def stub_world(sm: Stubber, ct: Stubber, s3: Stubber) -> None:
                                                   arn("feature-group", "accounts"), {"version": "2027-W10"}), {"ArtifactArn": FS})
     sm.add_response("describe_context", {"ContextName": "credit-prod-1706745600-aws-endpoint", "ContextArn": CTX,
                                          "Source": {"SourceUri": ENDPOINT, "SourceType": "ARN"}, "ContextType": "Endpoint"},
-                    {"ContextName": CTX})
+                    {"ContextName": "credit-prod-1706745600-aws-endpoint"})
     sm.add_response(
         "describe_trial_component",
         {
@@ -343,7 +367,7 @@ def stub_world(sm: Stubber, ct: Stubber, s3: Stubber) -> None:
             "Source": {"SourceArn": JOB, "SourceType": "SageMakerTrainingJob"},
             "Parameters": {"max_depth": {"NumberValue": 6.0}},
         },
-        {"TrialComponentName": TC},
+        {"TrialComponentName": "credit-xgb-2027W10-a3c7-aws-training-job"},
     )
     sm.add_response(
         "describe_training_job",

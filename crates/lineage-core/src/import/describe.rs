@@ -8,7 +8,7 @@ use crate::model::{AssociationType, EntityDetails, Job, LineageType, ModelPackag
 use crate::records::{
     CaptureRecord, EndpointConfigDescription, EndpointDescription, ModelDescription, PackageStateEvent, TrailEvent,
 };
-use crate::time::Timestamp;
+use crate::time::{EpochUnit, Timestamp};
 
 /// A field of the wrong shape: its JSON path and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +36,7 @@ pub(crate) enum Described {
     Endpoint(Box<EndpointDescription>),
     EndpointConfig(Box<EndpointConfigDescription>),
     Model(Box<ModelDescription>),
+    FeatureGroup(Box<crate::records::FeatureGroupDescription>),
     /// CloudTrail records of SageMaker calls, and how many records of other services were skipped.
     Trail {
         events: Vec<TrailEvent>,
@@ -44,6 +45,8 @@ pub(crate) enum Described {
     PackageEvent(Box<PackageStateEvent>),
     /// A recognised document that carries nothing the report uses; the message becomes a warning.
     Ignored(String),
+    /// ListArtifacts/ListActions/ListContexts: `Entity` summaries, not descriptions.
+    Listed(Vec<Described>),
 }
 
 /// One `AssociationSummary`.
@@ -65,8 +68,17 @@ pub(crate) const DESCRIBE_KEYS: [&str; 7] = [
     "ContextArn",
     "TrialComponentArn",
     "ModelPackageArn",
-    "TrainingJobArn",
+    // Before TrainingJobArn: a DescribeProcessingJob response names the training job that started it.
     "ProcessingJobArn",
+    "TrainingJobArn",
+];
+
+/// List* responses of lineage entities: their summaries declare vertices (ARN, name, type, source URI) and say
+/// less than a Describe* response, which wins over them.
+const SUMMARY_LISTS: [(&str, &str, LineageType, &str, &str); 3] = [
+    ("ArtifactSummaries", "ArtifactArn", LineageType::Artifact, "ArtifactName", "ArtifactType"),
+    ("ActionSummaries", "ActionArn", LineageType::Action, "ActionName", "ActionType"),
+    ("ContextSummaries", "ContextArn", LineageType::Context, "ContextName", "ContextType"),
 ];
 
 /// Recognises and reads one response object found at `path` (empty for a whole file).
@@ -79,7 +91,22 @@ pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<De
         }
         return Ok(Some(Described::Associations(out)));
     }
-    let Some(key) = DESCRIBE_KEYS.iter().find(|k| map.contains_key(**k)) else {
+    for (key, arn, lt, name, ty) in SUMMARY_LISTS {
+        if map.contains_key(key) {
+            let mut out = Vec::new();
+            for (i, item) in at.array(key)?.into_iter().enumerate() {
+                let item_at = at.index(key, i, item)?;
+                if let Described::Entity { arn, lineage_type, entity_type, mut details } =
+                    entity(&item_at, arn, lt, name, ty, item.clone())?
+                {
+                    details.described = false;
+                    out.push(Described::Entity { arn, lineage_type, entity_type, details });
+                }
+            }
+            return Ok(Some(Described::Listed(out)));
+        }
+    }
+    let Some(key) = DESCRIBE_KEYS.iter().find(|k| map.get(**k).is_some_and(|v| !v.is_null())) else {
         return super::operations::operation(map, path);
     };
     let raw = Value::Object(map.clone());
@@ -89,8 +116,8 @@ pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<De
         "ContextArn" => entity(&at, "ContextArn", LineageType::Context, "ContextName", "ContextType", raw)?,
         "TrialComponentArn" => trial_component(&at, raw)?,
         "ModelPackageArn" => Described::ModelPackage(Box::new(model_package(&at, raw)?)),
-        "TrainingJobArn" => Described::TrainingJob(Box::new(training_job(&at, raw)?)),
-        _ => Described::ProcessingJob(Box::new(processing_job(&at, raw)?)),
+        "ProcessingJobArn" => Described::ProcessingJob(Box::new(processing_job(&at, raw)?)),
+        _ => Described::TrainingJob(Box::new(training_job(&at, raw)?)),
     }))
 }
 
@@ -103,17 +130,21 @@ fn entity(
     raw: Value,
 ) -> Result<Described> {
     let arn = at.req_str(arn_key)?;
-    let mut d = EntityDetails { name: at.str(name_key)?, ..Default::default() };
+    let mut d = EntityDetails { name: at.str(name_key)?, described: true, ..Default::default() };
     if let Some(source) = at.obj("Source")? {
         d.source_uri = source.str("SourceUri")?;
         d.source_type = source.str("SourceType")?;
         if let Some(id) = source.str("SourceId")? {
             d.source_ids.push(("SourceId".into(), id));
         }
-        for (i, item) in source.array("SourceTypes")?.into_iter().enumerate() {
-            let st = source.index("SourceTypes", i, item)?;
-            if let (Some(k), Some(v)) = (st.str("SourceIdType")?, st.str("Value")?) {
-                d.source_ids.push((k, v));
+        // Only shown in the details panel, never used by an answer: read what has the documented shape
+        // (`[{SourceIdType, Value}]`) and leave the rest in `raw` (the SDK's own tests send a list of strings).
+        if let Some(Value::Array(items)) = source.map.get("SourceTypes") {
+            for st in items.iter().filter_map(Value::as_object) {
+                let text = |k: &str| st.get(k).and_then(Value::as_str).map(str::to_owned);
+                if let (Some(k), Some(v)) = (text("SourceIdType"), text("Value")) {
+                    d.source_ids.push((k, v));
+                }
             }
         }
     }
@@ -146,6 +177,7 @@ fn trial_component(at: &At, raw: Value) -> Result<Described> {
     let mut d = EntityDetails {
         name: at.str("TrialComponentName")?,
         display_name: at.str("DisplayName")?,
+        described: true,
         ..Default::default()
     };
     let mut entity_type = None;
@@ -200,10 +232,16 @@ fn training_job(at: &At, raw: Value) -> Result<Job> {
     if job.name.is_empty() {
         job.name = job.arn.rsplit('/').next().unwrap_or_default().to_owned();
     }
+    // A metric listed more than once (one entry per time it was emitted): the latest `Timestamp` is final.
+    let mut latest: BTreeMap<String, Option<Timestamp>> = BTreeMap::new();
     for (i, item) in at.array("FinalMetricDataList")?.into_iter().enumerate() {
         let m = at.index("FinalMetricDataList", i, item)?;
         if let (Some(name), Some(value)) = (m.str("MetricName")?, m.f64("Value")?) {
-            job.metrics.insert(name, value);
+            let when = m.time("Timestamp")?;
+            if latest.get(&name).is_none_or(|seen| when >= *seen) {
+                latest.insert(name.clone(), when);
+                job.metrics.insert(name, value);
+            }
         }
     }
     for (i, item) in at.array("InputDataConfig")?.into_iter().enumerate() {
@@ -317,12 +355,12 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
-/// Epoch seconds, or epoch milliseconds (EventBridge writes those) when the number is too large for seconds.
-fn epoch(n: f64) -> Option<Timestamp> {
-    if n.abs() > 1e11 {
-        Timestamp::from_epoch_seconds(n / 1000.0)
-    } else {
-        Timestamp::from_epoch_seconds(n)
+/// A timestamp field's value (epoch number or text), `None` when it is not one.
+pub(crate) fn time_value(v: &Value) -> Option<Timestamp> {
+    match v {
+        Value::Number(n) => Timestamp::from_epoch_text(&n.to_string(), EpochUnit::Guess),
+        Value::String(s) => Timestamp::parse(s).or_else(|| Timestamp::from_epoch_text(s, EpochUnit::Guess)),
+        _ => None,
     }
 }
 
@@ -434,9 +472,14 @@ impl<'a> At<'a> {
         };
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n.as_f64().and_then(epoch).map(Some).ok_or_else(|| bad(&n.to_string())),
+            // serde_json prints a number as the shortest text that reads back the same, which is the text the
+            // input had (up to 17 significant digits): read those digits, not the f64.
+            Some(Value::Number(n)) => {
+                let text = n.to_string();
+                Timestamp::from_epoch_text(&text, EpochUnit::Guess).map(Some).ok_or_else(|| bad(&text))
+            }
             Some(Value::String(s)) => Timestamp::parse(s)
-                .or_else(|| s.parse::<f64>().ok().and_then(epoch))
+                .or_else(|| Timestamp::from_epoch_text(s, EpochUnit::Guess))
                 .map(Some)
                 .ok_or_else(|| bad(&format!("{s:?}"))),
             Some(other) => Err(bad(kind(other))),

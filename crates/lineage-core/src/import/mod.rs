@@ -4,6 +4,7 @@
 mod describe;
 mod operations;
 mod raw;
+mod snapshots;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,13 +16,15 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::model::{AssociationType, Edge, Graph, Join, LineageType, Node};
+use crate::model::{AssociationType, Edge, EntityDetails, Graph, Join, LineageType, Node};
 use crate::records::{capture_location, Origin};
 use crate::roles::{Role, RoleTable};
 
 pub use describe::format_number;
 use describe::{describe, Described};
 use raw::{parse_doc, RawDoc};
+pub use snapshots::Superseded;
+use snapshots::{Snapshot, SnapshotInfo, SnapshotLog};
 
 /// Bad input: which file, where in it, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +65,10 @@ pub struct InputFile {
     /// Top-level fields no reader interprets (such as boto3's `ResponseMetadata`), kept as they were.
     #[serde(skip)]
     pub other_fields: BTreeMap<String, Value>,
+    /// Documents in it that were not read, and what each was (`DescribeFeatureGroup response`, `not a JSON
+    /// file`, …): listed, never silently dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// What the import counted.
@@ -99,13 +106,15 @@ pub struct Lineage {
     pub stats: ImportStats,
     /// Sorted, deduplicated messages about things kept but doubtful (truncated pages, conflicting types, …).
     pub warnings: Vec<String>,
-    /// `StartArns` of every bundle, in input order, without repeats.
+    /// `StartArns` of every bundle, sorted, without repeats.
     pub start_arns: Vec<String>,
+    /// Describe* responses that a later snapshot of the same entity replaced.
+    pub superseded: Vec<Superseded>,
 }
 
 /// Where an undeclared ARN was first referenced by an edge.
 struct Reference {
-    file: usize,
+    file: Arc<str>,
     line: Option<usize>,
     path: String,
     count: usize,
@@ -136,6 +145,15 @@ pub struct Loader {
     unfinished_page: Option<String>,
     /// CloudTrail records of services other than SageMaker, skipped.
     skipped_trail_records: usize,
+    /// Every Describe* snapshot read, to keep the newest and list the rest.
+    snapshots: SnapshotLog,
+    /// The name of the file being read.
+    inputs_named: Arc<str>,
+    /// Each file's name, whether it starts with a QueryLineage page, and the warning due when its last page has a
+    /// `NextToken` and the next file (in name order) does not start with a page.
+    page_files: Vec<(String, bool, Option<String>)>,
+    /// ARN → every LineageType and Type given for it, where the inputs disagree.
+    type_conflicts: BTreeMap<String, (std::collections::BTreeSet<LineageType>, std::collections::BTreeSet<String>)>,
 }
 
 /// One document's contents, checked but not yet merged.
@@ -146,6 +164,8 @@ struct Staged<'a> {
     /// Top-level fields of a page or bundle that no reader interprets (`ResponseMetadata`, …).
     other_fields: BTreeMap<String, Value>,
     kind: &'static str,
+    /// Why the document was not read (`DescribeFeatureGroup response`, …), when it is none of ours.
+    skipped: Option<String>,
 }
 
 impl Loader {
@@ -179,6 +199,11 @@ impl Loader {
             message,
         };
         let mut staged = Vec::new();
+        self.inputs_named = Arc::from(name);
+        if let Some(reason) = not_json(name, bytes) {
+            self.skip_file(name, bytes, sha256, reason);
+            return Ok(());
+        }
         if name.ends_with(".jsonl") {
             let text =
                 std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
@@ -203,25 +228,48 @@ impl Loader {
             staged.push(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
         }
 
-        let file = self.inputs.len();
         let mut input = InputFile {
             name: name.to_owned(),
             sha256: sha256(),
             bytes: bytes.len() as u64,
             kinds: BTreeMap::new(),
             other_fields: BTreeMap::new(),
+            skipped: Vec::new(),
         };
+        let first_is_page = staged.first().is_some_and(|s| s.doc.is_page());
         for mut s in staged {
             *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
             input.other_fields.append(&mut s.other_fields);
-            self.merge(file, name, s);
+            if let Some(what) = s.skipped.take() {
+                self.warnings.push(skip_warning(name, s.line, &what));
+                input.skipped.push(what);
+                continue;
+            }
+            self.merge(name, s);
         }
+        // Whether this file's last page is continued is decided in `finish`, in name order, not load order.
+        let trailing_token = self.unfinished_page.take();
+        self.page_files.push((name.to_owned(), first_is_page, trailing_token));
         self.stats.files += 1;
         self.inputs.push(input);
         Ok(())
     }
 
-    fn merge(&mut self, file: usize, name: &str, s: Staged<'_>) {
+    /// Lists a file that holds no document this tool reads, so the evidence appendix still accounts for it.
+    fn skip_file(&mut self, name: &str, bytes: &[u8], sha256: impl FnOnce() -> String, reason: String) {
+        self.warnings.push(skip_warning(name, None, &reason));
+        self.stats.files += 1;
+        self.inputs.push(InputFile {
+            name: name.to_owned(),
+            sha256: sha256(),
+            bytes: bytes.len() as u64,
+            kinds: BTreeMap::from([("skipped".to_owned(), 1)]),
+            other_fields: BTreeMap::new(),
+            skipped: vec![reason],
+        });
+    }
+
+    fn merge(&mut self, name: &str, s: Staged<'_>) {
         self.stats.documents += 1;
         let Staged { line, doc, described, .. } = s;
         if let Some(arns) = &doc.start_arns {
@@ -231,8 +279,7 @@ impl Loader {
                 }
             }
         }
-        let is_page = doc.vertices.is_some() || doc.edges.is_some() || doc.pages.is_some();
-        if !is_page {
+        if !doc.is_page() {
             self.close_unfinished_page();
         }
         let mut pages = vec![(String::new(), doc)];
@@ -240,14 +287,14 @@ impl Loader {
             for (i, sub) in page.pages.take().unwrap_or_default().into_iter().enumerate().rev() {
                 pages.push((format!("{prefix}Pages[{i}]."), sub));
             }
-            self.merge_page(file, name, line, &prefix, page);
+            self.merge_page(name, line, &prefix, page);
         }
         for d in described {
             self.merge_described(d, name, line);
         }
     }
 
-    fn merge_page(&mut self, file: usize, name: &str, line: Option<usize>, prefix: &str, page: RawDoc<'_>) {
+    fn merge_page(&mut self, name: &str, line: Option<usize>, prefix: &str, page: RawDoc<'_>) {
         if page.vertices.is_none() && page.edges.is_none() {
             return;
         }
@@ -276,7 +323,10 @@ impl Loader {
             if !v.extra.is_empty() {
                 let details = self.graph.graph[ix].details.get_or_insert_with(Default::default);
                 if let Value::Object(map) = &mut details.raw {
-                    map.extend(v.extra);
+                    // A Describe response's own fields win over a page's, whichever came first.
+                    for (k, value) in v.extra {
+                        map.entry(k).or_insert(value);
+                    }
                 } else if details.raw.is_null() {
                     details.raw = Value::Object(v.extra.into_iter().collect());
                 }
@@ -284,13 +334,14 @@ impl Loader {
         }
         self.stats.edges_read += edges.len();
         for (i, e) in edges.into_iter().enumerate() {
-            let src = self.reference(&e.source, 0, file, line, || format!("{prefix}Edges[{i}].SourceArn"));
-            let dst = self.reference(&e.destination, 1, file, line, || format!("{prefix}Edges[{i}].DestinationArn"));
+            let src = self.reference(&e.source, 0, line, || format!("{prefix}Edges[{i}].SourceArn"));
+            let dst = self.reference(&e.destination, 1, line, || format!("{prefix}Edges[{i}].DestinationArn"));
             self.add_edge(src, dst, e.association_type);
         }
     }
 
     fn merge_described(&mut self, d: Described, name: &str, line: Option<usize>) {
+        let at = line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
         let locate = |o: &mut Origin| {
             o.file = name.to_owned();
             o.line = line;
@@ -310,34 +361,40 @@ impl Loader {
             }
             Described::Endpoint(mut e) => {
                 locate(&mut e.origin);
-                self.stats.descriptions += 1;
-                if records.endpoints.insert(e.name.clone(), *e).is_some() {
-                    self.stats.duplicate_descriptions += 1;
-                }
+                let id = e.name.clone();
+                self.keep_newest("DescribeEndpoint", &id, at, *e, |l| &mut l.graph.records.endpoints);
             }
             Described::EndpointConfig(mut c) => {
                 locate(&mut c.origin);
-                self.stats.descriptions += 1;
-                if records.endpoint_configs.insert(c.name.clone(), *c).is_some() {
-                    self.stats.duplicate_descriptions += 1;
-                }
+                let id = c.name.clone();
+                self.keep_newest("DescribeEndpointConfig", &id, at, *c, |l| &mut l.graph.records.endpoint_configs);
             }
             Described::Model(mut m) => {
                 locate(&mut m.origin);
-                self.stats.descriptions += 1;
-                if records.models.insert(m.name.clone(), *m).is_some() {
-                    self.stats.duplicate_descriptions += 1;
-                }
+                let id = m.name.clone();
+                self.keep_newest("DescribeModel", &id, at, *m, |l| &mut l.graph.records.models);
+            }
+            Described::FeatureGroup(mut fg) => {
+                locate(&mut fg.origin);
+                let id = fg.arn.clone();
+                self.keep_newest("DescribeFeatureGroup", &id, at, *fg, |l| &mut l.graph.records.feature_groups);
             }
             Described::Trail { events, other_services } => {
                 self.skipped_trail_records += other_services;
                 for mut e in events {
                     locate(&mut e.origin);
                     self.stats.cloudtrail_events += 1;
-                    if records.trail.contains_key(&e.id) {
-                        self.stats.duplicate_cloudtrail_events += 1;
-                    } else {
-                        records.trail.insert(e.id.clone(), e);
+                    match records.trail.get_mut(&e.id) {
+                        // The same event in two files: keep the copy read from the first file by name.
+                        Some(kept) => {
+                            self.stats.duplicate_cloudtrail_events += 1;
+                            if e.origin < kept.origin {
+                                *kept = e;
+                            }
+                        }
+                        None => {
+                            records.trail.insert(e.id.clone(), e);
+                        }
                     }
                 }
             }
@@ -353,31 +410,37 @@ impl Loader {
                 };
                 self.warnings.push(format!("{at}: {message}"));
             }
-            Described::Entity { arn, lineage_type, entity_type, details } => {
-                self.stats.descriptions += 1;
+            Described::Listed(items) => {
+                for item in items {
+                    self.merge_described(item, name, line);
+                }
+            }
+            Described::Entity { arn, lineage_type, entity_type, details } if !details.described => {
                 let (ix, _) = self.declare(&arn, Some(lineage_type), entity_type.as_deref());
                 let node = &mut self.graph.graph[ix];
-                if node.details.as_ref().is_some_and(|d| d.raw.get(arn_key(lineage_type)).is_some()) {
-                    self.stats.duplicate_descriptions += 1;
+                if !node.details.as_ref().is_some_and(|d| d.described) {
+                    node.details = Some(details);
                 }
-                node.details = Some(details);
+            }
+            Described::Entity { arn, lineage_type, entity_type, details } => {
+                let (ix, _) = self.declare(&arn, Some(lineage_type), entity_type.as_deref());
+                self.merge_entity(ix, describe_operation(lineage_type), details, at);
             }
             Described::TrainingJob(job) => {
-                self.stats.descriptions += 1;
-                if self.graph.training_jobs.insert(job.arn.clone(), *job).is_some() {
-                    self.stats.duplicate_descriptions += 1;
-                }
+                let id = job.arn.clone();
+                self.keep_newest("DescribeTrainingJob", &id, at, *job, |l| &mut l.graph.training_jobs);
             }
             Described::ProcessingJob(job) => {
-                self.stats.descriptions += 1;
-                if self.graph.processing_jobs.insert(job.arn.clone(), *job).is_some() {
-                    self.stats.duplicate_descriptions += 1;
-                }
+                let id = job.arn.clone();
+                self.keep_newest("DescribeProcessingJob", &id, at, *job, |l| &mut l.graph.processing_jobs);
             }
             Described::ModelPackage(p) => {
-                self.stats.descriptions += 1;
-                if self.graph.model_packages.insert(p.arn.clone(), *p).is_some() {
-                    self.stats.duplicate_descriptions += 1;
+                let id = p.arn.clone();
+                if let Some(old) =
+                    self.keep_newest("DescribeModelPackage", &id, at, *p, |l| &mut l.graph.model_packages)
+                {
+                    // Every snapshot's approval status is a word on the approval history.
+                    self.graph.superseded_packages.entry(id).or_default().push(old);
                 }
             }
             Described::Associations(list) => {
@@ -388,6 +451,57 @@ impl Loader {
                     self.add_edge(src, dst, a.association_type);
                 }
             }
+        }
+    }
+
+    /// Keeps the newest of the descriptions of `id` read so far (see [`SnapshotInfo::newer_than`]); returns the
+    /// one it replaced or did not keep, when the two differ.
+    fn keep_newest<T: Snapshot>(
+        &mut self,
+        operation: &'static str,
+        id: &str,
+        at: String,
+        new: T,
+        map: impl Fn(&mut Self) -> &mut BTreeMap<String, T>,
+    ) -> Option<T> {
+        self.stats.descriptions += 1;
+        let (replaces, repeat) = self.snapshots.add(operation, id, SnapshotInfo::of(&new, at));
+        let described_before = map(self).contains_key(id);
+        self.stats.duplicate_descriptions += usize::from(described_before);
+        let slot = map(self);
+        let dropped = match slot.get_mut(id) {
+            None => {
+                slot.insert(id.to_owned(), new);
+                return None;
+            }
+            Some(old) if replaces => std::mem::replace(old, new),
+            Some(_) => new,
+        };
+        (!repeat).then_some(dropped)
+    }
+
+    /// A Describe response of a lineage entity: the newest is kept, and what a page or an association summary
+    /// said of the vertex before (its name, undocumented vertex fields) survives it.
+    fn merge_entity(&mut self, ix: NodeIndex, operation: &'static str, mut details: Box<EntityDetails>, at: String) {
+        self.stats.descriptions += 1;
+        let arn = self.graph.graph[ix].arn.to_string();
+        let (replaces, _) = self.snapshots.add(operation, &arn, SnapshotInfo::of(details.as_ref(), at));
+        let node = &mut self.graph.graph[ix];
+        self.stats.duplicate_descriptions += usize::from(node.details.as_ref().is_some_and(|d| d.described));
+        match node.details.take() {
+            Some(old) if old.described && !replaces => node.details = Some(old),
+            Some(old) => {
+                if details.name.is_none() {
+                    details.name = old.name;
+                }
+                if let (Value::Object(new), Value::Object(before)) = (&mut details.raw, old.raw) {
+                    for (k, v) in before {
+                        new.entry(k).or_insert(v);
+                    }
+                }
+                node.details = Some(details);
+            }
+            None => node.details = Some(details),
         }
     }
 
@@ -423,8 +537,13 @@ impl Loader {
             return (ix, false);
         }
         let arn: Arc<str> = Arc::from(arn);
-        let ix =
-            self.graph.graph.add_node(Node { arn: arn.clone(), lineage_type: None, entity_type: None, details: None });
+        let ix = self.graph.graph.add_node(Node {
+            arn: arn.clone(),
+            lineage_type: None,
+            entity_type: None,
+            details: None,
+            stand_in: false,
+        });
         self.graph.by_arn.insert(arn, ix);
         self.declared.push(false);
         self.listed.push(false);
@@ -445,18 +564,25 @@ impl Loader {
         }
         let entity_type = entity_type.map(|t| self.intern_type(t));
         let node = &mut self.graph.graph[ix];
+        // Conflicting values keep the least, so the kept one does not depend on which file came first; every
+        // value given is named in one warning at the end.
         match (node.lineage_type, lineage_type) {
             (None, Some(t)) => node.lineage_type = Some(t),
             (Some(a), Some(b)) if a != b => {
-                self.warnings.push(format!("{arn}: LineageType {a} conflicts with {b} given elsewhere; kept {a}"))
+                node.lineage_type = Some(a.min(b));
+                let seen = self.type_conflicts.entry(arn.to_owned()).or_default();
+                seen.0.extend([a, b]);
             }
             _ => {}
         }
         match (&node.entity_type, entity_type) {
             (None, Some(t)) => node.entity_type = Some(t),
             (Some(a), Some(b)) if *a != b => {
-                let msg = format!("{arn}: Type {a:?} conflicts with {b:?} given elsewhere; kept {a:?}");
-                self.warnings.push(msg);
+                let seen = self.type_conflicts.entry(arn.to_owned()).or_default();
+                seen.1.extend([a.to_string(), b.to_string()]);
+                if b < *a {
+                    node.entity_type = Some(b);
+                }
             }
             _ => {}
         }
@@ -464,14 +590,7 @@ impl Loader {
     }
 
     /// An ARN named by an edge: it must be declared by some input before `finish`.
-    fn reference(
-        &mut self,
-        arn: &str,
-        end: usize,
-        file: usize,
-        line: Option<usize>,
-        path: impl FnOnce() -> String,
-    ) -> NodeIndex {
+    fn reference(&mut self, arn: &str, end: usize, line: Option<usize>, path: impl FnOnce() -> String) -> NodeIndex {
         let ix = match &self.last_reference[end] {
             Some((last, ix)) if **last == *arn => *ix,
             _ => {
@@ -481,12 +600,15 @@ impl Loader {
             }
         };
         if !self.declared[ix.index()] {
-            self.pending.entry(ix).and_modify(|r| r.count += 1).or_insert_with(|| Reference {
-                file,
-                line,
-                path: path(),
-                count: 1,
-            });
+            // The reference kept is the first in the file first by name, whatever order the files came in.
+            let name = &self.inputs_named;
+            match self.pending.get_mut(&ix) {
+                Some(r) if (&*r.file, r.line) <= (&**name, line) => r.count += 1,
+                Some(r) => *r = Reference { file: name.clone(), line, path: path(), count: r.count + 1 },
+                None => {
+                    self.pending.insert(ix, Reference { file: name.clone(), line, path: path(), count: 1 });
+                }
+            }
         }
         ix
     }
@@ -530,16 +652,28 @@ impl Loader {
         }
     }
 
-    /// Checks that every edge endpoint is a vertex, makes the joins, and returns the merged lineage.
     fn close_unfinished_page(&mut self) {
         if let Some(w) = self.unfinished_page.take() {
             self.warnings.push(w);
         }
     }
 
+    /// A page whose `NextToken` promised more, in a file not followed (in name order) by one starting with a page.
+    fn close_unfinished_files(&mut self) {
+        let mut files = std::mem::take(&mut self.page_files);
+        files.sort();
+        for (i, (_, _, trailing)) in files.iter().enumerate() {
+            let continued = files.get(i + 1).is_some_and(|(_, next_is_page, _)| *next_is_page);
+            if let Some(w) = trailing.as_ref().filter(|_| !continued) {
+                self.warnings.push(w.clone());
+            }
+        }
+    }
+
+    /// Checks that every edge endpoint is a vertex, makes the joins, and returns the merged lineage.
     pub fn finish(mut self, roles: &RoleTable) -> Result<Lineage, ImportError> {
-        self.close_unfinished_page();
-        if let Some((ix, r)) = self.pending.iter().min_by_key(|(_, r)| (r.file, r.line, r.path.clone())) {
+        self.close_unfinished_files();
+        if let Some((ix, r)) = self.pending.iter().min_by_key(|(_, r)| (r.file.clone(), r.line, r.path.clone())) {
             let others = self.pending.len() - 1;
             let arn = self.graph.graph[*ix].arn.clone();
             let mut message = format!(
@@ -551,22 +685,218 @@ impl Loader {
             if others > 0 {
                 message.push_str(&format!("; {others} other unknown ARN(s) too"));
             }
-            return Err(ImportError {
-                file: self.inputs[r.file].name.clone(),
-                line: r.line,
-                path: r.path.clone(),
-                message,
-            });
+            return Err(ImportError { file: r.file.to_string(), line: r.line, path: r.path.clone(), message });
         }
+        self.stand_ins();
+        self.merge_twins();
         self.build_edges();
         self.join(roles);
         self.dedupe_records();
         self.stats.vertices = self.graph.node_count();
         self.stats.edges = self.graph.edge_count();
+        for snapshots in self.graph.superseded_packages.values_mut() {
+            snapshots.sort_by_cached_key(|p| (p.modified_at, p.created_at, p.raw.to_string()));
+        }
+        for (arn, (lineage_types, types)) in std::mem::take(&mut self.type_conflicts) {
+            if let Some(kept) = lineage_types.first() {
+                let all: Vec<&str> = lineage_types.iter().map(|t| t.as_str()).collect();
+                self.warnings.push(format!("{arn}: the inputs give LineageType {}; kept {kept}", all.join(", ")));
+            }
+            if let Some(kept) = types.first() {
+                let all: Vec<String> = types.iter().map(|t| format!("{t:?}")).collect();
+                self.warnings.push(format!("{arn}: the inputs give Type {}; kept {kept:?}", all.join(", ")));
+            }
+        }
+        let (superseded, disagreements) = std::mem::take(&mut self.snapshots).finish();
         let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(disagreements);
         warnings.sort();
         warnings.dedup();
-        Ok(Lineage { graph: self.graph, inputs: self.inputs, stats: self.stats, warnings, start_arns: self.start_arns })
+        // Nothing below depends on the order the files were given in.
+        let mut inputs = self.inputs;
+        inputs.sort_by(|a, b| (&a.name, &a.sha256).cmp(&(&b.name, &b.sha256)));
+        let mut start_arns = self.start_arns;
+        start_arns.sort();
+        Ok(Lineage { graph: self.graph, inputs, stats: self.stats, warnings, start_arns, superseded })
+    }
+
+    /// A Describe-only export: a model package no lineage vertex stands for gets a stand-in vertex, and so does
+    /// a described model whose model data no lineage vertex or package stands for; the training job whose
+    /// `ModelArtifacts` is their `ModelDataUrl` gets one too, linked to the datasets its channels name (the
+    /// lineage vertex with that source URI when there is one). Links are of type `Described`.
+    fn stand_ins(&mut self) {
+        let in_lineage: FxHashSet<String> = self
+            .graph
+            .graph
+            .node_weights()
+            .filter_map(|n| n.source_uri().map(|u| u.trim_end_matches('/').to_owned()))
+            .collect();
+        let packages: Vec<(String, String, Vec<String>)> = self
+            .graph
+            .model_packages
+            .values()
+            .filter(|p| !in_lineage.contains(p.arn.as_str()))
+            .map(|p| (p.arn.clone(), p.name.clone(), p.model_data_urls.clone()))
+            .collect();
+        let mut covered: FxHashSet<String> = FxHashSet::default();
+        for (arn, name, urls) in packages {
+            self.warnings.push(format!(
+                "{arn}: no lineage vertex stands for this model package; it is reported from its Describe* responses alone (a stand-in vertex, links of type Described)"
+            ));
+            let package = self.stand_in(&arn, "ModelPackage", &name, &arn);
+            self.stand_in_jobs(package, &urls, &in_lineage);
+            covered.extend(urls);
+        }
+        let packaged: FxHashSet<&str> = self.graph.model_packages.values().map(|p| p.name.as_str()).collect();
+        let models: Vec<(String, String)> = self
+            .graph
+            .records
+            .models
+            .values()
+            .filter(|m| {
+                m.packages.iter().all(|p| !packaged.contains(p.as_str()) && !self.graph.model_packages.contains_key(p))
+            })
+            .flat_map(|m| m.model_data_urls.iter().map(|u| (m.name.clone(), u.clone())))
+            .filter(|(_, url)| !in_lineage.contains(url.trim_end_matches('/')) && !covered.contains(url))
+            .collect();
+        for (name, url) in models {
+            self.warnings.push(format!(
+                "{url}: no lineage vertex stands for the model data of model {name}; it is reported from its Describe* responses alone (a stand-in vertex)"
+            ));
+            let model = self.stand_in(&url, "Model", &name, &url);
+            self.stand_in_jobs(model, std::slice::from_ref(&url), &in_lineage);
+        }
+    }
+
+    /// Stand-ins for the described training jobs that wrote one of `urls`, and their channels' datasets.
+    fn stand_in_jobs(&mut self, target: NodeIndex, urls: &[String], in_lineage: &FxHashSet<String>) {
+        let jobs: Vec<(String, String, Vec<String>)> = self
+            .graph
+            .training_jobs
+            .values()
+            .filter(|j| !in_lineage.contains(j.arn.as_str()))
+            .filter(|j| j.outputs.get("model").is_some_and(|m| urls.contains(m)))
+            .map(|j| (j.arn.clone(), j.name.clone(), j.inputs.values().cloned().collect()))
+            .collect();
+        for (job_arn, job_name, channels) in jobs {
+            let job = self.stand_in(&job_arn, "TrainingJob", &job_name, &job_arn);
+            self.add_edge(job, target, Some(AssociationType::Described));
+            for uri in channels {
+                let dataset = match self.vertex_by_uri(&uri) {
+                    Some(ix) => ix,
+                    None => self.stand_in(&uri, "DataSet", &uri, &uri),
+                };
+                self.add_edge(dataset, job, Some(AssociationType::Described));
+            }
+        }
+    }
+
+    /// Cross-account `SameAs` twins (one artifact seen from two accounts) become one vertex, named by the least
+    /// ARN, the others kept as its aliases (and still found by `find_arn`); the SameAs edges between them go.
+    fn merge_twins(&mut self) {
+        let Some(same_as) = self.association_types.iter().position(|t| *t == Some(AssociationType::SameAs)) else {
+            return;
+        };
+        let n = self.graph.graph.node_count();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        fn root(parent: &mut [u32], mut x: u32) -> u32 {
+            while parent[x as usize] != x {
+                parent[x as usize] = parent[parent[x as usize] as usize];
+                x = parent[x as usize];
+            }
+            x
+        }
+        for &(s, d, k) in &self.edges {
+            if usize::from(k) == same_as {
+                let (a, b) = (root(&mut parent, s), root(&mut parent, d));
+                // The least ARN names the group.
+                let (keep, other) = if self.graph.graph[NodeIndex::new(a as usize)].arn
+                    <= self.graph.graph[NodeIndex::new(b as usize)].arn
+                {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                parent[other as usize] = keep;
+            }
+        }
+        let roots: Vec<u32> = (0..n as u32).map(|x| root(&mut parent, x)).collect();
+        if roots.iter().enumerate().all(|(i, r)| i as u32 == *r) {
+            return;
+        }
+        let old = std::mem::take(&mut self.graph.graph);
+        let mut new_index = vec![0u32; n];
+        let mut aliases: Vec<(usize, Node)> = Vec::new();
+        for (i, node) in old.into_nodes_edges().0.into_iter().map(|n| n.weight).enumerate() {
+            if roots[i] as usize == i {
+                new_index[i] = self.graph.graph.add_node(node).index() as u32;
+            } else {
+                aliases.push((i, node));
+            }
+        }
+        for (i, twin) in aliases {
+            let ix = NodeIndex::new(new_index[roots[i] as usize] as usize);
+            new_index[i] = ix.index() as u32;
+            self.graph.by_arn.insert(twin.arn.clone(), ix);
+            let kept = &mut self.graph.graph[ix];
+            let twin_described = twin.details.as_ref().is_some_and(|d| d.described);
+            if twin_described && !kept.details.as_ref().is_some_and(|d| d.described) {
+                let own = kept.details.take();
+                kept.details = twin.details;
+                if let (Some(d), Some(own)) = (kept.details.as_mut(), own) {
+                    d.same_as.extend(own.same_as);
+                }
+            }
+            if kept.entity_type.is_none() {
+                kept.entity_type = twin.entity_type;
+            }
+            let details = kept.details.get_or_insert_with(Default::default);
+            details.same_as.push(twin.arn.to_string());
+            details.same_as.sort();
+        }
+        for ix in self.graph.graph.node_indices() {
+            let arn = self.graph.graph[ix].arn.clone();
+            self.graph.by_arn.insert(arn, ix);
+        }
+        let edges = std::mem::take(&mut self.edges);
+        self.edges = edges
+            .into_iter()
+            .map(|(s, d, k)| (new_index[s as usize], new_index[d as usize], k))
+            .filter(|(s, d, k)| !(s == d && usize::from(*k) == same_as))
+            .collect();
+        self.warnings.push(format!(
+            "{} cross-account SameAs twin(s) drawn and answered as one vertex each (both ARNs kept in its details)",
+            roots.iter().enumerate().filter(|(i, r)| *i as u32 != **r).count()
+        ));
+    }
+
+    fn stand_in(&mut self, id: &str, entity_type: &str, name: &str, source_uri: &str) -> NodeIndex {
+        let (ix, fresh) = self.node_for(id);
+        if fresh {
+            self.declared[ix.index()] = true;
+            let entity_type = Some(self.intern_type(entity_type));
+            let node = &mut self.graph.graph[ix];
+            node.stand_in = true;
+            node.entity_type = entity_type;
+            node.details = Some(Box::new(EntityDetails {
+                name: Some(name.to_owned()),
+                source_uri: Some(source_uri.to_owned()),
+                ..Default::default()
+            }));
+        }
+        ix
+    }
+
+    fn vertex_by_uri(&self, uri: &str) -> Option<NodeIndex> {
+        let want = uri.trim_end_matches('/');
+        let mut hits: Vec<NodeIndex> = self
+            .graph
+            .graph
+            .node_indices()
+            .filter(|&ix| self.graph.graph[ix].source_uri().is_some_and(|u| u.trim_end_matches('/') == want))
+            .collect();
+        self.graph.sort_by_arn(&mut hits);
+        hits.first().copied()
     }
 
     /// Sorts the operational records and drops repeats: a capture record read twice (same `eventId`), an
@@ -611,7 +941,7 @@ impl Loader {
         let mut joined_packages = std::collections::BTreeSet::new();
         for ix in g.graph.node_indices() {
             let node = &mut g.graph[ix];
-            if node.lineage_type.is_none() {
+            if node.lineage_type.is_none() && !node.stand_in {
                 node.lineage_type = LineageType::from_arn(&node.arn);
                 if node.lineage_type.is_none() {
                     self.warnings.push(format!(
@@ -621,7 +951,7 @@ impl Loader {
                 }
             }
             let source = node.source_uri().map(str::to_owned);
-            if node.lineage_type == Some(LineageType::TrialComponent) {
+            if node.lineage_type == Some(LineageType::TrialComponent) || node.stand_in {
                 let name = node.name().to_owned();
                 let by_source = source
                     .as_deref()
@@ -688,12 +1018,12 @@ impl Loader {
     }
 }
 
-fn arn_key(t: LineageType) -> &'static str {
+fn describe_operation(t: LineageType) -> &'static str {
     match t {
-        LineageType::Artifact => "ArtifactArn",
-        LineageType::Action => "ActionArn",
-        LineageType::Context => "ContextArn",
-        LineageType::TrialComponent => "TrialComponentArn",
+        LineageType::Artifact => "DescribeArtifact",
+        LineageType::Action => "DescribeAction",
+        LineageType::Context => "DescribeContext",
+        LineageType::TrialComponent => "DescribeTrialComponent",
     }
 }
 
@@ -711,7 +1041,7 @@ pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
 /// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
 fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
     let mut described = Vec::new();
-    let is_page = doc.vertices.is_some() || doc.edges.is_some() || doc.pages.is_some();
+    let is_page = doc.is_page();
     let mut kind = if doc.descriptions.is_some() || doc.start_arns.is_some() || doc.pages.is_some() {
         "bundle"
     } else if is_page {
@@ -744,6 +1074,10 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
         };
         match describe(map, &path).map_err(|e| (e.path, e.message))? {
             Some(d) => described.push(d),
+            None if unused_document(map).is_some() => {
+                let op = unused_document(map).unwrap_or_default();
+                described.push(Described::Ignored(format!("{path}: {op} response skipped (not used)")));
+            }
             None => {
                 return Err((path, format!(
                     "expected a Describe* response (one of the keys {}) or a ListAssociations response (AssociationSummaries); found keys {}",
@@ -754,11 +1088,19 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
         }
     }
     if kind.is_empty() {
-        return Err((String::new(), format!(
-            "not a lineage export: expected a QueryLineage response (Vertices/Edges), a Describe* response (one of {}, EndpointArn, EndpointConfigArn, ModelArn), a ListAssociations response (AssociationSummaries), a bundle (StartArns/Pages/Descriptions/DataCapture), a data-capture record (captureData/eventMetadata), CloudTrail records (Records, or lookup-events Events) or an EventBridge event (detail-type); found keys {}",
-            describe::DESCRIBE_KEYS.join(", "),
-            keys(&rest)
-        )));
+        // Not one of ours: an AWS document we do not read (or any other JSON object) is listed as skipped.
+        let what = unused_document(&rest).map_or_else(
+            || format!("a JSON object that is no document this tool reads (keys {})", keys(&rest)),
+            |op| format!("{op} response"),
+        );
+        return Ok(Staged {
+            line,
+            doc,
+            described,
+            kind: "skipped",
+            other_fields: BTreeMap::new(),
+            skipped: Some(what),
+        });
     }
     let other_fields = if !top_is_body {
         doc.rest
@@ -769,7 +1111,52 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
     } else {
         BTreeMap::new()
     };
-    Ok(Staged { line, doc, described, kind, other_fields })
+    Ok(Staged { line, doc, described, kind, other_fields, skipped: None })
+}
+
+/// AWS responses that say nothing the answers use, recognised by a key only they have, so `inspect` and the
+/// evidence appendix can name what was skipped.
+fn unused_document(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
+    const KNOWN: [(&str, &str); 18] = [
+        ("FeatureGroupSummaries", "ListFeatureGroups"),
+        ("ModelPackageGroupArn", "DescribeModelPackageGroup"),
+        ("ModelPackageSummaryList", "ListModelPackages"),
+        ("ModelPackageGroupSummaryList", "ListModelPackageGroups"),
+        ("PipelineExecutionArn", "DescribePipelineExecution"),
+        ("PipelineExecutionSteps", "ListPipelineExecutionSteps"),
+        ("PipelineExecutionSummaries", "ListPipelineExecutions"),
+        ("PipelineParameters", "ListPipelineParametersForExecution"),
+        ("PipelineDefinition", "DescribePipelineDefinitionForExecution"),
+        ("PipelineArn", "DescribePipeline"),
+        ("TrialComponentSummaries", "ListTrialComponents"),
+        ("TrainingJobSummaries", "ListTrainingJobs"),
+        ("ExperimentArn", "DescribeExperiment"),
+        ("TrialArn", "DescribeTrial"),
+        ("DomainArn", "DescribeDomain"),
+        ("Tags", "ListTags"),
+        ("Contents", "S3 ListObjectsV2"),
+        ("CommonPrefixes", "S3 ListObjectsV2"),
+    ];
+    KNOWN.iter().find(|(key, _)| map.contains_key(*key)).map(|(_, op)| *op)
+}
+
+/// Why a file is not read as JSON at all: its name does not say `.json`/`.jsonl` and it does not parse as JSON
+/// (a README, a CSV, a model tarball beside the export). A `.json` file that does not parse is an error instead.
+fn not_json(name: &str, bytes: &[u8]) -> Option<String> {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let says_json = file.ends_with(".json") || file.ends_with(".jsonl");
+    if says_json || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        return None;
+    }
+    Some(match file.rsplit_once('.') {
+        Some((_, ext)) if !ext.is_empty() => format!("not a JSON file (.{ext})"),
+        _ => "not a JSON file".to_owned(),
+    })
+}
+
+fn skip_warning(name: &str, line: Option<usize>, what: &str) -> String {
+    let at = line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
+    format!("{at}: skipped (not used): {what}")
 }
 
 fn describe_kind(d: &Described) -> &'static str {
@@ -786,9 +1173,11 @@ fn describe_kind(d: &Described) -> &'static str {
         Described::Endpoint(_) => "DescribeEndpoint",
         Described::EndpointConfig(_) => "DescribeEndpointConfig",
         Described::Model(_) => "DescribeModel",
+        Described::FeatureGroup(_) => "DescribeFeatureGroup",
         Described::Trail { events, .. } => events.first().map_or("CloudTrail records", |e| e.layout),
         Described::PackageEvent(_) => "EventBridge model-package state change",
         Described::Ignored(_) => "EventBridge event (not read)",
+        Described::Listed(_) => "List* summaries",
     }
 }
 

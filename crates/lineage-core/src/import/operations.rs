@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::describe::{At, Described, FieldError};
 use crate::records::{
-    capture_location, CaptureRecord, CapturedPayload, EndpointConfigDescription, EndpointDescription, ModelDescription,
-    Origin, PackageStateEvent, TrailEvent, VariantSpec,
+    capture_location, CaptureRecord, CapturedPayload, EndpointConfigDescription, EndpointDescription,
+    FeatureGroupDescription, ModelDescription, Origin, PackageStateEvent, TrailEvent, VariantSpec,
 };
 
 type Result<T> = std::result::Result<T, FieldError>;
@@ -50,7 +50,33 @@ pub(crate) fn operation(map: &Map<String, Value>, path: &str) -> Result<Option<D
     if map.contains_key("ModelArn") {
         return model(&at).map(|m| Some(Described::Model(Box::new(m))));
     }
+    if map.contains_key("FeatureGroupArn") {
+        return feature_group(&at).map(|g| Some(Described::FeatureGroup(Box::new(g))));
+    }
     Ok(None)
+}
+
+/// A `DescribeFeatureGroup` response: where its offline store keeps the feature group's records.
+fn feature_group(at: &At) -> Result<FeatureGroupDescription> {
+    let arn = at.req_str("FeatureGroupArn")?;
+    let name = at.str("FeatureGroupName")?.unwrap_or_else(|| crate::model::resource_name(&arn).to_owned());
+    let mut offline_s3_uris = Vec::new();
+    let mut glue_table = None;
+    if let Some(offline) = at.obj("OfflineStoreConfig")? {
+        if let Some(s3) = offline.obj("S3StorageConfig")? {
+            offline_s3_uris.extend(s3.str("ResolvedOutputS3Uri")?);
+            offline_s3_uris.extend(s3.str("S3Uri")?);
+        }
+        if let Some(catalog) = offline.obj("DataCatalogConfig")? {
+            if let (Some(db), Some(table)) = (catalog.str("Database")?, catalog.str("TableName")?) {
+                glue_table = Some(format!("{db}.{table}"));
+            }
+        }
+    }
+    offline_s3_uris.retain(|u| u.len() > "s3://".len());
+    offline_s3_uris.sort();
+    offline_s3_uris.dedup();
+    Ok(FeatureGroupDescription { arn, name, offline_s3_uris, glue_table, origin: origin(at) })
 }
 
 fn origin(at: &At) -> Origin {
@@ -261,18 +287,23 @@ fn endpoint_config(at: &At) -> Result<EndpointConfigDescription> {
 
 fn model(at: &At) -> Result<ModelDescription> {
     let mut packages = Vec::new();
-    if let Some(c) = at.obj("PrimaryContainer")? {
-        packages.extend(c.str("ModelPackageName")?);
-    }
+    let mut model_data_urls = Vec::new();
+    let mut containers: Vec<At> = at.obj("PrimaryContainer")?.into_iter().collect();
     for (i, item) in at.array("Containers")?.into_iter().enumerate() {
-        packages.extend(at.index("Containers", i, item)?.str("ModelPackageName")?);
+        containers.push(at.index("Containers", i, item)?);
+    }
+    for c in &containers {
+        packages.extend(c.str("ModelPackageName")?);
+        model_data_urls.extend(c.str("ModelDataUrl")?);
     }
     packages.dedup();
+    model_data_urls.dedup();
     Ok(ModelDescription {
         name: at.req_str("ModelName")?,
         arn: at.str("ModelArn")?,
         created_at: at.time("CreationTime")?,
         packages,
+        model_data_urls,
         origin: origin(at),
     })
 }

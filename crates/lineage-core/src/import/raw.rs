@@ -222,6 +222,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Seq<T> {
     }
 }
 
+impl RawDoc<'_> {
+    /// A QueryLineage page, or a bundle of them.
+    pub(crate) fn is_page(&self) -> bool {
+        self.vertices.is_some() || self.edges.is_some() || self.pages.is_some()
+    }
+}
+
 /// Parses one document; on failure, parses again with path tracking so the error names the JSON path.
 pub(crate) fn parse_doc(bytes: &[u8]) -> Result<RawDoc<'_>, DocError> {
     match serde_json::from_slice::<RawDoc<'_>>(bytes) {
