@@ -384,6 +384,9 @@ fn report_view(r: Report) -> impl IntoView {
                         <dt>"Group"</dt><dd>{or_none(&mv.group)}</dd>
                         <dt>"Version"</dt><dd>{mv.version.map_or("not recorded".into(), |v| v.to_string())}</dd>
                         <dt>"Approval status"</dt><dd>{or_none(&mv.approval_status)}</dd>
+                        {lineage_core::render::model_described_rows(&mv).into_iter().map(|(label, value)| view! {
+                            <dt>{label}</dt><dd>{value}</dd>
+                        }).collect_view()}
                     </dl>
                 </article>
                 <article data-testid="answer-training-dataset">

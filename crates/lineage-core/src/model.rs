@@ -245,6 +245,8 @@ pub struct ModelPackage {
     pub modified_by: Option<UserContext>,
     pub metadata: BTreeMap<String, String>,
     pub model_data_urls: Vec<String>,
+    /// `ModelMetrics`: each report's place (`ModelQuality.Statistics`) and S3 URI.
+    pub metric_reports: Vec<(String, String)>,
     pub raw: Value,
 }
 

@@ -154,7 +154,21 @@ pub struct ModelVersion {
     pub approval_status: Option<String>,
     /// The lineage vertex standing for the package.
     pub vertex: Option<String>,
+    /// `InferenceSpecification.Containers[].ModelDataUrl` of its DescribeModelPackage.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub model_data: Vec<String>,
+    /// `ModelMetrics` reports of its DescribeModelPackage: where each evaluation report is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub metric_reports: Vec<MetricReport>,
     pub evidence: Evidence,
+}
+
+/// One `ModelMetrics` report of a model package.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MetricReport {
+    /// `ModelQuality.Statistics`, `Bias.Report`, …
+    pub name: String,
+    pub uri: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -786,6 +800,8 @@ impl<'a> Builder<'a> {
                 version: None,
                 approval_status: None,
                 vertex: None,
+                model_data: Vec::new(),
+                metric_reports: Vec::new(),
                 evidence: Evidence::default(),
             };
         }
@@ -818,6 +834,14 @@ impl<'a> Builder<'a> {
             group,
             version,
             vertex: Some(self.arn(self.focus)),
+            model_data: described.map(|p| p.model_data_urls.clone()).unwrap_or_default(),
+            metric_reports: described
+                .map(|p| {
+                    p.metric_reports.iter().map(|(name, uri)| MetricReport { name: name.clone(), uri: uri.clone() })
+                })
+                .into_iter()
+                .flatten()
+                .collect(),
             evidence,
         }
     }

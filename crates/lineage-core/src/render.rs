@@ -53,6 +53,9 @@ pub fn text(r: &Report) -> String {
         mv.version.map_or("not recorded".into(), |v| v.to_string()),
         opt(&mv.approval_status)
     );
+    for (label, value) in model_described_rows(mv) {
+        let _ = writeln!(o, "   {label}: {}", one_line(&value));
+    }
     let _ = writeln!(o);
 
     let _ = writeln!(o, "2. Training job and dataset");
@@ -195,6 +198,14 @@ pub fn text(r: &Report) -> String {
 pub fn superseded_line(s: &crate::import::Superseded) -> String {
     let differs = if s.differs.is_empty() { String::new() } else { format!("; differs on {}", s.differs.join(", ")) };
     format!("{} of {} in {} superseded by {}{differs}", s.operation, s.id, s.file, s.kept)
+}
+
+/// What the package's own description adds to answer 1 (model data, evaluation reports), as label/value rows
+/// shared by every format.
+pub fn model_described_rows(mv: &crate::narrative::ModelVersion) -> Vec<(String, String)> {
+    let data = mv.model_data.iter().map(|u| ("Model data".to_owned(), u.clone()));
+    let reports = mv.metric_reports.iter().map(|m| (format!("Metrics report ({})", m.name), m.uri.clone()));
+    data.chain(reports).collect()
 }
 
 /// An input's name with what was skipped in it, for the evidence tables.
@@ -368,7 +379,11 @@ pub fn markdown(r: &Report) -> String {
     let _ = writeln!(o, "| Model package | {} |", e(&opt(&mv.arn)));
     let _ = writeln!(o, "| Group | {} |", e(&opt(&mv.group)));
     let _ = writeln!(o, "| Version | {} |", mv.version.map_or("not recorded".into(), |v| v.to_string()));
-    let _ = writeln!(o, "| Approval status | {} |\n", e(&opt(&mv.approval_status)));
+    let _ = writeln!(o, "| Approval status | {} |", e(&opt(&mv.approval_status)));
+    for (label, value) in model_described_rows(mv) {
+        let _ = writeln!(o, "| {} | {} |", e(&label), e(&value));
+    }
+    let _ = writeln!(o);
 
     let _ = writeln!(o, "## 2. Training job and dataset\n");
     if a.training_jobs.is_empty() {

@@ -438,6 +438,8 @@ impl Builder<'_, '_> {
             ("Version", mv.version.map_or("not recorded".into(), |v| v.to_string())),
             ("Approval status", nr(&mv.approval_status)),
         ];
+        let described = render::model_described_rows(mv);
+        rows.extend(described.iter().map(|(l, v)| (l.as_str(), v.clone())));
         match &a.approval {
             None => rows.push(("Approval", "not recorded".into())),
             Some(ap) => {

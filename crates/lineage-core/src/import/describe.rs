@@ -316,6 +316,9 @@ fn model_package(at: &At, raw: Value) -> Result<ModelPackage> {
             }
         }
     }
+    if let Some(metrics) = at.obj("ModelMetrics")? {
+        p.metric_reports = metric_reports(&metrics)?;
+    }
     // A versioned package ARN is `…:model-package/GROUP/VERSION`: fill what the response left out.
     let tail = crate::model::resource_name(&arn).to_owned();
     if let Some((group, version)) = tail.rsplit_once('/') {
@@ -332,6 +335,22 @@ fn model_package(at: &At, raw: Value) -> Result<ModelPackage> {
     p.arn = arn;
     p.raw = raw;
     Ok(p)
+}
+
+/// `ModelMetrics.{ModelQuality,ModelDataQuality,Bias,Explainability}.{Statistics,Constraints,Report,…}.S3Uri`.
+fn metric_reports(metrics: &At) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (kind, v) in metrics.map {
+        let Value::Object(_) = v else { continue };
+        let group = metrics.child(kind, v)?;
+        for (part, w) in group.map {
+            let Value::Object(_) = w else { continue };
+            if let Some(uri) = group.child(part, w)?.str("S3Uri")? {
+                out.push((format!("{kind}.{part}"), uri));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn association(at: &At) -> Result<AssociationSummary> {
