@@ -115,10 +115,13 @@ impl State {
             Ok(Some(l)) => {
                 let candidates = explore::candidates(&l, &roles);
                 let keep = self.subject.get_untracked().filter(|s| l.graph.find_arn(s).is_some());
-                let pick = keep.or_else(|| {
-                    lineage_core::resolve_start(&l, &roles, None).ok().map(|ix| l.graph.node(ix).arn.to_string())
-                });
+                let start = lineage_core::resolve_start(&l, &roles, None);
+                let pick = keep.or_else(|| start.as_ref().ok().map(|ix| l.graph.node(*ix).arn.to_string()));
                 let pick = pick.or_else(|| candidates.last().map(|c| c.arn.clone()));
+                if let (None, Err(e)) = (&pick, &start) {
+                    // Nothing to report on: say so, as the CLI does, rather than show an empty page.
+                    errors.push(e.to_string());
+                }
                 self.candidates.set(candidates);
                 self.lineage.set(Some(Arc::new(l)));
                 self.subject.set(pick);
@@ -310,7 +313,7 @@ fn Subject() -> impl IntoView {
         (candidates.len() > 1 && !by_inference).then(|| {
             view! {
                 <label class="picker no-print">
-                    "Model package: "
+                    "Subject: "
                     <select
                         data-testid="subject-picker"
                         on:change=move |ev| state.subject.set(Some(event_target_value(&ev)))
@@ -350,7 +353,7 @@ fn report_view(r: Report) -> impl IntoView {
     let approval = a.approval.clone();
     view! {
         <section class="answer">
-            <h2>{format!("Model {}", r.subject.name)}</h2>
+            <h2>{lineage_core::render::report_title(&r)}</h2>
             <blockquote data-testid="provenance-sentence">{r.sentence.clone()}</blockquote>
             <Downloads report=r.clone() />
             <div class="answers">

@@ -168,7 +168,7 @@ pub fn Graph() -> impl IntoView {
                             let members = n.members.len();
                             let name = if members > 1 { format!("{members} × {}", v.name) } else { v.name.clone() };
                             let short: String = if name.chars().count() > 26 { name.chars().take(25).chain(['…']).collect() } else { name.clone() };
-                            let kind = format!("{} · {}", v.lineage_type.clone().unwrap_or_else(|| "?".into()), v.entity_type.clone().unwrap_or_else(|| "untyped".into()));
+                            let kind = format!("{} · {}", v.lineage_type.clone().unwrap_or_else(|| "no lineage type".into()), v.entity_type.clone().unwrap_or_else(|| "untyped".into()));
                             let aria = format!("{name}, {kind}");
                             let base = lineage_class(v.lineage_type.as_deref());
                             let (a2, a3) = (arn.clone(), arn.clone());

@@ -88,9 +88,27 @@ pub struct Candidate {
     pub label: String,
 }
 
-/// Every model package in the lineage, by label.
+/// Every model package in the lineage, by label; when there is none, every endpoint, else every model artifact
+/// (an export of the auto-created deployment shape has no package to pick).
 pub fn candidates(lineage: &Lineage, roles: &RoleTable) -> Vec<Candidate> {
     let g = &lineage.graph;
+    for (role, what) in [(Role::Endpoint, "Endpoint"), (Role::ModelData, "Model artifact")] {
+        if g.node_indices().any(|ix| roles.role_of(g.node(ix)) == Role::ModelPackage) {
+            break;
+        }
+        let mut out: Vec<Candidate> = g
+            .node_indices()
+            .filter(|&ix| roles.role_of(g.node(ix)) == role)
+            .map(|ix| {
+                let n = g.node(ix);
+                Candidate { arn: n.arn.to_string(), label: format!("{what} {}", n.endpoint_name()) }
+            })
+            .collect();
+        if !out.is_empty() {
+            out.sort_by(|a, b| (&a.label, &a.arn).cmp(&(&b.label, &b.arn)));
+            return out;
+        }
+    }
     let mut out: Vec<Candidate> = g
         .node_indices()
         .filter(|&ix| roles.role_of(g.node(ix)) == Role::ModelPackage)

@@ -197,6 +197,11 @@ impl Node {
         self.entity_type.as_deref()
     }
 
+    /// An endpoint context's endpoint name (its source URI is `…:endpoint/NAME`), else the vertex's name.
+    pub fn endpoint_name(&self) -> &str {
+        self.source_uri().and_then(|u| u.rsplit_once(":endpoint/")).map_or_else(|| self.name(), |(_, name)| name)
+    }
+
     pub fn property(&self, key: &str) -> Option<&str> {
         let details = self.details.as_ref()?;
         details.properties.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())

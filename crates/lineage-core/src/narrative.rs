@@ -69,11 +69,11 @@ impl fmt::Display for NarrativeError {
         let list = |c: &[String]| c.iter().map(|s| format!("\n  {s}")).collect::<String>();
         match self {
             NarrativeError::NoStart { candidates } if candidates.is_empty() => f.write_str(
-                "no start given and the export has no StartArns and no model package (expected a model-package artifact or context)",
+                "no start given and the export has no StartArns, no model package, no endpoint and no model artifact to report on (expected a model-package artifact or context, or a DescribeModelPackage response)",
             ),
             NarrativeError::NoStart { candidates } => write!(
                 f,
-                "no start given, the export has no StartArns, and it holds {} model packages; pass --start with one of:{}",
+                "no start given, the export has no StartArns, and it holds {} candidates (model packages, else endpoints, else model artifacts); pass --start with one of:{}",
                 candidates.len(),
                 list(candidates)
             ),
@@ -321,13 +321,32 @@ pub fn resolve_start(lineage: &Lineage, roles: &RoleTable, id: Option<&str>) -> 
             return Err(NarrativeError::NoStart { candidates: many.to_vec() });
         }
     }
-    let mut packages: Vec<NodeIndex> =
-        g.node_indices().filter(|&ix| roles.role_of(g.node(ix)) == Role::ModelPackage).collect();
-    g.sort_by_arn(&mut packages);
-    match packages.as_slice() {
-        [only] => Ok(*only),
-        many => Err(NarrativeError::NoStart { candidates: package_names(g, many) }),
+    // The only model package; with none, the only endpoint, else the only model artifact (the auto-created
+    // deployment shape has no package).
+    let of_role = |role: Role| -> Vec<NodeIndex> {
+        let mut v: Vec<NodeIndex> = g.node_indices().filter(|&ix| roles.role_of(g.node(ix)) == role).collect();
+        g.sort_by_arn(&mut v);
+        v
+    };
+    let packages = of_role(Role::ModelPackage);
+    if !packages.is_empty() {
+        return match packages.as_slice() {
+            [only] => Ok(*only),
+            many => Err(NarrativeError::NoStart { candidates: package_names(g, many) }),
+        };
     }
+    for role in [Role::Endpoint, Role::ModelData] {
+        match of_role(role).as_slice() {
+            [] => continue,
+            [only] => return Ok(*only),
+            many => {
+                return Err(NarrativeError::NoStart {
+                    candidates: many.iter().map(|&ix| g.node(ix).arn.to_string()).collect(),
+                })
+            }
+        }
+    }
+    Err(NarrativeError::NoStart { candidates: Vec::new() })
 }
 
 fn package_names(g: &Graph, nodes: &[NodeIndex]) -> Vec<String> {
@@ -492,8 +511,7 @@ impl<'a> Builder<'a> {
 
     /// The endpoint's own name (from its context's source URI, `…:endpoint/NAME`), else the context's name.
     fn endpoint_name(&self) -> &'a str {
-        let n = self.node(self.start);
-        n.source_uri().and_then(|u| u.rsplit_once(":endpoint/")).map_or_else(|| n.name(), |(_, name)| name)
+        self.node(self.start).endpoint_name()
     }
 
     /// The model artifact nearest upstream of an endpoint that no model package is linked to; the endpoint itself

@@ -200,6 +200,22 @@ pub fn superseded_line(s: &crate::import::Superseded) -> String {
     format!("{} of {} in {} superseded by {}{differs}", s.operation, s.id, s.file, s.kept)
 }
 
+/// The report's title in every format: what it is about, by the kind of its start (`Endpoint credit-prod`,
+/// `Model package credit-xgb/73`), or the inference it answers for.
+pub fn report_title(r: &Report) -> String {
+    let what = match r.subject.kind.as_str() {
+        "model_package" => "Model package",
+        "model_artifact" => "Model artifact",
+        "endpoint" => "Endpoint",
+        "training_job" => "Training job",
+        _ => "Model",
+    };
+    match &r.inference {
+        Some(inf) => format!("Inference {} — model package {}", inf.id, r.subject.name),
+        None => format!("{what} {}", r.subject.name),
+    }
+}
+
 /// What the package's own description adds to answer 1 (model data, evaluation reports), as label/value rows
 /// shared by every format.
 pub fn model_described_rows(mv: &crate::narrative::ModelVersion) -> Vec<(String, String)> {

@@ -67,6 +67,8 @@ pub struct DocumentInfo {
     pub question_period: Option<String>,
 }
 
+/// Table rows of at most this many lines are never split across pages.
+const ROW_KEPT_WHOLE: usize = 12;
 const A4: (f32, f32) = (595.28, 841.89);
 const MARGIN: f32 = 50.0;
 const TOP: f32 = 54.0;
@@ -328,6 +330,13 @@ impl Builder<'_, '_> {
                 })
                 .collect();
             let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            // A row of a few lines is kept on one page, so a reader never has to join a cell across a page break;
+            // only a row too tall for any page is split (with the header repeated).
+            if lines <= ROW_KEPT_WHOLE && self.y + lines as f32 * lh + 2.0 * pad > self.bottom() {
+                let landscape = self.landscape;
+                self.new_page(landscape);
+                draw_header(self);
+            }
             let mut done = 0;
             while done < lines {
                 if self.y + lh + 2.0 * pad > self.bottom() {
@@ -367,10 +376,7 @@ impl Builder<'_, '_> {
     fn title_block(&mut self, r: &Report, info: &DocumentInfo) {
         self.text(MARGIN, self.y + 10.0, Style::Regular, 10.0, Rgb::GREY, "LINEAGE AUDIT");
         self.y += 16.0;
-        let title = match &r.inference {
-            Some(inf) => format!("Inference {} — model {}", inf.id, r.subject.name),
-            None => format!("Model {}", r.subject.name),
-        };
+        let title = render::report_title(r);
         for line in self.wrap(Style::Bold, 20.0, &title, A4.0 - 2.0 * MARGIN) {
             self.text(MARGIN, self.y + 20.0, Style::Bold, 20.0, Rgb::BLACK, &line);
             self.y += 26.0;
@@ -736,7 +742,7 @@ impl Builder<'_, '_> {
             }
             let kind = format!(
                 "{} · {}",
-                v.lineage_type.as_deref().unwrap_or("?"),
+                v.lineage_type.as_deref().unwrap_or("no lineage type"),
                 v.entity_type.as_deref().unwrap_or("untyped")
             );
             let kind =
