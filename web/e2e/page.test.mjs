@@ -173,3 +173,23 @@ test('an inference ID in an exporter bundle answers for the model package that s
   assert.deepEqual(await p.evaluate(() => window.__pwned), []);
   await p.close();
 });
+
+test('an export with no model package (the auto-created deployment shape) is answered from its endpoints', async () => {
+  const p = await page();
+  const dir = 'tests/fixtures/real-shapes/endpoint-deployment-list-associations';
+  await p.setInputFiles(id('file-input'), filesIn(dir));
+  await pickSubject(p, 'Endpoint the-first-endpoint');
+  await p.waitForSelector(id('provenance-sentence'));
+  const sentence = (await p.textContent(id('provenance-sentence'))).trim();
+  assert.match(sentence, /^Endpoint the-first-endpoint was served by model artifact s3:\/\/the-first-model-data-url\/data\.tar\.gz \(no model package recorded\)/);
+  assert.match(await p.innerText(id('gap-list')), /No model package is linked to/);
+  const picker = await p.locator(id('subject-picker')).innerText();
+  assert.match(picker, /Endpoint the-second-endpoint/);
+});
+
+test('an export with nothing to report on says so', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), filesIn('tests/fixtures/real-shapes/catalog-documents-only'));
+  await p.waitForSelector(id('error'));
+  assert.match(await p.innerText(id('error')), /no model package, no endpoint and no model artifact to report on/);
+});
