@@ -402,7 +402,7 @@ fn report_view(r: Report) -> impl IntoView {
                         {a.training_datasets.iter().map(|d| {
                             let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{k} = {v}")).collect();
                             view! {
-                                <li>"Training dataset " <code>{d.uri.clone().or(d.arn.clone()).unwrap_or_default()}</code>
+                                <li>{format!("{} ", d.kind_label())} <code>{d.uri.clone().or(d.arn.clone()).unwrap_or_default()}</code>
                                     {(!props.is_empty()).then(|| format!(" ({})", props.join(", ")))}</li>
                             }
                         }).collect_view()}
@@ -414,7 +414,7 @@ fn report_view(r: Report) -> impl IntoView {
                         <thead><tr><th>"Kind"</th><th>"Name"</th><th>"Version"</th><th>"URI"</th></tr></thead>
                         <tbody>
                             {a.upstream_sources.iter().map(|u| view! {
-                                <tr><td>{u.kind.replace('_', " ")}</td><td>{u.name.clone()}</td>
+                                <tr><td>{u.kind.replace('_', " ")}</td><td>{a.fed_label(u).map_or_else(|| u.name.clone(), |fed| format!("{} (into {fed})", u.name))}</td>
                                     <td>{or_none(&u.version)}</td><td><code>{u.uri.clone().unwrap_or_default()}</code></td></tr>
                             }).collect_view()}
                         </tbody>

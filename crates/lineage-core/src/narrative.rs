@@ -188,10 +188,33 @@ pub struct TrainingJobAnswer {
 pub struct DatasetAnswer {
     pub arn: Option<String>,
     pub uri: Option<String>,
+    /// The training job's input channel it was given as (`train`, `validation`; DescribeTrainingJob
+    /// `InputDataConfig[].ChannelName` with the same S3 URI), when described.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     pub properties: BTreeMap<String, String>,
     /// The training job (answer `arn`) it fed.
     pub training_job: String,
     pub evidence: Evidence,
+}
+
+impl DatasetAnswer {
+    /// What the dataset was to its training job, in every format: `Training dataset`, or `Dataset (channel
+    /// validation)` when the job's description gives it to another channel.
+    pub fn kind_label(&self) -> String {
+        match self.channel.as_deref() {
+            None | Some("train" | "training") => "Training dataset".into(),
+            Some(c) => format!("Dataset (channel {c})"),
+        }
+    }
+}
+
+impl Answers {
+    /// Which datasets an upstream source fed (by channel where the job names one), when the report has more than
+    /// one dataset: `train, validation`.
+    pub fn fed_label(&self, u: &UpstreamSource) -> Option<String> {
+        fed_into(&self.training_datasets.iter().collect::<Vec<_>>(), u)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -202,8 +225,10 @@ pub struct UpstreamSource {
     pub name: String,
     pub uri: Option<String>,
     pub version: Option<String>,
-    /// The dataset (answer `arn`) it went into.
+    /// The first dataset (answer `arn`) it went into, by ARN; `datasets` lists every one.
     pub dataset: String,
+    /// Every dataset (answer `arn`) it went into: a source shared by two channels is one entry.
+    pub datasets: Vec<String>,
     pub evidence: Evidence,
 }
 
@@ -669,6 +694,7 @@ impl<'a> Builder<'a> {
                     DatasetAnswer {
                         arn: Some(self.arn(d)),
                         uri: n.source_uri().map(str::to_owned),
+                        channel: channel_of(g.job(t), n.source_uri()),
                         properties: n.details.as_ref().map(|x| x.properties.clone()).unwrap_or_default(),
                         training_job: answer.arn.clone(),
                         evidence: self.path_evidence(d, t),
@@ -711,7 +737,12 @@ impl<'a> Builder<'a> {
             g.sort_by_arn(&mut found);
             for &u in &found {
                 self.used.insert(u);
-                upstream.push(self.upstream_source(u, *d, answer.arn.clone().unwrap_or_default()));
+                let dataset = answer.arn.clone().unwrap_or_default();
+                // One entry per source, however many datasets it went into.
+                match upstream.iter_mut().find(|s| s.arn == *self.node(u).arn) {
+                    Some(s) => s.datasets.push(dataset),
+                    None => upstream.push(self.upstream_source(u, *d, dataset)),
+                }
             }
             let has_fs = found.iter().any(|&u| self.role(u) == Role::FeatureStoreVersion);
             if !has_fs {
@@ -744,6 +775,14 @@ impl<'a> Builder<'a> {
             v
         };
         let code = self.code(&code_vertices, &training_vertices);
+        for c in code.iter().filter(|c| c.commit.is_none() && c.repository.is_none()) {
+            let what = c.arn.clone().unwrap_or_else(|| c.source.clone());
+            self.gap(
+                "code",
+                format!("Code-commit artifact {what} names neither a commit nor a repository (it was not described)."),
+                "the artifact's DescribeArtifact response (Source.SourceUri = the commit URL, or properties commit and repository)",
+            );
+        }
         if code.is_empty() {
             self.gap(
                 "code",
@@ -938,6 +977,7 @@ impl<'a> Builder<'a> {
             name,
             uri,
             version,
+            datasets: vec![dataset_arn.clone()],
             dataset: dataset_arn,
             evidence: self.path_evidence(u, dataset),
         }
@@ -1126,7 +1166,14 @@ impl<'a> Builder<'a> {
             if a.at.is_none() {
                 a.at = record_time(n);
                 if a.at.is_some() {
-                    set(&mut a, "at", &label);
+                    // A record with no approval-time property is dated by its artifact's creation: say so.
+                    let fallback = recorded_approval_time(n).is_none();
+                    let source = if fallback {
+                        format!("{label} (its CreationTime: it records no approval time)")
+                    } else {
+                        label.clone()
+                    };
+                    set(&mut a, "at", &source);
                 }
             }
             if a.description.is_none() {
@@ -1379,35 +1426,40 @@ impl<'a> Builder<'a> {
             )),
             _ => s.push_str(&format!("{} was trained on ", capitalize(&package))),
         }
-        let names: Vec<String> =
-            datasets.iter().map(|(_, d)| d.uri.clone().or_else(|| d.arn.clone()).unwrap_or_default()).collect();
-        if names.is_empty() {
-            s.push_str("an unrecorded dataset");
-        } else {
-            s.push_str(if names.len() == 1 { "dataset " } else { "datasets " });
-            s.push_str(&join_and(&names));
-        }
+        let answers: Vec<&DatasetAnswer> = datasets.iter().map(|(_, d)| d).collect();
+        let trained = trained_on(&answers);
+        s.push_str(&trained);
+        let names: Vec<String> = answers.iter().map(|d| dataset_name(d)).collect();
+        // With several datasets, each source says which it fed (by channel where the job names one).
+        let fed = |u: &UpstreamSource| fed_into(&answers, u).map_or(String::new(), |f| format!(" ({f})"));
         let fs: Vec<String> = upstream
             .iter()
             .filter(|u| u.kind == "feature_store_version")
             .map(|u| match &u.version {
-                Some(v) => format!("{} {v}", u.name),
-                None => format!("{} (version unrecorded)", u.name),
+                Some(v) => format!("{} {v}{}", u.name, fed(u)),
+                None => format!("{} (version unrecorded){}", u.name, fed(u)),
             })
             .collect();
         let excl: Vec<String> = upstream
             .iter()
             .filter(|u| u.kind == "exclusion_list")
-            .map(|u| u.uri.clone().unwrap_or_else(|| u.name.clone()))
+            .map(|u| format!("{}{}", u.uri.clone().unwrap_or_else(|| u.name.clone()), fed(u)))
             .collect();
         let raw: Vec<String> = upstream
             .iter()
             .filter(|u| u.kind == "raw_data")
-            .map(|u| u.uri.clone().unwrap_or_else(|| u.name.clone()))
+            .map(|u| format!("{}{}", u.uri.clone().unwrap_or_else(|| u.name.clone()), fed(u)))
             .collect();
         if !names.is_empty() {
             if fs.is_empty() {
-                s.push_str(" (its feature-store versions were never recorded)");
+                let their = if names.len() == 1 { "its" } else { "their" };
+                // One parenthesis: "(validation: …; their feature-store versions were never recorded)".
+                match s.strip_suffix(')') {
+                    Some(open) if s.len() > 1 && trained.ends_with(')') => {
+                        s = format!("{open}; {their} feature-store versions were never recorded)")
+                    }
+                    _ => s.push_str(&format!(" ({their} feature-store versions were never recorded)")),
+                }
             } else {
                 s.push_str(" assembled from feature-store ");
                 s.push_str(if fs.len() == 1 { "version " } else { "versions " });
@@ -1422,9 +1474,15 @@ impl<'a> Builder<'a> {
                 s.push_str(&join_and(&excl));
             }
         }
+        // A commit the export names only by repository is "an unrecorded commit of REPO"; one with neither is left
+        // to its gap, never a fragment of the sentence.
         let commits: Vec<String> = code
             .iter()
-            .map(|c| c.commit.clone().unwrap_or_else(|| format!("of {}", c.repository.clone().unwrap_or_default())))
+            .filter_map(|c| match (&c.commit, &c.repository) {
+                (Some(sha), _) => Some(sha.clone()),
+                (None, Some(repo)) => Some(format!("an unrecorded commit of {repo}")),
+                (None, None) => None,
+            })
             .collect();
         if commits.is_empty() {
             s.push_str(", by an unrecorded code commit.");
@@ -1575,7 +1633,7 @@ impl<'a> Builder<'a> {
             (Some(r), Some(c)) => format!("Code commit: {r} @ {c}"),
             (None, Some(c)) => format!("Code commit: {c}"),
             (Some(r), None) => format!("Code commit: {r} (commit unrecorded)"),
-            (None, None) => format!("Code commit: {}", n.name()),
+            (None, None) => format!("Code commit: not recorded (artifact {} names none)", n.name()),
         }
     }
 
@@ -1620,6 +1678,49 @@ impl<'a> Builder<'a> {
         nodes.dedup();
         crate::explore::graph_of(self.lineage, self.roles, &nodes)
     }
+}
+
+/// The input channel of `job` whose S3 URI is the dataset's (a trailing `/` does not matter).
+fn channel_of(job: Option<&crate::model::Job>, uri: Option<&str>) -> Option<String> {
+    let want = uri?.trim_end_matches('/');
+    job?.inputs.iter().find(|(_, u)| u.trim_end_matches('/') == want).map(|(name, _)| name.clone())
+}
+
+/// Which of several datasets `u` went into (by channel where the job names one); `None` with one dataset.
+fn fed_into(datasets: &[&DatasetAnswer], u: &UpstreamSource) -> Option<String> {
+    if datasets.len() < 2 {
+        return None;
+    }
+    let into: Vec<String> = u
+        .datasets
+        .iter()
+        .filter_map(|arn| datasets.iter().find(|d| d.arn.as_deref() == Some(arn.as_str())))
+        .map(|d| d.channel.clone().unwrap_or_else(|| dataset_name(d)))
+        .collect();
+    Some(into.join(", "))
+}
+
+fn dataset_name(d: &DatasetAnswer) -> String {
+    d.uri.clone().or_else(|| d.arn.clone()).unwrap_or_default()
+}
+
+/// "dataset s3://…/train/ (validation: s3://…/validation/)": the training channel(s) first, the others named by
+/// channel; without channel names, every dataset alike.
+fn trained_on(datasets: &[&DatasetAnswer]) -> String {
+    if datasets.is_empty() {
+        return "an unrecorded dataset".into();
+    }
+    let is_training = |d: &&&DatasetAnswer| d.channel.as_deref().is_none_or(|c| matches!(c, "train" | "training"));
+    let (main, others): (Vec<&&DatasetAnswer>, Vec<&&DatasetAnswer>) = datasets.iter().partition(is_training);
+    let (main, others) = if main.is_empty() { (others, Vec::new()) } else { (main, others) };
+    let names: Vec<String> = main.iter().map(|d| dataset_name(d)).collect();
+    let mut s = format!("{}{}", if names.len() == 1 { "dataset " } else { "datasets " }, join_and(&names));
+    if !others.is_empty() {
+        let rest: Vec<String> =
+            others.iter().map(|d| format!("{}: {}", d.channel.clone().unwrap_or_default(), dataset_name(d))).collect();
+        s.push_str(&format!(" ({})", rest.join("; ")));
+    }
+    s
 }
 
 /// A model artifact as a person names it: its S3 URI, else its name.
@@ -1684,15 +1785,20 @@ fn approver_of(n: &Node) -> Option<String> {
 
 /// When an approval record says it was approved: a property, else its creation time.
 fn record_time(n: &Node) -> Option<Timestamp> {
+    recorded_approval_time(n).or_else(|| n.details.as_ref().and_then(|d| d.created_at))
+}
+
+/// The approval time an approval record states as a property (not its artifact's creation time).
+fn recorded_approval_time(n: &Node) -> Option<Timestamp> {
     ["approved_at", "approval_time", "ApprovedAt", "timestamp", "time"]
         .iter()
         .find_map(|k| n.property(k))
         .and_then(Timestamp::parse)
-        .or_else(|| n.details.as_ref().and_then(|d| d.created_at))
 }
 
 fn dataset_label(n: &Node, answer: &DatasetAnswer) -> String {
-    let mut label = format!("Training dataset: {}", answer.uri.clone().unwrap_or_else(|| n.name().to_owned()));
+    let kind = answer.kind_label();
+    let mut label = format!("{kind}: {}", answer.uri.clone().unwrap_or_else(|| n.name().to_owned()));
     let rows = ["rows", "row_count", "num_rows", "RowCount"].iter().find_map(|k| n.property(k));
     let features = ["features", "feature_count", "num_features", "FeatureCount"].iter().find_map(|k| n.property(k));
     let mut bits = Vec::new();

@@ -67,8 +67,12 @@ pub fn text(r: &Report) -> String {
         let _ = writeln!(o, "   Training job: {} ({ended})", one_line(&j.name));
         let _ = writeln!(o, "     {}", one_line(&j.arn));
         for d in a.training_datasets.iter().filter(|d| d.training_job == j.arn) {
-            let _ =
-                writeln!(o, "   Training dataset: {}", one_line(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?")));
+            let _ = writeln!(
+                o,
+                "   {}: {}",
+                d.kind_label(),
+                one_line(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?"))
+            );
             if let Some(arn) = &d.arn {
                 let _ = writeln!(o, "     {}", one_line(arn));
             }
@@ -86,6 +90,9 @@ pub fn text(r: &Report) -> String {
     for u in &a.upstream_sources {
         let version = u.version.as_deref().map_or(String::new(), |v| format!(", version {}", one_line(v)));
         let _ = writeln!(o, "   {}: {}{version}", kind_label(&u.kind), one_line(&u.name));
+        if let Some(fed) = a.fed_label(u) {
+            let _ = writeln!(o, "     went into: {}", one_line(&fed));
+        }
         if let Some(uri) = &u.uri {
             let _ = writeln!(o, "     {}", one_line(uri));
         }
@@ -411,8 +418,12 @@ pub fn markdown(r: &Report) -> String {
         for d in a.training_datasets.iter().filter(|d| d.training_job == j.arn) {
             let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{} = {}", e(k), e(v))).collect();
             let props = if props.is_empty() { String::new() } else { format!(" ({})", props.join(", ")) };
-            let _ =
-                writeln!(o, "  - Training dataset {}{props}", e(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?")));
+            let _ = writeln!(
+                o,
+                "  - {} {}{props}",
+                e(&d.kind_label()),
+                e(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?"))
+            );
         }
     }
     let _ = writeln!(o);
@@ -427,7 +438,7 @@ pub fn markdown(r: &Report) -> String {
                 o,
                 "| {} | {} | {} | {} |",
                 kind_label(&u.kind),
-                e(&u.name),
+                e(&a.fed_label(u).map_or_else(|| u.name.clone(), |fed| format!("{} (into {fed})", u.name))),
                 e(u.version.as_deref().unwrap_or("not recorded")),
                 e(u.uri.as_deref().unwrap_or(""))
             );

@@ -517,9 +517,13 @@ impl Builder<'_, '_> {
             self.paragraph("No training dataset is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
         }
         for d in &a.training_datasets {
-            self.subheading(&format!("Dataset {}", d.uri.clone().or(d.arn.clone()).unwrap_or_default()));
-            let mut rows =
-                vec![("Artifact", nr(&d.arn)), ("URI", nr(&d.uri)), ("Fed training job", d.training_job.clone())];
+            self.subheading(&format!("{} {}", d.kind_label(), d.uri.clone().or(d.arn.clone()).unwrap_or_default()));
+            let mut rows = vec![
+                ("Artifact", nr(&d.arn)),
+                ("URI", nr(&d.uri)),
+                ("Channel", nr(&d.channel)),
+                ("Fed training job", d.training_job.clone()),
+            ];
             for (k, v) in &d.properties {
                 rows.push((k.as_str(), v.clone()));
             }
@@ -536,7 +540,7 @@ impl Builder<'_, '_> {
                 .map(|u| {
                     vec![
                         u.kind.replace('_', " "),
-                        u.name.clone(),
+                        a.fed_label(u).map_or_else(|| u.name.clone(), |fed| format!("{} (into {fed})", u.name)),
                         nr(&u.version),
                         match &u.uri {
                             Some(uri) => format!("{uri} · {}", u.arn),
