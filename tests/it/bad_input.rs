@@ -1,12 +1,12 @@
 //! Bad input: every file or folder of `tests/fixtures/bad/` must fail to load with an error naming the file,
 //! the JSON path and what was expected. The CLI's exit code for them is checked in `cli`.
 
-use crate::{entries, expect_ref, file_name, fixtures, load};
+use crate::{expect_ref, file_name, fixtures, load};
 
 #[test]
 fn malformed_inputs_are_rejected_with_their_path() {
     let mut out = String::new();
-    for case in entries(&fixtures("bad")) {
+    for case in crate::cases("bad", 24, |_| true) {
         match load(&case) {
             Ok(_) => panic!("{} loaded, but it is in the malformed corpus", case.display()),
             Err(e) => {
@@ -19,8 +19,8 @@ fn malformed_inputs_are_rejected_with_their_path() {
 
 #[test]
 fn a_bad_file_leaves_the_loader_unchanged() {
-    let good = std::fs::read(crate::root().join("tests/fixtures/import/jsonl/export.jsonl")).unwrap_or_default();
-    let bad = std::fs::read(fixtures("bad").join("timestamp-wrong-type.json")).unwrap_or_default();
+    let good = crate::read(&crate::root().join("tests/fixtures/import/jsonl/export.jsonl"));
+    let bad = crate::read(&fixtures("bad").join("timestamp-wrong-type.json"));
     let mut loader = lineage_core::Loader::new();
     assert!(loader.add_file("export.jsonl", &good).is_ok());
     assert!(loader.add_file("bad.json", &bad).is_err());

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::{entries, expect_ref, file_name, fixtures, root};
+use crate::{expect_ref, file_name, root};
 
 fn run(args: &[String]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lineage"))
@@ -20,8 +20,8 @@ fn run(args: &[String]) -> (i32, String, String) {
 
 #[test]
 fn cli_cases() {
-    for case in entries(&fixtures("cli")).into_iter().filter(|p| p.extension().is_some_and(|e| e == "args")) {
-        let args: Vec<String> = std::fs::read_to_string(&case).unwrap_or_default().lines().map(str::to_owned).collect();
+    for case in crate::cases("cli", 38, |p| p.extension().is_some_and(|e| e == "args")) {
+        let args: Vec<String> = crate::read_text(&case).lines().map(str::to_owned).collect();
         let (code, stdout, stderr) = run(&args);
         let name = file_name(&case).trim_end_matches(".args").to_owned();
         let shown = format!("$ lineage {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}", args.join(" "));
@@ -31,7 +31,7 @@ fn cli_cases() {
 
 #[test]
 fn every_malformed_input_exits_2_without_a_panic() {
-    for case in entries(&fixtures("bad")) {
+    for case in crate::cases("bad", 24, |_| true) {
         let (code, stdout, stderr) = run(&["inspect".into(), case.display().to_string()]);
         assert_eq!(code, 2, "{}: {stderr}", case.display());
         assert!(stdout.is_empty(), "{}", case.display());
@@ -55,7 +55,7 @@ fn output_files_and_stdout_get_the_same_bytes() {
     with_file.extend(["-o".to_owned(), out.display().to_string()]);
     let (code, to_stdout, _) = run(&with_file);
     assert_eq!((code, to_stdout.as_str()), (0, ""));
-    assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), stdout);
+    assert_eq!(crate::read_text(&out), stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -1,6 +1,6 @@
 //! Import: each folder of `tests/fixtures/import/` is loaded and summarised as `lineage inspect` prints it.
 
-use crate::{entries, expect_ref, file_name, fixtures, load};
+use crate::{expect_ref, file_name, load};
 
 fn check(case: &std::path::Path) {
     let lineage = load(case).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
@@ -22,7 +22,7 @@ fn check(case: &std::path::Path) {
 
 #[test]
 fn import_fixtures() {
-    for case in entries(&fixtures("import")) {
+    for case in crate::cases("import", 5, |p| p.is_dir()) {
         check(&case);
     }
 }

@@ -10,7 +10,7 @@ use lineage_core::RoleTable;
 use serde::Deserialize;
 
 use crate::narrative::assert_schema;
-use crate::{entries, expect_ref, file_name, fixtures, load};
+use crate::{expect_ref, file_name, load};
 
 #[derive(Deserialize)]
 struct Query {
@@ -66,7 +66,7 @@ fn check(case: &Path) {
 
 #[test]
 fn inference_fixtures() {
-    for case in entries(&fixtures("inference")).into_iter().filter(|p| p.is_dir()) {
+    for case in crate::cases("inference", 4, |p| p.is_dir()) {
         check(&case);
     }
 }

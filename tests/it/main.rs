@@ -32,6 +32,24 @@ pub fn expect_ref(area: &str, name: &str, actual: &str) {
     expect_test::expect_file![path].assert_eq(actual);
 }
 
+/// A fixture file's bytes; a file that cannot be read fails the test, naming it.
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A fixture file's text; a file that cannot be read fails the test, naming it.
+pub fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The cases of a fixture folder that `keep` selects, sorted by name: at least `min` of them, so an emptied or
+/// misnamed folder fails instead of passing on nothing.
+pub fn cases(area: &str, min: usize, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let found: Vec<PathBuf> = entries(&fixtures(area)).into_iter().filter(|p| keep(p)).collect();
+    assert!(found.len() >= min, "tests/fixtures/{area} holds {} cases; expected at least {min}", found.len());
+    found
+}
+
 /// The entries of a fixture folder, sorted by name.
 pub fn entries(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -2,11 +2,12 @@
 //! satisfy the published schema `schema/report.schema.json`.
 
 use lineage_core::{render, RoleTable};
+use serde_json::Value;
 
-use crate::{entries, expect_ref, file_name, fixtures, load, root};
+use crate::{expect_ref, file_name, load, root};
 
 pub fn schema_validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(root().join("schema/report.schema.json")).unwrap_or_default();
+    let text = crate::read_text(&root().join("schema/report.schema.json"));
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("schema: {e}"));
     jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema: {e}"))
 }
@@ -33,7 +34,7 @@ fn check(case: &std::path::Path) {
 
 #[test]
 fn narrative_fixtures() {
-    for case in entries(&fixtures("narrative")) {
+    for case in crate::cases("narrative", 8, |p| p.is_dir()) {
         check(&case);
     }
 }
@@ -43,6 +44,64 @@ fn the_schema_rejects_a_broken_report() {
     let v = schema_validator();
     let broken = serde_json::json!({"subject": {"arn": "x", "kind": "dataset", "name": "n"}});
     assert!(!v.is_valid(&broken));
+}
+
+/// Every field the schema requires, wherever it stands in a report: `(pointer to its object, key)`.
+fn required_fields(schema: &Value, defs: &Value, node: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    let schema = match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+        Some(name) => &defs[name],
+        None => schema,
+    };
+    match node {
+        Value::Object(map) => {
+            for key in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
+            {
+                if map.contains_key(key) {
+                    out.push((at.to_owned(), key.to_owned()));
+                }
+            }
+            for (k, v) in map {
+                if let Some(sub) = schema.get("properties").and_then(|p| p.get(k)) {
+                    required_fields(sub, defs, v, &format!("{at}/{k}"), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let (Some(first), Some(sub)) = (items.first(), schema.get("items")) {
+                required_fields(sub, defs, first, &format!("{at}/0"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_schema_rejects_a_report_missing_any_one_required_field() {
+    let v = schema_validator();
+    let schema: Value = serde_json::from_str(&crate::read_text(&root().join("schema/report.schema.json")))
+        .unwrap_or_else(|e| panic!("schema: {e}"));
+    let mut checked = 0;
+    for (case, start) in
+        [("examples/credit-xgb", Some("credit-xgb/73")), ("tests/fixtures/narrative/two-channels-shared-sources", None)]
+    {
+        let lineage = load(&root().join(case)).unwrap_or_else(|e| panic!("{e}"));
+        let roles = RoleTable::builtin();
+        let start = lineage_core::resolve_start(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+        let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+        let full = serde_json::to_value(&report).unwrap_or_else(|e| panic!("{e}"));
+        assert!(v.is_valid(&full), "{case}: the report itself is not valid");
+        let mut fields = Vec::new();
+        required_fields(&schema, &schema["$defs"], &full, "", &mut fields);
+        for (at, key) in &fields {
+            let mut broken = full.clone();
+            if let Some(Value::Object(map)) = broken.pointer_mut(at) {
+                map.remove(key);
+            }
+            assert!(!v.is_valid(&broken), "{case}: the schema accepts a report without {at}/{key}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "only {checked} required fields were removed and checked");
 }
 
 #[test]

@@ -102,8 +102,15 @@ fn example_pdf_is_valid_complete_and_stable() {
         for (k, v) in j.hyperparameters.iter() {
             assert_contains(&text, &format!("{k}{v}"));
         }
-        assert!(j.metrics.keys().all(|k| text.contains(&squash(k))));
+        for (k, v) in j.metrics.iter() {
+            assert_contains(&text, &format!("{k}{}", lineage_core::import::format_number(*v)));
+        }
     }
+    // The values, not only their labels: the version, the group, the approval status and time.
+    assert_contains(&text, "Version73");
+    assert_contains(&text, "Groupcredit-xgb");
+    assert_contains(&text, "Approval statusApproved");
+    assert_contains(&text, "validation:auc0.912");
     for d in &a.training_datasets {
         assert_contains(&text, d.uri.as_deref().unwrap_or("?"));
     }

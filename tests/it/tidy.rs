@@ -18,11 +18,8 @@ fn every_module_starts_with_a_doc_line() {
     rust_files(&root().join("crates"), &mut files);
     rust_files(&root().join("tests/it"), &mut files);
     rust_files(&root().join("web/src"), &mut files);
-    let missing: Vec<String> = files
-        .iter()
-        .filter(|f| !std::fs::read_to_string(f).unwrap_or_default().starts_with("//!"))
-        .map(|f| f.display().to_string())
-        .collect();
+    let missing: Vec<String> =
+        files.iter().filter(|f| !crate::read_text(f).starts_with("//!")).map(|f| f.display().to_string()).collect();
     assert!(files.len() > 10);
     assert!(missing.is_empty(), "no //! first line: {missing:?}");
 }
