@@ -102,8 +102,10 @@ test('a synthetic drop event loads files, and a file can be removed again', asyn
   await pickSubject(p, 'credit-xgb/73');
   assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
   await p.locator('.files li', { hasText: 'describe-artifact-credit-xgb-73-approval-record.json' }).getByText('remove').click();
-  // Without the approval record the approver falls back to DescribeModelPackage's LastModifiedBy identity.
-  await p.waitForFunction(() => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes('assumed-role/RiskOpsApprover'));
+  // Without the approval record the approver falls back to DescribeModelPackage's LastModifiedBy identity: the
+  // sentence names the person (the role session), the approval answer gives the ARN once, as detail.
+  await p.waitForFunction(() => document.querySelector('[data-testid="answer-approval"]')?.textContent.includes('risk-ops@company.com (arn:aws:sts::111122223333:assumed-role/RiskOpsApprover/risk-ops@company.com)'));
+  assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
   assert.equal(await p.locator('.files li', { hasText: 'approval-record' }).count(), 0);
   await p.close();
 });

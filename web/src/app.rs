@@ -445,12 +445,9 @@ fn report_view(r: Report) -> impl IntoView {
                         None => view! { <p>"Not recorded."</p> }.into_any(),
                         Some(ap) => view! {
                             <dl>
-                                <dt>"Status"</dt><dd>{or_none(&ap.status)}</dd>
-                                <dt>"By"</dt><dd>{or_none(&ap.by)}</dd>
-                                <dt>"IAM identity"</dt><dd>{or_none(&ap.iam_arn)}</dd>
-                                <dt>"User profile"</dt><dd>{or_none(&ap.user_profile)}</dd>
-                                <dt>"At"</dt><dd>{ap.at.map_or("not recorded".into(), |t| t.minute_utc())}</dd>
-                                <dt>"Description"</dt><dd>{or_none(&ap.description)}</dd>
+                                {lineage_core::render::approval_rows(&ap).into_iter().map(|(label, value, _)| view! {
+                                    <dt>{label}</dt><dd>{value}</dd>
+                                }).collect_view()}
                             </dl>
                             {(!ap.history.is_empty()).then(|| view! {
                                 <h4>"Status history"</h4>

@@ -134,6 +134,23 @@ impl UserContext {
     }
 }
 
+/// An identity as a person reads it: `jane.doe (arn:aws:sts::1:assumed-role/Approver/jane.doe)` for an IAM ARN
+/// that ends in a session or user name, so the person comes first and the ARN is the detail; anything else as it is.
+pub fn person(id: &str) -> String {
+    match person_name(id) {
+        name if name != id => format!("{name} ({id})"),
+        _ => id.to_owned(),
+    }
+}
+
+/// The person an identity names: an IAM ARN's session or user name (`jane.doe`); anything else as it is.
+pub fn person_name(id: &str) -> &str {
+    match id.rsplit_once('/') {
+        Some((_, name)) if id.starts_with("arn:") && !name.is_empty() => name,
+        _ => id,
+    }
+}
+
 /// What a Describe* response says about a lineage entity (artifact, action, context or trial component).
 #[derive(Clone, Debug, Default)]
 pub struct EntityDetails {

@@ -1396,7 +1396,7 @@ impl<'a> Builder<'a> {
             let mut p = format!("model package {}", self.package_label(mv));
             match approval {
                 Some(a) if a.status.as_deref() == Some("Approved") => {
-                    let by = a.by.clone().unwrap_or_else(|| "an unrecorded approver".into());
+                    let by = a.by.as_deref().map_or("an unrecorded approver", crate::model::person_name);
                     let at = a.at.map(|t| t.date()).unwrap_or_else(|| "an unrecorded date".into());
                     p.push_str(&format!(" (approved by {by} on {at})"));
                 }

@@ -127,7 +127,7 @@ pub fn text(r: &Report) -> String {
         Some(ap) => {
             for (label, value, key) in approval_rows(ap) {
                 let src = ap.sources.get(key).map_or(String::new(), |s| format!("  [{}]", one_line(s)));
-                let _ = writeln!(o, "   {label:<14} {}{src}", one_line(&value));
+                let _ = writeln!(o, "   {:<14} {}{src}", format!("{label}:"), one_line(&value));
             }
             if !ap.history.is_empty() {
                 let _ = writeln!(o, "   History:");
@@ -300,15 +300,24 @@ pub fn change_line(c: &ApprovalChange) -> String {
     s
 }
 
-fn approval_rows(ap: &ApprovalAnswer) -> Vec<(&'static str, String, &'static str)> {
-    vec![
-        ("Status:", opt(&ap.status), "status"),
-        ("By:", opt(&ap.by), "by"),
-        ("IAM identity:", opt(&ap.iam_arn), "iam_arn"),
-        ("User profile:", opt(&ap.user_profile), "user_profile"),
-        ("At:", ap.at.map_or("not recorded".into(), |t| t.minute_utc()), "at"),
-        ("Description:", opt(&ap.description), "description"),
-    ]
+/// The approval answer as label / value / source-key rows, shared by every format. The approver is shown once:
+/// when "by" is the IAM identity, one row names the person (an assumed role's session, an IAM user) with the ARN as
+/// detail.
+pub fn approval_rows(ap: &ApprovalAnswer) -> Vec<(&'static str, String, &'static str)> {
+    let same = ap.by.is_some() && ap.by == ap.iam_arn;
+    let mut rows = vec![
+        ("Status", opt(&ap.status), "status"),
+        ("By", ap.by.as_deref().map_or("not recorded".into(), crate::model::person), "by"),
+    ];
+    if !same {
+        rows.push(("IAM identity", opt(&ap.iam_arn), "iam_arn"));
+    }
+    rows.extend([
+        ("User profile", opt(&ap.user_profile), "user_profile"),
+        ("At", ap.at.map_or("not recorded".into(), |t| t.minute_utc()), "at"),
+        ("Description", opt(&ap.description), "description"),
+    ]);
+    rows
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -481,7 +490,7 @@ pub fn markdown(r: &Report) -> String {
             let _ = writeln!(o, "| Field | Value | Source |\n|---|---|---|");
             for (label, value, key) in approval_rows(ap) {
                 let src = ap.sources.get(key).map(|s| e(s)).unwrap_or_default();
-                let _ = writeln!(o, "| {} | {} | {src} |", e(label.trim_end_matches(':')), e(&value));
+                let _ = writeln!(o, "| {} | {} | {src} |", e(label), e(&value));
             }
             let _ = writeln!(o);
             if !ap.history.is_empty() {

@@ -450,14 +450,14 @@ impl Builder<'_, '_> {
             None => rows.push(("Approval", "not recorded".into())),
             Some(ap) => {
                 let src = |k: &str| ap.sources.get(k).map_or(String::new(), |s| format!(" [{s}]"));
-                rows.push(("Approved by", format!("{}{}", nr(&ap.by), src("by"))));
-                rows.push(("IAM identity", format!("{}{}", nr(&ap.iam_arn), src("iam_arn"))));
-                rows.push(("User profile", format!("{}{}", nr(&ap.user_profile), src("user_profile"))));
-                rows.push((
-                    "Approved at",
-                    format!("{}{}", ap.at.map_or("not recorded".into(), |t| t.minute_utc()), src("at")),
-                ));
-                rows.push(("Description", format!("{}{}", nr(&ap.description), src("description"))));
+                for (label, value, key) in render::approval_rows(ap).into_iter().filter(|(l, _, _)| *l != "Status") {
+                    let label = match label {
+                        "By" => "Approved by",
+                        "At" => "Approved at",
+                        other => other,
+                    };
+                    rows.push((label, format!("{value}{}", src(key))));
+                }
             }
         }
         self.key_values(rows);
