@@ -233,3 +233,34 @@ fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
         }
     }
 }
+
+/// The section titles each format shows, in order: text and Markdown headings, the PDF outline.
+fn titles_by_format(report: &Report) -> [(&'static str, Vec<String>); 3] {
+    let all: Vec<&str> = lineage_core::render::Section::ALL.iter().map(|s| s.title()).collect();
+    let text = lineage_core::render::text(report);
+    let text_titles = text.lines().filter(|l| all.contains(l)).map(str::to_owned).collect();
+    let md = lineage_core::render::markdown(report);
+    let md_titles = md.lines().filter_map(|l| l.strip_prefix("## ")).map(str::to_owned).collect();
+    let layout = with_options(|o| lineage_pdf::layout(report, o)).unwrap_or_else(|e| panic!("{e}"));
+    let pdf_titles = layout.outline.iter().map(|(t, _)| t.clone()).collect();
+    [("text", text_titles), ("markdown", md_titles), ("pdf outline", pdf_titles)]
+}
+
+#[test]
+fn every_format_lists_the_same_numbered_sections_in_the_same_order() {
+    let expected: Vec<String> = lineage_core::render::Section::ALL.iter().map(|s| s.title().to_owned()).collect();
+    let roles = RoleTable::builtin();
+    let mut reports = vec![report_for(&root().join("examples/credit-xgb"), Some("credit-xgb/73"))];
+    let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
+    let q = lineage_core::deploy::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
+    reports
+        .push(lineage_core::narrative::report_inference(&lineage, &roles, &q, None).unwrap_or_else(|e| panic!("{e}")));
+    for case in crate::cases("narrative", 8, |p| p.is_dir()) {
+        reports.push(report_for(&case, None));
+    }
+    for r in &reports {
+        for (format, titles) in titles_by_format(r) {
+            assert_eq!(titles, expected, "{} ({format})", r.subject.name);
+        }
+    }
+}

@@ -56,6 +56,11 @@ test('the example loads through the file input and answers all five questions', 
   assert.match(await text('answer-metrics'), /validation:auc 0.912/);
   assert.match(await text('answer-approval'), /risk-ops@company.com.*2027-03-08 09:42 UTC/);
   assert.match(await text('gap-list'), /None/);
+  // The same numbered titles, in the same order, as the text, Markdown and PDF (tests/it/pdf.rs checks those).
+  await p.waitForSelector(id('evidence'));
+  const titles = await p.locator(id('section-title')).allInnerTexts();
+  assert.deepEqual(titles.map((t) => t.trim()), ['1. Model version', '2. Training data', '3. Upstream sources',
+    '4. Hyperparameters and metrics', '5. Approval', 'Code', 'Gaps', 'Ancestry tree', 'Lineage graph', 'Evidence']);
   fs.mkdirSync(path.join(ROOT, 'target', 'e2e'), { recursive: true });
   await p.setViewportSize({ width: 1400, height: 1800 });
   await p.screenshot({ path: path.join(ROOT, 'target', 'e2e', 'example.png'), fullPage: true });

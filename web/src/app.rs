@@ -7,7 +7,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use lineage_core::explore::{self, Candidate, Relatives, View, Workspace};
 use lineage_core::graph_layout::{self, GraphLayout, LayoutOptions};
-use lineage_core::{render, Lineage, Report, RoleTable};
+use lineage_core::render::{self, Section};
+use lineage_core::{Lineage, Report, RoleTable};
 
 use crate::browser;
 use crate::graph::Graph;
@@ -206,6 +207,7 @@ pub fn App() -> impl IntoView {
             <Subject />
             <Answer />
             <Explorer />
+            <Evidence />
         </main>
     }
 }
@@ -347,6 +349,37 @@ fn Answer() -> impl IntoView {
     }
 }
 
+/// A section's heading, worded and numbered as in every other format.
+#[component]
+fn SectionTitle(section: Section) -> impl IntoView {
+    view! { <h3 id=section.anchor() data-testid="section-title">{section.title()}</h3> }
+}
+
+/// The evidence: every input with its digest (and what was skipped in it), superseded descriptions, warnings.
+#[component]
+fn Evidence() -> impl IntoView {
+    let state = expect_context::<State>();
+    move || {
+        let Some(Ok(r)) = state.report.get() else { return None };
+        Some(view! {
+            <section class="evidence" data-testid="evidence">
+                <SectionTitle section=Section::Evidence />
+                <table>
+                    <thead><tr><th>"File"</th><th>"Bytes"</th><th>"SHA-256"</th></tr></thead>
+                    <tbody>{r.inputs.iter().map(|i| view! {
+                        <tr><td>{render::input_label(i)}</td><td>{i.bytes.to_string()}</td><td><code>{i.sha256.clone()}</code></td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+                <ul>{r.superseded.iter().map(|s| view! { <li>{render::superseded_line(s)}</li> }).collect_view()}</ul>
+                {(!r.warnings.is_empty()).then(|| view! {
+                    <h4>"Warnings"</h4>
+                    <ul class="warnings">{r.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
+                })}
+            </section>
+        })
+    }
+}
+
 fn report_view(r: Report) -> impl IntoView {
     let a = r.answers.clone();
     let mv = a.model_version.clone();
@@ -358,7 +391,7 @@ fn report_view(r: Report) -> impl IntoView {
             <Downloads report=r.clone() />
             <div class="answers">
                 <article data-testid="answer-model-version">
-                    <h3>"1. Model version"</h3>
+                    <SectionTitle section=Section::ModelVersion />
                     {r.inference.clone().map(|inf| {
                         let history = inf.history.clone();
                         let current = inf.deployment.clone();
@@ -393,7 +426,7 @@ fn report_view(r: Report) -> impl IntoView {
                     </dl>
                 </article>
                 <article data-testid="answer-training-dataset">
-                    <h3>"2. Training job and dataset"</h3>
+                    <SectionTitle section=Section::TrainingData />
                     <ul>
                         {a.training_jobs.iter().map(|j| view! {
                             <li>"Training job " <strong>{j.name.clone()}</strong>
@@ -409,7 +442,7 @@ fn report_view(r: Report) -> impl IntoView {
                     </ul>
                 </article>
                 <article data-testid="answer-upstream-sources">
-                    <h3>"3. Upstream sources"</h3>
+                    <SectionTitle section=Section::UpstreamSources />
                     <table>
                         <thead><tr><th>"Kind"</th><th>"Name"</th><th>"Version"</th><th>"URI"</th></tr></thead>
                         <tbody>
@@ -421,7 +454,7 @@ fn report_view(r: Report) -> impl IntoView {
                     </table>
                 </article>
                 <article>
-                    <h3>"4. Hyperparameters and metrics"</h3>
+                    <SectionTitle section=Section::Hyperparameters />
                     <table data-testid="answer-hyperparameters">
                         <thead><tr><th>"Hyperparameter"</th><th>"Value"</th></tr></thead>
                         <tbody>
@@ -440,7 +473,7 @@ fn report_view(r: Report) -> impl IntoView {
                     </table>
                 </article>
                 <article data-testid="answer-approval">
-                    <h3>"5. Approval"</h3>
+                    <SectionTitle section=Section::Approval />
                     {match approval {
                         None => view! { <p>"Not recorded."</p> }.into_any(),
                         Some(ap) => view! {
@@ -462,10 +495,19 @@ fn report_view(r: Report) -> impl IntoView {
                             {ap.conflicts.iter().map(|c| view! { <p class="conflict">"Conflict: "{c.clone()}</p> }).collect_view()}
                         }.into_any(),
                     }}
-                    <p class="code">"Code: " {a.code.iter().map(|c| format!("{} @ {}", or_none(&c.repository), or_none(&c.commit))).collect::<Vec<_>>().join("; ")}</p>
+                </article>
+                <article data-testid="answer-code">
+                    <SectionTitle section=Section::Code />
+                    {if a.code.is_empty() {
+                        view! { <p>"Not recorded."</p> }.into_any()
+                    } else {
+                        view! { <ul>{a.code.iter().map(|c| view! {
+                            <li>{format!("{} @ {}", or_none(&c.repository), or_none(&c.commit))}<span class="source">{format!(" [{}]", c.source)}</span></li>
+                        }).collect_view()}</ul> }.into_any()
+                    }}
                 </article>
             </div>
-            <h3>"Gaps"</h3>
+            <SectionTitle section=Section::Gaps />
             <ul class="gaps" data-testid="gap-list">
                 {if r.gaps.is_empty() {
                     view! { <li class="none">"None: every question is answered from the export."</li> }.into_any()
@@ -476,7 +518,7 @@ fn report_view(r: Report) -> impl IntoView {
                     }).collect_view().into_any()
                 }}
             </ul>
-            <h3>"Ancestry"</h3>
+            <SectionTitle section=Section::AncestryTree />
             <pre class="tree" data-testid="ancestry-tree">{r.tree.clone()}</pre>
         </section>
     }
@@ -550,7 +592,7 @@ fn Explorer() -> impl IntoView {
     };
     view! {
         <section class="explorer" class:hidden=move || state.view.get().is_none()>
-            <h2>"Lineage graph"</h2>
+            <SectionTitle section=Section::LineageGraph />
             <div class="controls no-print">
                 <label>"Depth "
                     <select on:change=move |ev| state.depth.set(event_target_value(&ev).parse().ok())>

@@ -11,6 +11,93 @@ use crate::import::format_number;
 use crate::narrative::{ApprovalAnswer, Report};
 
 /// The report as plain text for a terminal.
+/// The report's sections, in the order every format shows them: the five questions numbered, then the rest. A
+/// letter that cites "answer 4" means the same section in the text, the Markdown, the PDF and the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    ModelVersion,
+    TrainingData,
+    UpstreamSources,
+    Hyperparameters,
+    Approval,
+    Code,
+    Gaps,
+    AncestryTree,
+    LineageGraph,
+    Evidence,
+}
+
+impl Section {
+    pub const ALL: [Section; 10] = [
+        Section::ModelVersion,
+        Section::TrainingData,
+        Section::UpstreamSources,
+        Section::Hyperparameters,
+        Section::Approval,
+        Section::Code,
+        Section::Gaps,
+        Section::AncestryTree,
+        Section::LineageGraph,
+        Section::Evidence,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::ModelVersion => "1. Model version",
+            Section::TrainingData => "2. Training data",
+            Section::UpstreamSources => "3. Upstream sources",
+            Section::Hyperparameters => "4. Hyperparameters and metrics",
+            Section::Approval => "5. Approval",
+            Section::Code => "Code",
+            Section::Gaps => "Gaps",
+            Section::AncestryTree => "Ancestry tree",
+            Section::LineageGraph => "Lineage graph",
+            Section::Evidence => "Evidence",
+        }
+    }
+
+    /// The anchor of the section's heading (`model-version`).
+    pub fn anchor(self) -> &'static str {
+        match self {
+            Section::ModelVersion => "model-version",
+            Section::TrainingData => "training-data",
+            Section::UpstreamSources => "upstream-sources",
+            Section::Hyperparameters => "hyperparameters-and-metrics",
+            Section::Approval => "approval",
+            Section::Code => "code",
+            Section::Gaps => "gaps",
+            Section::AncestryTree => "ancestry-tree",
+            Section::LineageGraph => "lineage-graph",
+            Section::Evidence => "evidence",
+        }
+    }
+}
+
+/// The report graph as lines a person reads: `name (Type) --ContributedTo--> name (Type)`, by name.
+pub fn graph_lines(r: &Report) -> Vec<String> {
+    let label = |arn: &str| {
+        r.graph.vertices.iter().find(|v| v.arn == arn).map_or_else(
+            || arn.to_owned(),
+            |v| format!("{} ({})", v.name, v.entity_type.as_deref().unwrap_or("untyped")),
+        )
+    };
+    let mut lines: Vec<String> = r
+        .graph
+        .edges
+        .iter()
+        .map(|e| {
+            format!(
+                "{} --{}--> {}",
+                label(&e.source),
+                e.association_type.as_deref().unwrap_or("(none)"),
+                label(&e.destination)
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
 pub fn text(r: &Report) -> String {
     let mut o = String::new();
     let a = &r.answers;
@@ -20,7 +107,7 @@ pub fn text(r: &Report) -> String {
     let _ = writeln!(o, "{}", one_line(&r.sentence));
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "1. Model version");
+    let _ = writeln!(o, "{}", Section::ModelVersion.title());
     if let Some(inf) = &r.inference {
         for (label, value) in inference_rows(inf) {
             let _ = writeln!(o, "   {label:<14} {}", one_line(&value));
@@ -58,7 +145,7 @@ pub fn text(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "2. Training job and dataset");
+    let _ = writeln!(o, "{}", Section::TrainingData.title());
     if a.training_jobs.is_empty() {
         let _ = writeln!(o, "   Training job: not recorded");
     }
@@ -83,7 +170,7 @@ pub fn text(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "3. Upstream sources");
+    let _ = writeln!(o, "{}", Section::UpstreamSources.title());
     if a.upstream_sources.is_empty() {
         let _ = writeln!(o, "   none recorded");
     }
@@ -100,7 +187,7 @@ pub fn text(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "4. Hyperparameters and metrics");
+    let _ = writeln!(o, "{}", Section::Hyperparameters.title());
     if a.training_jobs.is_empty() {
         let _ = writeln!(o, "   not recorded (no training job)");
     }
@@ -119,7 +206,7 @@ pub fn text(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "5. Approval");
+    let _ = writeln!(o, "{}", Section::Approval.title());
     match &a.approval {
         None => {
             let _ = writeln!(o, "   not recorded");
@@ -145,7 +232,7 @@ pub fn text(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "Code");
+    let _ = writeln!(o, "{}", Section::Code.title());
     if a.code.is_empty() {
         let _ = writeln!(o, "   not recorded");
     }
@@ -160,7 +247,7 @@ pub fn text(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "Gaps");
+    let _ = writeln!(o, "{}", Section::Gaps.title());
     if r.gaps.is_empty() {
         let _ = writeln!(o, "   none: every question is answered from the export");
     }
@@ -169,17 +256,28 @@ pub fn text(r: &Report) -> String {
         let _ = writeln!(o, "     closes with: {}", one_line(&g.closes_with));
     }
     let _ = writeln!(o);
-    let _ = writeln!(o, "Ancestry");
+    let _ = writeln!(o, "{}", Section::AncestryTree.title());
     o.push_str(&r.tree);
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{}", Section::LineageGraph.title());
+    let _ = writeln!(
+        o,
+        "   {} vertices, {} edges (drawn in the PDF and on the page)",
+        r.graph.vertices.len(),
+        r.graph.edges.len()
+    );
+    for line in graph_lines(r) {
+        let _ = writeln!(o, "   {}", one_line(&line));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{}", Section::Evidence.title());
     if !r.warnings.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "Warnings");
+        let _ = writeln!(o, "   Warnings:");
         for w in &r.warnings {
             let _ = writeln!(o, "   - {}", one_line(w));
         }
     }
-    let _ = writeln!(o);
-    let _ = writeln!(o, "Inputs");
+    let _ = writeln!(o, "   Inputs:");
     let st = &r.import;
     let _ = writeln!(
         o,
@@ -388,7 +486,7 @@ pub fn markdown(r: &Report) -> String {
     let _ = writeln!(o, "Start vertex: {} ({})\n", e(&r.subject.arn), e(&r.subject.kind.replace('_', " ")));
     let _ = writeln!(o, "> {}\n", e(&r.sentence));
 
-    let _ = writeln!(o, "## 1. Model version\n");
+    let _ = writeln!(o, "## {}\n", Section::ModelVersion.title());
     if let Some(inf) = &r.inference {
         let _ = writeln!(o, "| Field | Value |\n|---|---|");
         for (label, value) in inference_rows(inf) {
@@ -417,7 +515,7 @@ pub fn markdown(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "## 2. Training job and dataset\n");
+    let _ = writeln!(o, "## {}\n", Section::TrainingData.title());
     if a.training_jobs.is_empty() {
         let _ = writeln!(o, "No training job recorded.\n");
     }
@@ -437,7 +535,7 @@ pub fn markdown(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "## 3. Upstream sources\n");
+    let _ = writeln!(o, "## {}\n", Section::UpstreamSources.title());
     if a.upstream_sources.is_empty() {
         let _ = writeln!(o, "None recorded.\n");
     } else {
@@ -455,7 +553,7 @@ pub fn markdown(r: &Report) -> String {
         let _ = writeln!(o);
     }
 
-    let _ = writeln!(o, "## 4. Hyperparameters and metrics\n");
+    let _ = writeln!(o, "## {}\n", Section::Hyperparameters.title());
     for j in &a.training_jobs {
         let _ = writeln!(o, "### {}\n", e(&j.name));
         if j.hyperparameters.is_empty() {
@@ -481,7 +579,7 @@ pub fn markdown(r: &Report) -> String {
         let _ = writeln!(o, "Not recorded (no training job).\n");
     }
 
-    let _ = writeln!(o, "## 5. Approval\n");
+    let _ = writeln!(o, "## {}\n", Section::Approval.title());
     match &a.approval {
         None => {
             let _ = writeln!(o, "Not recorded.\n");
@@ -514,7 +612,7 @@ pub fn markdown(r: &Report) -> String {
         }
     }
 
-    let _ = writeln!(o, "## Code\n");
+    let _ = writeln!(o, "## {}\n", Section::Code.title());
     if a.code.is_empty() {
         let _ = writeln!(o, "Not recorded.\n");
     }
@@ -529,7 +627,7 @@ pub fn markdown(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "## Gaps\n");
+    let _ = writeln!(o, "## {}\n", Section::Gaps.title());
     if r.gaps.is_empty() {
         let _ = writeln!(o, "None: every question is answered from the export.\n");
     }
@@ -537,17 +635,29 @@ pub fn markdown(r: &Report) -> String {
         let _ = writeln!(o, "- **{}**: {} *Closes with:* {}", e(&g.question), e(&g.detail), e(&g.closes_with));
     }
     let _ = writeln!(o);
-    let _ = writeln!(o, "## Ancestry\n");
+    let _ = writeln!(o, "## {}\n", Section::AncestryTree.title());
     md_code_block(&mut o, &r.tree);
     let _ = writeln!(o);
+    let _ = writeln!(o, "## {}\n", Section::LineageGraph.title());
+    let _ = writeln!(
+        o,
+        "{} vertices, {} edges (drawn in the PDF and on the page).\n",
+        r.graph.vertices.len(),
+        r.graph.edges.len()
+    );
+    for line in graph_lines(r) {
+        let _ = writeln!(o, "- {}", e(&line));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "## {}\n", Section::Evidence.title());
     if !r.warnings.is_empty() {
-        let _ = writeln!(o, "## Warnings\n");
+        let _ = writeln!(o, "Warnings:\n");
         for w in &r.warnings {
             let _ = writeln!(o, "- {}", e(w));
         }
         let _ = writeln!(o);
     }
-    let _ = writeln!(o, "## Inputs\n");
+    let _ = writeln!(o, "Inputs:\n");
     let st = &r.import;
     let _ = writeln!(
         o,
@@ -569,8 +679,15 @@ pub fn markdown(r: &Report) -> String {
 
 /// Markdown to an HTML fragment; raw HTML in the Markdown is shown as text, never passed through.
 pub fn markdown_to_html(md: &str) -> String {
+    // Every piece of text, raw HTML in the input included, is written escaped with quotes too (`&quot;`), so no
+    // input text can read as an attribute even to a naive scanner.
+    let escaped = |s: &str| {
+        let mut out = String::new();
+        let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+        Event::InlineHtml(out.into())
+    };
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|ev| match ev {
-        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        Event::Html(s) | Event::InlineHtml(s) | Event::Text(s) => escaped(&s),
         Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
         }

@@ -9,7 +9,7 @@ use std::fmt::{self, Write as _};
 
 use lineage_core::graph_layout::{self, LayoutOptions};
 use lineage_core::narrative::Report;
-use lineage_core::render::{self, one_line};
+use lineage_core::render::{self, one_line, Section};
 use textwrap::core::Fragment;
 
 use crate::fonts::{Fonts, Run, Style};
@@ -65,6 +65,11 @@ pub struct DocumentInfo {
     pub generated_on: String,
     /// The period the regulator's question is about, if given (`2027-03-01 to 2027-03-31`).
     pub question_period: Option<String>,
+}
+
+/// A value the export may lack, as the report words it.
+fn nr(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "not recorded".into())
 }
 
 /// Table rows of at most this many lines are never split across pages.
@@ -407,11 +412,18 @@ impl Builder<'_, '_> {
         self.boxed(&[(Style::Regular, r.sentence.clone()), (Style::Bold, gaps)], Rgb::SHADE, Rgb::ACCENT);
     }
 
+    /// The five answers and the code, each under the title every format gives it ([`Section`]).
     fn answers(&mut self, r: &Report) {
-        let a = &r.answers;
-        let nr = |v: &Option<String>| v.clone().unwrap_or_else(|| "not recorded".into());
+        self.model_version(r);
+        self.training_data(r);
+        self.upstream_sources(r);
+        self.hyperparameters(r);
+        self.approval(r);
+        self.code(r);
+    }
 
-        self.heading("1. Model version and approval");
+    fn model_version(&mut self, r: &Report) {
+        self.heading(Section::ModelVersion.title());
         if let Some(inf) = &r.inference {
             self.subheading(&format!("Inference {}", inf.id));
             let rows: Vec<(&str, String)> =
@@ -437,7 +449,7 @@ impl Builder<'_, '_> {
             }
             self.subheading("Model package");
         }
-        let mv = &a.model_version;
+        let mv = &r.answers.model_version;
         let mut rows = vec![
             ("Model package", nr(&mv.arn)),
             ("Group", nr(&mv.group)),
@@ -446,22 +458,103 @@ impl Builder<'_, '_> {
         ];
         let described = render::model_described_rows(mv);
         rows.extend(described.iter().map(|(l, v)| (l.as_str(), v.clone())));
-        match &a.approval {
-            None => rows.push(("Approval", "not recorded".into())),
-            Some(ap) => {
-                let src = |k: &str| ap.sources.get(k).map_or(String::new(), |s| format!(" [{s}]"));
-                for (label, value, key) in render::approval_rows(ap).into_iter().filter(|(l, _, _)| *l != "Status") {
-                    let label = match label {
-                        "By" => "Approved by",
-                        "At" => "Approved at",
-                        other => other,
-                    };
-                    rows.push((label, format!("{value}{}", src(key))));
-                }
+        self.key_values(rows);
+    }
+
+    fn training_data(&mut self, r: &Report) {
+        let a = &r.answers;
+        self.heading(Section::TrainingData.title());
+        if a.training_jobs.is_empty() {
+            self.paragraph("No training job is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
+        }
+        for j in &a.training_jobs {
+            self.subheading(&format!("Training job {}", j.name));
+            self.key_values(vec![
+                ("Job", j.arn.clone()),
+                ("Ended", j.ended_at.map_or("not recorded".into(), |t| t.minute_utc())),
+                ("Status", nr(&j.status)),
+            ]);
+        }
+        if a.training_datasets.is_empty() {
+            self.paragraph("No training dataset is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
+        }
+        for d in &a.training_datasets {
+            self.subheading(&format!("{} {}", d.kind_label(), d.uri.clone().or(d.arn.clone()).unwrap_or_default()));
+            let mut rows = vec![
+                ("Artifact", nr(&d.arn)),
+                ("URI", nr(&d.uri)),
+                ("Channel", nr(&d.channel)),
+                ("Fed training job", d.training_job.clone()),
+            ];
+            for (k, v) in &d.properties {
+                rows.push((k.as_str(), v.clone()));
+            }
+            self.key_values(rows);
+        }
+    }
+
+    fn upstream_sources(&mut self, r: &Report) {
+        let a = &r.answers;
+        self.heading(Section::UpstreamSources.title());
+        if a.upstream_sources.is_empty() {
+            self.paragraph("No upstream source is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
+            return;
+        }
+        let rows: Vec<Vec<String>> = a
+            .upstream_sources
+            .iter()
+            .map(|u| {
+                vec![
+                    u.kind.replace('_', " "),
+                    a.fed_label(u).map_or_else(|| u.name.clone(), |fed| format!("{} (into {fed})", u.name)),
+                    nr(&u.version),
+                    match &u.uri {
+                        Some(uri) => format!("{uri} · {}", u.arn),
+                        None => u.arn.clone(),
+                    },
+                ]
+            })
+            .collect();
+        self.table(&["Kind", "Name", "Version", "URI and artifact"], &[0.18, 0.2, 0.14, 0.48], &rows, &[]);
+    }
+
+    fn hyperparameters(&mut self, r: &Report) {
+        let a = &r.answers;
+        self.heading(Section::Hyperparameters.title());
+        if a.training_jobs.is_empty() {
+            self.paragraph("Not recorded (no training job).", Style::Regular, BODY, 0.0, Rgb::BLACK);
+        }
+        for j in &a.training_jobs {
+            self.subheading(&format!("Training job {}", j.name));
+            let hp: Vec<Vec<String>> = j.hyperparameters.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+            if hp.is_empty() {
+                self.paragraph("Hyperparameters: not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
+            } else {
+                self.table(&["Hyperparameter", "Value"], &[0.4, 0.6], &hp, &[Style::Mono, Style::Mono]);
+            }
+            let m: Vec<Vec<String>> =
+                j.metrics.iter().map(|(k, v)| vec![k.clone(), lineage_core::import::format_number(*v)]).collect();
+            if m.is_empty() {
+                self.paragraph("Final metrics: not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
+            } else {
+                self.table(&["Metric", "Final value"], &[0.4, 0.6], &m, &[Style::Mono, Style::Mono]);
             }
         }
+    }
+
+    fn approval(&mut self, r: &Report) {
+        self.heading(Section::Approval.title());
+        let Some(ap) = &r.answers.approval else {
+            self.paragraph("Not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
+            return;
+        };
+        let src = |k: &str| ap.sources.get(k).map_or(String::new(), |s| format!(" [{s}]"));
+        let rows: Vec<(&str, String)> = render::approval_rows(ap)
+            .into_iter()
+            .map(|(label, value, key)| (label, format!("{value}{}", src(key))))
+            .collect();
         self.key_values(rows);
-        if let Some(ap) = a.approval.as_ref().filter(|ap| !ap.history.is_empty()) {
+        if !ap.history.is_empty() {
             self.subheading("Approval status history");
             let rows: Vec<Vec<String>> = ap
                 .history
@@ -481,78 +574,15 @@ impl Builder<'_, '_> {
                 &rows,
                 &[Style::Regular, Style::Bold, Style::Regular, Style::Regular],
             );
-            for c in &ap.conflicts {
-                self.paragraph(&format!("Conflict: {c}"), Style::Bold, BODY, 0.0, Rgb::BLACK);
-            }
         }
+        for c in &ap.conflicts {
+            self.paragraph(&format!("Conflict: {c}"), Style::Bold, BODY, 0.0, Rgb::BLACK);
+        }
+    }
 
-        self.heading("2. Training job(s)");
-        if a.training_jobs.is_empty() {
-            self.paragraph("No training job is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-        }
-        for j in &a.training_jobs {
-            self.subheading(&format!("Training job {}", j.name));
-            self.key_values(vec![
-                ("Job", j.arn.clone()),
-                ("Ended", j.ended_at.map_or("not recorded".into(), |t| t.minute_utc())),
-                ("Status", nr(&j.status)),
-            ]);
-            let hp: Vec<Vec<String>> = j.hyperparameters.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
-            if hp.is_empty() {
-                self.paragraph("Hyperparameters: not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-            } else {
-                self.table(&["Hyperparameter", "Value"], &[0.4, 0.6], &hp, &[Style::Mono, Style::Mono]);
-            }
-            let m: Vec<Vec<String>> =
-                j.metrics.iter().map(|(k, v)| vec![k.clone(), lineage_core::import::format_number(*v)]).collect();
-            if m.is_empty() {
-                self.paragraph("Final metrics: not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-            } else {
-                self.table(&["Metric", "Final value"], &[0.4, 0.6], &m, &[Style::Mono, Style::Mono]);
-            }
-        }
-
-        self.heading("3. Training dataset(s)");
-        if a.training_datasets.is_empty() {
-            self.paragraph("No training dataset is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-        }
-        for d in &a.training_datasets {
-            self.subheading(&format!("{} {}", d.kind_label(), d.uri.clone().or(d.arn.clone()).unwrap_or_default()));
-            let mut rows = vec![
-                ("Artifact", nr(&d.arn)),
-                ("URI", nr(&d.uri)),
-                ("Channel", nr(&d.channel)),
-                ("Fed training job", d.training_job.clone()),
-            ];
-            for (k, v) in &d.properties {
-                rows.push((k.as_str(), v.clone()));
-            }
-            self.key_values(rows);
-        }
-
-        self.heading("4. Upstream sources");
-        if a.upstream_sources.is_empty() {
-            self.paragraph("No upstream source is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-        } else {
-            let rows: Vec<Vec<String>> = a
-                .upstream_sources
-                .iter()
-                .map(|u| {
-                    vec![
-                        u.kind.replace('_', " "),
-                        a.fed_label(u).map_or_else(|| u.name.clone(), |fed| format!("{} (into {fed})", u.name)),
-                        nr(&u.version),
-                        match &u.uri {
-                            Some(uri) => format!("{uri} · {}", u.arn),
-                            None => u.arn.clone(),
-                        },
-                    ]
-                })
-                .collect();
-            self.table(&["Kind", "Name", "Version", "URI and artifact"], &[0.18, 0.2, 0.14, 0.48], &rows, &[]);
-        }
-
-        self.heading("5. Code");
+    fn code(&mut self, r: &Report) {
+        let a = &r.answers;
+        self.heading(Section::Code.title());
         if a.code.is_empty() {
             self.paragraph("No code commit is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
         } else {
@@ -563,7 +593,7 @@ impl Builder<'_, '_> {
     }
 
     fn gaps(&mut self, r: &Report) {
-        self.heading("6. Gaps");
+        self.heading(Section::Gaps.title());
         if r.gaps.is_empty() {
             self.paragraph("None: every question is answered from the export.", Style::Regular, BODY, 0.0, Rgb::BLACK);
             return;
@@ -581,7 +611,7 @@ impl Builder<'_, '_> {
     }
 
     fn tree(&mut self, r: &Report) {
-        self.heading("7. Ancestry tree");
+        self.heading(Section::AncestryTree.title());
         let size = 8.0;
         let lh = size * 1.25;
         let width = self.width();
@@ -605,7 +635,7 @@ impl Builder<'_, '_> {
         let opts = LayoutOptions::default();
         let g = graph_layout::layout(&r.graph, &opts);
         self.new_page(true);
-        self.heading("8. Ancestry graph");
+        self.heading(Section::LineageGraph.title());
         self.legend();
         let avail_w = self.width();
         let top = self.y;
@@ -757,7 +787,7 @@ impl Builder<'_, '_> {
 
     fn appendix(&mut self, r: &Report) {
         self.new_page(false);
-        self.heading("9. Evidence appendix");
+        self.heading(Section::Evidence.title());
         self.subheading("Input files");
         let rows: Vec<Vec<String>> =
             r.inputs.iter().map(|i| vec![render::input_label(i), i.bytes.to_string(), i.sha256.clone()]).collect();
