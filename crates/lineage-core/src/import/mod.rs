@@ -490,6 +490,8 @@ impl Loader {
         self.stats.duplicate_descriptions += usize::from(node.details.as_ref().is_some_and(|d| d.described));
         match node.details.take() {
             Some(old) if old.described && !replaces => node.details = Some(old),
+            // An older snapshot is replaced whole: nothing of it may survive, or the result would depend on order.
+            Some(old) if old.described => node.details = Some(details),
             Some(old) => {
                 if details.name.is_none() {
                     details.name = old.name;
