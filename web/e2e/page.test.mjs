@@ -106,6 +106,10 @@ test('a synthetic drop event loads files, and a file can be removed again', asyn
   }, { names });
   await pickSubject(p, 'credit-xgb/73');
   assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
+  // The 50 loaded files are folded into one line until asked for.
+  assert.match(await p.innerText(id('files-toggle')), /^\d+ files, \d+ vertices, \d+ edges — show$/);
+  assert.equal(await p.locator('.files').isVisible(), false);
+  await p.click(id('files-toggle'));
   await p.locator('.files li', { hasText: 'describe-artifact-credit-xgb-73-approval-record.json' }).getByText('remove').click();
   // Without the approval record the approver falls back to DescribeModelPackage's LastModifiedBy identity: the
   // sentence names the person (the role session), the approval answer gives the ARN once, as detail.

@@ -216,6 +216,15 @@ pub fn App() -> impl IntoView {
 fn Loader() -> impl IntoView {
     let state = expect_context::<State>();
     let hover = RwSignal::new(false);
+    // A long list of loaded files is folded into one line, so the answers stay in the first view.
+    let show_files = RwSignal::new(false);
+    let summary = move || {
+        let files = state.workspace.with(|w| w.names().len());
+        let graph = state.lineage.with(|l| l.as_ref().map(|l| (l.graph.node_count(), l.graph.edge_count())));
+        let (v, e) = graph.unwrap_or_default();
+        let action = if show_files.get() { "hide" } else { "show" };
+        (files > 0).then(|| format!("{files} files, {v} vertices, {e} edges — {action}"))
+    };
     let on_files = move |list: Option<web_sys::FileList>| {
         let files = list.as_ref().map(browser::files_of).unwrap_or_default();
         if !files.is_empty() {
@@ -256,7 +265,12 @@ fn Loader() -> impl IntoView {
                     }
                 />
             </label>
-            <ul class="files">
+            {move || summary().map(|text| view! {
+                <button class="link files-toggle" data-testid="files-toggle" on:click=move |_| show_files.update(|s| *s = !*s)>
+                    {text}
+                </button>
+            })}
+            <ul class="files" class:hidden=move || !show_files.get()>
                 <For
                     each=move || state.workspace.with(|w| w.names())
                     key=|n| n.clone()
@@ -387,6 +401,9 @@ fn report_view(r: Report) -> impl IntoView {
     view! {
         <section class="answer">
             <h2>{lineage_core::render::report_title(&r)}</h2>
+            <nav class="toc no-print" data-testid="toc">
+                {Section::ALL.iter().map(|s| view! { <a href=format!("#{}", s.anchor())>{s.title()}</a> }).collect_view()}
+            </nav>
             <blockquote data-testid="provenance-sentence">{r.sentence.clone()}</blockquote>
             <Downloads report=r.clone() />
             <div class="answers">
