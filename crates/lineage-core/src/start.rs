@@ -28,7 +28,7 @@ pub fn find(lineage: &Lineage, roles: &RoleTable, id: &str) -> Result<Vec<NodeIn
         return Ok(direct);
     }
     let lookups: [&dyn Fn() -> Option<Found>; 4] =
-        [&|| by_trimmed_uri(g, id), &|| by_endpoint(lineage, roles, id), &|| by_model(lineage, roles, id), &|| {
+        [&|| by_trimmed_uri(g, id), &|| by_endpoint(lineage, roles, id), &|| by_model(lineage, id), &|| {
             by_training_job(g, id)
         }];
     for lookup in lookups {
@@ -88,7 +88,7 @@ fn by_endpoint(lineage: &Lineage, roles: &RoleTable, id: &str) -> Option<Found> 
 }
 
 /// A described model's name: the model packages its containers run, else its model artifact by `ModelDataUrl`.
-fn by_model(lineage: &Lineage, _roles: &RoleTable, id: &str) -> Option<Found> {
+fn by_model(lineage: &Lineage, id: &str) -> Option<Found> {
     let g = &lineage.graph;
     let model = g.records.models.get(id)?;
     let packages = crate::deploy::model_packages(lineage, id).unwrap_or_default();

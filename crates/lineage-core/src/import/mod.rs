@@ -1074,13 +1074,12 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
                 format!("expected a Describe* or ListAssociations response object, found {}", short(item)),
             ));
         };
-        match describe(map, &path).map_err(|e| (e.path, e.message))? {
-            Some(d) => described.push(d),
-            None if unused_document(map).is_some() => {
-                let op = unused_document(map).unwrap_or_default();
+        match (describe(map, &path).map_err(|e| (e.path, e.message))?, unused_document(map)) {
+            (Some(d), _) => described.push(d),
+            (None, Some(op)) => {
                 described.push(Described::Ignored(format!("{path}: {op} response skipped (not used)")));
             }
-            None => {
+            (None, None) => {
                 return Err((path, format!(
                     "expected a Describe* response (one of the keys {}) or a ListAssociations response (AssociationSummaries); found keys {}",
                     describe::DESCRIBE_KEYS.join(", "),

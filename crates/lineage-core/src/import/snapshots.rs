@@ -28,7 +28,9 @@ pub(crate) struct SnapshotInfo {
     modified: Option<Timestamp>,
     created: Option<Timestamp>,
     digest: [u8; 32],
-    fields: Vec<(&'static str, String)>,
+    /// Each used field's name and a hash of its text: enough to tell two snapshots apart, without keeping the
+    /// text of every description of a large export.
+    fields: Vec<(&'static str, u64)>,
 }
 
 impl SnapshotInfo {
@@ -38,7 +40,7 @@ impl SnapshotInfo {
             modified: s.modified(),
             created: s.created(),
             digest: Sha256::digest(s.content().as_bytes()).into(),
-            fields: s.used_fields(),
+            fields: s.used_fields().into_iter().map(|(k, v)| (k, field_hash(&v))).collect(),
         }
     }
 
@@ -67,6 +69,13 @@ impl SnapshotInfo {
         out.sort();
         out
     }
+}
+
+fn field_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// A Describe* response that a later snapshot of the same entity replaced: listed in the evidence.
