@@ -1,7 +1,7 @@
 //! Injection: names, properties, URIs, capture records and CloudTrail fields holding HTML, script links and
 //! Markdown must come out as literal text. The report is asked by inference so every section is rendered.
 
-use lineage_core::{render, RoleTable};
+use lineage_core::{render, Document, RoleTable};
 
 fn report() -> lineage_core::Report {
     let lineage = crate::load(&crate::fixtures("injection")).unwrap_or_else(|e| panic!("{e}"));
@@ -16,7 +16,7 @@ fn report() -> lineage_core::Report {
 
 #[test]
 fn html_report_contains_no_markup_from_the_input() {
-    let html = render::html(&report());
+    let html = render::html(&Document::new(&report()));
     let lower = html.to_ascii_lowercase();
     for forbidden in [
         "<script",
@@ -46,7 +46,7 @@ fn html_report_contains_no_markup_from_the_input() {
 
 #[test]
 fn markdown_report_forms_no_links_headings_or_cells_from_the_input() {
-    let md = render::markdown(&report());
+    let md = render::markdown(&Document::new(&report()));
     let parsed = render::markdown_to_html(&md);
     assert!(!parsed.contains("<a "), "{parsed}");
     assert!(!parsed.contains("<h2>Fake heading"), "{parsed}");
@@ -58,7 +58,7 @@ fn markdown_report_forms_no_links_headings_or_cells_from_the_input() {
 
 #[test]
 fn text_report_keeps_one_line_per_fact() {
-    let text = render::text(&report());
+    let text = render::text(&Document::new(&report()));
     assert!(!text.lines().any(|l| l.starts_with("## Fake")), "{text}");
     crate::expect_ref("injection", "report.txt", &text);
 }

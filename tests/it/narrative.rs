@@ -1,7 +1,7 @@
 //! Narrative: each folder of `tests/fixtures/narrative/` is reported on (text and JSON), and the JSON must
 //! satisfy the published schema `schema/report.schema.json`.
 
-use lineage_core::{render, RoleTable};
+use lineage_core::{render, Document, RoleTable};
 use serde_json::Value;
 
 use crate::{expect_ref, file_name, load, root};
@@ -26,7 +26,10 @@ fn check(case: &std::path::Path) {
     let roles = RoleTable::builtin();
     let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{name}: {e}"));
     let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{name}: {e}"));
-    expect_ref("narrative", &format!("{name}.txt"), &render::text(&report));
+    // The document pins what every format shows; the text pins only how the text face prints it.
+    let doc = Document::new(&report);
+    expect_ref("narrative", &format!("{name}.document.txt"), &doc.outline());
+    expect_ref("narrative", &format!("{name}.txt"), &render::text(&doc));
     let json = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
     assert_schema(&json);
     expect_ref("narrative", &format!("{name}.json"), &json);

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use lineage_core::{Report, RoleTable};
+use lineage_core::{Document, Report, RoleTable};
 use lineage_pdf::{FontSet, PdfOptions, Rendered};
 
 use crate::{expect_ref, fixtures, load, root};
@@ -45,7 +45,7 @@ fn report_for(path: &Path, start: Option<&str>) -> Report {
 }
 
 fn render(report: &Report) -> Rendered {
-    with_options(|o| lineage_pdf::render(report, o)).unwrap_or_else(|e| panic!("{e}"))
+    with_options(|o| lineage_pdf::render(&Document::new(report), o)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs a Debian tool on the PDF; a missing tool is a clear failure, not a skip.
@@ -128,7 +128,7 @@ fn example_pdf_is_valid_complete_and_stable() {
     // Same inputs, same bytes, even within one process.
     assert_eq!(render(&report).bytes, r.bytes);
     assert!(r.bytes.len() < 150 * 1024, "{} bytes", r.bytes.len());
-    let layout = with_options(|o| lineage_pdf::layout(&report, o)).unwrap_or_else(|e| panic!("{e}"));
+    let layout = with_options(|o| lineage_pdf::layout(&Document::new(&report), o)).unwrap_or_else(|e| panic!("{e}"));
     expect_ref("pdf", "example.layout.txt", &layout.to_string());
 }
 
@@ -218,8 +218,16 @@ fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
     assert_contains(&text, &report.sentence);
     let inference = report.inference.as_ref().unwrap_or_else(|| panic!("no inference"));
     assert_contains(&text, &inference.evidence.capture_record.file);
-    for d in &inference.history {
-        assert_contains(&text, &lineage_core::render::deployment_line(d));
+    let doc = Document::new(&report);
+    let history = doc.sections[0].blocks.iter().find_map(|b| match b {
+        lineage_core::document::Block::History(h) => Some(h),
+        _ => None,
+    });
+    let history = history.unwrap_or_else(|| panic!("no deployment history in section 1"));
+    assert_eq!(history.len(), inference.history.len());
+    for (entry, d) in history.iter().zip(&inference.history) {
+        // Columns side by side may interleave in pdftotext's reading order: each identifying token is looked for.
+        assert_tokens(&text, &lineage_core::document::plain(&entry.what));
         for s in &d.sources {
             assert_tokens(&text, s);
         }
@@ -237,11 +245,12 @@ fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
 /// The section titles each format shows, in order: text and Markdown headings, the PDF outline.
 fn titles_by_format(report: &Report) -> [(&'static str, Vec<String>); 3] {
     let all: Vec<&str> = lineage_core::render::Section::ALL.iter().map(|s| s.title()).collect();
-    let text = lineage_core::render::text(report);
+    let doc = Document::new(report);
+    let text = lineage_core::render::text(&doc);
     let text_titles = text.lines().filter(|l| all.contains(l)).map(str::to_owned).collect();
-    let md = lineage_core::render::markdown(report);
+    let md = lineage_core::render::markdown(&doc);
     let md_titles = md.lines().filter_map(|l| l.strip_prefix("## ")).map(str::to_owned).collect();
-    let layout = with_options(|o| lineage_pdf::layout(report, o)).unwrap_or_else(|e| panic!("{e}"));
+    let layout = with_options(|o| lineage_pdf::layout(&doc, o)).unwrap_or_else(|e| panic!("{e}"));
     let pdf_titles = layout.outline.iter().map(|(t, _)| t.clone()).collect();
     [("text", text_titles), ("markdown", md_titles), ("pdf outline", pdf_titles)]
 }

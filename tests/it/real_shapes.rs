@@ -40,7 +40,7 @@ fn check(case: &std::path::Path, start: Option<&str>) -> String {
         Ok(r) => {
             let json = serde_json::to_string_pretty(&r).unwrap_or_default();
             crate::narrative::assert_schema(&json);
-            out.push_str(&render::text(&r));
+            out.push_str(&render::text(&lineage_core::Document::new(&r)));
         }
         Err(e) => out.push_str(&format!("error: {e}\n")),
     }

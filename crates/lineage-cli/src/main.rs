@@ -214,12 +214,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .and_then(|start| lineage_core::report(&lineage, &roles, start)),
             }
             .map_err(|e| Failure::input(e.to_string()))?;
+            let doc = || lineage_core::Document::new(&report);
             let bytes = match format {
-                ReportFormat::Text => render::text(&report).into_bytes(),
-                ReportFormat::Md => render::markdown(&report).into_bytes(),
-                ReportFormat::Html => render::html(&report).into_bytes(),
+                ReportFormat::Text => render::text(&doc()).into_bytes(),
+                ReportFormat::Md => render::markdown(&doc()).into_bytes(),
+                ReportFormat::Html => render::html(&doc()).into_bytes(),
                 ReportFormat::Json => json(&report)?.into_bytes(),
-                ReportFormat::Pdf => pdf::write(&report, date, period.as_deref(), &fallback_fonts)?,
+                ReportFormat::Pdf => pdf::write(&doc(), date, period.as_deref(), &fallback_fonts)?,
             };
             exit_without_freeing(lineage);
             write_output(&output, &bytes)

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use lineage_core::narrative::Report;
+use lineage_core::Document;
 use lineage_pdf::{FontSet, PdfOptions};
 
 use crate::Failure;
@@ -34,7 +34,7 @@ fn today() -> String {
 }
 
 pub fn write(
-    report: &Report,
+    doc: &Document,
     date: Option<String>,
     period: Option<&str>,
     extra_fonts: &[PathBuf],
@@ -64,7 +64,7 @@ pub fn write(
         generated_on,
         question_period,
     };
-    let rendered = lineage_pdf::render(report, &opts).map_err(|e| Failure::input(e.to_string()))?;
+    let rendered = lineage_pdf::render(doc, &opts).map_err(|e| Failure::input(e.to_string()))?;
     if !rendered.uncovered.is_empty() {
         let list: Vec<String> = rendered.uncovered.iter().map(|c| format!("U+{:04X}", *c as u32)).collect();
         eprintln!(

@@ -7,6 +7,7 @@
 
 pub mod approvals;
 pub mod deploy;
+pub mod document;
 pub mod explore;
 pub mod graph_layout;
 pub mod import;
@@ -23,6 +24,7 @@ pub mod time;
 
 pub use import::{ImportError, Lineage, Loader};
 pub use model::{AssociationType, Graph, LineageType};
+pub use document::{Document, Section};
 pub use narrative::{report, resolve_start, NarrativeError, Report};
 pub use roles::{Role, RoleTable};
 

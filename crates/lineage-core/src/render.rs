@@ -1,434 +1,109 @@
-//! Renders a [`Report`] as plain text, Markdown (every input string escaped) and standalone HTML (the Markdown
-//! through pulldown-cmark, with any raw HTML turned back into text).
+//! Two faces of the audit [`Document`]: plain text and Markdown (every input string escaped), and standalone HTML
+//! (the Markdown through pulldown-cmark, with any raw HTML turned back into text). Each walks the document's blocks
+//! generically; neither reads the report. Also the text forms of `lineage query` and `lineage inspect`.
 
 use std::fmt::Write as _;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser};
 
-use crate::approvals::ApprovalChange;
-use crate::deploy::{Deployment, InferenceAnswer};
-use crate::import::format_number;
-use crate::narrative::{ApprovalAnswer, Report};
+pub use crate::document::Section;
+use crate::document::{plain, Block, Document, Field, Inline, Span};
 
-/// The report as plain text for a terminal.
-/// The report's sections, in the order every format shows them: the five questions numbered, then the rest. A
-/// letter that cites "answer 4" means the same section in the text, the Markdown, the PDF and the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Section {
-    ModelVersion,
-    TrainingData,
-    UpstreamSources,
-    Hyperparameters,
-    Approval,
-    Code,
-    Gaps,
-    AncestryTree,
-    LineageGraph,
-    Evidence,
-}
-
-impl Section {
-    pub const ALL: [Section; 10] = [
-        Section::ModelVersion,
-        Section::TrainingData,
-        Section::UpstreamSources,
-        Section::Hyperparameters,
-        Section::Approval,
-        Section::Code,
-        Section::Gaps,
-        Section::AncestryTree,
-        Section::LineageGraph,
-        Section::Evidence,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Section::ModelVersion => "1. Model version",
-            Section::TrainingData => "2. Training data",
-            Section::UpstreamSources => "3. Upstream sources",
-            Section::Hyperparameters => "4. Hyperparameters and metrics",
-            Section::Approval => "5. Approval",
-            Section::Code => "Code",
-            Section::Gaps => "Gaps",
-            Section::AncestryTree => "Ancestry tree",
-            Section::LineageGraph => "Lineage graph",
-            Section::Evidence => "Evidence",
-        }
-    }
-
-    /// The anchor of the section's heading (`model-version`).
-    pub fn anchor(self) -> &'static str {
-        match self {
-            Section::ModelVersion => "model-version",
-            Section::TrainingData => "training-data",
-            Section::UpstreamSources => "upstream-sources",
-            Section::Hyperparameters => "hyperparameters-and-metrics",
-            Section::Approval => "approval",
-            Section::Code => "code",
-            Section::Gaps => "gaps",
-            Section::AncestryTree => "ancestry-tree",
-            Section::LineageGraph => "lineage-graph",
-            Section::Evidence => "evidence",
-        }
-    }
-}
-
-/// The report graph as lines a person reads: `name (Type) --ContributedTo--> name (Type)`, by name.
-pub fn graph_lines(r: &Report) -> Vec<String> {
-    let label = |arn: &str| {
-        r.graph.vertices.iter().find(|v| v.arn == arn).map_or_else(
-            || arn.to_owned(),
-            |v| format!("{} ({})", v.name, v.entity_type.as_deref().unwrap_or("untyped")),
-        )
-    };
-    let mut lines: Vec<String> = r
-        .graph
-        .edges
-        .iter()
-        .map(|e| {
-            format!(
-                "{} --{}--> {}",
-                label(&e.source),
-                e.association_type.as_deref().unwrap_or("(none)"),
-                label(&e.destination)
-            )
-        })
-        .collect();
-    lines.sort();
-    lines
-}
-
-pub fn text(r: &Report) -> String {
+/// The document as plain text for a terminal: every input string on one line.
+pub fn text(d: &Document) -> String {
     let mut o = String::new();
-    let a = &r.answers;
-    let _ = writeln!(o, "Lineage audit: {} ({})", one_line(&r.subject.name), r.subject.kind.replace('_', " "));
-    let _ = writeln!(o, "Start: {}", one_line(&r.subject.arn));
-    let _ = writeln!(o);
-    let _ = writeln!(o, "{}", one_line(&r.sentence));
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "{}", Section::ModelVersion.title());
-    if let Some(inf) = &r.inference {
-        for (label, value) in inference_rows(inf) {
-            let _ = writeln!(o, "   {label:<14} {}", one_line(&value));
-        }
-        let _ = writeln!(o, "   Deployment history of {} ({}):", one_line(&inf.endpoint), one_line(&variant_name(inf)));
-        for d in &inf.history {
-            let mark = if *d == inf.deployment { "→" } else { " " };
-            let _ = writeln!(o, "   {mark} {}", one_line(&deployment_line(d)));
-            for src in &d.sources {
-                let _ = writeln!(o, "       [{}]", one_line(src));
+    let _ = writeln!(o, "Lineage audit: {}", one_line(&d.title));
+    text_fields(&mut o, "   ", &d.facts);
+    let _ = writeln!(o, "\n{}\n{}\n", one_line(&d.sentence), text_spans(&d.summary));
+    for s in &d.sections {
+        let _ = writeln!(o, "{}", s.title());
+        let mut indent = "   ";
+        for b in &s.blocks {
+            if let Block::Subheading(t) = b {
+                let _ = writeln!(o, "   {}:", one_line(t));
+                indent = "     ";
+            } else {
+                text_block(&mut o, indent, b);
             }
         }
-        for n in &inf.notes {
-            let _ = writeln!(o, "   note: {}", one_line(n));
-        }
-    }
-    let mv = &a.model_version;
-    match &mv.arn {
-        Some(arn) => {
-            let _ = writeln!(o, "   Model package: {}", one_line(arn));
-        }
-        None => {
-            let _ = writeln!(o, "   Model package: not recorded");
-        }
-    }
-    let _ = writeln!(
-        o,
-        "   Group: {}   Version: {}   Approval status: {}",
-        opt(&mv.group),
-        mv.version.map_or("not recorded".into(), |v| v.to_string()),
-        opt(&mv.approval_status)
-    );
-    for (label, value) in model_described_rows(mv) {
-        let _ = writeln!(o, "   {label}: {}", one_line(&value));
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "{}", Section::TrainingData.title());
-    if a.training_jobs.is_empty() {
-        let _ = writeln!(o, "   Training job: not recorded");
-    }
-    for j in &a.training_jobs {
-        let ended = j.ended_at.map_or("end time not recorded".into(), |t| format!("ended {}", t.minute_utc()));
-        let _ = writeln!(o, "   Training job: {} ({ended})", one_line(&j.name));
-        let _ = writeln!(o, "     {}", one_line(&j.arn));
-        for d in a.training_datasets.iter().filter(|d| d.training_job == j.arn) {
-            let _ = writeln!(
-                o,
-                "   {}: {}",
-                d.kind_label(),
-                one_line(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?"))
-            );
-            if let Some(arn) = &d.arn {
-                let _ = writeln!(o, "     {}", one_line(arn));
-            }
-            for (k, v) in &d.properties {
-                let _ = writeln!(o, "     {} = {}", one_line(k), one_line(v));
-            }
-        }
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "{}", Section::UpstreamSources.title());
-    if a.upstream_sources.is_empty() {
-        let _ = writeln!(o, "   none recorded");
-    }
-    for u in &a.upstream_sources {
-        let version = u.version.as_deref().map_or(String::new(), |v| format!(", version {}", one_line(v)));
-        let _ = writeln!(o, "   {}: {}{version}", kind_label(&u.kind), one_line(&u.name));
-        if let Some(fed) = a.fed_label(u) {
-            let _ = writeln!(o, "     went into: {}", one_line(&fed));
-        }
-        if let Some(uri) = &u.uri {
-            let _ = writeln!(o, "     {}", one_line(uri));
-        }
-        let _ = writeln!(o, "     {}", one_line(&u.arn));
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "{}", Section::Hyperparameters.title());
-    if a.training_jobs.is_empty() {
-        let _ = writeln!(o, "   not recorded (no training job)");
-    }
-    for j in &a.training_jobs {
-        let _ = writeln!(o, "   {}", one_line(&j.name));
-        let _ = writeln!(o, "     Hyperparameters:{}", if j.hyperparameters.is_empty() { " not recorded" } else { "" });
-        let width = j.hyperparameters.keys().map(|k| one_line(k).chars().count()).max().unwrap_or(0);
-        for (k, v) in &j.hyperparameters {
-            let _ = writeln!(o, "       {:width$}  {}", one_line(k), one_line(v));
-        }
-        let _ = writeln!(o, "     Final metrics:{}", if j.metrics.is_empty() { " not recorded" } else { "" });
-        let width = j.metrics.keys().map(|k| one_line(k).chars().count()).max().unwrap_or(0);
-        for (k, v) in &j.metrics {
-            let _ = writeln!(o, "       {:width$}  {}", one_line(k), format_number(*v));
-        }
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "{}", Section::Approval.title());
-    match &a.approval {
-        None => {
-            let _ = writeln!(o, "   not recorded");
-        }
-        Some(ap) => {
-            for (label, value, key) in approval_rows(ap) {
-                let src = ap.sources.get(key).map_or(String::new(), |s| format!("  [{}]", one_line(s)));
-                let _ = writeln!(o, "   {:<14} {}{src}", format!("{label}:"), one_line(&value));
-            }
-            if !ap.history.is_empty() {
-                let _ = writeln!(o, "   History:");
-                for c in &ap.history {
-                    let _ = writeln!(o, "   - {}", one_line(&change_line(c)));
-                    for src in &c.sources {
-                        let _ = writeln!(o, "       [{}]", one_line(src));
-                    }
-                }
-            }
-            for c in &ap.conflicts {
-                let _ = writeln!(o, "   Conflict: {}", one_line(c));
-            }
-        }
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "{}", Section::Code.title());
-    if a.code.is_empty() {
-        let _ = writeln!(o, "   not recorded");
-    }
-    for c in &a.code {
-        let _ = writeln!(
-            o,
-            "   {} @ {}  [{}]",
-            one_line(c.repository.as_deref().unwrap_or("repository not recorded")),
-            one_line(c.commit.as_deref().unwrap_or("commit not recorded")),
-            one_line(&c.source)
-        );
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "{}", Section::Gaps.title());
-    if r.gaps.is_empty() {
-        let _ = writeln!(o, "   none: every question is answered from the export");
-    }
-    for g in &r.gaps {
-        let _ = writeln!(o, "   - [{}] {}", g.question, one_line(&g.detail));
-        let _ = writeln!(o, "     closes with: {}", one_line(&g.closes_with));
-    }
-    let _ = writeln!(o);
-    let _ = writeln!(o, "{}", Section::AncestryTree.title());
-    o.push_str(&r.tree);
-    let _ = writeln!(o);
-    let _ = writeln!(o, "{}", Section::LineageGraph.title());
-    let _ = writeln!(
-        o,
-        "   {} vertices, {} edges (drawn in the PDF and on the page)",
-        r.graph.vertices.len(),
-        r.graph.edges.len()
-    );
-    for line in graph_lines(r) {
-        let _ = writeln!(o, "   {}", one_line(&line));
-    }
-    let _ = writeln!(o);
-    let _ = writeln!(o, "{}", Section::Evidence.title());
-    if !r.warnings.is_empty() {
-        let _ = writeln!(o, "   Warnings:");
-        for w in &r.warnings {
-            let _ = writeln!(o, "   - {}", one_line(w));
-        }
-    }
-    let _ = writeln!(o, "   Inputs:");
-    let st = &r.import;
-    let _ = writeln!(
-        o,
-        "   {} files; graph of {} vertices and {} edges ({} duplicate vertex records and {} duplicate edges merged)",
-        st.files, st.vertices, st.edges, st.duplicate_vertices, st.duplicate_edges
-    );
-    for i in &r.inputs {
-        let _ = writeln!(o, "   {}  {} bytes  sha256 {}", one_line(&i.name), i.bytes, i.sha256);
-        for what in &i.skipped {
-            let _ = writeln!(o, "     skipped (not used): {}", one_line(what));
-        }
-    }
-    if !r.superseded.is_empty() {
-        let _ = writeln!(o, "   Superseded descriptions (a later snapshot of the same entity is used):");
-        for s in &r.superseded {
-            let _ = writeln!(o, "   - {}", one_line(&superseded_line(s)));
-        }
+        let _ = writeln!(o);
     }
     o
 }
 
-/// One superseded Describe response, as every format lists it.
-pub fn superseded_line(s: &crate::import::Superseded) -> String {
-    let differs = if s.differs.is_empty() { String::new() } else { format!("; differs on {}", s.differs.join(", ")) };
-    format!("{} of {} in {} superseded by {}{differs}", s.operation, s.id, s.file, s.kept)
+fn text_spans(spans: &[Span]) -> String {
+    one_line(&plain(spans))
 }
 
-/// The report's title in every format: what it is about, by the kind of its start (`Endpoint credit-prod`,
-/// `Model package credit-xgb/73`), or the inference it answers for.
-pub fn report_title(r: &Report) -> String {
-    let what = match r.subject.kind.as_str() {
-        "model_package" => "Model package",
-        "model_artifact" => "Model artifact",
-        "endpoint" => "Endpoint",
-        "training_job" => "Training job",
-        _ => "Model",
-    };
-    match &r.inference {
-        Some(inf) => format!("Inference {} — model package {}", inf.id, r.subject.name),
-        None => format!("{what} {}", r.subject.name),
+fn text_fields(o: &mut String, indent: &str, rows: &[Field]) {
+    let width = rows.iter().map(|f| one_line(&f.label).chars().count() + 1).max().unwrap_or(0);
+    for f in rows {
+        let src = f.source.as_deref().map_or(String::new(), |s| format!("  [{}]", one_line(s)));
+        let label = format!("{}:", one_line(&f.label));
+        let _ = writeln!(o, "{indent}{label:<width$} {}{src}", text_spans(&f.value));
     }
 }
 
-/// What the package's own description adds to answer 1 (model data, evaluation reports), as label/value rows
-/// shared by every format.
-pub fn model_described_rows(mv: &crate::narrative::ModelVersion) -> Vec<(String, String)> {
-    let data = mv.model_data.iter().map(|u| ("Model data".to_owned(), u.clone()));
-    let reports = mv.metric_reports.iter().map(|m| (format!("Metrics report ({})", m.name), m.uri.clone()));
-    data.chain(reports).collect()
-}
-
-/// An input's name with what was skipped in it, for the evidence tables.
-pub fn input_label(i: &crate::import::InputFile) -> String {
-    if i.skipped.is_empty() {
-        i.name.clone()
-    } else {
-        format!("{} (skipped, not used: {})", i.name, i.skipped.join("; "))
+/// Columns padded to their widest cell (the last one not padded).
+fn text_table(o: &mut String, indent: &str, header: &[String], rows: &[Vec<Inline>]) {
+    let cells: Vec<Vec<String>> = std::iter::once(header.iter().map(|h| one_line(h)).collect())
+        .chain(rows.iter().map(|r| r.iter().map(|c| text_spans(c)).collect()))
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| cells.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
+        .collect();
+    for row in &cells {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<w$}  ", w = widths[i]);
+            }
+        }
+        let _ = writeln!(o, "{indent}{}", line.trim_end());
     }
 }
 
-/// The variant an inference ran on, or how it was chosen.
-pub fn variant_name(inf: &InferenceAnswer) -> String {
-    inf.variant.clone().unwrap_or_else(|| "its only variant".into())
-}
-
-/// Label/value rows describing an inference, shared by the text, Markdown and PDF reports.
-pub fn inference_rows(inf: &InferenceAnswer) -> Vec<(&'static str, String)> {
-    let mut rows = vec![
-        ("Inference:", format!("{} (matched by {}; eventId {})", inf.id, inf.matched_by, inf.event_id)),
-        ("Time:", inf.time.to_string()),
-        ("Endpoint:", format!("{} variant {} (from {})", inf.endpoint, variant_name(inf), inf.evidence.location)),
-        ("Served by:", inf.model_package.clone()),
-        ("Capture:", inf.evidence.capture_record.to_string()),
-    ];
-    if let Some(input) = inf.input.as_ref().and_then(|p| p.data.clone()) {
-        rows.push(("Input:", input));
+fn text_block(o: &mut String, indent: &str, b: &Block) {
+    match b {
+        Block::Subheading(t) => {
+            let _ = writeln!(o, "{indent}{}:", one_line(t));
+        }
+        Block::Paragraph(s) => {
+            let _ = writeln!(o, "{indent}{}", text_spans(s));
+        }
+        Block::Fields(rows) => text_fields(o, indent, rows),
+        Block::Table { header, rows } => text_table(o, indent, header, rows),
+        Block::List(items) => items.iter().for_each(|i| {
+            let _ = writeln!(o, "{indent}- {}", text_spans(i));
+        }),
+        Block::History(entries) => entries.iter().for_each(|e| {
+            let mark = if e.current { "→" } else { "-" };
+            let _ = writeln!(o, "{indent}{mark} {}  {}", one_line(&e.when), text_spans(&e.what));
+            e.sources.iter().for_each(|s| {
+                let _ = writeln!(o, "{indent}    [{}]", one_line(s));
+            });
+        }),
+        Block::Tree(t) => t.lines().for_each(|l| {
+            let _ = writeln!(o, "{}", one_line(l));
+        }),
+        Block::Note { kind, text, detail } => {
+            let _ = writeln!(o, "{indent}{}: {}", kind.label(), text_spans(text));
+            if let Some(d) = detail {
+                let _ = writeln!(o, "{indent}  {}", text_spans(d));
+            }
+        }
+        Block::Figure(f) => {
+            let _ = writeln!(o, "{indent}{} (drawn in the PDF and on the page)", f.caption);
+            f.edges.iter().for_each(|e| {
+                let _ = writeln!(o, "{indent}{}", one_line(e));
+            });
+        }
+        Block::Evidence(rows) => rows.iter().for_each(|r| {
+            let _ = writeln!(o, "{indent}{}  {} bytes  sha256 {}", one_line(&r.name), r.bytes, r.sha256);
+        }),
     }
-    if let Some(out) = inf.output.as_ref().and_then(|p| p.data.clone()) {
-        rows.push(("Output:", out));
-    }
-    if let Some(o) = &inf.overlap {
-        rows.push(("Switch:", o.clone()));
-    }
-    rows
-}
-
-/// `2027-03-08T10:00:00Z – 2027-03-08T10:00:02Z  config credit-prod-73 → model credit-xgb-73 → package …`.
-pub fn deployment_line(d: &Deployment) -> String {
-    let mut s = d.from.to_string();
-    if let Some(u) = d.until {
-        s.push_str(&format!(" – {u}"));
-    }
-    if let Some(c) = &d.config {
-        s.push_str(&format!("  config {c}"));
-    }
-    if let Some(m) = &d.model {
-        s.push_str(&format!(" → model {m}"));
-    }
-    match &d.unresolved {
-        Some(why) if d.model_packages.is_empty() => s.push_str(&format!(" — {why}")),
-        _ => s.push_str(&format!(" → {}", d.model_packages.join(", "))),
-    }
-    if let Some(t) = &d.traffic_shift {
-        s.push_str(&format!("  (traffic shift {t})"));
-    }
-    s
-}
-
-/// `2027-03-08T09:42:00Z  Approved by … (description)`.
-pub fn change_line(c: &ApprovalChange) -> String {
-    let mut s = format!("{}  {}", c.at.map_or("undated".into(), |t| t.to_string()), c.status);
-    if let Some(b) = &c.by {
-        s.push_str(&format!(" by {b}"));
-    }
-    if let Some(d) = &c.description {
-        s.push_str(&format!(" ({d})"));
-    }
-    s
-}
-
-/// The approval answer as label / value / source-key rows, shared by every format. The approver is shown once:
-/// when "by" is the IAM identity, one row names the person (an assumed role's session, an IAM user) with the ARN as
-/// detail.
-pub fn approval_rows(ap: &ApprovalAnswer) -> Vec<(&'static str, String, &'static str)> {
-    let same = ap.by.is_some() && ap.by == ap.iam_arn;
-    let mut rows = vec![
-        ("Status", opt(&ap.status), "status"),
-        ("By", ap.by.as_deref().map_or("not recorded".into(), crate::model::person), "by"),
-    ];
-    if !same {
-        rows.push(("IAM identity", opt(&ap.iam_arn), "iam_arn"));
-    }
-    rows.extend([
-        ("User profile", opt(&ap.user_profile), "user_profile"),
-        ("At", ap.at.map_or("not recorded".into(), |t| t.minute_utc()), "at"),
-        ("Description", opt(&ap.description), "description"),
-    ]);
-    rows
-}
-
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "feature_store_version" => "Feature-store version",
-        "exclusion_list" => "Exclusion list",
-        "raw_data" => "Raw data",
-        _ => "Other dataset",
-    }
-}
-
-fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "not recorded".into())
 }
 
 /// Input text on one line: control characters (line breaks, escapes) become spaces, so they cannot forge lines,
@@ -477,207 +152,114 @@ fn md_code_block(out: &mut String, text: &str) {
     let _ = writeln!(out, "{fence}");
 }
 
-/// The report as Markdown.
-pub fn markdown(r: &Report) -> String {
-    let e = md_escape;
-    let a = &r.answers;
+/// The document as Markdown: every input string escaped, so it renders as the text it is.
+pub fn markdown(d: &Document) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# Lineage audit: {}\n", e(&r.subject.name));
-    let _ = writeln!(o, "Start vertex: {} ({})\n", e(&r.subject.arn), e(&r.subject.kind.replace('_', " ")));
-    let _ = writeln!(o, "> {}\n", e(&r.sentence));
-
-    let _ = writeln!(o, "## {}\n", Section::ModelVersion.title());
-    if let Some(inf) = &r.inference {
-        let _ = writeln!(o, "| Field | Value |\n|---|---|");
-        for (label, value) in inference_rows(inf) {
-            let _ = writeln!(o, "| {} | {} |", e(label.trim_end_matches(':')), e(&value));
-        }
-        let _ = writeln!(o, "\nDeployment history of {} ({}):\n", e(&inf.endpoint), e(&variant_name(inf)));
-        let _ = writeln!(o, "| In effect | Deployment | Sources |\n|---|---|---|");
-        for d in &inf.history {
-            let mark = if *d == inf.deployment { "yes" } else { "" };
-            let sources: Vec<String> = d.sources.iter().map(|s| e(s)).collect();
-            let _ = writeln!(o, "| {mark} | {} | {} |", e(&deployment_line(d)), sources.join("; "));
-        }
-        for n in &inf.notes {
-            let _ = writeln!(o, "\nNote: {}", e(n));
-        }
-        let _ = writeln!(o);
-    }
-    let mv = &a.model_version;
-    let _ = writeln!(o, "| Field | Value |\n|---|---|");
-    let _ = writeln!(o, "| Model package | {} |", e(&opt(&mv.arn)));
-    let _ = writeln!(o, "| Group | {} |", e(&opt(&mv.group)));
-    let _ = writeln!(o, "| Version | {} |", mv.version.map_or("not recorded".into(), |v| v.to_string()));
-    let _ = writeln!(o, "| Approval status | {} |", e(&opt(&mv.approval_status)));
-    for (label, value) in model_described_rows(mv) {
-        let _ = writeln!(o, "| {} | {} |", e(&label), e(&value));
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "## {}\n", Section::TrainingData.title());
-    if a.training_jobs.is_empty() {
-        let _ = writeln!(o, "No training job recorded.\n");
-    }
-    for j in &a.training_jobs {
-        let ended = j.ended_at.map_or("end time not recorded".into(), |t| format!("ended {}", t.minute_utc()));
-        let _ = writeln!(o, "- Training job **{}** ({}): {}", e(&j.name), e(&ended), e(&j.arn));
-        for d in a.training_datasets.iter().filter(|d| d.training_job == j.arn) {
-            let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{} = {}", e(k), e(v))).collect();
-            let props = if props.is_empty() { String::new() } else { format!(" ({})", props.join(", ")) };
-            let _ = writeln!(
-                o,
-                "  - {} {}{props}",
-                e(&d.kind_label()),
-                e(d.uri.as_deref().or(d.arn.as_deref()).unwrap_or("?"))
-            );
-        }
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "## {}\n", Section::UpstreamSources.title());
-    if a.upstream_sources.is_empty() {
-        let _ = writeln!(o, "None recorded.\n");
-    } else {
-        let _ = writeln!(o, "| Kind | Name | Version | URI |\n|---|---|---|---|");
-        for u in &a.upstream_sources {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} |",
-                kind_label(&u.kind),
-                e(&a.fed_label(u).map_or_else(|| u.name.clone(), |fed| format!("{} (into {fed})", u.name))),
-                e(u.version.as_deref().unwrap_or("not recorded")),
-                e(u.uri.as_deref().unwrap_or(""))
-            );
-        }
-        let _ = writeln!(o);
-    }
-
-    let _ = writeln!(o, "## {}\n", Section::Hyperparameters.title());
-    for j in &a.training_jobs {
-        let _ = writeln!(o, "### {}\n", e(&j.name));
-        if j.hyperparameters.is_empty() {
-            let _ = writeln!(o, "Hyperparameters: not recorded.\n");
-        } else {
-            let _ = writeln!(o, "| Hyperparameter | Value |\n|---|---|");
-            for (k, v) in &j.hyperparameters {
-                let _ = writeln!(o, "| {} | {} |", e(k), e(v));
-            }
-            let _ = writeln!(o);
-        }
-        if j.metrics.is_empty() {
-            let _ = writeln!(o, "Final metrics: not recorded.\n");
-        } else {
-            let _ = writeln!(o, "| Metric | Final value |\n|---|---|");
-            for (k, v) in &j.metrics {
-                let _ = writeln!(o, "| {} | {} |", e(k), e(&format_number(*v)));
-            }
-            let _ = writeln!(o);
-        }
-    }
-    if a.training_jobs.is_empty() {
-        let _ = writeln!(o, "Not recorded (no training job).\n");
-    }
-
-    let _ = writeln!(o, "## {}\n", Section::Approval.title());
-    match &a.approval {
-        None => {
-            let _ = writeln!(o, "Not recorded.\n");
-        }
-        Some(ap) => {
-            let _ = writeln!(o, "| Field | Value | Source |\n|---|---|---|");
-            for (label, value, key) in approval_rows(ap) {
-                let src = ap.sources.get(key).map(|s| e(s)).unwrap_or_default();
-                let _ = writeln!(o, "| {} | {} | {src} |", e(label), e(&value));
-            }
-            let _ = writeln!(o);
-            if !ap.history.is_empty() {
-                let _ = writeln!(o, "Status history:\n\n| When | Status | By | Sources |\n|---|---|---|---|");
-                for c in &ap.history {
-                    let sources: Vec<String> = c.sources.iter().map(|s| e(s)).collect();
-                    let _ = writeln!(
-                        o,
-                        "| {} | {} | {} | {} |",
-                        c.at.map_or("undated".into(), |t| t.to_string()),
-                        e(&c.status),
-                        e(&opt(&c.by)),
-                        sources.join("; ")
-                    );
-                }
-                let _ = writeln!(o);
-            }
-            for c in &ap.conflicts {
-                let _ = writeln!(o, "**Conflict:** {}\n", e(c));
-            }
-        }
-    }
-
-    let _ = writeln!(o, "## {}\n", Section::Code.title());
-    if a.code.is_empty() {
-        let _ = writeln!(o, "Not recorded.\n");
-    }
-    for c in &a.code {
-        let _ = writeln!(
-            o,
-            "- {} @ {} ({})",
-            e(c.repository.as_deref().unwrap_or("repository not recorded")),
-            e(c.commit.as_deref().unwrap_or("commit not recorded")),
-            e(&c.source)
-        );
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "## {}\n", Section::Gaps.title());
-    if r.gaps.is_empty() {
-        let _ = writeln!(o, "None: every question is answered from the export.\n");
-    }
-    for g in &r.gaps {
-        let _ = writeln!(o, "- **{}**: {} *Closes with:* {}", e(&g.question), e(&g.detail), e(&g.closes_with));
-    }
-    let _ = writeln!(o);
-    let _ = writeln!(o, "## {}\n", Section::AncestryTree.title());
-    md_code_block(&mut o, &r.tree);
-    let _ = writeln!(o);
-    let _ = writeln!(o, "## {}\n", Section::LineageGraph.title());
-    let _ = writeln!(
-        o,
-        "{} vertices, {} edges (drawn in the PDF and on the page).\n",
-        r.graph.vertices.len(),
-        r.graph.edges.len()
-    );
-    for line in graph_lines(r) {
-        let _ = writeln!(o, "- {}", e(&line));
-    }
-    let _ = writeln!(o);
-    let _ = writeln!(o, "## {}\n", Section::Evidence.title());
-    if !r.warnings.is_empty() {
-        let _ = writeln!(o, "Warnings:\n");
-        for w in &r.warnings {
-            let _ = writeln!(o, "- {}", e(w));
-        }
-        let _ = writeln!(o);
-    }
-    let _ = writeln!(o, "Inputs:\n");
-    let st = &r.import;
-    let _ = writeln!(
-        o,
-        "{} files; graph of {} vertices and {} edges ({} duplicate vertex records and {} duplicate edges merged).\n",
-        st.files, st.vertices, st.edges, st.duplicate_vertices, st.duplicate_edges
-    );
-    let _ = writeln!(o, "| File | Bytes | SHA-256 |\n|---|---|---|");
-    for i in &r.inputs {
-        let _ = writeln!(o, "| {} | {} | {} |", e(&input_label(i)), i.bytes, i.sha256);
-    }
-    if !r.superseded.is_empty() {
-        let _ = writeln!(o, "\nSuperseded descriptions (a later snapshot of the same entity is used):\n");
-        for s in &r.superseded {
-            let _ = writeln!(o, "- {}", e(&superseded_line(s)));
+    let _ = writeln!(o, "# Lineage audit: {}\n", md_escape(&d.title));
+    md_fields(&mut o, &d.facts);
+    let _ = writeln!(o, "> {}\n", md_escape(&d.sentence));
+    let _ = writeln!(o, "{}\n", md_spans(&d.summary));
+    for s in &d.sections {
+        let _ = writeln!(o, "## {}\n", s.title());
+        for b in &s.blocks {
+            md_block(&mut o, b);
         }
     }
     o
 }
 
-/// Markdown to an HTML fragment; raw HTML in the Markdown is shown as text, never passed through.
+/// Inline spans as Markdown. An identifier with a `|` in it is escaped text rather than code, so it cannot split
+/// a table cell.
+fn md_spans(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(|s| match s {
+            Span::Code(t) if !t.contains('|') && !t.trim().is_empty() => md_code_span(t),
+            Span::Text(t) | Span::Code(t) => md_escape(t),
+            Span::Strong(t) => format!("**{}**", md_escape(t.trim_end())) + if t.ends_with(' ') { " " } else { "" },
+            Span::Emphasis(t) => format!("*{}*", md_escape(t.trim_end())) + if t.ends_with(' ') { " " } else { "" },
+            Span::Link { text, to } => format!("[{}](#{})", md_escape(text), to.anchor()),
+        })
+        .collect()
+}
+
+/// A code span whose backtick fence is longer than any run of backticks inside, so input cannot close it.
+fn md_code_span(t: &str) -> String {
+    let t = one_line(t);
+    let longest = t.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if t.starts_with('`') || t.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{t}{pad}{fence}")
+}
+
+fn md_row(cells: impl IntoIterator<Item = String>) -> String {
+    let cells: Vec<String> = cells.into_iter().collect();
+    format!("| {} |", cells.join(" | "))
+}
+
+fn md_table(o: &mut String, header: &[String], rows: impl Iterator<Item = Vec<String>>) {
+    let _ = writeln!(o, "{}", md_row(header.iter().map(|h| md_escape(h))));
+    let _ = writeln!(o, "{}", md_row(header.iter().map(|_| "---".to_owned())));
+    for r in rows {
+        let _ = writeln!(o, "{}", md_row(r));
+    }
+    let _ = writeln!(o);
+}
+
+fn md_fields(o: &mut String, rows: &[Field]) {
+    let sourced = rows.iter().any(|f| f.source.is_some());
+    let mut header = vec!["Field".to_owned(), "Value".to_owned()];
+    if sourced {
+        header.push("Source".to_owned());
+    }
+    let cells = rows.iter().map(|f| {
+        let mut row = vec![md_escape(&f.label), md_spans(&f.value)];
+        if sourced {
+            row.push(f.source.as_deref().map(md_escape).unwrap_or_default());
+        }
+        row
+    });
+    md_table(o, &header, cells);
+}
+
+fn md_block(o: &mut String, b: &Block) {
+    let _ = match b {
+        Block::Subheading(t) => writeln!(o, "### {}\n", md_escape(t)),
+        Block::Paragraph(s) => writeln!(o, "{}\n", md_spans(s)),
+        Block::Fields(rows) => Ok(md_fields(o, rows)),
+        Block::Table { header, rows } => Ok(md_table(o, header, rows.iter().map(|r| r.iter().map(|c| md_spans(c)).collect()))),
+        Block::List(items) => items.iter().try_for_each(|i| writeln!(o, "- {}", md_spans(i))).and_then(|()| writeln!(o)),
+        Block::History(entries) => {
+            let header = ["In effect", "When", "What", "Sources"].map(String::from);
+            let rows = entries.iter().map(|e| {
+                let sources: Vec<String> = e.sources.iter().map(|s| md_escape(s)).collect();
+                let mark = if e.current { "yes" } else { "" };
+                vec![mark.to_owned(), md_escape(&e.when), md_spans(&e.what), sources.join("; ")]
+            });
+            Ok(md_table(o, &header, rows))
+        }
+        Block::Tree(t) => {
+            md_code_block(o, t);
+            writeln!(o)
+        }
+        Block::Note { kind, text, detail } => {
+            let detail = detail.as_ref().map_or(String::new(), |d| format!("  \n> {}", md_spans(d)));
+            writeln!(o, "> **{}:** {}{detail}\n", kind.label(), md_spans(text))
+        }
+        Block::Figure(f) => {
+            let _ = writeln!(o, "{} (drawn in the PDF and on the page).\n", f.caption);
+            f.edges.iter().try_for_each(|e| writeln!(o, "- {}", md_escape(e))).and_then(|()| writeln!(o))
+        }
+        Block::Evidence(rows) => {
+            let header = ["File", "Bytes", "SHA-256"].map(String::from);
+            let cells = rows.iter().map(|r| vec![md_escape(&r.name), r.bytes.to_string(), md_escape(&r.sha256)]);
+            Ok(md_table(o, &header, cells))
+        }
+    };
+}
+
+/// Markdown to an HTML fragment; raw HTML in the Markdown is shown as text, never passed through. A heading that is
+/// a section's title gets the section's anchor as its id, so the document's links land.
 pub fn markdown_to_html(md: &str) -> String {
     // Every piece of text, raw HTML in the input included, is written escaped with quotes too (`&quot;`), so no
     // input text can read as an attribute even to a naive scanner.
@@ -686,7 +268,17 @@ pub fn markdown_to_html(md: &str) -> String {
         let _ = pulldown_cmark_escape::escape_html(&mut out, s);
         Event::InlineHtml(out.into())
     };
-    let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|ev| match ev {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(md, Options::ENABLE_TABLES).collect();
+    for i in 0..events.len() {
+        let title = match events.get(i + 1) {
+            Some(Event::Text(t)) => Section::ALL.into_iter().find(|s| s.title() == t.as_ref()),
+            _ => None,
+        };
+        if let (Event::Start(pulldown_cmark::Tag::Heading { id, .. }), Some(s)) = (&mut events[i], title) {
+            *id = Some(CowStr::Borrowed(s.anchor()));
+        }
+    }
+    let parser = events.into_iter().map(|ev| match ev {
         Event::Html(s) | Event::InlineHtml(s) | Event::Text(s) => escaped(&s),
         Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
@@ -711,9 +303,9 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 }
 
 /// The report as a standalone HTML page (no scripts; a Content-Security-Policy forbids them anyway).
-pub fn html(r: &Report) -> String {
-    let body = markdown_to_html(&markdown(r));
-    let title = html_escape(&format!("Lineage audit: {}", one_line(&r.subject.name)));
+pub fn html(d: &Document) -> String {
+    let body = markdown_to_html(&markdown(d));
+    let title = html_escape(&format!("Lineage audit: {}", one_line(&d.title)));
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\

@@ -1,4 +1,5 @@
-//! Page layout, pure: a `Report` and font metrics in, positioned text runs, boxes and lines out.
+//! Page layout, pure: the audit [`Document`] and font metrics in, positioned text runs, boxes and lines out. Each
+//! block kind has one way to be laid out; nothing here reads the report behind the document.
 //!
 //! Coordinates are points from the page's top-left corner (y grows downwards); `emit` turns them into PDF
 //! operators. Text wraps by measured width (textwrap's first-fit over our own fragments), tables continue on the
@@ -8,8 +9,9 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 
 use lineage_core::graph_layout::{self, LayoutOptions};
-use lineage_core::narrative::Report;
-use lineage_core::render::{self, one_line, Section};
+use lineage_core::document::{Block, DocSection, Document, Field, Figure, HistoryEntry, Inline, NoteKind, Span};
+use lineage_core::render::one_line;
+use lineage_core::Section;
 use textwrap::core::Fragment;
 
 use crate::fonts::{Fonts, Run, Style};
@@ -67,11 +69,6 @@ pub struct DocumentInfo {
     pub question_period: Option<String>,
 }
 
-/// A value the export may lack, as the report words it.
-fn nr(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "not recorded".into())
-}
-
 /// Table rows of at most this many lines are never split across pages.
 const ROW_KEPT_WHOLE: usize = 12;
 const A4: (f32, f32) = (595.28, 841.89);
@@ -81,21 +78,99 @@ const BOTTOM: f32 = 64.0;
 const BODY: f32 = 9.5;
 const SMALL: f32 = 8.0;
 const LEADING: f32 = 1.32;
+/// Table text and the padding inside a cell.
+const TABLE: f32 = SMALL + 0.5;
+const CELL_PAD: f32 = 3.0;
 
-/// Lays out the whole report.
-pub fn layout(report: &Report, info: &DocumentInfo, fonts: &mut Fonts<'_>) -> Layout {
+/// Lays out the whole document.
+pub fn layout(doc: &Document, info: &DocumentInfo, fonts: &mut Fonts<'_>) -> Layout {
     let mut b = Builder { fonts, pages: Vec::new(), y: 0.0, outline: Vec::new(), landscape: false };
     b.new_page(false);
-    b.title_block(report, info);
-    b.answers(report);
-    b.gaps(report);
-    b.tree(report);
-    b.graph(report);
-    b.appendix(report);
-    let title = format!("Lineage audit: {}", one_line(&report.subject.name));
+    b.title_block(doc, info);
+    for s in &doc.sections {
+        b.section(s);
+    }
+    b.uncovered_note();
+    let title = format!("Lineage audit: {}", one_line(&doc.title));
     b.footers(&title);
     let uncovered = b.fonts.uncovered.clone();
     Layout { pages: b.pages, outline: b.outline, uncovered }
+}
+
+/// Shares `total` among columns as a browser's automatic table layout does: a column whose text fits in its fair
+/// share gets just that (so short labels never wrap); the others split the rest by how much text they hold, each
+/// keeping at least its longest word.
+fn share_widths(natural: &[f32], least: &[f32], total: f32) -> Vec<f32> {
+    let n = natural.len();
+    let mut fixed = vec![false; n];
+    loop {
+        let used: f32 = (0..n).filter(|&i| fixed[i]).map(|i| natural[i]).sum();
+        let open: Vec<usize> = (0..n).filter(|&i| !fixed[i]).collect();
+        if open.is_empty() {
+            // Everything fits: spread the slack in proportion.
+            let sum: f32 = natural.iter().sum::<f32>().max(0.001);
+            return natural.iter().map(|w| w * total / sum).collect();
+        }
+        let share = (total - used) / open.len() as f32;
+        let fits: Vec<usize> = open.iter().copied().filter(|&i| natural[i] <= share).collect();
+        if fits.is_empty() {
+            let rest = (total - used).max(0.0);
+            let want: f32 = open.iter().map(|&i| natural[i]).sum::<f32>().max(0.001);
+            let mut widths: Vec<f32> = (0..n).map(|i| natural[i]).collect();
+            for &i in &open {
+                widths[i] = (natural[i] * rest / want).max(least[i]);
+            }
+            let least: Vec<f32> = (0..n).map(|i| if fixed[i] { widths[i] } else { least[i] }).collect();
+            return fit_line(widths, &least, total);
+        }
+        for i in fits {
+            fixed[i] = true;
+        }
+    }
+}
+
+/// Longest words may overfill the line: take the excess from the columns wider than their `least`, in proportion
+/// to that slack (scaling everything only when even the longest words do not fit).
+fn fit_line(mut widths: Vec<f32>, least: &[f32], total: f32) -> Vec<f32> {
+    let excess = widths.iter().sum::<f32>() - total;
+    if excess <= 0.0 {
+        return widths;
+    }
+    let slack: Vec<f32> = widths.iter().zip(least).map(|(w, l)| (w - l).max(0.0)).collect();
+    let spare: f32 = slack.iter().sum();
+    if spare < excess {
+        let sum: f32 = widths.iter().sum();
+        return widths.iter().map(|w| w * total / sum).collect();
+    }
+    for (w, s) in widths.iter_mut().zip(&slack) {
+        *w -= excess * s / spare;
+    }
+    widths
+}
+
+/// The face a span is drawn in.
+fn span_style(span: &Span, base: Style) -> Style {
+    match span {
+        Span::Code(_) => Style::Mono,
+        Span::Strong(_) => Style::Bold,
+        Span::Text(_) | Span::Emphasis(_) | Span::Link { .. } => base,
+    }
+}
+
+/// A wrapped line's words as runs of one style each, spaces kept where the text has them.
+fn segments(line: &[Word]) -> Vec<(Style, String)> {
+    let mut out: Vec<(Style, String)> = Vec::new();
+    for (i, w) in line.iter().enumerate() {
+        let mut text = w.text.clone();
+        if w.space > 0.0 && i + 1 < line.len() {
+            text.push(' ');
+        }
+        match out.last_mut() {
+            Some((style, t)) if *style == w.style => t.push_str(&text),
+            _ => out.push((w.style, text)),
+        }
+    }
+    out
 }
 
 struct Builder<'f, 'a> {
@@ -112,6 +187,7 @@ struct Word {
     text: String,
     width: f64,
     space: f64,
+    style: Style,
 }
 
 impl Fragment for Word {
@@ -175,7 +251,7 @@ impl Builder<'_, '_> {
         for word in text.split(' ').filter(|w| !w.is_empty()) {
             let w = self.fonts.width(style, word, size);
             if w <= width {
-                words.push(Word { text: word.to_owned(), width: f64::from(w), space });
+                words.push(Word { text: word.to_owned(), width: f64::from(w), space, style });
                 continue;
             }
             // An over-long word (an ARN, a URI, CJK text) breaks where it fits, preferably after a separator.
@@ -183,7 +259,7 @@ impl Builder<'_, '_> {
             let count = pieces.len();
             for (i, p) in pieces.into_iter().enumerate() {
                 let pw = f64::from(self.fonts.width(style, &p, size));
-                words.push(Word { text: p, width: pw, space: if i + 1 == count { space } else { 0.0 } });
+                words.push(Word { text: p, width: pw, space: if i + 1 == count { space } else { 0.0 }, style });
             }
         }
         if words.is_empty() {
@@ -265,357 +341,318 @@ impl Builder<'_, '_> {
         self.y += 10.5 * LEADING + 2.0;
     }
 
-    /// A shaded box of wrapped text that splits across pages.
-    fn boxed(&mut self, paragraphs: &[(Style, String)], fill: Rgb, stroke: Rgb) {
+    /// Wraps styled spans to `width` points: each word keeps its span's style, and a space is kept only where the
+    /// text has one, so `(` `code` `)` stay together.
+    fn wrap_spans(&mut self, spans: &[Span], base: Style, size: f32, width: f32) -> Vec<Vec<(Style, String)>> {
+        let mut words: Vec<Word> = Vec::new();
+        for span in spans {
+            let style = span_style(span, base);
+            let text = one_line(span.text());
+            let parts: Vec<&str> = text.split(' ').collect();
+            for (k, part) in parts.iter().enumerate() {
+                if part.is_empty() {
+                    // A span that starts with a space: the word before it is followed by one.
+                    if let (0, Some(last_style)) = (k, words.last().map(|w| w.style)) {
+                        let sp = f64::from(self.fonts.width(last_style, " ", size));
+                        if let Some(last) = words.last_mut() {
+                            last.space = sp;
+                        }
+                    }
+                    continue;
+                }
+                self.push_word(&mut words, style, size, part, width);
+                if k + 1 < parts.len() {
+                    let sp = f64::from(self.fonts.width(style, " ", size));
+                    if let Some(last) = words.last_mut() {
+                        last.space = sp;
+                    }
+                }
+            }
+        }
+        if words.is_empty() {
+            return vec![Vec::new()];
+        }
+        let lines = textwrap::wrap_algorithms::wrap_first_fit(&words, &[f64::from(width)]);
+        lines.iter().map(|line| segments(line)).collect()
+    }
+
+    /// Adds a word, broken into pieces that fit when it is wider than the line (an ARN, a URI, CJK text).
+    fn push_word(&mut self, words: &mut Vec<Word>, style: Style, size: f32, word: &str, width: f32) {
+        let w = self.fonts.width(style, word, size);
+        if w <= width {
+            words.push(Word { text: word.to_owned(), width: f64::from(w), space: 0.0, style });
+            return;
+        }
+        for p in self.split_long(style, size, word, width) {
+            let pw = f64::from(self.fonts.width(style, &p, size));
+            words.push(Word { text: p, width: pw, space: 0.0, style });
+        }
+    }
+
+    /// One line of styled segments at (x, baseline).
+    fn draw_segments(&mut self, x: f32, baseline: f32, size: f32, color: Rgb, line: &[(Style, String)]) {
+        let mut runs = Vec::new();
+        for (style, text) in line {
+            runs.extend(self.fonts.runs(*style, text));
+        }
+        if !runs.is_empty() {
+            self.push(Item::Text { x, y: baseline, size, color, runs });
+        }
+    }
+
+    fn rich_paragraph(&mut self, spans: &[Span], size: f32, indent: f32) {
+        let width = self.width() - indent;
+        let lh = size * LEADING;
+        for line in self.wrap_spans(spans, Style::Regular, size, width) {
+            self.ensure(lh);
+            let baseline = self.y + size;
+            self.draw_segments(MARGIN + indent, baseline, size, Rgb::BLACK, &line);
+            self.y += lh;
+        }
+        self.y += 3.0;
+    }
+
+    /// A shaded box of wrapped paragraphs that splits across pages.
+    fn boxed(&mut self, paragraphs: &[&[Span]], fill: Rgb, stroke: Rgb) {
         let pad = 7.0;
         let width = self.width() - 2.0 * pad;
         let lh = BODY * LEADING;
-        let mut lines: Vec<(Style, String)> = Vec::new();
-        for (style, text) in paragraphs {
-            for l in self.wrap(*style, BODY, text, width) {
-                lines.push((*style, l));
-            }
+        let mut lines = Vec::new();
+        for p in paragraphs {
+            lines.extend(self.wrap_spans(p, Style::Regular, BODY, width));
         }
         let mut i = 0;
         while i < lines.len() {
             self.ensure(lh + 2.0 * pad);
             let room = ((self.bottom() - self.y - 2.0 * pad) / lh).floor().max(1.0) as usize;
-            let chunk = &lines[i..(i + room).min(lines.len())];
+            let chunk: Vec<Vec<(Style, String)>> = lines[i..(i + room).min(lines.len())].to_vec();
             let h = chunk.len() as f32 * lh + 2.0 * pad;
             let top = self.y;
-            self.push(Item::Rect {
-                x: MARGIN,
-                y: top,
-                w: self.width(),
-                h,
-                fill: Some(fill),
-                stroke: Some(stroke),
-                line: 0.8,
-            });
-            let mut y = top + pad;
-            for (style, line) in chunk {
-                self.text(MARGIN + pad, y + BODY, *style, BODY, Rgb::BLACK, line);
-                y += lh;
+            let w = self.width();
+            self.push(Item::Rect { x: MARGIN, y: top, w, h, fill: Some(fill), stroke: Some(stroke), line: 0.8 });
+            for (k, line) in chunk.iter().enumerate() {
+                self.draw_segments(MARGIN + pad, top + pad + BODY + k as f32 * lh, BODY, Rgb::BLACK, line);
             }
             self.y = top + h + 6.0;
             i += chunk.len();
         }
     }
 
-    /// A table: column widths as fractions of the text width; cells wrap; the header repeats on every page.
-    fn table(&mut self, header: &[&str], fractions: &[f32], rows: &[Vec<String>], styles: &[Style]) {
-        self.table_sized(header, fractions, rows, styles, SMALL + 0.5);
+    /// Column widths from the content, as a browser lays out an automatic table: every column gets at least its
+    /// longest word (capped), and the rest of the line goes to the columns with the most text.
+    fn column_widths(&mut self, header: &[String], rows: &[Vec<Inline>], size: f32) -> Vec<f32> {
+        let total = self.width();
+        let pad = 2.0 * CELL_PAD;
+        let n = header.len().max(1);
+        let (mut natural, mut least) = (vec![0f32; n], vec![0f32; n]);
+        let head: Vec<Inline> = header.iter().map(|h| vec![Span::Strong(h.clone())]).collect();
+        for row in std::iter::once(&head).chain(rows) {
+            for (i, cell) in row.iter().enumerate().take(n) {
+                let (all, longest) = self.measure(cell, size);
+                // A point to spare, so a cell measured to fit exactly is not wrapped by rounding.
+                natural[i] = natural[i].max(all + pad + 1.0);
+                least[i] = least[i].max((longest + pad + 1.0).min(total * 0.22));
+            }
+        }
+        share_widths(&natural, &least, total)
     }
 
-    fn table_sized(&mut self, header: &[&str], fractions: &[f32], rows: &[Vec<String>], styles: &[Style], size: f32) {
-        let total = self.width();
-        let widths: Vec<f32> = fractions.iter().map(|f| f * total).collect();
-        let pad = 3.0;
+    /// A cell's whole width on one line, and its widest word.
+    fn measure(&mut self, spans: &[Span], size: f32) -> (f32, f32) {
+        let (mut all, mut longest) = (0f32, 0f32);
+        for s in spans {
+            let style = span_style(s, Style::Regular);
+            let text = one_line(s.text());
+            all += self.fonts.width(style, &text, size);
+            for w in text.split(' ') {
+                longest = longest.max(self.fonts.width(style, w, size));
+            }
+        }
+        (all, longest)
+    }
+
+    /// A table: cells wrap; a row of a few lines stays on one page; the header repeats on every page.
+    fn table(&mut self, header: &[String], rows: &[Vec<Inline>], size: f32) {
+        let widths = self.column_widths(header, rows, size);
         let lh = size * LEADING;
-        let draw_header = |b: &mut Builder| {
-            let h = lh + 2.0 * pad;
-            let top = b.y;
-            b.push(Item::Rect { x: MARGIN, y: top, w: total, h, fill: Some(Rgb::SHADE), stroke: None, line: 0.0 });
-            let mut x = MARGIN;
-            for (i, title) in header.iter().enumerate() {
-                b.text(x + pad, top + pad + size, Style::Bold, size, Rgb::BLACK, title);
-                x += widths[i];
-            }
-            b.y += h;
-        };
-        self.ensure(2.0 * (lh + 2.0 * pad));
-        draw_header(self);
+        let head: Vec<Inline> = header.iter().map(|h| vec![Span::Strong(h.clone())]).collect();
+        self.ensure(2.0 * (lh + 2.0 * CELL_PAD));
+        self.table_header(&head, &widths, size);
         for row in rows {
-            let cells: Vec<Vec<String>> = row
+            let cells: Vec<Vec<Vec<(Style, String)>>> = row
                 .iter()
-                .enumerate()
-                .map(|(i, cell)| {
-                    let style = styles.get(i).copied().unwrap_or(Style::Regular);
-                    self.wrap(style, size, cell, widths[i] - 2.0 * pad)
-                })
+                .zip(&widths)
+                .map(|(cell, w)| self.wrap_spans(cell, Style::Regular, size, w - 2.0 * CELL_PAD))
                 .collect();
-            let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            // A row of a few lines is kept on one page, so a reader never has to join a cell across a page break;
-            // only a row too tall for any page is split (with the header repeated).
-            if lines <= ROW_KEPT_WHOLE && self.y + lines as f32 * lh + 2.0 * pad > self.bottom() {
-                let landscape = self.landscape;
-                self.new_page(landscape);
-                draw_header(self);
-            }
-            let mut done = 0;
-            while done < lines {
-                if self.y + lh + 2.0 * pad > self.bottom() {
-                    let landscape = self.landscape;
-                    self.new_page(landscape);
-                    draw_header(self);
-                }
-                let room = ((self.bottom() - self.y - 2.0 * pad) / lh).floor().max(1.0) as usize;
-                let take = (lines - done).min(room);
-                let top = self.y;
-                let mut x = MARGIN;
-                for (i, cell) in cells.iter().enumerate() {
-                    let style = styles.get(i).copied().unwrap_or(Style::Regular);
-                    for (k, line) in cell.iter().skip(done).take(take).enumerate() {
-                        self.text(x + pad, top + pad + size + k as f32 * lh, style, size, Rgb::BLACK, line);
-                    }
-                    x += widths[i];
-                }
-                self.y = top + take as f32 * lh + 2.0 * pad;
-                self.push(Item::Path {
-                    points: vec![(MARGIN, self.y), (MARGIN + total, self.y)],
-                    color: Rgb::RULE,
-                    width: 0.5,
-                    dashed: false,
-                });
-                done += take;
-            }
+            self.table_row(&head, &widths, &cells, size);
         }
         self.y += 8.0;
     }
 
-    fn key_values(&mut self, rows: Vec<(&str, String)>) {
-        let rows: Vec<Vec<String>> = rows.into_iter().map(|(k, v)| vec![k.to_owned(), v]).collect();
-        self.table(&["Field", "Value"], &[0.26, 0.74], &rows, &[Style::Bold, Style::Regular]);
+    fn table_header(&mut self, head: &[Inline], widths: &[f32], size: f32) {
+        let h = size * LEADING + 2.0 * CELL_PAD;
+        let (top, total) = (self.y, self.width());
+        self.push(Item::Rect { x: MARGIN, y: top, w: total, h, fill: Some(Rgb::SHADE), stroke: None, line: 0.0 });
+        let mut x = MARGIN;
+        for (cell, w) in head.iter().zip(widths) {
+            let line = self.wrap_spans(cell, Style::Bold, size, 10_000.0).into_iter().next().unwrap_or_default();
+            self.draw_segments(x + CELL_PAD, top + CELL_PAD + size, size, Rgb::BLACK, &line);
+            x += w;
+        }
+        self.y += h;
     }
 
-    fn title_block(&mut self, r: &Report, info: &DocumentInfo) {
+    fn table_row(&mut self, head: &[Inline], widths: &[f32], cells: &[Vec<Vec<(Style, String)>>], size: f32) {
+        let lh = size * LEADING;
+        let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        // A row of a few lines is kept on one page, so a reader never has to join a cell across a page break;
+        // only a row too tall for any page is split (with the header repeated).
+        if lines <= ROW_KEPT_WHOLE && self.y + lines as f32 * lh + 2.0 * CELL_PAD > self.bottom() {
+            self.new_page(self.landscape);
+            self.table_header(head, widths, size);
+        }
+        let mut done = 0;
+        while done < lines {
+            if self.y + lh + 2.0 * CELL_PAD > self.bottom() {
+                self.new_page(self.landscape);
+                self.table_header(head, widths, size);
+            }
+            let room = ((self.bottom() - self.y - 2.0 * CELL_PAD) / lh).floor().max(1.0) as usize;
+            let take = (lines - done).min(room);
+            let (top, mut x) = (self.y, MARGIN);
+            for (cell, w) in cells.iter().zip(widths) {
+                for (k, line) in cell.iter().skip(done).take(take).enumerate() {
+                    self.draw_segments(x + CELL_PAD, top + CELL_PAD + size + k as f32 * lh, size, Rgb::BLACK, line);
+                }
+                x += w;
+            }
+            self.y = top + take as f32 * lh + 2.0 * CELL_PAD;
+            let total = self.width();
+            let points = vec![(MARGIN, self.y), (MARGIN + total, self.y)];
+            self.push(Item::Path { points, color: Rgb::RULE, width: 0.5, dashed: false });
+            done += take;
+        }
+    }
+
+    fn fields(&mut self, rows: &[Field]) {
+        let rows: Vec<Vec<Inline>> = rows
+            .iter()
+            .map(|f| {
+                let mut value = f.value.clone();
+                if let Some(s) = &f.source {
+                    value.push(Span::Text(format!(" [{s}]")));
+                }
+                vec![vec![Span::Strong(f.label.clone())], value]
+            })
+            .collect();
+        self.table(&["Field".to_owned(), "Value".to_owned()], &rows, TABLE);
+    }
+
+    fn title_block(&mut self, d: &Document, info: &DocumentInfo) {
         self.text(MARGIN, self.y + 10.0, Style::Regular, 10.0, Rgb::GREY, "LINEAGE AUDIT");
         self.y += 16.0;
-        let title = render::report_title(r);
-        for line in self.wrap(Style::Bold, 20.0, &title, A4.0 - 2.0 * MARGIN) {
+        for line in self.wrap(Style::Bold, 20.0, &d.title, A4.0 - 2.0 * MARGIN) {
             self.text(MARGIN, self.y + 20.0, Style::Bold, 20.0, Rgb::BLACK, &line);
             self.y += 26.0;
         }
         self.y += 4.0;
-        let mut rows = vec![
-            ("Subject", format!("{} ({})", r.subject.name, r.subject.kind.replace('_', " "))),
-            ("Start vertex", r.subject.arn.clone()),
-        ];
-        if let Some(inf) = &r.inference {
-            rows.insert(0, ("Inference", format!("{} at {} on endpoint {}", inf.id, inf.time, inf.endpoint)));
-        }
-        if let Some(p) = &info.question_period {
-            rows.push(("Question period", p.clone()));
-        }
-        rows.push(("Generated on", info.generated_on.clone()));
-        rows.push((
-            "Export",
-            format!("{} files, {} vertices, {} edges", r.import.files, r.import.vertices, r.import.edges),
-        ));
-        self.key_values(rows);
-        self.subheading("Provenance");
-        let gaps = if r.gaps.is_empty() {
-            "Every question is answered from the export.".to_owned()
-        } else {
-            format!("{} question(s) cannot be answered from the export: see Gaps.", r.gaps.len())
+        let mut facts = d.facts.clone();
+        let fact = |label: &str, value: &str| Field {
+            label: label.to_owned(),
+            value: vec![Span::Text(value.to_owned())],
+            source: None,
         };
-        self.boxed(&[(Style::Regular, r.sentence.clone()), (Style::Bold, gaps)], Rgb::SHADE, Rgb::ACCENT);
+        if let Some(p) = &info.question_period {
+            facts.push(fact("Question period", p));
+        }
+        facts.push(fact("Generated on", &info.generated_on));
+        self.fields(&facts);
+        self.subheading("Provenance");
+        let sentence = [Span::Text(d.sentence.clone())];
+        self.boxed(&[&sentence, &d.summary], Rgb::SHADE, Rgb::ACCENT);
     }
 
-    /// The five answers and the code, each under the title every format gives it ([`Section`]).
-    fn answers(&mut self, r: &Report) {
-        self.model_version(r);
-        self.training_data(r);
-        self.upstream_sources(r);
-        self.hyperparameters(r);
-        self.approval(r);
-        self.code(r);
+    /// A section: the graph starts a landscape page, the evidence a new page; the rest flows.
+    fn section(&mut self, s: &DocSection) {
+        let figure = s.blocks.iter().any(|b| matches!(b, Block::Figure(_)));
+        if figure {
+            self.new_page(true);
+        } else if s.section == Section::Evidence {
+            self.new_page(false);
+        }
+        self.heading(s.title());
+        for b in &s.blocks {
+            self.block(b);
+        }
     }
 
-    fn model_version(&mut self, r: &Report) {
-        self.heading(Section::ModelVersion.title());
-        if let Some(inf) = &r.inference {
-            self.subheading(&format!("Inference {}", inf.id));
-            let rows: Vec<(&str, String)> =
-                render::inference_rows(inf).into_iter().map(|(k, v)| (k.trim_end_matches(':'), v)).collect();
-            self.key_values(rows);
-            self.subheading(&format!("Deployment history of {} ({})", inf.endpoint, render::variant_name(inf)));
-            let rows: Vec<Vec<String>> = inf
-                .history
-                .iter()
-                .map(|d| {
-                    let mark = if *d == inf.deployment { "in effect" } else { "" };
-                    vec![mark.to_owned(), render::deployment_line(d), d.sources.join("; ")]
-                })
-                .collect();
-            self.table(
-                &["", "Deployment", "Sources"],
-                &[0.1, 0.45, 0.45],
-                &rows,
-                &[Style::Bold, Style::Regular, Style::Regular],
-            );
-            for n in &inf.notes {
-                self.paragraph(&format!("Note: {n}"), Style::Regular, BODY, 0.0, Rgb::BLACK);
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Subheading(t) => self.subheading(t),
+            Block::Paragraph(spans) => self.rich_paragraph(spans, BODY, 0.0),
+            Block::Fields(rows) => self.fields(rows),
+            Block::Table { header, rows } => self.table(header, rows, TABLE),
+            Block::List(items) => {
+                for i in items {
+                    let mut item = vec![Span::Text("• ".into())];
+                    item.extend(i.iter().cloned());
+                    self.rich_paragraph(&item, SMALL, 8.0);
+                }
+                self.y += 4.0;
             }
-            self.subheading("Model package");
-        }
-        let mv = &r.answers.model_version;
-        let mut rows = vec![
-            ("Model package", nr(&mv.arn)),
-            ("Group", nr(&mv.group)),
-            ("Version", mv.version.map_or("not recorded".into(), |v| v.to_string())),
-            ("Approval status", nr(&mv.approval_status)),
-        ];
-        let described = render::model_described_rows(mv);
-        rows.extend(described.iter().map(|(l, v)| (l.as_str(), v.clone())));
-        self.key_values(rows);
-    }
-
-    fn training_data(&mut self, r: &Report) {
-        let a = &r.answers;
-        self.heading(Section::TrainingData.title());
-        if a.training_jobs.is_empty() {
-            self.paragraph("No training job is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-        }
-        for j in &a.training_jobs {
-            self.subheading(&format!("Training job {}", j.name));
-            self.key_values(vec![
-                ("Job", j.arn.clone()),
-                ("Ended", j.ended_at.map_or("not recorded".into(), |t| t.minute_utc())),
-                ("Status", nr(&j.status)),
-            ]);
-        }
-        if a.training_datasets.is_empty() {
-            self.paragraph("No training dataset is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-        }
-        for d in &a.training_datasets {
-            self.subheading(&format!("{} {}", d.kind_label(), d.uri.clone().or(d.arn.clone()).unwrap_or_default()));
-            let mut rows = vec![
-                ("Artifact", nr(&d.arn)),
-                ("URI", nr(&d.uri)),
-                ("Channel", nr(&d.channel)),
-                ("Fed training job", d.training_job.clone()),
-            ];
-            for (k, v) in &d.properties {
-                rows.push((k.as_str(), v.clone()));
+            Block::History(entries) => self.history(entries),
+            Block::Tree(t) => self.tree(t),
+            Block::Note { kind, text, detail } => {
+                let (fill, stroke) = match kind {
+                    NoteKind::Note => (Rgb::SHADE, Rgb::RULE),
+                    NoteKind::Gap | NoteKind::Conflict => (Rgb::GAP_FILL, Rgb::GAP_STROKE),
+                };
+                let mut first = vec![Span::Strong(format!("{}: ", kind.label()))];
+                if *kind == NoteKind::Gap {
+                    first.clear();
+                }
+                first.extend(text.iter().cloned());
+                let detail = detail.clone().unwrap_or_default();
+                self.boxed(&[&first, &detail], fill, stroke);
             }
-            self.key_values(rows);
+            Block::Figure(f) => self.graph(f),
+            Block::Evidence(rows) => {
+                let rows: Vec<Vec<Inline>> = rows
+                    .iter()
+                    .map(|r| {
+                        vec![vec![Span::Text(r.name.clone())], vec![Span::Text(r.bytes.to_string())], vec![Span::Code(r.sha256.clone())]]
+                    })
+                    .collect();
+                let header = ["File", "Bytes", "SHA-256"].map(String::from);
+                self.table(&header, &rows, SMALL - 0.8);
+            }
         }
     }
 
-    fn upstream_sources(&mut self, r: &Report) {
-        let a = &r.answers;
-        self.heading(Section::UpstreamSources.title());
-        if a.upstream_sources.is_empty() {
-            self.paragraph("No upstream source is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-            return;
-        }
-        let rows: Vec<Vec<String>> = a
-            .upstream_sources
+    fn history(&mut self, entries: &[HistoryEntry]) {
+        let marks = entries.iter().any(|e| e.current);
+        let rows: Vec<Vec<Inline>> = entries
             .iter()
-            .map(|u| {
-                vec![
-                    u.kind.replace('_', " "),
-                    a.fed_label(u).map_or_else(|| u.name.clone(), |fed| format!("{} (into {fed})", u.name)),
-                    nr(&u.version),
-                    match &u.uri {
-                        Some(uri) => format!("{uri} · {}", u.arn),
-                        None => u.arn.clone(),
-                    },
-                ]
+            .map(|e| {
+                let mut row = Vec::new();
+                if marks {
+                    row.push(vec![Span::Strong(if e.current { "in effect".into() } else { String::new() })]);
+                }
+                row.extend([vec![Span::Text(e.when.clone())], e.what.clone(), vec![Span::Text(e.sources.join("; "))]]);
+                row
             })
             .collect();
-        self.table(&["Kind", "Name", "Version", "URI and artifact"], &[0.18, 0.2, 0.14, 0.48], &rows, &[]);
+        let mut header: Vec<String> = if marks { vec![String::new()] } else { Vec::new() };
+        header.extend(["When", "What", "Sources"].map(String::from));
+        self.table(&header, &rows, TABLE);
     }
 
-    fn hyperparameters(&mut self, r: &Report) {
-        let a = &r.answers;
-        self.heading(Section::Hyperparameters.title());
-        if a.training_jobs.is_empty() {
-            self.paragraph("Not recorded (no training job).", Style::Regular, BODY, 0.0, Rgb::BLACK);
-        }
-        for j in &a.training_jobs {
-            self.subheading(&format!("Training job {}", j.name));
-            let hp: Vec<Vec<String>> = j.hyperparameters.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
-            if hp.is_empty() {
-                self.paragraph("Hyperparameters: not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-            } else {
-                self.table(&["Hyperparameter", "Value"], &[0.4, 0.6], &hp, &[Style::Mono, Style::Mono]);
-            }
-            let m: Vec<Vec<String>> =
-                j.metrics.iter().map(|(k, v)| vec![k.clone(), lineage_core::import::format_number(*v)]).collect();
-            if m.is_empty() {
-                self.paragraph("Final metrics: not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-            } else {
-                self.table(&["Metric", "Final value"], &[0.4, 0.6], &m, &[Style::Mono, Style::Mono]);
-            }
-        }
-    }
 
-    fn approval(&mut self, r: &Report) {
-        self.heading(Section::Approval.title());
-        let Some(ap) = &r.answers.approval else {
-            self.paragraph("Not recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-            return;
-        };
-        let src = |k: &str| ap.sources.get(k).map_or(String::new(), |s| format!(" [{s}]"));
-        let rows: Vec<(&str, String)> = render::approval_rows(ap)
-            .into_iter()
-            .map(|(label, value, key)| (label, format!("{value}{}", src(key))))
-            .collect();
-        self.key_values(rows);
-        if !ap.history.is_empty() {
-            self.subheading("Approval status history");
-            let rows: Vec<Vec<String>> = ap
-                .history
-                .iter()
-                .map(|c| {
-                    vec![
-                        c.at.map_or("undated".into(), |t| t.to_string()),
-                        c.status.clone(),
-                        nr(&c.by),
-                        c.sources.join("; "),
-                    ]
-                })
-                .collect();
-            self.table(
-                &["When", "Status", "By", "Sources"],
-                &[0.16, 0.23, 0.26, 0.35],
-                &rows,
-                &[Style::Regular, Style::Bold, Style::Regular, Style::Regular],
-            );
-        }
-        for c in &ap.conflicts {
-            self.paragraph(&format!("Conflict: {c}"), Style::Bold, BODY, 0.0, Rgb::BLACK);
-        }
-    }
-
-    fn code(&mut self, r: &Report) {
-        let a = &r.answers;
-        self.heading(Section::Code.title());
-        if a.code.is_empty() {
-            self.paragraph("No code commit is recorded.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-        } else {
-            let rows: Vec<Vec<String>> =
-                a.code.iter().map(|c| vec![nr(&c.repository), nr(&c.commit), c.source.clone()]).collect();
-            self.table(&["Repository", "Commit", "Source"], &[0.4, 0.3, 0.3], &rows, &[Style::Regular, Style::Mono]);
-        }
-    }
-
-    fn gaps(&mut self, r: &Report) {
-        self.heading(Section::Gaps.title());
-        if r.gaps.is_empty() {
-            self.paragraph("None: every question is answered from the export.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-            return;
-        }
-        for g in &r.gaps {
-            self.boxed(
-                &[
-                    (Style::Bold, format!("Not recorded ({}): {}", g.question.replace('_', " "), g.detail)),
-                    (Style::Regular, format!("Closes with: {}", g.closes_with)),
-                ],
-                Rgb::GAP_FILL,
-                Rgb::GAP_STROKE,
-            );
-        }
-    }
-
-    fn tree(&mut self, r: &Report) {
-        self.heading(Section::AncestryTree.title());
+    fn tree(&mut self, tree: &str) {
         let size = 8.0;
         let lh = size * 1.25;
         let width = self.width();
-        for line in r.tree.lines() {
+        for line in tree.lines() {
             // Continuation lines keep the tree's indentation so the structure stays readable.
             let indent: String = line.chars().take_while(|c| matches!(c, ' ' | '│' | '├' | '└' | '─')).collect();
             let indent_width = self.fonts.width(Style::Mono, &indent, size);
@@ -631,11 +668,9 @@ impl Builder<'_, '_> {
         self.y += 6.0;
     }
 
-    fn graph(&mut self, r: &Report) {
+    fn graph(&mut self, r: &Figure) {
         let opts = LayoutOptions::default();
         let g = graph_layout::layout(&r.graph, &opts);
-        self.new_page(true);
-        self.heading(Section::LineageGraph.title());
         self.legend();
         let avail_w = self.width();
         let top = self.y;
@@ -696,7 +731,7 @@ impl Builder<'_, '_> {
     /// Draws the part of the graph inside `view` (x, y, w, h in scaled units) with `origin` as the page offset.
     fn draw_graph(
         &mut self,
-        r: &Report,
+        r: &Figure,
         g: &graph_layout::GraphLayout,
         s: f32,
         origin: (f32, f32),
@@ -746,7 +781,7 @@ impl Builder<'_, '_> {
             }
             let v = &r.graph.vertices[n.vertex];
             let (fill, stroke) = lineage_colours(v.lineage_type.as_deref());
-            let subject = v.arn == r.subject.arn;
+            let subject = v.arn == r.subject;
             self.push(Item::Rect {
                 x,
                 y,
@@ -785,41 +820,8 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn appendix(&mut self, r: &Report) {
-        self.new_page(false);
-        self.heading(Section::Evidence.title());
-        self.subheading("Input files");
-        let rows: Vec<Vec<String>> =
-            r.inputs.iter().map(|i| vec![render::input_label(i), i.bytes.to_string(), i.sha256.clone()]).collect();
-        let styles = [Style::Regular, Style::Regular, Style::Mono];
-        self.table_sized(&["File", "Bytes", "SHA-256"], &[0.34, 0.08, 0.58], &rows, &styles, SMALL - 0.8);
-        if !r.superseded.is_empty() {
-            self.subheading("Superseded descriptions");
-            for s in &r.superseded {
-                self.paragraph(&format!("• {}", render::superseded_line(s)), Style::Regular, SMALL, 8.0, Rgb::BLACK);
-            }
-            self.y += 6.0;
-        }
-        self.subheading("What the import read");
-        let st = &r.import;
-        self.key_values(vec![
-            ("Files / documents", format!("{} / {}", st.files, st.documents)),
-            ("Graph", format!("{} vertices, {} edges", st.vertices, st.edges)),
-            ("QueryLineage pages", st.query_pages.to_string()),
-            ("Vertex records", format!("{} read, {} duplicates merged", st.vertices_read, st.duplicate_vertices)),
-            ("Edge records", format!("{} read, {} duplicates merged", st.edges_read, st.duplicate_edges)),
-            ("Describe responses", format!("{} ({} repeated)", st.descriptions, st.duplicate_descriptions)),
-            ("Association summaries", st.association_summaries.to_string()),
-            ("Report graph", format!("{} vertices, {} edges drawn", r.graph.vertices.len(), r.graph.edges.len())),
-        ]);
-        self.subheading("Warnings");
-        if r.warnings.is_empty() {
-            self.paragraph("None.", Style::Regular, BODY, 0.0, Rgb::BLACK);
-        }
-        for w in &r.warnings {
-            self.paragraph(&format!("• {w}"), Style::Regular, SMALL, 8.0, Rgb::BLACK);
-        }
-        self.y += 6.0;
+    /// The characters no embedded font covers, listed after the evidence.
+    fn uncovered_note(&mut self) {
         let uncovered: Vec<String> = self.fonts.uncovered.iter().map(|c| format!("U+{:04X}", *c as u32)).collect();
         if !uncovered.is_empty() {
             self.subheading("Characters without a glyph");

@@ -1,6 +1,6 @@
-//! The regulator's PDF for a Lineage Audit [`Report`]: `pdf(&Report, &PdfOptions) -> bytes`.
+//! The regulator's PDF of a Lineage Audit [`Document`]: `pdf(&Document, &PdfOptions) -> bytes`.
 //!
-//! Two stages: [`layout`] turns the report and the caller's fonts into positioned text, boxes and lines (pure,
+//! Two stages: [`layout`] turns the document and the caller's fonts into positioned text, boxes and lines (pure,
 //! snapshot-tested), then `emit` writes them with printpdf. The crate reads no file and no clock: the fonts and
 //! the generation date come from the caller, so the same inputs give byte-identical PDFs.
 
@@ -10,7 +10,7 @@ pub mod layout;
 
 use std::fmt;
 
-use lineage_core::narrative::Report;
+use lineage_core::Document;
 
 pub use fonts::FontSet;
 pub use layout::{DocumentInfo, Layout};
@@ -68,10 +68,10 @@ pub fn check_font(bytes: &[u8]) -> Result<(), PdfError> {
         .ok_or_else(|| PdfError::Font("not a TrueType/OpenType font printpdf can read".into()))
 }
 
-/// Lays out `report` without writing PDF (what the golden tests look at).
-pub fn layout(report: &Report, opts: &PdfOptions<'_>) -> Result<Layout, PdfError> {
+/// Lays out `doc` without writing PDF (what the golden tests look at).
+pub fn layout(doc: &Document, opts: &PdfOptions<'_>) -> Result<Layout, PdfError> {
     let mut fonts = fonts::Fonts::new(opts.fonts).map_err(|e| PdfError::Font(e.0))?;
-    Ok(layout::layout(report, &info(opts), &mut fonts))
+    Ok(layout::layout(doc, &info(opts), &mut fonts))
 }
 
 fn info(opts: &PdfOptions<'_>) -> DocumentInfo {
@@ -79,25 +79,25 @@ fn info(opts: &PdfOptions<'_>) -> DocumentInfo {
 }
 
 /// The PDF, with the pages counted and the characters no font covers.
-pub fn render(report: &Report, opts: &PdfOptions<'_>) -> Result<Rendered, PdfError> {
+pub fn render(doc: &Document, opts: &PdfOptions<'_>) -> Result<Rendered, PdfError> {
     let date = parse_date(&opts.generated_on).ok_or_else(|| PdfError::Date(opts.generated_on.clone()))?;
     let mut fonts = fonts::Fonts::new(opts.fonts).map_err(|e| PdfError::Font(e.0))?;
-    let laid = layout::layout(report, &info(opts), &mut fonts);
+    let laid = layout::layout(doc, &info(opts), &mut fonts);
     if let Some(i) = fonts.broken_fallbacks.iter().next() {
         return Err(PdfError::Font(format!(
             "fallback font {} is not a TrueType/OpenType font printpdf can read",
             i + 1
         )));
     }
-    let title = format!("Lineage audit: {}", lineage_core::render::one_line(&report.subject.name));
-    let meta = emit::Meta { title: &title, subject: &lineage_core::render::one_line(&report.sentence), date };
+    let title = format!("Lineage audit: {}", lineage_core::render::one_line(&doc.title));
+    let meta = emit::Meta { title: &title, subject: &lineage_core::render::one_line(&doc.sentence), date };
     let bytes = emit::emit(&laid, &fonts, &meta);
     Ok(Rendered { bytes, pages: laid.pages.len(), uncovered: laid.uncovered.into_iter().collect() })
 }
 
 /// The PDF bytes (see [`render`] for the page count and uncovered characters, which the PDF also lists).
-pub fn pdf(report: &Report, opts: &PdfOptions<'_>) -> Result<Vec<u8>, PdfError> {
-    render(report, opts).map(|r| r.bytes)
+pub fn pdf(doc: &Document, opts: &PdfOptions<'_>) -> Result<Vec<u8>, PdfError> {
+    render(doc, opts).map(|r| r.bytes)
 }
 
 #[cfg(test)]

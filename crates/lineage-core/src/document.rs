@@ -1,0 +1,750 @@
+//! The audit document: a [`Report`] laid out once as a title block and numbered sections of a few kinds of block.
+//! Every face (text, Markdown/HTML, the PDF, the page) walks a [`Document`] generically and reads nothing else of
+//! the report, so a section is worded once, here, and "answer 4" means the same thing in every format.
+//!
+//! Words a reader sees ("not recorded", the labels, the order of rows) are chosen here; how a block looks (fonts,
+//! table rules, HTML elements) is each face's business.
+
+use std::fmt::Write as _;
+
+use crate::approvals::ApprovalChange;
+use crate::deploy::{Deployment, InferenceAnswer};
+use crate::import::{format_number, InputFile, Superseded};
+use crate::narrative::{Answers, ApprovalAnswer, DatasetAnswer, Report, ReportGraph, TrainingJobAnswer};
+
+/// What a value the export lacks reads as, in every format.
+pub const NOT_RECORDED: &str = "not recorded";
+
+/// The report's sections, in the order every format shows them: the five questions numbered, then the rest. A
+/// letter that cites "answer 4" means the same section in the text, the Markdown, the PDF and the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    ModelVersion,
+    TrainingData,
+    UpstreamSources,
+    Hyperparameters,
+    Approval,
+    Code,
+    Gaps,
+    AncestryTree,
+    LineageGraph,
+    Evidence,
+}
+
+impl Section {
+    pub const ALL: [Section; 10] = [
+        Section::ModelVersion,
+        Section::TrainingData,
+        Section::UpstreamSources,
+        Section::Hyperparameters,
+        Section::Approval,
+        Section::Code,
+        Section::Gaps,
+        Section::AncestryTree,
+        Section::LineageGraph,
+        Section::Evidence,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::ModelVersion => "1. Model version",
+            Section::TrainingData => "2. Training data",
+            Section::UpstreamSources => "3. Upstream sources",
+            Section::Hyperparameters => "4. Hyperparameters and metrics",
+            Section::Approval => "5. Approval",
+            Section::Code => "Code",
+            Section::Gaps => "Gaps",
+            Section::AncestryTree => "Ancestry tree",
+            Section::LineageGraph => "Lineage graph",
+            Section::Evidence => "Evidence",
+        }
+    }
+
+    /// The anchor of the section's heading (`model-version`).
+    pub fn anchor(self) -> &'static str {
+        match self {
+            Section::ModelVersion => "model-version",
+            Section::TrainingData => "training-data",
+            Section::UpstreamSources => "upstream-sources",
+            Section::Hyperparameters => "hyperparameters-and-metrics",
+            Section::Approval => "approval",
+            Section::Code => "code",
+            Section::Gaps => "gaps",
+            Section::AncestryTree => "ancestry-tree",
+            Section::LineageGraph => "lineage-graph",
+            Section::Evidence => "evidence",
+        }
+    }
+}
+
+/// A run of inline text. Text from an input is carried as it is; each face escapes it for its medium.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Span {
+    Text(String),
+    /// An identifier: an ARN, a URI, a digest, a hyperparameter (monospace).
+    Code(String),
+    Strong(String),
+    Emphasis(String),
+    /// A link to a section of the same document.
+    Link { text: String, to: Section },
+}
+
+impl Span {
+    pub fn text(&self) -> &str {
+        match self {
+            Span::Text(s) | Span::Code(s) | Span::Strong(s) | Span::Emphasis(s) => s,
+            Span::Link { text, .. } => text,
+        }
+    }
+}
+
+/// Inline content: a sequence of spans.
+pub type Inline = Vec<Span>;
+
+/// The spans' text, joined (what a face that cannot style inline text prints).
+pub fn plain(spans: &[Span]) -> String {
+    spans.iter().map(Span::text).collect()
+}
+
+/// A labelled value and, where the answer records one, where it was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub label: String,
+    pub value: Inline,
+    pub source: Option<String>,
+}
+
+/// One entry of a dated history (deployments, approval status changes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The entry in effect for the question asked (the deployment that served the inference).
+    pub current: bool,
+    pub when: String,
+    pub what: Inline,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A question the export cannot answer.
+    Gap,
+    /// Sources that disagree.
+    Conflict,
+    Note,
+}
+
+impl NoteKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteKind::Gap => "Gap",
+            NoteKind::Conflict => "Conflict",
+            NoteKind::Note => "Note",
+        }
+    }
+}
+
+/// The lineage graph as a figure: each face draws it its own way (the PDF as a laid-out drawing, the page as the
+/// explorer, text and Markdown as a list of edges).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Figure {
+    pub graph: ReportGraph,
+    /// The vertex the report starts from (drawn heavier).
+    pub subject: String,
+    /// `36 vertices, 23 edges`.
+    pub caption: String,
+    /// Every edge as `name (Type) --ContributedTo--> name (Type)`, sorted.
+    pub edges: Vec<String>,
+}
+
+/// An input file as the evidence lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputRow {
+    /// The file name, with what was skipped in it.
+    pub name: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// The closed set of things a section is made of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// A heading inside a section (a training job, "Status history").
+    Subheading(String),
+    Paragraph(Inline),
+    Fields(Vec<Field>),
+    /// A table with a header row; every row has as many cells as the header.
+    Table { header: Vec<String>, rows: Vec<Vec<Inline>> },
+    List(Vec<Inline>),
+    History(Vec<HistoryEntry>),
+    /// The ancestry tree, already drawn with box characters.
+    Tree(String),
+    Note { kind: NoteKind, text: Inline, detail: Option<Inline> },
+    Figure(Figure),
+    Evidence(Vec<InputRow>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocSection {
+    pub section: Section,
+    pub blocks: Vec<Block>,
+}
+
+impl DocSection {
+    pub fn title(&self) -> &'static str {
+        self.section.title()
+    }
+    pub fn anchor(&self) -> &'static str {
+        self.section.anchor()
+    }
+}
+
+/// The whole audit document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// `Model package credit-xgb/73`, `Inference loan-8231 — model package credit-xgb/73`.
+    pub title: String,
+    /// What the report is about, where it starts, what was read.
+    pub facts: Vec<Field>,
+    /// The provenance sentence.
+    pub sentence: String,
+    /// One line under the sentence: every question answered, or how many are gaps (linked to the Gaps section).
+    pub summary: Inline,
+    /// The gaps' questions in brief, for a first view (the Gaps section has them in full).
+    pub gap_titles: Vec<String>,
+    pub sections: Vec<DocSection>,
+}
+
+impl Document {
+    /// Lays out `r`.
+    pub fn new(r: &Report) -> Document {
+        let sections = Section::ALL.iter().map(|&s| DocSection { section: s, blocks: blocks(s, r) }).collect();
+        Document {
+            title: report_title(r),
+            facts: facts(r),
+            sentence: r.sentence.clone(),
+            summary: summary(r),
+            gap_titles: r.gaps.iter().map(|g| format!("{}: {}", question_label(&g.question), g.detail)).collect(),
+            sections,
+        }
+    }
+
+    pub fn section(&self, s: Section) -> Option<&DocSection> {
+        self.sections.iter().find(|d| d.section == s)
+    }
+}
+
+fn blocks(s: Section, r: &Report) -> Vec<Block> {
+    let a = &r.answers;
+    match s {
+        Section::ModelVersion => model_version(r),
+        Section::TrainingData => training_data(a),
+        Section::UpstreamSources => upstream_sources(a),
+        Section::Hyperparameters => hyperparameters(a),
+        Section::Approval => approval(a.approval.as_ref()),
+        Section::Code => code_section(a),
+        Section::Gaps => gaps(r),
+        Section::AncestryTree => vec![Block::Tree(r.tree.clone())],
+        Section::LineageGraph => vec![Block::Figure(figure(r))],
+        Section::Evidence => evidence(r),
+    }
+}
+
+// ---- small constructors ----
+
+fn text(s: impl Into<String>) -> Inline {
+    vec![Span::Text(s.into())]
+}
+
+fn code(s: impl Into<String>) -> Inline {
+    vec![Span::Code(s.into())]
+}
+
+/// An optional value: itself (as `kind`), or "not recorded".
+fn or_nr(v: Option<&str>, kind: fn(String) -> Span) -> Inline {
+    vec![v.map_or_else(|| Span::Text(NOT_RECORDED.into()), |v| kind(v.to_owned()))]
+}
+
+fn field(label: impl Into<String>, value: Inline) -> Field {
+    Field { label: label.into(), value, source: None }
+}
+
+fn para(s: impl Into<String>) -> Block {
+    Block::Paragraph(text(s))
+}
+
+fn table(header: &[&str], rows: Vec<Vec<Inline>>) -> Block {
+    Block::Table { header: header.iter().map(|h| (*h).to_owned()).collect(), rows }
+}
+
+// ---- the title block ----
+
+/// The report's title in every format: what it is about, by the kind of its start (`Endpoint credit-prod`,
+/// `Model package credit-xgb/73`), or the inference it answers for.
+pub fn report_title(r: &Report) -> String {
+    let what = match r.subject.kind.as_str() {
+        "model_package" => "Model package",
+        "model_artifact" => "Model artifact",
+        "endpoint" => "Endpoint",
+        "training_job" => "Training job",
+        _ => "Model",
+    };
+    match &r.inference {
+        Some(inf) => format!("Inference {} — model package {}", inf.id, r.subject.name),
+        None => format!("{what} {}", r.subject.name),
+    }
+}
+
+fn facts(r: &Report) -> Vec<Field> {
+    let mut rows = Vec::new();
+    if let Some(inf) = &r.inference {
+        rows.push(field("Inference", text(format!("{} at {} on endpoint {}", inf.id, inf.time, inf.endpoint))));
+    }
+    rows.push(field("Subject", text(format!("{} ({})", r.subject.name, r.subject.kind.replace('_', " ")))));
+    rows.push(field("Start vertex", code(&r.subject.arn)));
+    let st = &r.import;
+    rows.push(field("Export", text(format!("{} files, {} vertices, {} edges", st.files, st.vertices, st.edges))));
+    rows
+}
+
+fn summary(r: &Report) -> Inline {
+    match r.gaps.len() {
+        0 => text("Every question is answered from the export."),
+        n => vec![
+            Span::Strong(format!("{n} question(s) cannot be answered from the export: ")),
+            Span::Link { text: "see Gaps".into(), to: Section::Gaps },
+            Span::Text(".".into()),
+        ],
+    }
+}
+
+// ---- 1. Model version ----
+
+fn model_version(r: &Report) -> Vec<Block> {
+    let mut out = Vec::new();
+    if let Some(inf) = &r.inference {
+        out.extend(inference(inf));
+        out.push(Block::Subheading("Model package".into()));
+    }
+    let mv = &r.answers.model_version;
+    let mut rows = vec![
+        field("Model package", or_nr(mv.arn.as_deref(), Span::Code)),
+        field("Group", or_nr(mv.group.as_deref(), Span::Text)),
+        field("Version", or_nr(mv.version.map(|v| v.to_string()).as_deref(), Span::Text)),
+        field("Approval status", or_nr(mv.approval_status.as_deref(), Span::Text)),
+    ];
+    rows.extend(mv.model_data.iter().map(|u| field("Model data", code(u))));
+    rows.extend(mv.metric_reports.iter().map(|m| field(format!("Metrics report ({})", m.name), code(&m.uri))));
+    out.push(Block::Fields(rows));
+    out
+}
+
+fn inference(inf: &InferenceAnswer) -> Vec<Block> {
+    let mut out = vec![Block::Subheading(format!("Inference {}", inf.id)), Block::Fields(inference_rows(inf))];
+    out.push(Block::Subheading(format!("Deployment history of {} ({})", inf.endpoint, variant_name(inf))));
+    out.push(Block::History(
+        inf.history
+            .iter()
+            .map(|d| HistoryEntry {
+                current: *d == inf.deployment,
+                when: match d.until {
+                    Some(u) => format!("{} – {u}", d.from),
+                    None => d.from.to_string(),
+                },
+                what: text(deployment_line(d)),
+                sources: d.sources.clone(),
+            })
+            .collect(),
+    ));
+    out.extend(inf.notes.iter().map(|n| Block::Note { kind: NoteKind::Note, text: text(n), detail: None }));
+    out
+}
+
+/// The variant an inference ran on, or how it was chosen.
+fn variant_name(inf: &InferenceAnswer) -> String {
+    inf.variant.clone().unwrap_or_else(|| "its only variant".into())
+}
+
+fn inference_rows(inf: &InferenceAnswer) -> Vec<Field> {
+    let mut rows = vec![
+        field("Inference", text(format!("{} (matched by {}; eventId {})", inf.id, inf.matched_by, inf.event_id))),
+        field("Time", text(inf.time.to_string())),
+        field(
+            "Endpoint",
+            text(format!("{} variant {} (from {})", inf.endpoint, variant_name(inf), inf.evidence.location)),
+        ),
+        field("Served by", code(&inf.model_package)),
+        field("Capture", text(inf.evidence.capture_record.to_string())),
+    ];
+    if let Some(input) = inf.input.as_ref().and_then(|p| p.data.clone()) {
+        rows.push(field("Input", code(input)));
+    }
+    if let Some(out) = inf.output.as_ref().and_then(|p| p.data.clone()) {
+        rows.push(field("Output", code(out)));
+    }
+    if let Some(o) = &inf.overlap {
+        rows.push(field("Switch", text(o)));
+    }
+    rows
+}
+
+/// `config credit-prod-73 → model credit-xgb-73 → package …` (the entry's time is its `when`).
+fn deployment_line(d: &Deployment) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &d.config {
+        parts.push(format!("config {c}"));
+    }
+    if let Some(m) = &d.model {
+        parts.push(format!("model {m}"));
+    }
+    let mut s = parts.join(" → ");
+    let target = match &d.unresolved {
+        Some(why) if d.model_packages.is_empty() => format!("{}{why}", if s.is_empty() { "" } else { " — " }),
+        _ => format!("{}{}", if s.is_empty() { "" } else { " → " }, d.model_packages.join(", ")),
+    };
+    s.push_str(&target);
+    if let Some(t) = &d.traffic_shift {
+        s.push_str(&format!(" (traffic shift {t})"));
+    }
+    s
+}
+
+// ---- 2. Training data ----
+
+fn training_data(a: &Answers) -> Vec<Block> {
+    let mut out = Vec::new();
+    if a.training_jobs.is_empty() {
+        out.push(para("No training job is recorded."));
+    }
+    for j in &a.training_jobs {
+        out.push(Block::Subheading(format!("Training job {}", j.name)));
+        out.push(Block::Fields(vec![
+            field("Job", code(&j.arn)),
+            field("Ended", or_nr(j.ended_at.map(|t| t.minute_utc()).as_deref(), Span::Text)),
+            field("Status", or_nr(j.status.as_deref(), Span::Text)),
+        ]));
+        let fed: Vec<&DatasetAnswer> = a.training_datasets.iter().filter(|d| d.training_job == j.arn).collect();
+        out.push(datasets_block(&fed));
+    }
+    let orphans: Vec<&DatasetAnswer> =
+        a.training_datasets.iter().filter(|d| !a.training_jobs.iter().any(|j| j.arn == d.training_job)).collect();
+    if !orphans.is_empty() {
+        out.push(Block::Subheading("Datasets".into()));
+        out.push(datasets_block(&orphans));
+    }
+    out
+}
+
+fn datasets_block(datasets: &[&DatasetAnswer]) -> Block {
+    if datasets.is_empty() {
+        return para("No training dataset is recorded.");
+    }
+    let rows = datasets
+        .iter()
+        .map(|d| {
+            let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            vec![
+                text(d.kind_label()),
+                or_nr(d.uri.as_deref(), Span::Code),
+                or_nr(d.arn.as_deref(), Span::Code),
+                if props.is_empty() { Vec::new() } else { text(props.join(", ")) },
+            ]
+        })
+        .collect();
+    table(&["Dataset", "URI", "Artifact", "Properties"], rows)
+}
+
+// ---- 3. Upstream sources ----
+
+/// The words for an upstream source's kind.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "feature_store_version" => "Feature-store version",
+        "exclusion_list" => "Exclusion list",
+        "raw_data" => "Raw data",
+        _ => "Other dataset",
+    }
+}
+
+fn upstream_sources(a: &Answers) -> Vec<Block> {
+    if a.upstream_sources.is_empty() {
+        return vec![para("No upstream source is recorded.")];
+    }
+    let several = a.training_datasets.len() > 1;
+    let mut header = vec!["Kind", "Name", "Version"];
+    if several {
+        header.push("Went into");
+    }
+    header.push("URI and artifact");
+    let rows = a
+        .upstream_sources
+        .iter()
+        .map(|u| {
+            let mut row = vec![text(kind_label(&u.kind)), text(&u.name), or_nr(u.version.as_deref(), Span::Text)];
+            if several {
+                row.push(text(a.fed_label(u).unwrap_or_default()));
+            }
+            let mut place = Vec::new();
+            if let Some(uri) = &u.uri {
+                place.extend([Span::Code(uri.clone()), Span::Text(" · ".into())]);
+            }
+            place.push(Span::Code(u.arn.clone()));
+            row.push(place);
+            row
+        })
+        .collect();
+    vec![table(&header, rows)]
+}
+
+// ---- 4. Hyperparameters and metrics ----
+
+fn hyperparameters(a: &Answers) -> Vec<Block> {
+    if a.training_jobs.is_empty() {
+        return vec![para("Not recorded (no training job).")];
+    }
+    a.training_jobs.iter().flat_map(job_parameters).collect()
+}
+
+fn job_parameters(j: &TrainingJobAnswer) -> Vec<Block> {
+    let mut out = vec![Block::Subheading(format!("Training job {}", j.name))];
+    if j.hyperparameters.is_empty() {
+        out.push(para("Hyperparameters: not recorded."));
+    } else {
+        let rows = j.hyperparameters.iter().map(|(k, v)| vec![code(k), code(v)]).collect();
+        out.push(table(&["Hyperparameter", "Value"], rows));
+    }
+    if j.metrics.is_empty() {
+        out.push(para("Final metrics: not recorded."));
+    } else {
+        let rows = j.metrics.iter().map(|(k, v)| vec![code(k), code(format_number(*v))]).collect();
+        out.push(table(&["Metric", "Final value"], rows));
+    }
+    out
+}
+
+// ---- 5. Approval ----
+
+fn approval(ap: Option<&ApprovalAnswer>) -> Vec<Block> {
+    let Some(ap) = ap else { return vec![para("Not recorded.")] };
+    let mut out = vec![Block::Fields(approval_fields(ap))];
+    if !ap.history.is_empty() {
+        out.push(Block::Subheading("Status history".into()));
+        out.push(Block::History(ap.history.iter().map(change_entry).collect()));
+    }
+    out.extend(ap.conflicts.iter().map(|c| Block::Note { kind: NoteKind::Conflict, text: text(c), detail: None }));
+    out
+}
+
+/// The approval answer's rows. The approver is shown once: when "by" is the IAM identity, one row names the
+/// person (an assumed role's session, an IAM user) with the ARN as detail.
+fn approval_fields(ap: &ApprovalAnswer) -> Vec<Field> {
+    let same = ap.by.is_some() && ap.by == ap.iam_arn;
+    let by = ap.by.as_deref().map(crate::model::person);
+    let mut rows = vec![("Status", or_nr(ap.status.as_deref(), Span::Text), "status")];
+    rows.push(("By", or_nr(by.as_deref(), Span::Text), "by"));
+    if !same {
+        rows.push(("IAM identity", or_nr(ap.iam_arn.as_deref(), Span::Code), "iam_arn"));
+    }
+    rows.push(("User profile", or_nr(ap.user_profile.as_deref(), Span::Text), "user_profile"));
+    rows.push(("At", or_nr(ap.at.map(|t| t.minute_utc()).as_deref(), Span::Text), "at"));
+    rows.push(("Description", or_nr(ap.description.as_deref(), Span::Text), "description"));
+    rows.into_iter()
+        .map(|(label, value, key)| Field { label: label.into(), value, source: ap.sources.get(key).cloned() })
+        .collect()
+}
+
+fn change_entry(c: &ApprovalChange) -> HistoryEntry {
+    let mut what = vec![Span::Strong(c.status.clone())];
+    if let Some(b) = &c.by {
+        what.push(Span::Text(format!(" by {b}")));
+    }
+    if let Some(d) = &c.description {
+        what.push(Span::Text(format!(" ({d})")));
+    }
+    HistoryEntry {
+        current: false,
+        when: c.at.map_or("undated".into(), |t| t.to_string()),
+        what,
+        sources: c.sources.clone(),
+    }
+}
+
+// ---- Code, Gaps ----
+
+fn code_section(a: &Answers) -> Vec<Block> {
+    if a.code.is_empty() {
+        return vec![para("No code commit is recorded.")];
+    }
+    let rows = a
+        .code
+        .iter()
+        .map(|c| vec![or_nr(c.repository.as_deref(), Span::Code), or_nr(c.commit.as_deref(), Span::Code), text(&c.source)])
+        .collect();
+    vec![table(&["Repository", "Commit", "Source"], rows)]
+}
+
+/// A gap's question in words (`upstream sources`).
+pub fn question_label(q: &str) -> String {
+    q.replace('_', " ")
+}
+
+fn gaps(r: &Report) -> Vec<Block> {
+    if r.gaps.is_empty() {
+        return vec![para("None: every question is answered from the export.")];
+    }
+    r.gaps
+        .iter()
+        .map(|g| Block::Note {
+            kind: NoteKind::Gap,
+            text: vec![
+                Span::Strong(format!("Not recorded ({}): ", question_label(&g.question))),
+                Span::Text(g.detail.clone()),
+            ],
+            detail: Some(vec![Span::Emphasis("Closes with: ".into()), Span::Text(g.closes_with.clone())]),
+        })
+        .collect()
+}
+
+// ---- Lineage graph, Evidence ----
+
+fn figure(r: &Report) -> Figure {
+    let g = &r.graph;
+    Figure {
+        graph: g.clone(),
+        subject: r.subject.arn.clone(),
+        caption: format!("{} vertices, {} edges", g.vertices.len(), g.edges.len()),
+        edges: graph_lines(g),
+    }
+}
+
+/// The report graph as lines a person reads: `name (Type) --ContributedTo--> name (Type)`, by name.
+pub fn graph_lines(g: &ReportGraph) -> Vec<String> {
+    let label = |arn: &str| {
+        g.vertices.iter().find(|v| v.arn == arn).map_or_else(
+            || arn.to_owned(),
+            |v| format!("{} ({})", v.name, v.entity_type.as_deref().unwrap_or("untyped")),
+        )
+    };
+    let mut lines: Vec<String> = g
+        .edges
+        .iter()
+        .map(|e| {
+            let t = e.association_type.as_deref().unwrap_or("(none)");
+            format!("{} --{t}--> {}", label(&e.source), label(&e.destination))
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn evidence(r: &Report) -> Vec<Block> {
+    let mut out = vec![Block::Subheading("Warnings".into())];
+    out.push(if r.warnings.is_empty() { para("None.") } else { Block::List(r.warnings.iter().map(text).collect()) });
+    out.push(Block::Subheading("Input files".into()));
+    out.push(Block::Evidence(r.inputs.iter().map(input_row).collect()));
+    if !r.superseded.is_empty() {
+        out.push(Block::Subheading("Superseded descriptions (a later snapshot of the same entity is used)".into()));
+        out.push(Block::List(r.superseded.iter().map(|s| text(superseded_line(s))).collect()));
+    }
+    out.push(Block::Subheading("What the import read".into()));
+    out.push(Block::Fields(import_fields(r)));
+    out
+}
+
+fn input_row(i: &InputFile) -> InputRow {
+    let name = if i.skipped.is_empty() {
+        i.name.clone()
+    } else {
+        format!("{} (skipped, not used: {})", i.name, i.skipped.join("; "))
+    };
+    InputRow { name, bytes: i.bytes, sha256: i.sha256.clone() }
+}
+
+/// One superseded Describe response.
+fn superseded_line(s: &Superseded) -> String {
+    let differs = if s.differs.is_empty() { String::new() } else { format!("; differs on {}", s.differs.join(", ")) };
+    format!("{} of {} in {} superseded by {}{differs}", s.operation, s.id, s.file, s.kept)
+}
+
+fn import_fields(r: &Report) -> Vec<Field> {
+    let st = &r.import;
+    vec![
+        field("Files / documents", text(format!("{} / {}", st.files, st.documents))),
+        field("Graph", text(format!("{} vertices, {} edges", st.vertices, st.edges))),
+        field("QueryLineage pages", text(st.query_pages.to_string())),
+        field("Vertex records", text(format!("{} read, {} duplicates merged", st.vertices_read, st.duplicate_vertices))),
+        field("Edge records", text(format!("{} read, {} duplicates merged", st.edges_read, st.duplicate_edges))),
+        field("Describe responses", text(format!("{} ({} repeated)", st.descriptions, st.duplicate_descriptions))),
+        field("Association summaries", text(st.association_summaries.to_string())),
+        field("Report graph", text(format!("{} vertices, {} edges", r.graph.vertices.len(), r.graph.edges.len()))),
+    ]
+}
+
+// ---- the document's own plain-text form (the snapshot the fixtures pin) ----
+
+impl Document {
+    /// Every block with its kind, for snapshots: what each format must show, independent of how.
+    pub fn outline(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "title: {}", self.title);
+        for f in &self.facts {
+            let _ = writeln!(o, "fact: {} = {}", f.label, spans_debug(&f.value));
+        }
+        let _ = writeln!(o, "sentence: {}", self.sentence);
+        let _ = writeln!(o, "summary: {}", spans_debug(&self.summary));
+        for s in &self.sections {
+            let _ = writeln!(o, "\n# {} (#{})", s.title(), s.anchor());
+            for b in &s.blocks {
+                block_debug(&mut o, b);
+            }
+        }
+        o
+    }
+}
+
+fn spans_debug(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(|s| match s {
+            Span::Text(t) => t.clone(),
+            Span::Code(t) => format!("`{t}`"),
+            Span::Strong(t) => format!("**{t}**"),
+            Span::Emphasis(t) => format!("_{t}_"),
+            Span::Link { text, to } => format!("[{text}](#{})", to.anchor()),
+        })
+        .collect()
+}
+
+fn block_debug(o: &mut String, b: &Block) {
+    match b {
+        Block::Subheading(t) => writeln!(o, "## {t}"),
+        Block::Paragraph(s) => writeln!(o, "paragraph: {}", spans_debug(s)),
+        Block::Fields(rows) => rows.iter().try_for_each(|f| {
+            let src = f.source.as_deref().map_or(String::new(), |s| format!("  [{s}]"));
+            writeln!(o, "field: {} = {}{src}", f.label, spans_debug(&f.value))
+        }),
+        Block::Table { header, rows } => {
+            let _ = writeln!(o, "table: {}", header.join(" | "));
+            rows.iter().try_for_each(|r| {
+                writeln!(o, "  row: {}", r.iter().map(|c| spans_debug(c)).collect::<Vec<_>>().join(" | "))
+            })
+        }
+        Block::List(items) => items.iter().try_for_each(|i| writeln!(o, "item: {}", spans_debug(i))),
+        Block::History(entries) => entries.iter().try_for_each(|e| {
+            let mark = if e.current { "→ " } else { "" };
+            writeln!(o, "history: {mark}{}  {}  [{}]", e.when, spans_debug(&e.what), e.sources.join("; "))
+        }),
+        Block::Tree(t) => writeln!(o, "tree:\n{t}"),
+        Block::Note { kind, text, detail } => {
+            let detail = detail.as_ref().map_or(String::new(), |d| format!(" / {}", spans_debug(d)));
+            writeln!(o, "note ({}): {}{detail}", kind.label(), spans_debug(text))
+        }
+        Block::Figure(f) => {
+            let _ = writeln!(o, "figure: {} (subject {})", f.caption, f.subject);
+            f.edges.iter().try_for_each(|e| writeln!(o, "  edge: {e}"))
+        }
+        Block::Evidence(rows) => {
+            rows.iter().try_for_each(|r| writeln!(o, "input: {}  {} bytes  sha256 {}", r.name, r.bytes, r.sha256))
+        }
+    }
+    .unwrap_or(());
+}
