@@ -91,7 +91,8 @@ fn outputs(files: &[(String, Vec<u8>)], order: &[usize], asks: &[Ask]) -> Output
     asks.iter()
         .map(|ask| match report(ask) {
             Ok(r) => {
-                let pdf = crate::pdf::with_options(|o| lineage_pdf::pdf(&Document::new(&r), o)).unwrap_or_else(|e| panic!("{e}"));
+                let pdf = crate::pdf::with_options(|o| lineage_pdf::pdf(&Document::new(&r), o))
+                    .unwrap_or_else(|e| panic!("{e}"));
                 (serde_json::to_string_pretty(&r).unwrap_or_default(), render::markdown(&Document::new(&r)), pdf)
             }
             Err(e) => (format!("error: {e}"), render::inspect_text(&lineage), Vec::new()),

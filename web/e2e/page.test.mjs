@@ -49,15 +49,15 @@ test('the example loads through the file input and answers all five questions', 
   await p.waitForSelector(id('provenance-sentence'));
   assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
   const text = async (t) => (await p.innerText(id(t))).replace(/\s+/g, ' ');
-  assert.match(await text('answer-model-version'), /model-package\/credit-xgb\/73.*credit-xgb.*73.*Approved/);
-  assert.match(await text('answer-training-dataset'), /credit-xgb-2027W10-a3c7.*s3:\/\/credit\/train\/2027-W10\//);
-  assert.match(await text('answer-upstream-sources'), /accounts.*2027-W10.*behaviour.*2027-W10.*excl-v14/);
-  assert.match(await text('answer-hyperparameters'), /max_depth 6/);
-  assert.match(await text('answer-metrics'), /validation:auc 0.912/);
-  assert.match(await text('answer-approval'), /risk-ops@company.com.*2027-03-08 09:42 UTC/);
-  assert.match(await text('gap-list'), /None/);
+  assert.match(await text('section-model-version'), /model-package\/credit-xgb\/73.*credit-xgb.*73.*Approved/);
+  assert.match(await text('section-training-data'), /credit-xgb-2027W10-a3c7.*s3:\/\/credit\/train\/2027-W10\//);
+  assert.match(await text('section-upstream-sources'), /accounts.*2027-W10.*behaviour.*2027-W10.*excl-v14/);
+  assert.match(await text('section-hyperparameters-and-metrics'), /max_depth 6/);
+  assert.match(await text('section-hyperparameters-and-metrics'), /validation:auc 0.912/);
+  assert.match(await text('section-approval'), /risk-ops@company.com.*2027-03-08 09:42 UTC/);
+  assert.match(await text('section-gaps'), /None/);
   // The same numbered titles, in the same order, as the text, Markdown and PDF (tests/it/pdf.rs checks those).
-  await p.waitForSelector(id('evidence'));
+  await p.waitForSelector(id('section-evidence'));
   const titles = await p.locator(id('section-title')).allInnerTexts();
   assert.deepEqual(titles.map((t) => t.trim()), ['1. Model version', '2. Training data', '3. Upstream sources',
     '4. Hyperparameters and metrics', '5. Approval', 'Code', 'Gaps', 'Ancestry tree', 'Lineage graph', 'Evidence']);
@@ -87,7 +87,7 @@ test('the example loads through the file input and answers all five questions', 
   const bytes = fs.readFileSync(await pdf.path());
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
   const [md] = await Promise.all([p.waitForEvent('download'), p.click(id('download-markdown'))]);
-  assert.match(fs.readFileSync(await md.path(), 'utf8'), /^# Lineage audit: credit-xgb\/73/);
+  assert.match(fs.readFileSync(await md.path(), 'utf8'), /^# Lineage audit: Model package credit-xgb\/73/);
   const [json] = await Promise.all([p.waitForEvent('download'), p.click(id('download-json'))]);
   assert.equal(JSON.parse(fs.readFileSync(await json.path(), 'utf8')).sentence, SENTENCE);
   await p.close();
@@ -113,7 +113,7 @@ test('a synthetic drop event loads files, and a file can be removed again', asyn
   await p.locator('.files li', { hasText: 'describe-artifact-credit-xgb-73-approval-record.json' }).getByText('remove').click();
   // Without the approval record the approver falls back to DescribeModelPackage's LastModifiedBy identity: the
   // sentence names the person (the role session), the approval answer gives the ARN once, as detail.
-  await p.waitForFunction(() => document.querySelector('[data-testid="answer-approval"]')?.textContent.includes('risk-ops@company.com (arn:aws:sts::111122223333:assumed-role/RiskOpsApprover/risk-ops@company.com)'));
+  await p.waitForFunction(() => document.querySelector('[data-testid="section-approval"]')?.textContent.includes('risk-ops@company.com (arn:aws:sts::111122223333:assumed-role/RiskOpsApprover/risk-ops@company.com)'));
   assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
   assert.equal(await p.locator('.files li', { hasText: 'approval-record' }).count(), 0);
   await p.close();
@@ -173,9 +173,9 @@ test('an inference ID in an exporter bundle answers for the model package that s
   );
   const sentence = (await p.textContent(id('provenance-sentence'))).trim();
   assert.ok(sentence.startsWith('Inference loan-8231 on 2027-03-12 was served by model package credit-xgb/73'), sentence);
-  const history = (await p.innerText(id('deployment-history'))).replace(/\s+/g, ' ');
+  const history = (await p.innerText(id('section-model-version'))).replace(/\s+/g, ' ');
   assert.match(history, /In effect: 2027-03-08T10:00:00Z .*credit-prod-config-v73 .*credit-xgb\/73/);
-  assert.match((await p.innerText(id('approval-history'))).replace(/\s+/g, ' '), /Approved by .*RiskOpsApprover/);
+  assert.match((await p.innerText(id('section-approval'))).replace(/\s+/g, ' '), /Approved by .*RiskOpsApprover/);
   // An unknown ID is the CLI's error, not a guess.
   await input.fill('loan-9999');
   await input.press('Tab');
@@ -193,7 +193,7 @@ test('an export with no model package (the auto-created deployment shape) is ans
   await p.waitForSelector(id('provenance-sentence'));
   const sentence = (await p.textContent(id('provenance-sentence'))).trim();
   assert.match(sentence, /^Endpoint the-first-endpoint was served by model artifact s3:\/\/the-first-model-data-url\/data\.tar\.gz \(no model package recorded\)/);
-  assert.match(await p.innerText(id('gap-list')), /No model package is linked to/);
+  assert.match(await p.innerText(id('section-gaps')), /No model package is linked to/);
   const picker = await p.locator(id('subject-picker')).innerText();
   assert.match(picker, /Endpoint the-second-endpoint/);
 });
@@ -203,4 +203,40 @@ test('an export with nothing to report on says so', async () => {
   await p.setInputFiles(id('file-input'), filesIn('tests/fixtures/real-shapes/catalog-documents-only'));
   await p.waitForSelector(id('error'));
   assert.match(await p.innerText(id('error')), /no model package, no endpoint and no model artifact to report on/);
+});
+
+test('the first view: the sentence, the gaps and the graph beside the answers, at 1400×900 and 800×1000', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), EXAMPLE);
+  await pickSubject(p, 'credit-xgb/73');
+  await p.waitForSelector(id('graph-node'));
+  fs.mkdirSync(path.join(ROOT, 'target', 'e2e'), { recursive: true });
+  for (const [width, height] of [[1400, 900], [800, 1000]]) {
+    await p.setViewportSize({ width, height });
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await p.locator(`${id('graph-node')}[data-arn$="credit-xgb-2027W10-a3c7-aws-training-job"]`).click();
+    await p.waitForSelector(id('node-details'));
+    await p.evaluate(() => window.scrollTo(0, 0));
+    const m = await p.evaluate(() => {
+      const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        sentence: box('[data-testid="provenance-sentence"]'),
+        summary: box('[data-testid="gap-summary"]'),
+        graph: box('[data-testid="graph"]'),
+        details: box('[data-testid="node-details"]'),
+      };
+    });
+    const at = `${width}×${height}`;
+    assert.ok(m.scrollWidth <= m.clientWidth, `${at}: horizontal scrolling (${m.scrollWidth} > ${m.clientWidth})`);
+    assert.ok(m.sentence.bottom <= height, `${at}: the sentence ends at ${m.sentence.bottom}`);
+    assert.ok(m.summary.bottom <= height, `${at}: the gap summary ends at ${m.summary.bottom}`);
+    assert.ok(m.graph.top < height - 100, `${at}: the graph starts at ${m.graph.top}`);
+    assert.ok(m.graph.height >= 500, `${at}: the graph is ${m.graph.height} px tall`);
+    assert.ok(m.details.left >= m.graph.right - 1 && m.details.top < m.graph.bottom,
+      `${at}: the details panel is not beside the graph (${JSON.stringify(m.details)} vs ${JSON.stringify(m.graph)})`);
+    await p.screenshot({ path: path.join(ROOT, 'target', 'e2e', `first-view-${width}x${height}.png`) });
+  }
+  await p.close();
 });

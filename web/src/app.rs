@@ -5,10 +5,11 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use lineage_core::document::{Block, DocSection, Document, Field, HistoryEntry, Inline, NoteKind, Span};
 use lineage_core::explore::{self, Candidate, Relatives, View, Workspace};
 use lineage_core::graph_layout::{self, GraphLayout, LayoutOptions};
-use lineage_core::render::{self, Section};
-use lineage_core::{Lineage, Report, RoleTable};
+use lineage_core::render;
+use lineage_core::{Lineage, Report, RoleTable, Section};
 
 use crate::browser;
 use crate::graph::Graph;
@@ -85,7 +86,12 @@ impl State {
         });
         let layout = Memo::new(move |_| {
             let v = view.get()?;
-            let opts = LayoutOptions { collapse_at: if collapse.get() { 5 } else { 0 }, ..LayoutOptions::default() };
+            let opts = LayoutOptions {
+                collapse_at: if collapse.get() { 5 } else { 0 },
+                top_to_bottom: true,
+                layer_gap: 40.0,
+                ..LayoutOptions::default()
+            };
             Some(graph_layout::layout(&v.graph, &opts))
         });
         State {
@@ -206,8 +212,6 @@ pub fn App() -> impl IntoView {
             <ErrorBox />
             <Subject />
             <Answer />
-            <Explorer />
-            <Evidence />
         </main>
     }
 }
@@ -349,195 +353,152 @@ fn Subject() -> impl IntoView {
     view! { {inference} {picker} }
 }
 
-fn or_none(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "not recorded".into())
-}
-
 #[component]
 fn Answer() -> impl IntoView {
     let state = expect_context::<State>();
     move || match state.report.get() {
         None => None,
-        Some(Err(e)) => Some(view! { <div class="error" data-testid="error">{e}</div> }.into_any()),
-        Some(Ok(r)) => Some(report_view(r).into_any()),
+        Some(Err(e)) => Some(
+            view! {
+                <div class="error" data-testid="error">{e}</div>
+                <Explorer />
+            }
+            .into_any(),
+        ),
+        Some(Ok(r)) => Some(document_view(r).into_any()),
     }
 }
 
 /// A section's heading, worded and numbered as in every other format.
 #[component]
 fn SectionTitle(section: Section) -> impl IntoView {
-    view! { <h3 id=section.anchor() data-testid="section-title">{section.title()}</h3> }
+    view! { <h3 data-testid="section-title">{section.title()}</h3> }
 }
 
-/// The evidence: every input with its digest (and what was skipped in it), superseded descriptions, warnings.
-#[component]
-fn Evidence() -> impl IntoView {
-    let state = expect_context::<State>();
-    move || {
-        let Some(Ok(r)) = state.report.get() else { return None };
-        Some(view! {
-            <section class="evidence" data-testid="evidence">
-                <SectionTitle section=Section::Evidence />
-                <table>
-                    <thead><tr><th>"File"</th><th>"Bytes"</th><th>"SHA-256"</th></tr></thead>
-                    <tbody>{r.inputs.iter().map(|i| view! {
-                        <tr><td>{render::input_label(i)}</td><td>{i.bytes.to_string()}</td><td><code>{i.sha256.clone()}</code></td></tr>
-                    }).collect_view()}</tbody>
-                </table>
-                <ul>{r.superseded.iter().map(|s| view! { <li>{render::superseded_line(s)}</li> }).collect_view()}</ul>
-                {(!r.warnings.is_empty()).then(|| view! {
-                    <h4>"Warnings"</h4>
-                    <ul class="warnings">{r.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
-                })}
-            </section>
-        })
+/// The report's document: the title, sentence and gaps first; then the answers beside the graph (the sections
+/// before the figure in one column, the figure's section in the other); then the rest. Sections keep the
+/// document's order in the page, so the table of contents and every other format agree.
+fn document_view(r: Report) -> impl IntoView {
+    let doc = Document::new(&r);
+    let split = doc.sections.iter().position(|s| s.blocks.iter().any(|b| matches!(b, Block::Figure(_))));
+    let mut sections = doc.sections.clone();
+    let after = split.map(|i| sections.split_off(i + 1)).unwrap_or_default();
+    let figure = split.and_then(|_| sections.pop());
+    view! {
+        <section class="answer">
+            <h2>{doc.title.clone()}</h2>
+            <nav class="toc no-print" data-testid="toc">
+                {doc.sections.iter().map(|s| view! { <a href=format!("#{}", s.anchor())>{s.title()}</a> }).collect_view()}
+            </nav>
+            <blockquote data-testid="provenance-sentence">{doc.sentence.clone()}</blockquote>
+            <p class="summary" class:has-gaps=!doc.gap_titles.is_empty() data-testid="gap-summary">
+                <Spans spans=doc.summary.clone() />
+            </p>
+            {(!doc.gap_titles.is_empty()).then(|| view! {
+                <ul class="gap-brief">{doc.gap_titles.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
+            })}
+            <Downloads report=r />
+            <div class="report-grid">
+                <div class="answers">{sections.into_iter().map(section_view).collect_view()}</div>
+                <div class="graph-column">{figure.map(section_view)}</div>
+            </div>
+            {after.into_iter().map(section_view).collect_view()}
+        </section>
     }
 }
 
-fn report_view(r: Report) -> impl IntoView {
-    let a = r.answers.clone();
-    let mv = a.model_version.clone();
-    let approval = a.approval.clone();
+fn section_view(s: DocSection) -> impl IntoView {
+    let anchor = s.anchor();
     view! {
-        <section class="answer">
-            <h2>{lineage_core::render::report_title(&r)}</h2>
-            <nav class="toc no-print" data-testid="toc">
-                {Section::ALL.iter().map(|s| view! { <a href=format!("#{}", s.anchor())>{s.title()}</a> }).collect_view()}
-            </nav>
-            <blockquote data-testid="provenance-sentence">{r.sentence.clone()}</blockquote>
-            <Downloads report=r.clone() />
-            <div class="answers">
-                <article data-testid="answer-model-version">
-                    <SectionTitle section=Section::ModelVersion />
-                    {r.inference.clone().map(|inf| {
-                        let history = inf.history.clone();
-                        let current = inf.deployment.clone();
-                        view! {
-                            <dl data-testid="inference">
-                                {render::inference_rows(&inf).into_iter().map(|(k, v)| view! {
-                                    <dt>{k.trim_end_matches(':').to_owned()}</dt><dd>{v}</dd>
-                                }).collect_view()}
-                            </dl>
-                            <h4>{format!("Deployment history of {} ({})", inf.endpoint, render::variant_name(&inf))}</h4>
-                            <ol class="history" data-testid="deployment-history">
-                                {history.into_iter().map(|d| {
-                                    let in_effect = d == current;
-                                    view! {
-                                        <li class:current=in_effect>
-                                            {in_effect.then_some("In effect: ")}{render::deployment_line(&d)}
-                                            <ul>{d.sources.iter().map(|s| view! { <li class="source">{s.clone()}</li> }).collect_view()}</ul>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ol>
-                        }
-                    })}
-                    <dl>
-                        <dt>"Model package"</dt><dd>{or_none(&mv.arn)}</dd>
-                        <dt>"Group"</dt><dd>{or_none(&mv.group)}</dd>
-                        <dt>"Version"</dt><dd>{mv.version.map_or("not recorded".into(), |v| v.to_string())}</dd>
-                        <dt>"Approval status"</dt><dd>{or_none(&mv.approval_status)}</dd>
-                        {lineage_core::render::model_described_rows(&mv).into_iter().map(|(label, value)| view! {
-                            <dt>{label}</dt><dd>{value}</dd>
-                        }).collect_view()}
-                    </dl>
-                </article>
-                <article data-testid="answer-training-dataset">
-                    <SectionTitle section=Section::TrainingData />
-                    <ul>
-                        {a.training_jobs.iter().map(|j| view! {
-                            <li>"Training job " <strong>{j.name.clone()}</strong>
-                                {j.ended_at.map(|t| format!(" (ended {})", t.minute_utc()))}</li>
-                        }).collect_view()}
-                        {a.training_datasets.iter().map(|d| {
-                            let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                            view! {
-                                <li>{format!("{} ", d.kind_label())} <code>{d.uri.clone().or(d.arn.clone()).unwrap_or_default()}</code>
-                                    {(!props.is_empty()).then(|| format!(" ({})", props.join(", ")))}</li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </article>
-                <article data-testid="answer-upstream-sources">
-                    <SectionTitle section=Section::UpstreamSources />
-                    <table>
-                        <thead><tr><th>"Kind"</th><th>"Name"</th><th>"Version"</th><th>"URI"</th></tr></thead>
-                        <tbody>
-                            {a.upstream_sources.iter().map(|u| view! {
-                                <tr><td>{u.kind.replace('_', " ")}</td><td>{a.fed_label(u).map_or_else(|| u.name.clone(), |fed| format!("{} (into {fed})", u.name))}</td>
-                                    <td>{or_none(&u.version)}</td><td><code>{u.uri.clone().unwrap_or_default()}</code></td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </article>
-                <article>
-                    <SectionTitle section=Section::Hyperparameters />
-                    <table data-testid="answer-hyperparameters">
-                        <thead><tr><th>"Hyperparameter"</th><th>"Value"</th></tr></thead>
-                        <tbody>
-                            {a.training_jobs.iter().flat_map(|j| j.hyperparameters.iter().map(|(k, v)| view! {
-                                <tr><td><code>{k.clone()}</code></td><td><code>{v.clone()}</code></td></tr>
-                            }).collect::<Vec<_>>()).collect_view()}
-                        </tbody>
-                    </table>
-                    <table data-testid="answer-metrics">
-                        <thead><tr><th>"Metric"</th><th>"Final value"</th></tr></thead>
-                        <tbody>
-                            {a.training_jobs.iter().flat_map(|j| j.metrics.iter().map(|(k, v)| view! {
-                                <tr><td><code>{k.clone()}</code></td><td>{lineage_core::import::format_number(*v)}</td></tr>
-                            }).collect::<Vec<_>>()).collect_view()}
-                        </tbody>
-                    </table>
-                </article>
-                <article data-testid="answer-approval">
-                    <SectionTitle section=Section::Approval />
-                    {match approval {
-                        None => view! { <p>"Not recorded."</p> }.into_any(),
-                        Some(ap) => view! {
-                            <dl>
-                                {lineage_core::render::approval_rows(&ap).into_iter().map(|(label, value, _)| view! {
-                                    <dt>{label}</dt><dd>{value}</dd>
-                                }).collect_view()}
-                            </dl>
-                            {(!ap.history.is_empty()).then(|| view! {
-                                <h4>"Status history"</h4>
-                                <ol class="history" data-testid="approval-history">
-                                    {ap.history.iter().map(|c| view! {
-                                        <li>{render::change_line(c)}
-                                            <ul>{c.sources.iter().map(|s| view! { <li class="source">{s.clone()}</li> }).collect_view()}</ul>
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            })}
-                            {ap.conflicts.iter().map(|c| view! { <p class="conflict">"Conflict: "{c.clone()}</p> }).collect_view()}
-                        }.into_any(),
-                    }}
-                </article>
-                <article data-testid="answer-code">
-                    <SectionTitle section=Section::Code />
-                    {if a.code.is_empty() {
-                        view! { <p>"Not recorded."</p> }.into_any()
-                    } else {
-                        view! { <ul>{a.code.iter().map(|c| view! {
-                            <li>{format!("{} @ {}", or_none(&c.repository), or_none(&c.commit))}<span class="source">{format!(" [{}]", c.source)}</span></li>
-                        }).collect_view()}</ul> }.into_any()
-                    }}
-                </article>
-            </div>
-            <SectionTitle section=Section::Gaps />
-            <ul class="gaps" data-testid="gap-list">
-                {if r.gaps.is_empty() {
-                    view! { <li class="none">"None: every question is answered from the export."</li> }.into_any()
-                } else {
-                    r.gaps.iter().map(|g| view! {
-                        <li><strong>{g.question.replace('_', " ")}</strong>": "{g.detail.clone()}
-                            <br/><em>"Closes with: "</em>{g.closes_with.clone()}</li>
-                    }).collect_view().into_any()
-                }}
-            </ul>
-            <SectionTitle section=Section::AncestryTree />
-            <pre class="tree" data-testid="ancestry-tree">{r.tree.clone()}</pre>
+        <section class="doc-section" id=anchor data-testid=format!("section-{anchor}")>
+            <SectionTitle section=s.section />
+            {s.blocks.into_iter().map(block_view).collect_view()}
         </section>
+    }
+}
+
+/// Inline spans as elements; every string is a text node, never HTML.
+#[component]
+fn Spans(spans: Inline) -> impl IntoView {
+    spans
+        .into_iter()
+        .map(|s| match s {
+            Span::Text(t) => view! { <span>{t}</span> }.into_any(),
+            Span::Code(t) => view! { <code>{t}</code> }.into_any(),
+            Span::Strong(t) => view! { <strong>{t}</strong> }.into_any(),
+            Span::Emphasis(t) => view! { <em>{t}</em> }.into_any(),
+            Span::Link { text, to } => view! { <a href=format!("#{}", to.anchor())>{text}</a> }.into_any(),
+        })
+        .collect_view()
+}
+
+fn block_view(b: Block) -> AnyView {
+    match b {
+        Block::Subheading(t) => view! { <h4>{t}</h4> }.into_any(),
+        Block::Paragraph(spans) => view! { <p><Spans spans=spans /></p> }.into_any(),
+        Block::Fields(rows) => fields_view(rows).into_any(),
+        Block::Table { header, rows } => table_view(header, rows).into_any(),
+        Block::List(items) => view! {
+            <ul>{items.into_iter().map(|i| view! { <li><Spans spans=i /></li> }).collect_view()}</ul>
+        }
+        .into_any(),
+        Block::History(entries) => history_view(entries).into_any(),
+        Block::Tree(t) => view! { <pre class="tree" data-testid="ancestry-tree">{t}</pre> }.into_any(),
+        Block::Note { kind, text, detail } => view! {
+            <div class=format!("note note-{}", kind.label().to_lowercase())>
+                {(kind != NoteKind::Gap).then(|| view! { <strong>{format!("{}: ", kind.label())}</strong> })}
+                <Spans spans=text />
+                {detail.map(|d| view! { <br /><Spans spans=d /> })}
+            </div>
+        }
+        .into_any(),
+        Block::Figure(_) => view! { <Explorer /> }.into_any(),
+        Block::Evidence(rows) => table_view(
+            ["File", "Bytes", "SHA-256"].map(String::from).to_vec(),
+            rows.into_iter()
+                .map(|r| {
+                    vec![vec![Span::Text(r.name)], vec![Span::Text(r.bytes.to_string())], vec![Span::Code(r.sha256)]]
+                })
+                .collect(),
+        )
+        .into_any(),
+    }
+}
+
+fn fields_view(rows: Vec<Field>) -> impl IntoView {
+    view! {
+        <dl>
+            {rows.into_iter().map(|f| view! {
+                <dt>{f.label}</dt>
+                <dd><Spans spans=f.value />{f.source.map(|s| view! { <span class="source">{format!(" [{s}]")}</span> })}</dd>
+            }).collect_view()}
+        </dl>
+    }
+}
+
+fn table_view(header: Vec<String>, rows: Vec<Vec<Inline>>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table>
+                <thead><tr>{header.into_iter().map(|h| view! { <th>{h}</th> }).collect_view()}</tr></thead>
+                <tbody>{rows.into_iter().map(|r| view! {
+                    <tr>{r.into_iter().map(|c| view! { <td><Spans spans=c /></td> }).collect_view()}</tr>
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn history_view(entries: Vec<HistoryEntry>) -> impl IntoView {
+    view! {
+        <ol class="history">
+            {entries.into_iter().map(|e| view! {
+                <li class:current=e.current>
+                    {e.current.then_some("In effect: ")}<span class="when">{e.when}</span>" "<Spans spans=e.what />
+                    <ul>{e.sources.into_iter().map(|s| view! { <li class="source">{s}</li> }).collect_view()}</ul>
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }
 
@@ -567,7 +528,7 @@ fn Downloads(report: Report) -> impl IntoView {
                 });
             }>"Download PDF"</button>
             <button data-testid="download-markdown" on:click=move |_| {
-                if let Err(e) = browser::download(&format!("{s2}.md"), "text/markdown", render::markdown(&r2).as_bytes()) {
+                if let Err(e) = browser::download(&format!("{s2}.md"), "text/markdown", render::markdown(&Document::new(&r2)).as_bytes()) {
                     fail(e);
                 }
             }>"Download Markdown"</button>
@@ -608,8 +569,7 @@ fn Explorer() -> impl IntoView {
         });
     };
     view! {
-        <section class="explorer" class:hidden=move || state.view.get().is_none()>
-            <SectionTitle section=Section::LineageGraph />
+        <div class="explorer" class:hidden=move || state.view.get().is_none()>
             <div class="controls no-print">
                 <label>"Depth "
                     <select on:change=move |ev| state.depth.set(event_target_value(&ev).parse().ok())>
@@ -644,6 +604,7 @@ fn Explorer() -> impl IntoView {
             <p class="highlight-label">{move || {
                 state.highlight.with(|h| (!h.label.is_empty()).then(|| format!("{} ({} vertices)", h.label, h.arns.len())))
             }}</p>
+            <div class="graph-and-details">
             <Graph />
             {move || state.selected.get().map(|arn| {
                 let rows = state.lineage.get().map(|l| explore::details(&l, &arn)).unwrap_or_default();
@@ -675,6 +636,7 @@ fn Explorer() -> impl IntoView {
                     </aside>
                 }
             })}
-        </section>
+            </div>
+        </div>
     }
 }

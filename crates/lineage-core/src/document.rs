@@ -86,7 +86,10 @@ pub enum Span {
     Strong(String),
     Emphasis(String),
     /// A link to a section of the same document.
-    Link { text: String, to: Section },
+    Link {
+        text: String,
+        to: Section,
+    },
 }
 
 impl Span {
@@ -173,12 +176,19 @@ pub enum Block {
     Paragraph(Inline),
     Fields(Vec<Field>),
     /// A table with a header row; every row has as many cells as the header.
-    Table { header: Vec<String>, rows: Vec<Vec<Inline>> },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<Inline>>,
+    },
     List(Vec<Inline>),
     History(Vec<HistoryEntry>),
     /// The ancestry tree, already drawn with box characters.
     Tree(String),
-    Note { kind: NoteKind, text: Inline, detail: Option<Inline> },
+    Note {
+        kind: NoteKind,
+        text: Inline,
+        detail: Option<Inline>,
+    },
     Figure(Figure),
     Evidence(Vec<InputRow>),
 }
@@ -577,7 +587,9 @@ fn code_section(a: &Answers) -> Vec<Block> {
     let rows = a
         .code
         .iter()
-        .map(|c| vec![or_nr(c.repository.as_deref(), Span::Code), or_nr(c.commit.as_deref(), Span::Code), text(&c.source)])
+        .map(|c| {
+            vec![or_nr(c.repository.as_deref(), Span::Code), or_nr(c.commit.as_deref(), Span::Code), text(&c.source)]
+        })
         .collect();
     vec![table(&["Repository", "Commit", "Source"], rows)]
 }
@@ -671,7 +683,10 @@ fn import_fields(r: &Report) -> Vec<Field> {
         field("Files / documents", text(format!("{} / {}", st.files, st.documents))),
         field("Graph", text(format!("{} vertices, {} edges", st.vertices, st.edges))),
         field("QueryLineage pages", text(st.query_pages.to_string())),
-        field("Vertex records", text(format!("{} read, {} duplicates merged", st.vertices_read, st.duplicate_vertices))),
+        field(
+            "Vertex records",
+            text(format!("{} read, {} duplicates merged", st.vertices_read, st.duplicate_vertices)),
+        ),
         field("Edge records", text(format!("{} read, {} duplicates merged", st.edges_read, st.duplicate_edges))),
         field("Describe responses", text(format!("{} ({} repeated)", st.descriptions, st.duplicate_descriptions))),
         field("Association summaries", text(st.association_summaries.to_string())),

@@ -26,11 +26,22 @@ pub struct LayoutOptions {
     /// Vertices alike in lineage type, entity type, role and neighbours are drawn as one box once there are this
     /// many of them (0: never): a thousand raw-data partitions feeding one dataset become one box, not a wall.
     pub collapse_at: usize,
+    /// Layers run downwards (upstream on top) instead of rightwards: for a drawing taller than wide, such as a
+    /// column beside the answers.
+    pub top_to_bottom: bool,
 }
 
 impl Default for LayoutOptions {
     fn default() -> Self {
-        LayoutOptions { box_width: 132.0, box_height: 36.0, layer_gap: 54.0, row_gap: 12.0, sweeps: 8, collapse_at: 5 }
+        LayoutOptions {
+            box_width: 132.0,
+            box_height: 36.0,
+            layer_gap: 54.0,
+            row_gap: 12.0,
+            sweeps: 8,
+            collapse_at: 5,
+            top_to_bottom: false,
+        }
     }
 }
 
@@ -248,7 +259,10 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
 
     // 5. Vertical placement: stack each layer, then move slots towards their neighbours' mean, keeping order and
     // spacing. Dummies take little room.
-    let height_of = |s: usize| if s < n { opts.box_height } else { 2.0 };
+    // `along` is a box's extent in the direction the layers run, `across` its extent within a layer.
+    let (along, across) =
+        if opts.top_to_bottom { (opts.box_height, opts.box_width) } else { (opts.box_width, opts.box_height) };
+    let height_of = |s: usize| if s < n { across } else { 2.0 };
     let mut y = vec![0.0f64; slots];
     for row in &order {
         let mut cursor = 0.0;
@@ -289,19 +303,25 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
     for v in &mut y {
         *v -= top;
     }
-    let x_of = |l: usize| l as f64 * (opts.box_width + opts.layer_gap);
+    let x_of = |l: usize| l as f64 * (along + opts.layer_gap);
     let height = (0..slots).map(|s| y[s] + height_of(s)).fold(0.0, f64::max);
-    let width = if layers == 0 { 0.0 } else { x_of(layers - 1) + opts.box_width };
+    let width = if layers == 0 { 0.0 } else { x_of(layers - 1) + along };
+    // Computed as if the layers ran rightwards; turned a quarter for top-to-bottom.
+    let at = |layer_pos: f64, cross: f64| if opts.top_to_bottom { (cross, layer_pos) } else { (layer_pos, cross) };
+    let (width, height) = if opts.top_to_bottom { (height, width) } else { (width, height) };
 
     let nodes = (0..n)
-        .map(|v| PlacedNode {
-            vertex: v,
-            members: vec![v],
-            layer: layer[v],
-            x: x_of(layer[v]),
-            y: y[v],
-            width: opts.box_width,
-            height: opts.box_height,
+        .map(|v| {
+            let (x, y) = at(x_of(layer[v]), y[v]);
+            PlacedNode {
+                vertex: v,
+                members: vec![v],
+                layer: layer[v],
+                x,
+                y,
+                width: opts.box_width,
+                height: opts.box_height,
+            }
         })
         .collect();
     let mut routed: Vec<RoutedEdge> = dag
@@ -310,14 +330,14 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
         .map(|(&(_, _, i), chain)| {
             let mut points = Vec::with_capacity(chain.len() + 1);
             let first = chain[0];
-            points.push((x_of(slot_layer[first]) + opts.box_width, centre(first, &y)));
+            points.push(at(x_of(slot_layer[first]) + along, centre(first, &y)));
             for &s in &chain[1..chain.len() - 1] {
                 let x = x_of(slot_layer[s]);
-                points.push((x, centre(s, &y)));
-                points.push((x + opts.box_width, centre(s, &y)));
+                points.push(at(x, centre(s, &y)));
+                points.push(at(x + along, centre(s, &y)));
             }
             let last = chain[chain.len() - 1];
-            points.push((x_of(slot_layer[last]), centre(last, &y)));
+            points.push(at(x_of(slot_layer[last]), centre(last, &y)));
             if reversed[i] {
                 points.reverse();
             }
@@ -394,6 +414,29 @@ mod tests {
         let long = l.edges.iter().find(|e| g.edges[e.edge].source == "a" && g.edges[e.edge].destination == "m");
         assert_eq!(long.map(|e| e.points.len()), Some(4));
         assert_eq!(l, layout(&g, &LayoutOptions::default()));
+    }
+
+    #[test]
+    fn top_to_bottom_puts_upstream_above_and_boxes_never_overlap() {
+        let g = graph(&["a", "b", "c", "d", "m"], &[("a", "c"), ("b", "c"), ("c", "m"), ("d", "m"), ("a", "m")]);
+        let l = layout(&g, &LayoutOptions { top_to_bottom: true, ..LayoutOptions::default() });
+        let at = |name: &str| l.nodes.iter().find(|n| g.vertices[n.vertex].arn == name).map(|n| (n.layer, n.y));
+        let (a, c, m) = (at("a"), at("c"), at("m"));
+        assert_eq!((a.map(|x| x.0), c.map(|x| x.0), m.map(|x| x.0)), (Some(0), Some(1), Some(2)));
+        assert!(a.map(|x| x.1) < c.map(|x| x.1) && c.map(|x| x.1) < m.map(|x| x.1), "{a:?} {c:?} {m:?}");
+        for p in &l.nodes {
+            assert!(p.x + p.width <= l.width + 0.001 && p.y + p.height <= l.height + 0.001, "{p:?} outside");
+            for q in &l.nodes {
+                if p.vertex != q.vertex && p.layer == q.layer {
+                    assert!(p.x + p.width <= q.x || q.x + q.width <= p.x, "{p:?} overlaps {q:?}");
+                }
+            }
+        }
+        // Edges leave a box's bottom and enter the next one's top.
+        for e in &l.edges {
+            let (first, last) = (e.points[0], e.points[e.points.len() - 1]);
+            assert!(first.1 < last.1 || e.reversed, "{e:?}");
+        }
     }
 
     #[test]

@@ -22,9 +22,9 @@ pub mod summary;
 pub mod synth;
 pub mod time;
 
+pub use document::{Document, Section};
 pub use import::{ImportError, Lineage, Loader};
 pub use model::{AssociationType, Graph, LineageType};
-pub use document::{Document, Section};
 pub use narrative::{report, resolve_start, NarrativeError, Report};
 pub use roles::{Role, RoleTable};
 

@@ -223,12 +223,20 @@ fn md_fields(o: &mut String, rows: &[Field]) {
 }
 
 fn md_block(o: &mut String, b: &Block) {
-    let _ = match b {
-        Block::Subheading(t) => writeln!(o, "### {}\n", md_escape(t)),
-        Block::Paragraph(s) => writeln!(o, "{}\n", md_spans(s)),
-        Block::Fields(rows) => Ok(md_fields(o, rows)),
-        Block::Table { header, rows } => Ok(md_table(o, header, rows.iter().map(|r| r.iter().map(|c| md_spans(c)).collect()))),
-        Block::List(items) => items.iter().try_for_each(|i| writeln!(o, "- {}", md_spans(i))).and_then(|()| writeln!(o)),
+    let lines = |o: &mut String, items: &mut dyn Iterator<Item = String>| {
+        items.for_each(|i| {
+            let _ = writeln!(o, "- {i}");
+        });
+        o.push('\n');
+    };
+    match b {
+        Block::Subheading(t) => o.push_str(&format!("### {}\n\n", md_escape(t))),
+        Block::Paragraph(s) => o.push_str(&format!("{}\n\n", md_spans(s))),
+        Block::Fields(rows) => md_fields(o, rows),
+        Block::Table { header, rows } => {
+            md_table(o, header, rows.iter().map(|r| r.iter().map(|c| md_spans(c)).collect()))
+        }
+        Block::List(items) => lines(o, &mut items.iter().map(|i| md_spans(i))),
         Block::History(entries) => {
             let header = ["In effect", "When", "What", "Sources"].map(String::from);
             let rows = entries.iter().map(|e| {
@@ -236,26 +244,26 @@ fn md_block(o: &mut String, b: &Block) {
                 let mark = if e.current { "yes" } else { "" };
                 vec![mark.to_owned(), md_escape(&e.when), md_spans(&e.what), sources.join("; ")]
             });
-            Ok(md_table(o, &header, rows))
+            md_table(o, &header, rows)
         }
         Block::Tree(t) => {
             md_code_block(o, t);
-            writeln!(o)
+            o.push('\n');
         }
         Block::Note { kind, text, detail } => {
             let detail = detail.as_ref().map_or(String::new(), |d| format!("  \n> {}", md_spans(d)));
-            writeln!(o, "> **{}:** {}{detail}\n", kind.label(), md_spans(text))
+            o.push_str(&format!("> **{}:** {}{detail}\n\n", kind.label(), md_spans(text)));
         }
         Block::Figure(f) => {
-            let _ = writeln!(o, "{} (drawn in the PDF and on the page).\n", f.caption);
-            f.edges.iter().try_for_each(|e| writeln!(o, "- {}", md_escape(e))).and_then(|()| writeln!(o))
+            o.push_str(&format!("{} (drawn in the PDF and on the page).\n\n", f.caption));
+            lines(o, &mut f.edges.iter().map(|e| md_escape(e)));
         }
         Block::Evidence(rows) => {
             let header = ["File", "Bytes", "SHA-256"].map(String::from);
             let cells = rows.iter().map(|r| vec![md_escape(&r.name), r.bytes.to_string(), md_escape(&r.sha256)]);
-            Ok(md_table(o, &header, cells))
+            md_table(o, &header, cells)
         }
-    };
+    }
 }
 
 /// Markdown to an HTML fragment; raw HTML in the Markdown is shown as text, never passed through. A heading that is

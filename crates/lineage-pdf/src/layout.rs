@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 
-use lineage_core::graph_layout::{self, LayoutOptions};
 use lineage_core::document::{Block, DocSection, Document, Field, Figure, HistoryEntry, Inline, NoteKind, Span};
+use lineage_core::graph_layout::{self, LayoutOptions};
 use lineage_core::render::one_line;
 use lineage_core::Section;
 use textwrap::core::Fragment;
@@ -620,7 +620,11 @@ impl Builder<'_, '_> {
                 let rows: Vec<Vec<Inline>> = rows
                     .iter()
                     .map(|r| {
-                        vec![vec![Span::Text(r.name.clone())], vec![Span::Text(r.bytes.to_string())], vec![Span::Code(r.sha256.clone())]]
+                        vec![
+                            vec![Span::Text(r.name.clone())],
+                            vec![Span::Text(r.bytes.to_string())],
+                            vec![Span::Code(r.sha256.clone())],
+                        ]
                     })
                     .collect();
                 let header = ["File", "Bytes", "SHA-256"].map(String::from);
@@ -646,7 +650,6 @@ impl Builder<'_, '_> {
         header.extend(["When", "What", "Sources"].map(String::from));
         self.table(&header, &rows, TABLE);
     }
-
 
     fn tree(&mut self, tree: &str) {
         let size = 8.0;
