@@ -8,9 +8,9 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use crate::import::{format_number, ImportError, Lineage, Loader};
-use crate::narrative::{EvidenceEdge, GraphVertex, ReportGraph};
-use crate::query::{induced_edges, walk};
+use crate::query::walk;
 use crate::roles::{Role, RoleTable};
+pub use crate::subgraph::{graph_of, EvidenceEdge, GraphVertex, ReportGraph};
 
 /// The files a reviewer has loaded, in the order they were added; a file is kept only if it parses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -173,38 +173,6 @@ pub fn view(
         });
     }
     Some(View { graph: graph_of(lineage, roles, &nodes), more, total })
-}
-
-/// A [`ReportGraph`] of `nodes` (sorted by ARN) and the edges among them.
-pub fn graph_of(lineage: &Lineage, roles: &RoleTable, nodes: &[NodeIndex]) -> ReportGraph {
-    let g = &lineage.graph;
-    ReportGraph {
-        vertices: nodes
-            .iter()
-            .map(|&ix| {
-                let n = g.node(ix);
-                GraphVertex {
-                    arn: n.arn.to_string(),
-                    lineage_type: n.lineage_type.map(|t| t.as_str().to_owned()),
-                    entity_type: n.entity_type().map(str::to_owned),
-                    name: n.name().to_owned(),
-                    source_uri: n.source_uri().map(str::to_owned),
-                    role: roles.role_of(n),
-                }
-            })
-            .collect(),
-        edges: induced_edges(g, nodes)
-            .into_iter()
-            .map(|e| {
-                let (s, d) = g.endpoints(e);
-                EvidenceEdge {
-                    source: g.node(s).arn.to_string(),
-                    destination: g.node(d).arn.to_string(),
-                    association_type: g.edge(e).association_type.as_ref().map(|t| t.as_str().to_owned()),
-                }
-            })
-            .collect(),
-    }
 }
 
 /// Everything known about one vertex, as labelled rows: identity, source, timestamps, creators, properties,

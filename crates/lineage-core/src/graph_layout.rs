@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::narrative::ReportGraph;
+use crate::subgraph::ReportGraph;
 
 /// Sizes, in layout units (the PDF uses points).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -350,7 +350,7 @@ fn reorder(row: &mut Vec<usize>, pos: &mut [usize], neighbours: &[Vec<usize>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::narrative::{EvidenceEdge, GraphVertex};
+    use crate::subgraph::{EvidenceEdge, GraphVertex};
     use crate::roles::Role;
 
     fn graph(vertices: &[&str], edges: &[(&str, &str)]) -> ReportGraph {

@@ -17,6 +17,7 @@ pub mod records;
 pub mod render;
 pub mod roles;
 pub mod start;
+pub mod subgraph;
 pub mod summary;
 pub mod synth;
 pub mod time;

@@ -19,6 +19,8 @@ use crate::roles::{Role, RoleTable};
 use crate::start::StartMiss;
 use crate::time::Timestamp;
 
+pub use crate::subgraph::{Evidence, EvidenceEdge, GraphVertex, ReportGraph};
+
 /// Why no report could be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NarrativeError {
@@ -117,23 +119,6 @@ impl fmt::Display for NarrativeError {
 }
 
 impl std::error::Error for NarrativeError {}
-
-/// An association named as evidence.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct EvidenceEdge {
-    pub source: String,
-    pub destination: String,
-    pub association_type: Option<String>,
-}
-
-/// What an answer rests on.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Evidence {
-    pub vertices: Vec<String>,
-    pub edges: Vec<EvidenceEdge>,
-    /// ARNs of the Describe* responses used (jobs, model packages).
-    pub descriptions: Vec<String>,
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Subject {
@@ -280,23 +265,6 @@ pub struct Gap {
     pub question: String,
     pub detail: String,
     pub closes_with: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct GraphVertex {
-    pub arn: String,
-    pub lineage_type: Option<String>,
-    #[serde(rename = "type")]
-    pub entity_type: Option<String>,
-    pub name: String,
-    pub source_uri: Option<String>,
-    pub role: Role,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ReportGraph {
-    pub vertices: Vec<GraphVertex>,
-    pub edges: Vec<EvidenceEdge>,
 }
 
 /// The whole report: the JSON contract of `lineage report --format json` (see `schema/report.schema.json`).
@@ -1676,7 +1644,7 @@ impl<'a> Builder<'a> {
         }
         self.g.sort_by_arn(&mut nodes);
         nodes.dedup();
-        crate::explore::graph_of(self.lineage, self.roles, &nodes)
+        crate::subgraph::graph_of(self.lineage, self.roles, &nodes)
     }
 }
 
