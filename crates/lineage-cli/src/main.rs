@@ -208,10 +208,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let report = match inference {
                 Some(id) => {
                     let query = lineage_core::deploy::InferenceQuery { id, endpoint, variant };
-                    lineage_core::narrative::report_inference(&lineage, &roles, &query, start.as_deref())
+                    lineage_core::narrative::report_inference(&lineage, &query, start.as_deref())
                 }
-                None => lineage_core::resolve_start(&lineage, &roles, start.as_deref())
-                    .and_then(|start| lineage_core::report(&lineage, &roles, start)),
+                None => lineage_core::resolve_start(&lineage, start.as_deref())
+                    .and_then(|start| lineage_core::report(&lineage, start)),
             }
             .map_err(|e| Failure::input(e.to_string()))?;
             let bytes = match format {

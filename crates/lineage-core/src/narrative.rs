@@ -15,7 +15,7 @@ use crate::deploy::{resolve_inference, InferenceAnswer, InferenceError, Inferenc
 use crate::import::{format_number, ImportStats, InputFile, Lineage, Superseded};
 use crate::model::{resource_name, Graph, Node};
 use crate::query::{sort_edges, walk};
-use crate::roles::{Role, RoleTable};
+use crate::roles::Role;
 use crate::start::StartMiss;
 use crate::time::Timestamp;
 
@@ -288,10 +288,10 @@ pub struct Report {
 }
 
 /// Picks the start vertex: `id` if given, else the export's `StartArns`, else the only model package.
-pub fn resolve_start(lineage: &Lineage, roles: &RoleTable, id: Option<&str>) -> Result<NodeIndex, NarrativeError> {
+pub fn resolve_start(lineage: &Lineage, id: Option<&str>) -> Result<NodeIndex, NarrativeError> {
     let g = &lineage.graph;
     let one = |id: &str| -> Result<NodeIndex, NarrativeError> {
-        let hits = crate::start::find(lineage, roles, id).map_err(|miss| match miss {
+        let hits = crate::start::find(lineage, id).map_err(|miss| match miss {
             StartMiss::Unknown { nearest } => NarrativeError::NotFound { id: id.to_owned(), nearest },
             StartMiss::NotLinked { what, expected } => NarrativeError::NotLinked { what, expected },
         })?;
@@ -317,7 +317,7 @@ pub fn resolve_start(lineage: &Lineage, roles: &RoleTable, id: Option<&str>) -> 
     // The only model package; with none, the only endpoint, else the only model artifact (the auto-created
     // deployment shape has no package).
     let of_role = |role: Role| -> Vec<NodeIndex> {
-        let mut v: Vec<NodeIndex> = g.node_indices().filter(|&ix| roles.role_of(g.node(ix)) == role).collect();
+        let mut v: Vec<NodeIndex> = g.node_indices().filter(|&ix| g.node(ix).role == role).collect();
         g.sort_by_arn(&mut v);
         v
     };
@@ -351,19 +351,18 @@ fn package_names(g: &Graph, nodes: &[NodeIndex]) -> Vec<String> {
 }
 
 /// Builds the report for `start` (see [`resolve_start`]).
-pub fn report(lineage: &Lineage, roles: &RoleTable, start: NodeIndex) -> Result<Report, NarrativeError> {
-    Builder::new(lineage, roles, start)?.build()
+pub fn report(lineage: &Lineage, start: NodeIndex) -> Result<Report, NarrativeError> {
+    Builder::new(lineage, start)?.build()
 }
 
 /// Builds the report for the model package that served one inference. When the inference fell in a switch where
 /// two packages may have served it, `start` names the one to report on (the report then says so in a gap).
 pub fn report_inference(
     lineage: &Lineage,
-    roles: &RoleTable,
     query: &InferenceQuery,
     start: Option<&str>,
 ) -> Result<Report, NarrativeError> {
-    let (answer, chosen_gap) = match resolve_inference(lineage, roles, query) {
+    let (answer, chosen_gap) = match resolve_inference(lineage, query) {
         Ok(a) => {
             if let Some(s) = start {
                 if !package_matches(lineage, &a.model_package, s) {
@@ -381,7 +380,7 @@ pub fn report_inference(
             let Some(chosen) = packages.iter().find(|p| package_matches(lineage, p, s)).cloned() else {
                 return Err(NarrativeError::NotACandidate { start: s.to_owned(), candidates: packages });
             };
-            let a = crate::deploy::resolve_inference_choosing(lineage, roles, query, &chosen)
+            let a = crate::deploy::resolve_inference_choosing(lineage, query, &chosen)
                 .map_err(NarrativeError::Inference)?;
             let detail = a.overlap.clone().map(|o| format!("{o} This report follows {chosen}, as --start asked."));
             (a, detail)
@@ -394,7 +393,7 @@ pub fn report_inference(
     let Some(&vertex) = vertices.first() else {
         return Err(NarrativeError::PackageNotInLineage { id: answer.id.clone(), arn: answer.model_package.clone() });
     };
-    let mut b = Builder::new(lineage, roles, vertex)?;
+    let mut b = Builder::new(lineage, vertex)?;
     b.inference = Some(answer);
     if let Some(detail) = chosen_gap {
         b.gap("model_version", detail, "a capture record or deployment record that says which fleet answered");
@@ -412,14 +411,12 @@ fn package_matches(lineage: &Lineage, arn: &str, start: &str) -> bool {
 struct Builder<'a> {
     lineage: &'a Lineage,
     g: &'a Graph,
-    roles: &'a RoleTable,
     start: NodeIndex,
     start_kind: &'static str,
     /// The model package vertex (or the model artifact when no package is linked).
     focus: NodeIndex,
     /// Ancestors of the focus: vertex -> (depth, role).
     ancestors: BTreeMap<NodeIndex, Role>,
-    role_cache: std::cell::RefCell<BTreeMap<NodeIndex, Role>>,
     gaps: Vec<Gap>,
     used: BTreeSet<NodeIndex>,
     /// The inference the report answers for, when asked by inference.
@@ -427,17 +424,15 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(lineage: &'a Lineage, roles: &'a RoleTable, start: NodeIndex) -> Result<Builder<'a>, NarrativeError> {
+    fn new(lineage: &'a Lineage, start: NodeIndex) -> Result<Builder<'a>, NarrativeError> {
         let g = &lineage.graph;
         let mut b = Builder {
             lineage,
             g,
-            roles,
             start,
             start_kind: "model_package",
             focus: start,
             ancestors: BTreeMap::new(),
-            role_cache: Default::default(),
             gaps: Vec::new(),
             used: BTreeSet::new(),
             inference: None,
@@ -541,19 +536,9 @@ impl<'a> Builder<'a> {
         Err(NarrativeError::WrongKind { arn: self.arn(job), role: Role::TrainingJob })
     }
 
+    /// The role decided at load (see [`Node::role`]).
     fn role(&self, ix: NodeIndex) -> Role {
-        if let Some(r) = self.role_cache.borrow().get(&ix) {
-            return *r;
-        }
-        let node = self.g.node(ix);
-        let r = match self.roles.role_of(node) {
-            // A place inside a described feature group's offline store (or its Glue table) is a feature-store
-            // version of that group, whatever its artifact type says.
-            Role::RawData | Role::Other if self.feature_group(node).is_some() => Role::FeatureStoreVersion,
-            r => r,
-        };
-        self.role_cache.borrow_mut().insert(ix, r);
-        r
+        self.g.node(ix).role
     }
 
     /// The DescribeFeatureGroup response whose ARN, offline store or Glue table the vertex's source URI names.
@@ -1644,7 +1629,7 @@ impl<'a> Builder<'a> {
         }
         self.g.sort_by_arn(&mut nodes);
         nodes.dedup();
-        crate::subgraph::graph_of(self.lineage, self.roles, &nodes)
+        crate::subgraph::graph_of(self.lineage, &nodes)
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::import::Lineage;
 use crate::model::Graph;
 use crate::query::induced_edges;
-use crate::roles::{Role, RoleTable};
+use crate::roles::Role;
 
 /// An association named as evidence.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -55,8 +55,9 @@ pub struct ReportGraph {
     pub edges: Vec<EvidenceEdge>,
 }
 
-/// A [`ReportGraph`] of `nodes` (sorted by ARN) and the edges among them.
-pub fn graph_of(lineage: &Lineage, roles: &RoleTable, nodes: &[NodeIndex]) -> ReportGraph {
+/// A [`ReportGraph`] of `nodes` (sorted by ARN) and the edges among them. Each vertex shows the role the role table
+/// gives it ([`crate::model::Node::table_role`]).
+pub fn graph_of(lineage: &Lineage, nodes: &[NodeIndex]) -> ReportGraph {
     let g = &lineage.graph;
     ReportGraph {
         vertices: nodes
@@ -69,7 +70,7 @@ pub fn graph_of(lineage: &Lineage, roles: &RoleTable, nodes: &[NodeIndex]) -> Re
                     entity_type: n.entity_type().map(str::to_owned),
                     name: n.name().to_owned(),
                     source_uri: n.source_uri().map(str::to_owned),
-                    role: roles.role_of(n),
+                    role: n.table_role,
                 }
             })
             .collect(),
