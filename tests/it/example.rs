@@ -1,7 +1,6 @@
 //! The bundled example must reproduce the article's worked regulator query: its ancestry tree, line for line,
 //! and every fact of its provenance sentence.
 
-
 /// The tree as the article prints it (`python lineage_trace.py --model-package …/credit-xgb/73`).
 const ARTICLE_TREE: &str = "\
 ModelPackage v73 (Approved 2027-03-08 by risk-ops@company.com)

@@ -85,8 +85,9 @@ fn outputs(files: &[(String, Vec<u8>)], order: &[usize], asks: &[Ask]) -> Output
             };
             lineage_core::narrative::report_inference(&lineage, &q, ask.start.as_deref())
         }
-        None => lineage_core::resolve_start(&lineage, ask.start.as_deref())
-            .and_then(|s| lineage_core::report(&lineage, s)),
+        None => {
+            lineage_core::resolve_start(&lineage, ask.start.as_deref()).and_then(|s| lineage_core::report(&lineage, s))
+        }
     };
     asks.iter()
         .map(|ask| match report(ask) {

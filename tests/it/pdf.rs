@@ -199,8 +199,7 @@ fn the_injection_corpus_is_printed_literally() {
 fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
     let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
     let query = lineage_core::deploy::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
-    let report = lineage_core::narrative::report_inference(&lineage, &query, None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report = lineage_core::narrative::report_inference(&lineage, &query, None).unwrap_or_else(|e| panic!("{e}"));
     let r = render(&report);
     let (ok, check) = tool("qpdf", &["--check"], &r.bytes);
     assert!(ok, "qpdf --check: {check}");
@@ -251,8 +250,7 @@ fn every_format_lists_the_same_numbered_sections_in_the_same_order() {
     let mut reports = vec![report_for(&root().join("examples/credit-xgb"), Some("credit-xgb/73"))];
     let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
     let q = lineage_core::deploy::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
-    reports
-        .push(lineage_core::narrative::report_inference(&lineage, &q, None).unwrap_or_else(|e| panic!("{e}")));
+    reports.push(lineage_core::narrative::report_inference(&lineage, &q, None).unwrap_or_else(|e| panic!("{e}")));
     for case in crate::cases("narrative", 8, |p| p.is_dir()) {
         reports.push(report_for(&case, None));
     }

@@ -28,8 +28,7 @@ fn check(case: &std::path::Path, start: Option<&str>) -> String {
         Err(e) => return format!("error: {e}\n"),
     };
     let mut out = render::inspect_text(&lineage);
-    let report =
-        lineage_core::resolve_start(&lineage, start).and_then(|s| lineage_core::report(&lineage, s));
+    let report = lineage_core::resolve_start(&lineage, start).and_then(|s| lineage_core::report(&lineage, s));
     out.push_str("\n---- report");
     if let Some(s) = start {
         out.push_str(&format!(" --start {s}"));

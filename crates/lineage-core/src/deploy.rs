@@ -211,10 +211,7 @@ impl fmt::Display for InferenceError {
 impl std::error::Error for InferenceError {}
 
 /// Finds the capture record of `q.id` and the model package that served it.
-pub fn resolve_inference(
-    lineage: &Lineage,
-    q: &InferenceQuery,
-) -> Result<InferenceAnswer, InferenceError> {
+pub fn resolve_inference(lineage: &Lineage, q: &InferenceQuery) -> Result<InferenceAnswer, InferenceError> {
     resolve(lineage, q, None)
 }
 
@@ -228,11 +225,7 @@ pub fn resolve_inference_choosing(
     resolve(lineage, q, Some(package))
 }
 
-fn resolve(
-    lineage: &Lineage,
-    q: &InferenceQuery,
-    pick: Option<&str>,
-) -> Result<InferenceAnswer, InferenceError> {
+fn resolve(lineage: &Lineage, q: &InferenceQuery, pick: Option<&str>) -> Result<InferenceAnswer, InferenceError> {
     let records = &lineage.graph.records;
     let (record, matched_by) = find_record(&records.captures, q)?;
     let (endpoint, location) = match (&q.endpoint, &record.endpoint) {
@@ -426,11 +419,7 @@ pub struct History {
 }
 
 /// The deployments of `endpoint` for `variant`, from every source in the export.
-pub fn history(
-    lineage: &Lineage,
-    endpoint: &str,
-    variant: Option<&str>,
-) -> Result<History, InferenceError> {
+pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Result<History, InferenceError> {
     let records = &lineage.graph.records;
     let mut switches = Vec::new();
     for e in records.trail.values() {

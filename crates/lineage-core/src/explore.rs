@@ -151,12 +151,7 @@ pub struct View {
 
 /// The subject, its ancestors up to `depth` (`None`: all), and the vertices one step downstream of the subject
 /// (deployments, approvals); `types` (entity types, any case) keeps only those plus the subject when non-empty.
-pub fn view(
-    lineage: &Lineage,
-    subject: &str,
-    depth: Option<usize>,
-    types: &[String],
-) -> Option<View> {
+pub fn view(lineage: &Lineage, subject: &str, depth: Option<usize>, types: &[String]) -> Option<View> {
     let g = &lineage.graph;
     let start = g.find_arn(subject)?;
     let mut nodes: Vec<NodeIndex> = walk(g, start, true, depth).into_iter().map(|(ix, _)| ix).collect();
