@@ -76,18 +76,19 @@ fn outputs(files: &[(String, Vec<u8>)], order: &[usize], asks: &[Ask]) -> Output
         Ok(l) => l,
         Err(e) => return vec![(format!("error: {e}"), String::new(), Vec::new())],
     };
-    let report = |ask: &Ask| match &ask.id {
-        Some(id) => {
-            let q = lineage_core::deploy::InferenceQuery {
-                id: id.clone(),
-                endpoint: ask.endpoint.clone(),
-                variant: ask.variant.clone(),
-            };
-            lineage_core::narrative::report_inference(&lineage, &q, ask.start.as_deref())
-        }
-        None => {
-            lineage_core::resolve_start(&lineage, ask.start.as_deref()).and_then(|s| lineage_core::report(&lineage, s))
-        }
+    let report = |ask: &Ask| {
+        let query = match &ask.id {
+            Some(id) => {
+                let query = lineage_core::deploy::InferenceQuery {
+                    id: id.clone(),
+                    endpoint: ask.endpoint.clone(),
+                    variant: ask.variant.clone(),
+                };
+                lineage_core::Query::Inference { query, start: ask.start.clone() }
+            }
+            None => lineage_core::Query::Start(ask.start.clone()),
+        };
+        lineage_core::answer(&lineage, &query)
     };
     asks.iter()
         .map(|ask| match report(ask) {

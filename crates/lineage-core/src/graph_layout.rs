@@ -350,8 +350,8 @@ fn reorder(row: &mut Vec<usize>, pos: &mut [usize], neighbours: &[Vec<usize>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::subgraph::{EvidenceEdge, GraphVertex};
     use crate::roles::Role;
+    use crate::subgraph::{EvidenceEdge, GraphVertex};
 
     fn graph(vertices: &[&str], edges: &[(&str, &str)]) -> ReportGraph {
         ReportGraph {

@@ -24,7 +24,7 @@ pub mod time;
 
 pub use import::{ImportError, Lineage, Loader};
 pub use model::{AssociationType, Graph, LineageType};
-pub use narrative::{report, resolve_start, NarrativeError, Report};
+pub use narrative::{answer, report, resolve_start, NarrativeError, Query, Report};
 pub use roles::{Role, RoleTable};
 
 /// Loads named inputs (in the order given) into one lineage graph.

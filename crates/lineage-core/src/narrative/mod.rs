@@ -2,8 +2,8 @@
 //! sentence, the ancestry tree and the gaps. Every answer names the vertices, edges and descriptions it rests on;
 //! a missing link becomes a gap, never a guess.
 //!
-//! Here: the report types, the errors, the façade ([`report`], [`report_inference`], [`resolve_start`]) and the
-//! builder's start. `answers.rs` answers the first four questions, `approval.rs` the fifth, `outline.rs` gathers
+//! Here: the report types, the errors, the façade ([`answer`] for a [`Query`]; [`report`], [`report_inference`],
+//! [`resolve_start`]) and the builder's start. `answers.rs` answers the first four questions, `approval.rs` the fifth, `outline.rs` gathers
 //! what the prose needs from the graph, and `prose.rs` makes the gaps, sentence and tree that rest on the answers.
 
 mod answers;
@@ -301,6 +301,26 @@ pub struct Report {
     /// What the import read and merged.
     pub import: ImportStats,
     pub warnings: Vec<String>,
+}
+
+/// What a report is asked about, as a user puts it (the CLI's `--start`/`--inference`, the page's subject or
+/// inference ID).
+#[derive(Clone, Debug)]
+pub enum Query {
+    /// A model package, model artifact, endpoint or training job, named as [`resolve_start`] reads it; `None`: the
+    /// export's `StartArns`, else its only model package (else endpoint, else model artifact).
+    Start(Option<String>),
+    /// The model package that served one inference; `start` chooses among the packages that may have served it
+    /// when it fell in a switch (see [`report_inference`]).
+    Inference { query: InferenceQuery, start: Option<String> },
+}
+
+/// The report a [`Query`] asks for: the one call the faces make.
+pub fn answer(lineage: &Lineage, query: &Query) -> Result<Report, NarrativeError> {
+    match query {
+        Query::Start(id) => report(lineage, resolve_start(lineage, id.as_deref())?),
+        Query::Inference { query, start } => report_inference(lineage, query, start.as_deref()),
+    }
 }
 
 /// Picks the start vertex: `id` if given, else the export's `StartArns`, else the only model package.
