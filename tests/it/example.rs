@@ -1,8 +1,6 @@
 //! The bundled example must reproduce the article's worked regulator query: its ancestry tree, line for line,
 //! and every fact of its provenance sentence.
 
-use lineage_core::RoleTable;
-
 /// The tree as the article prints it (`python lineage_trace.py --model-package …/credit-xgb/73`).
 const ARTICLE_TREE: &str = "\
 ModelPackage v73 (Approved 2027-03-08 by risk-ops@company.com)
@@ -17,9 +15,8 @@ ModelPackage v73 (Approved 2027-03-08 by risk-ops@company.com)
 
 fn example_report() -> lineage_core::Report {
     let lineage = crate::load(&crate::root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
-    let roles = RoleTable::builtin();
-    let start = lineage_core::resolve_start(&lineage, &roles, Some("credit-xgb/73")).unwrap_or_else(|e| panic!("{e}"));
-    lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"))
+    let start = lineage_core::resolve_start(&lineage, Some("credit-xgb/73")).unwrap_or_else(|e| panic!("{e}"));
+    lineage_core::report(&lineage, start).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

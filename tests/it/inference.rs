@@ -6,7 +6,6 @@ use std::path::Path;
 
 use lineage_core::deploy::InferenceQuery;
 use lineage_core::narrative::report_inference;
-use lineage_core::RoleTable;
 use serde::Deserialize;
 
 use crate::narrative::assert_schema;
@@ -24,7 +23,6 @@ fn check(case: &Path) {
     let lineage = load(case).unwrap_or_else(|e| panic!("{e}"));
     let text = std::fs::read_to_string(case.with_extension("queries.json")).unwrap_or_else(|e| panic!("{e}"));
     let queries: Vec<Query> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("queries.json: {e}"));
-    let roles = RoleTable::builtin();
     let st = &lineage.stats;
     let mut out = format!(
         "capture records {} ({} repeated), CloudTrail events {} ({} repeated), EventBridge state changes {} ({} repeated)\n\n",
@@ -42,7 +40,7 @@ fn check(case: &Path) {
             .collect();
         out.push_str(&format!("## --inference {}{flags}\n", q.id));
         let query = InferenceQuery { id: q.id.clone(), endpoint: q.endpoint.clone(), variant: q.variant.clone() };
-        match report_inference(&lineage, &roles, &query, q.start.as_deref()) {
+        match report_inference(&lineage, &query, q.start.as_deref()) {
             Err(e) => out.push_str(&format!("error: {e}\n\n")),
             Ok(report) => {
                 let json = serde_json::to_string_pretty(&report).unwrap_or_default();

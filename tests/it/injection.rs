@@ -1,17 +1,16 @@
 //! Injection: names, properties, URIs, capture records and CloudTrail fields holding HTML, script links and
 //! Markdown must come out as literal text. The report is asked by inference so every section is rendered.
 
-use lineage_core::{render, Document, RoleTable};
+use lineage_core::{render, Document};
 
 fn report() -> lineage_core::Report {
     let lineage = crate::load(&crate::fixtures("injection")).unwrap_or_else(|e| panic!("{e}"));
-    let roles = RoleTable::builtin();
     let query = lineage_core::deploy::InferenceQuery {
         id: "loan-<script>alert(\"x\")</script>".into(),
         endpoint: None,
         variant: None,
     };
-    lineage_core::narrative::report_inference(&lineage, &roles, &query, None).unwrap_or_else(|e| panic!("{e}"))
+    lineage_core::narrative::report_inference(&lineage, &query, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -23,9 +23,8 @@ pub fn assert_schema(json: &str) {
 fn check(case: &std::path::Path) {
     let name = file_name(case);
     let lineage = load(case).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let roles = RoleTable::builtin();
-    let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let start = lineage_core::resolve_start(&lineage, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let report = lineage_core::report(&lineage, start).unwrap_or_else(|e| panic!("{name}: {e}"));
     // The document pins what every format shows; the text pins only how the text face prints it.
     let doc = Document::new(&report);
     expect_ref("narrative", &format!("{name}.document.txt"), &doc.outline());
@@ -88,9 +87,8 @@ fn the_schema_rejects_a_report_missing_any_one_required_field() {
         [("examples/credit-xgb", Some("credit-xgb/73")), ("tests/fixtures/narrative/two-channels-shared-sources", None)]
     {
         let lineage = load(&root().join(case)).unwrap_or_else(|e| panic!("{e}"));
-        let roles = RoleTable::builtin();
-        let start = lineage_core::resolve_start(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
-        let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+        let start = lineage_core::resolve_start(&lineage, start).unwrap_or_else(|e| panic!("{e}"));
+        let report = lineage_core::report(&lineage, start).unwrap_or_else(|e| panic!("{e}"));
         let full = serde_json::to_value(&report).unwrap_or_else(|e| panic!("{e}"));
         assert!(v.is_valid(&full), "{case}: the report itself is not valid");
         let mut fields = Vec::new();
@@ -116,8 +114,8 @@ fn a_synthetic_export_reports_from_its_start_arns() {
     let lineage = lineage_core::load([("synth.json", bytes.as_slice())], &roles).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(lineage.graph.node_count(), opts.vertex_count());
     assert_eq!(lineage.graph.edge_count(), opts.edge_count());
-    let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{e}"));
-    let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+    let start = lineage_core::resolve_start(&lineage, None).unwrap_or_else(|e| panic!("{e}"));
+    let report = lineage_core::report(&lineage, start).unwrap_or_else(|e| panic!("{e}"));
     let json = serde_json::to_string(&report).unwrap_or_default();
     assert_schema(&json);
     assert_eq!(report.answers.model_version.version, Some(5));

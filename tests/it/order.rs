@@ -76,17 +76,19 @@ fn outputs(files: &[(String, Vec<u8>)], order: &[usize], asks: &[Ask]) -> Output
         Ok(l) => l,
         Err(e) => return vec![(format!("error: {e}"), String::new(), Vec::new())],
     };
-    let report = |ask: &Ask| match &ask.id {
-        Some(id) => {
-            let q = lineage_core::deploy::InferenceQuery {
-                id: id.clone(),
-                endpoint: ask.endpoint.clone(),
-                variant: ask.variant.clone(),
-            };
-            lineage_core::narrative::report_inference(&lineage, &roles, &q, ask.start.as_deref())
-        }
-        None => lineage_core::resolve_start(&lineage, &roles, ask.start.as_deref())
-            .and_then(|s| lineage_core::report(&lineage, &roles, s)),
+    let report = |ask: &Ask| {
+        let query = match &ask.id {
+            Some(id) => {
+                let query = lineage_core::deploy::InferenceQuery {
+                    id: id.clone(),
+                    endpoint: ask.endpoint.clone(),
+                    variant: ask.variant.clone(),
+                };
+                lineage_core::Query::Inference { query, start: ask.start.clone() }
+            }
+            None => lineage_core::Query::Start(ask.start.clone()),
+        };
+        lineage_core::answer(&lineage, &query)
     };
     asks.iter()
         .map(|ask| match report(ask) {
@@ -187,8 +189,8 @@ fn iso_and_epoch_encodings_of_an_instant_give_the_same_report() {
         let report = |created: &str| {
             let doc = package_doc(created, &iso);
             let lineage = lineage_core::load([("p.json", doc.as_slice())], &roles).unwrap_or_else(|e| panic!("{e}"));
-            let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{e}"));
-            let mut r = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+            let start = lineage_core::resolve_start(&lineage, None).unwrap_or_else(|e| panic!("{e}"));
+            let mut r = lineage_core::report(&lineage, start).unwrap_or_else(|e| panic!("{e}"));
             r.inputs.clear();
             serde_json::to_string(&r).unwrap_or_default()
         };

@@ -39,9 +39,8 @@ pub fn with_options<T>(f: impl FnOnce(&PdfOptions<'_>) -> T) -> T {
 
 fn report_for(path: &Path, start: Option<&str>) -> Report {
     let lineage = load(path).unwrap_or_else(|e| panic!("{e}"));
-    let roles = RoleTable::builtin();
-    let start = lineage_core::resolve_start(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
-    lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"))
+    let start = lineage_core::resolve_start(&lineage, start).unwrap_or_else(|e| panic!("{e}"));
+    lineage_core::report(&lineage, start).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn render(report: &Report) -> Rendered {
@@ -153,8 +152,8 @@ fn a_thousand_vertex_ancestry_paginates() {
     lineage_core::synth::synth(&opts, &mut bytes).unwrap_or_else(|e| panic!("{e}"));
     let roles = RoleTable::builtin();
     let lineage = lineage_core::load([("synth.json", bytes.as_slice())], &roles).unwrap_or_else(|e| panic!("{e}"));
-    let start = lineage_core::resolve_start(&lineage, &roles, None).unwrap_or_else(|e| panic!("{e}"));
-    let report = lineage_core::report(&lineage, &roles, start).unwrap_or_else(|e| panic!("{e}"));
+    let start = lineage_core::resolve_start(&lineage, None).unwrap_or_else(|e| panic!("{e}"));
+    let report = lineage_core::report(&lineage, start).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.graph.vertices.len() > 1000);
     let r = render(&report);
     let (ok, check) = tool("qpdf", &["--check"], &r.bytes);
@@ -200,8 +199,7 @@ fn the_injection_corpus_is_printed_literally() {
 fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
     let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
     let query = lineage_core::deploy::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
-    let report = lineage_core::narrative::report_inference(&lineage, &RoleTable::builtin(), &query, None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report = lineage_core::narrative::report_inference(&lineage, &query, None).unwrap_or_else(|e| panic!("{e}"));
     let r = render(&report);
     let (ok, check) = tool("qpdf", &["--check"], &r.bytes);
     assert!(ok, "qpdf --check: {check}");
@@ -258,12 +256,10 @@ fn titles_by_format(report: &Report) -> [(&'static str, Vec<String>); 3] {
 #[test]
 fn every_format_lists_the_same_numbered_sections_in_the_same_order() {
     let expected: Vec<String> = lineage_core::render::Section::ALL.iter().map(|s| s.title().to_owned()).collect();
-    let roles = RoleTable::builtin();
     let mut reports = vec![report_for(&root().join("examples/credit-xgb"), Some("credit-xgb/73"))];
     let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
     let q = lineage_core::deploy::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
-    reports
-        .push(lineage_core::narrative::report_inference(&lineage, &roles, &q, None).unwrap_or_else(|e| panic!("{e}")));
+    reports.push(lineage_core::narrative::report_inference(&lineage, &q, None).unwrap_or_else(|e| panic!("{e}")));
     for case in crate::cases("narrative", 8, |p| p.is_dir()) {
         reports.push(report_for(&case, None));
     }

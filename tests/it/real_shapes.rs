@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use lineage_core::{render, RoleTable};
+use lineage_core::render;
 
 use crate::{entries, expect_ref, file_name, fixtures, load};
 
@@ -28,9 +28,7 @@ fn check(case: &std::path::Path, start: Option<&str>) -> String {
         Err(e) => return format!("error: {e}\n"),
     };
     let mut out = render::inspect_text(&lineage);
-    let roles = RoleTable::builtin();
-    let report =
-        lineage_core::resolve_start(&lineage, &roles, start).and_then(|s| lineage_core::report(&lineage, &roles, s));
+    let report = lineage_core::resolve_start(&lineage, start).and_then(|s| lineage_core::report(&lineage, s));
     out.push_str("\n---- report");
     if let Some(s) = start {
         out.push_str(&format!(" --start {s}"));

@@ -58,16 +58,15 @@ impl State {
         let collapse = RwSignal::new(true);
         let report = Memo::new(move |_| {
             let l = lineage.get()?;
-            let roles = roles();
+            // The core's one dispatch (the CLI's too): an inference, else the chosen subject.
             let id = inference.get().trim().to_owned();
-            if !id.is_empty() {
+            let query = if id.is_empty() {
+                lineage_core::Query::Start(Some(subject.get()?))
+            } else {
                 let query = lineage_core::deploy::InferenceQuery { id, endpoint: None, variant: None };
-                return Some(
-                    lineage_core::narrative::report_inference(&l, &roles, &query, None).map_err(|e| e.to_string()),
-                );
-            }
-            let start = l.graph.find_arn(&subject.get()?)?;
-            Some(lineage_core::report(&l, &roles, start).map_err(|e| e.to_string()))
+                lineage_core::Query::Inference { query, start: None }
+            };
+            Some(lineage_core::answer(&l, &query).map_err(|e| e.to_string()))
         });
         // The graph follows the model package an inference resolved to.
         Effect::new(move |_| {
@@ -82,7 +81,7 @@ impl State {
             let s = subject.get()?;
             let filter = type_filter.get();
             let types: Vec<String> = if filter.is_empty() { Vec::new() } else { vec![filter] };
-            explore::view(&l, &roles(), &s, depth.get(), &types)
+            explore::view(&l, &s, depth.get(), &types)
         });
         let layout = Memo::new(move |_| {
             let v = view.get()?;
@@ -116,13 +115,12 @@ impl State {
 
     /// Shows a freshly merged lineage (or the error that stops it) and keeps (or picks) the subject.
     fn show(&self, result: Result<Option<Lineage>, lineage_core::ImportError>, refused: Vec<String>) {
-        let roles = roles();
         let mut errors = refused;
         match result {
             Ok(Some(l)) => {
-                let candidates = explore::candidates(&l, &roles);
+                let candidates = explore::candidates(&l);
                 let keep = self.subject.get_untracked().filter(|s| l.graph.find_arn(s).is_some());
-                let start = lineage_core::resolve_start(&l, &roles, None);
+                let start = lineage_core::resolve_start(&l, None);
                 let pick = keep.or_else(|| start.as_ref().ok().map(|ix| l.graph.node(*ix).arn.to_string()));
                 let pick = pick.or_else(|| candidates.last().map(|c| c.arn.clone()));
                 if let (None, Err(e)) = (&pick, &start) {
@@ -554,7 +552,7 @@ fn Explorer() -> impl IntoView {
     let types = Memo::new(move |_| {
         let Some(l) = state.lineage.get() else { return Vec::new() };
         let Some(s) = state.subject.get() else { return Vec::new() };
-        let v = explore::view(&l, &roles(), &s, state.depth.get(), &[]);
+        let v = explore::view(&l, &s, state.depth.get(), &[]);
         let mut t: Vec<String> =
             v.map(|v| v.graph.vertices.iter().filter_map(|x| x.entity_type.clone()).collect()).unwrap_or_default();
         t.sort();

@@ -205,15 +205,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let roles = roles(roles_file.as_ref())?;
             let lineage = inputs::load(&files, &roles)?;
-            let report = match inference {
+            let query = match inference {
                 Some(id) => {
                     let query = lineage_core::deploy::InferenceQuery { id, endpoint, variant };
-                    lineage_core::narrative::report_inference(&lineage, &roles, &query, start.as_deref())
+                    lineage_core::Query::Inference { query, start }
                 }
-                None => lineage_core::resolve_start(&lineage, &roles, start.as_deref())
-                    .and_then(|start| lineage_core::report(&lineage, &roles, start)),
-            }
-            .map_err(|e| Failure::input(e.to_string()))?;
+                None => lineage_core::Query::Start(start),
+            };
+            let report = lineage_core::answer(&lineage, &query).map_err(|e| Failure::input(e.to_string()))?;
             let doc = || lineage_core::Document::new(&report);
             let bytes = match format {
                 ReportFormat::Text => render::text(&doc()).into_bytes(),

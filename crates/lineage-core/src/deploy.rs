@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::import::Lineage;
 use crate::model::resource_name;
 use crate::records::{field, CaptureRecord, CapturedPayload, Origin, TrailEvent, VariantSpec};
-use crate::roles::{Role, RoleTable};
+use crate::roles::Role;
 use crate::time::Timestamp;
 
 /// What the user asked: an inference ID, and the endpoint/variant when the capture file's path does not say.
@@ -211,31 +211,21 @@ impl fmt::Display for InferenceError {
 impl std::error::Error for InferenceError {}
 
 /// Finds the capture record of `q.id` and the model package that served it.
-pub fn resolve_inference(
-    lineage: &Lineage,
-    roles: &RoleTable,
-    q: &InferenceQuery,
-) -> Result<InferenceAnswer, InferenceError> {
-    resolve(lineage, roles, q, None)
+pub fn resolve_inference(lineage: &Lineage, q: &InferenceQuery) -> Result<InferenceAnswer, InferenceError> {
+    resolve(lineage, q, None)
 }
 
 /// [`resolve_inference`] for an inference that fell in a switch ([`InferenceError::Overlap`]): follows `package`,
 /// one of the packages that may have served it, and says so in [`InferenceAnswer::overlap`].
 pub fn resolve_inference_choosing(
     lineage: &Lineage,
-    roles: &RoleTable,
     q: &InferenceQuery,
     package: &str,
 ) -> Result<InferenceAnswer, InferenceError> {
-    resolve(lineage, roles, q, Some(package))
+    resolve(lineage, q, Some(package))
 }
 
-fn resolve(
-    lineage: &Lineage,
-    roles: &RoleTable,
-    q: &InferenceQuery,
-    pick: Option<&str>,
-) -> Result<InferenceAnswer, InferenceError> {
+fn resolve(lineage: &Lineage, q: &InferenceQuery, pick: Option<&str>) -> Result<InferenceAnswer, InferenceError> {
     let records = &lineage.graph.records;
     let (record, matched_by) = find_record(&records.captures, q)?;
     let (endpoint, location) = match (&q.endpoint, &record.endpoint) {
@@ -248,7 +238,7 @@ fn resolve(
         }
     };
     let variant = q.variant.clone().or_else(|| record.variant.clone());
-    let History { deployments: history, notes, unresolved } = history(lineage, roles, &endpoint, variant.as_deref())?;
+    let History { deployments: history, notes, unresolved } = history(lineage, &endpoint, variant.as_deref())?;
     let t = record.time;
     let Some(k) = history.iter().rposition(|d| d.from <= t) else {
         return Err(InferenceError::BeforeFirstDeployment {
@@ -429,12 +419,7 @@ pub struct History {
 }
 
 /// The deployments of `endpoint` for `variant`, from every source in the export.
-pub fn history(
-    lineage: &Lineage,
-    roles: &RoleTable,
-    endpoint: &str,
-    variant: Option<&str>,
-) -> Result<History, InferenceError> {
+pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Result<History, InferenceError> {
     let records = &lineage.graph.records;
     let mut switches = Vec::new();
     for e in records.trail.values() {
@@ -464,7 +449,7 @@ pub fn history(
             });
         }
     }
-    let (from_lineage, notes) = lineage_deployments(lineage, roles, endpoint);
+    let (from_lineage, notes) = lineage_deployments(lineage, endpoint);
     switches.extend(from_lineage);
     // A DescribeEndpoint only stands for a switch no other record names.
     let named: BTreeSet<String> = switches
@@ -761,13 +746,13 @@ fn package_arn(lineage: &Lineage, name: &str) -> String {
 }
 
 /// ModelDeployment actions next to the endpoint's lineage context, with the packages upstream of each.
-fn lineage_deployments(lineage: &Lineage, roles: &RoleTable, endpoint: &str) -> (Vec<Switch>, Vec<String>) {
+fn lineage_deployments(lineage: &Lineage, endpoint: &str) -> (Vec<Switch>, Vec<String>) {
     let g = &lineage.graph;
     let pg = g.petgraph();
     let wanted = endpoint.to_ascii_lowercase();
     let is_this_endpoint = |ix: NodeIndex| {
         let n = g.node(ix);
-        roles.role_of(n) == Role::Endpoint
+        n.role == Role::Endpoint
             && (n.source_uri().is_some_and(|u| u.to_ascii_lowercase().ends_with(&format!(":endpoint/{wanted}")))
                 || n.name().to_ascii_lowercase().strip_suffix("-aws-endpoint").is_some_and(|stem| {
                     // SageMaker names the context ENDPOINT-EPOCH-aws-endpoint.
@@ -779,7 +764,7 @@ fn lineage_deployments(lineage: &Lineage, roles: &RoleTable, endpoint: &str) -> 
     let mut notes = Vec::new();
     for ctx in g.node_indices().filter(|&ix| is_this_endpoint(ix)) {
         let actions: BTreeSet<NodeIndex> =
-            pg.neighbors_undirected(ctx).filter(|&a| roles.role_of(g.node(a)) == Role::Deployment).collect();
+            pg.neighbors_undirected(ctx).filter(|&a| g.node(a).role == Role::Deployment).collect();
         for a in actions {
             let n = g.node(a);
             let Some(at) = n.details.as_ref().and_then(|d| d.created_at) else {

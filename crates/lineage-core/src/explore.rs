@@ -8,9 +8,9 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use crate::import::{format_number, ImportError, Lineage, Loader};
-use crate::narrative::{EvidenceEdge, GraphVertex, ReportGraph};
-use crate::query::{induced_edges, walk};
+use crate::query::walk;
 use crate::roles::{Role, RoleTable};
+pub use crate::subgraph::{graph_of, EvidenceEdge, GraphVertex, ReportGraph};
 
 /// The files a reviewer has loaded, in the order they were added; a file is kept only if it parses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -90,15 +90,15 @@ pub struct Candidate {
 
 /// Every model package in the lineage, by label; when there is none, every endpoint, else every model artifact
 /// (an export of the auto-created deployment shape has no package to pick).
-pub fn candidates(lineage: &Lineage, roles: &RoleTable) -> Vec<Candidate> {
+pub fn candidates(lineage: &Lineage) -> Vec<Candidate> {
     let g = &lineage.graph;
     for (role, what) in [(Role::Endpoint, "Endpoint"), (Role::ModelData, "Model artifact")] {
-        if g.node_indices().any(|ix| roles.role_of(g.node(ix)) == Role::ModelPackage) {
+        if g.node_indices().any(|ix| g.node(ix).role == Role::ModelPackage) {
             break;
         }
         let mut out: Vec<Candidate> = g
             .node_indices()
-            .filter(|&ix| roles.role_of(g.node(ix)) == role)
+            .filter(|&ix| g.node(ix).role == role)
             .map(|ix| {
                 let n = g.node(ix);
                 Candidate { arn: n.arn.to_string(), label: format!("{what} {}", n.endpoint_name()) }
@@ -111,7 +111,7 @@ pub fn candidates(lineage: &Lineage, roles: &RoleTable) -> Vec<Candidate> {
     }
     let mut out: Vec<Candidate> = g
         .node_indices()
-        .filter(|&ix| roles.role_of(g.node(ix)) == Role::ModelPackage)
+        .filter(|&ix| g.node(ix).role == Role::ModelPackage)
         .map(|ix| {
             let n = g.node(ix);
             let label = match g.package(ix) {
@@ -151,13 +151,7 @@ pub struct View {
 
 /// The subject, its ancestors up to `depth` (`None`: all), and the vertices one step downstream of the subject
 /// (deployments, approvals); `types` (entity types, any case) keeps only those plus the subject when non-empty.
-pub fn view(
-    lineage: &Lineage,
-    roles: &RoleTable,
-    subject: &str,
-    depth: Option<usize>,
-    types: &[String],
-) -> Option<View> {
+pub fn view(lineage: &Lineage, subject: &str, depth: Option<usize>, types: &[String]) -> Option<View> {
     let g = &lineage.graph;
     let start = g.find_arn(subject)?;
     let mut nodes: Vec<NodeIndex> = walk(g, start, true, depth).into_iter().map(|(ix, _)| ix).collect();
@@ -172,39 +166,7 @@ pub fn view(
             ix == start || g.node(ix).entity_type().is_some_and(|t| types.iter().any(|w| w.eq_ignore_ascii_case(t)))
         });
     }
-    Some(View { graph: graph_of(lineage, roles, &nodes), more, total })
-}
-
-/// A [`ReportGraph`] of `nodes` (sorted by ARN) and the edges among them.
-pub fn graph_of(lineage: &Lineage, roles: &RoleTable, nodes: &[NodeIndex]) -> ReportGraph {
-    let g = &lineage.graph;
-    ReportGraph {
-        vertices: nodes
-            .iter()
-            .map(|&ix| {
-                let n = g.node(ix);
-                GraphVertex {
-                    arn: n.arn.to_string(),
-                    lineage_type: n.lineage_type.map(|t| t.as_str().to_owned()),
-                    entity_type: n.entity_type().map(str::to_owned),
-                    name: n.name().to_owned(),
-                    source_uri: n.source_uri().map(str::to_owned),
-                    role: roles.role_of(n),
-                }
-            })
-            .collect(),
-        edges: induced_edges(g, nodes)
-            .into_iter()
-            .map(|e| {
-                let (s, d) = g.endpoints(e);
-                EvidenceEdge {
-                    source: g.node(s).arn.to_string(),
-                    destination: g.node(d).arn.to_string(),
-                    association_type: g.edge(e).association_type.as_ref().map(|t| t.as_str().to_owned()),
-                }
-            })
-            .collect(),
-    }
+    Some(View { graph: graph_of(lineage, &nodes), more, total })
 }
 
 /// Everything known about one vertex, as labelled rows: identity, source, timestamps, creators, properties,
@@ -421,13 +383,12 @@ mod tests {
     #[test]
     fn view_depth_relatives_path_search() {
         let mut w = Workspace::new();
-        let roles = RoleTable::builtin();
         let l = lineage(&mut w, vec![("a.json", page())]).0.unwrap_or_else(|| panic!("no lineage"));
         let pk = "arn:aws:sagemaker:r:1:artifact/pk";
-        let v = view(&l, &roles, pk, Some(1), &[]).unwrap_or_else(|| panic!("no view"));
+        let v = view(&l, pk, Some(1), &[]).unwrap_or_else(|| panic!("no view"));
         assert!(v.more);
         assert_eq!(v.graph.vertices.len(), 3); // subject, training job, deployment
-        let all = view(&l, &roles, pk, None, &[]).unwrap_or_else(|| panic!("no view"));
+        let all = view(&l, pk, None, &[]).unwrap_or_else(|| panic!("no view"));
         assert!(!all.more);
         assert_eq!(all.graph.vertices.len(), 4);
         let up = relatives(&all.graph, pk, Relatives::Ancestors);
@@ -436,7 +397,7 @@ mod tests {
         assert_eq!(down.into_iter().collect::<Vec<_>>(), ["arn:aws:sagemaker:r:1:action/dep"]);
         let p = path(&all.graph, "arn:aws:sagemaker:r:1:artifact/ds", "arn:aws:sagemaker:r:1:action/dep");
         assert_eq!(p.len(), 4);
-        let filtered = view(&l, &roles, pk, None, &["dataset".to_owned()]).unwrap_or_else(|| panic!("no view"));
+        let filtered = view(&l, pk, None, &["dataset".to_owned()]).unwrap_or_else(|| panic!("no view"));
         assert_eq!(filtered.graph.vertices.len(), 2);
         assert_eq!(search(&l, "DEP", 10), ["arn:aws:sagemaker:r:1:action/dep"]);
         assert!(details(&l, pk).iter().any(|(k, v)| k == "Type" && v == "Model"));

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::narrative::ReportGraph;
+use crate::subgraph::ReportGraph;
 
 /// Sizes, in layout units (the PDF uses points).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -370,8 +370,8 @@ fn reorder(row: &mut Vec<usize>, pos: &mut [usize], neighbours: &[Vec<usize>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::narrative::{EvidenceEdge, GraphVertex};
     use crate::roles::Role;
+    use crate::subgraph::{EvidenceEdge, GraphVertex};
 
     fn graph(vertices: &[&str], edges: &[(&str, &str)]) -> ReportGraph {
         ReportGraph {

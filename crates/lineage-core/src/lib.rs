@@ -18,6 +18,7 @@ pub mod records;
 pub mod render;
 pub mod roles;
 pub mod start;
+pub mod subgraph;
 pub mod summary;
 pub mod synth;
 pub mod time;
@@ -25,7 +26,7 @@ pub mod time;
 pub use document::{Document, Section};
 pub use import::{ImportError, Lineage, Loader};
 pub use model::{AssociationType, Graph, LineageType};
-pub use narrative::{report, resolve_start, NarrativeError, Report};
+pub use narrative::{answer, report, resolve_start, NarrativeError, Query, Report};
 pub use roles::{Role, RoleTable};
 
 /// Loads named inputs (in the order given) into one lineage graph.

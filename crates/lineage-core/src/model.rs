@@ -7,10 +7,87 @@ use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::time::Timestamp;
+
+/// The part a vertex plays in the regulator's story (see `roles.rs`, which decides it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    ModelPackage,
+    ModelGroup,
+    TrainingJob,
+    ProcessingJob,
+    TransformJob,
+    TrainingDataset,
+    FeatureStoreVersion,
+    ExclusionList,
+    RawData,
+    CodeCommit,
+    Approval,
+    Endpoint,
+    Deployment,
+    PipelineExecution,
+    Image,
+    ModelData,
+    Other,
+}
+
+impl Role {
+    pub const ALL: [Role; 17] = [
+        Role::ModelPackage,
+        Role::ModelGroup,
+        Role::TrainingJob,
+        Role::ProcessingJob,
+        Role::TransformJob,
+        Role::TrainingDataset,
+        Role::FeatureStoreVersion,
+        Role::ExclusionList,
+        Role::RawData,
+        Role::CodeCommit,
+        Role::Approval,
+        Role::Endpoint,
+        Role::Deployment,
+        Role::PipelineExecution,
+        Role::Image,
+        Role::ModelData,
+        Role::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ModelPackage => "model_package",
+            Role::ModelGroup => "model_group",
+            Role::TrainingJob => "training_job",
+            Role::ProcessingJob => "processing_job",
+            Role::TransformJob => "transform_job",
+            Role::TrainingDataset => "training_dataset",
+            Role::FeatureStoreVersion => "feature_store_version",
+            Role::ExclusionList => "exclusion_list",
+            Role::RawData => "raw_data",
+            Role::CodeCommit => "code_commit",
+            Role::Approval => "approval",
+            Role::Endpoint => "endpoint",
+            Role::Deployment => "deployment",
+            Role::PipelineExecution => "pipeline_execution",
+            Role::Image => "image",
+            Role::ModelData => "model_data",
+            Role::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// SageMaker's `LineageType` enum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -195,6 +272,11 @@ pub struct Node {
     /// A stand-in made for a Describe* response that no lineage vertex stands for (a Describe-only export): its
     /// ARN is the described entity's (or the dataset's S3 URI), it has no `LineageType`.
     pub stand_in: bool,
+    /// The part it plays in the narrative, decided once at load (`Loader::finish`): the role table's, except that
+    /// a place inside a described feature group's offline store (or its Glue table) is a feature-store version.
+    pub role: Role,
+    /// What the role table alone says; the graph output (`subgraph::graph_of`) shows this one.
+    pub table_role: Role,
 }
 
 impl Node {

@@ -2,87 +2,12 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wildmatch::WildMatch;
 
 use crate::model::{LineageType, Node};
 
-/// The parts of the regulator's story.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    ModelPackage,
-    ModelGroup,
-    TrainingJob,
-    ProcessingJob,
-    TransformJob,
-    TrainingDataset,
-    FeatureStoreVersion,
-    ExclusionList,
-    RawData,
-    CodeCommit,
-    Approval,
-    Endpoint,
-    Deployment,
-    PipelineExecution,
-    Image,
-    ModelData,
-    Other,
-}
-
-impl Role {
-    pub const ALL: [Role; 17] = [
-        Role::ModelPackage,
-        Role::ModelGroup,
-        Role::TrainingJob,
-        Role::ProcessingJob,
-        Role::TransformJob,
-        Role::TrainingDataset,
-        Role::FeatureStoreVersion,
-        Role::ExclusionList,
-        Role::RawData,
-        Role::CodeCommit,
-        Role::Approval,
-        Role::Endpoint,
-        Role::Deployment,
-        Role::PipelineExecution,
-        Role::Image,
-        Role::ModelData,
-        Role::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::ModelPackage => "model_package",
-            Role::ModelGroup => "model_group",
-            Role::TrainingJob => "training_job",
-            Role::ProcessingJob => "processing_job",
-            Role::TransformJob => "transform_job",
-            Role::TrainingDataset => "training_dataset",
-            Role::FeatureStoreVersion => "feature_store_version",
-            Role::ExclusionList => "exclusion_list",
-            Role::RawData => "raw_data",
-            Role::CodeCommit => "code_commit",
-            Role::Approval => "approval",
-            Role::Endpoint => "endpoint",
-            Role::Deployment => "deployment",
-            Role::PipelineExecution => "pipeline_execution",
-            Role::Image => "image",
-            Role::ModelData => "model_data",
-            Role::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::model::Role;
 
 /// One row of the role table.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use petgraph::graph::NodeIndex;
 
 use crate::import::Lineage;
 use crate::model::{resource_name, Graph};
-use crate::roles::{Role, RoleTable};
+use crate::roles::Role;
 
 /// How a start could not be found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,14 +21,14 @@ pub enum StartMiss {
 type Found = Result<Vec<NodeIndex>, StartMiss>;
 
 /// The vertices `id` names, sorted by ARN (several when it is ambiguous).
-pub fn find(lineage: &Lineage, roles: &RoleTable, id: &str) -> Result<Vec<NodeIndex>, StartMiss> {
+pub fn find(lineage: &Lineage, id: &str) -> Result<Vec<NodeIndex>, StartMiss> {
     let g = &lineage.graph;
     let direct = g.resolve(id);
     if !direct.is_empty() {
         return Ok(direct);
     }
     let lookups: [&dyn Fn() -> Option<Found>; 4] =
-        [&|| by_trimmed_uri(g, id), &|| by_endpoint(lineage, roles, id), &|| by_model(lineage, id), &|| {
+        [&|| by_trimmed_uri(g, id), &|| by_endpoint(lineage, id), &|| by_model(lineage, id), &|| {
             by_training_job(g, id)
         }];
     for lookup in lookups {
@@ -60,12 +60,12 @@ fn by_trimmed_uri(g: &Graph, id: &str) -> Option<Found> {
 
 /// An endpoint's name or ARN: its lineage context (Source.SourceUri = the endpoint ARN, which SageMaker writes in
 /// lower case); else, for a described endpoint, the model packages its current config runs.
-fn by_endpoint(lineage: &Lineage, roles: &RoleTable, id: &str) -> Option<Found> {
+fn by_endpoint(lineage: &Lineage, id: &str) -> Option<Found> {
     let g = &lineage.graph;
     let name = id.rsplit(":endpoint/").next().unwrap_or(id);
     let contexts: Vec<NodeIndex> = g
         .node_indices()
-        .filter(|&ix| roles.role_of(g.node(ix)) == Role::Endpoint)
+        .filter(|&ix| g.node(ix).role == Role::Endpoint)
         .filter(|&ix| {
             let n = g.node(ix);
             let uri_name = n.source_uri().and_then(|u| u.rsplit_once(":endpoint/")).map(|(_, n)| n);

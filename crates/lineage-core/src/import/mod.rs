@@ -545,6 +545,8 @@ impl Loader {
             entity_type: None,
             details: None,
             stand_in: false,
+            role: Role::Other,
+            table_role: Role::Other,
         });
         self.graph.by_arn.insert(arn, ix);
         self.declared.push(false);
@@ -694,6 +696,7 @@ impl Loader {
         self.build_edges();
         self.join(roles);
         self.dedupe_records();
+        self.classify_roles(roles);
         self.stats.vertices = self.graph.node_count();
         self.stats.edges = self.graph.edge_count();
         for snapshots in self.graph.superseded_packages.values_mut() {
@@ -930,6 +933,24 @@ impl Loader {
                 "{} CloudTrail record(s) of services other than SageMaker skipped",
                 self.skipped_trail_records
             ));
+        }
+    }
+
+    /// Each vertex's role, decided once: the role table's, except that a place inside a described feature group's
+    /// offline store (or its Glue table) is a feature-store version of that group, whatever its artifact type says.
+    fn classify_roles(&mut self, roles: &RoleTable) {
+        let g = &mut self.graph;
+        for ix in g.graph.node_indices() {
+            let node = &g.graph[ix];
+            let table = roles.role_of(node);
+            let in_feature_group = node.source_uri().is_some_and(|u| g.records.feature_group_of(u).is_some());
+            let role = match table {
+                Role::RawData | Role::Other if in_feature_group => Role::FeatureStoreVersion,
+                r => r,
+            };
+            let node = &mut g.graph[ix];
+            node.role = role;
+            node.table_role = table;
         }
     }
 

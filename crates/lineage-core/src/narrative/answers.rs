@@ -1,0 +1,442 @@
+//! The answers to the first questions: the model version, the training jobs and their datasets, the upstream
+//! sources of each dataset, and the code; each with the vertices, edges and descriptions it rests on, and a gap for
+//! each link the export does not hold.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::Direction as PgDirection;
+
+use super::{
+    Builder, CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, MetricReport, ModelVersion, TrainingJobAnswer,
+    UpstreamSource,
+};
+use crate::model::{resource_name, Node};
+use crate::query::{sort_edges, walk};
+use crate::roles::Role;
+
+impl Builder<'_> {
+    /// The model version (question 1): the model package the focus stands for, as its description (else its ARN) names it.
+    pub(super) fn model_version(&mut self) -> ModelVersion {
+        if self.role(self.focus) != Role::ModelPackage {
+            let what = self.arn(self.focus);
+            self.gap(
+                "model_version",
+                format!("No model package is linked to {what}: the model version cannot be named."),
+                "a ContributedTo association from the model artifact to the model-package artifact (SageMaker adds it when the model is registered), and that artifact's DescribeArtifact response",
+            );
+            return ModelVersion {
+                arn: None,
+                name: None,
+                group: None,
+                version: None,
+                approval_status: None,
+                vertex: None,
+                model_data: Vec::new(),
+                metric_reports: Vec::new(),
+                evidence: Evidence::default(),
+            };
+        }
+        let arn = self.g.package_of.get(&self.focus).cloned();
+        let described = self.g.package(self.focus);
+        let (group, version) = match (described, arn.as_deref()) {
+            (Some(p), _) => (p.group.clone(), p.version),
+            (None, Some(a)) => match resource_name(a).rsplit_once('/') {
+                Some((grp, v)) => (Some(grp.to_owned()), v.parse().ok()),
+                None => (None, None),
+            },
+            (None, None) => (None, None),
+        };
+        let mut evidence = Evidence { vertices: vec![self.arn(self.focus)], ..Default::default() };
+        if let Some(p) = described {
+            evidence.descriptions.push(p.arn.clone());
+        }
+        if arn.is_none() {
+            let v = self.arn(self.focus);
+            self.gap(
+                "model_version",
+                format!("Vertex {v} plays the model package, but no source URI names its model-package ARN."),
+                "the vertex's DescribeArtifact/DescribeContext response (Source.SourceUri = the model-package ARN)",
+            );
+        }
+        ModelVersion {
+            name: described.map(|p| p.name.clone()).or_else(|| arn.as_deref().map(|a| resource_name(a).to_owned())),
+            approval_status: described.and_then(|p| p.approval_status.clone()),
+            arn,
+            group,
+            version,
+            vertex: Some(self.arn(self.focus)),
+            model_data: described.map(|p| p.model_data_urls.clone()).unwrap_or_default(),
+            metric_reports: described
+                .map(|p| {
+                    p.metric_reports.iter().map(|(name, uri)| MetricReport { name: name.clone(), uri: uri.clone() })
+                })
+                .into_iter()
+                .flatten()
+                .collect(),
+            evidence,
+        }
+    }
+
+    /// The training jobs nearest upstream of the focus, each with its vertex.
+    pub(super) fn training_jobs(&mut self) -> Vec<(NodeIndex, TrainingJobAnswer)> {
+        let vertices = self.nearest_upstream(self.focus, Role::TrainingJob);
+        if vertices.is_empty() {
+            let focus = self.arn(self.focus);
+            self.gap(
+                "training_job",
+                format!("No training job is recorded upstream of {focus}, so neither the training dataset nor the hyperparameters can be traced."),
+                "a Produced association from the training job's trial component (…-aws-training-job) to the model artifact, and ContributedTo from the model artifact to the model package",
+            );
+        }
+        vertices.into_iter().map(|t| (t, self.training_job(t))).collect()
+    }
+
+    fn training_job(&self, t: NodeIndex) -> TrainingJobAnswer {
+        let n = self.node(t);
+        let details = n.details.as_deref();
+        let mut evidence = self.path_evidence(t, self.focus);
+        let (arn, name, ended_at, status, hyperparameters, metrics) = match self.g.job(t) {
+            Some(j) => {
+                evidence.descriptions.push(j.arn.clone());
+                let j = j.clone();
+                (j.arn, j.name, j.ended_at, j.status, j.hyperparameters, j.metrics)
+            }
+            None => {
+                let name = n.name();
+                let name = name.strip_suffix("-aws-training-job").unwrap_or(name).to_owned();
+                (
+                    n.arn.to_string(),
+                    name,
+                    details.and_then(|d| d.end_time),
+                    details.and_then(|d| d.status.clone()),
+                    details.map(|d| d.parameters.clone()).unwrap_or_default(),
+                    details.map(|d| d.metrics.clone()).unwrap_or_default(),
+                )
+            }
+        };
+        // A described job without numbers can still take them from its trial component.
+        let hyperparameters = if hyperparameters.is_empty() {
+            details.map(|d| d.parameters.clone()).unwrap_or_default()
+        } else {
+            hyperparameters
+        };
+        let metrics = if metrics.is_empty() { details.map(|d| d.metrics.clone()).unwrap_or_default() } else { metrics };
+        TrainingJobAnswer { arn, name, ended_at, status, hyperparameters, metrics, vertex: n.arn.to_string(), evidence }
+    }
+
+    /// The training datasets (question 2): the direct inputs of each training job, each with its vertex.
+    pub(super) fn training_datasets(
+        &mut self,
+        jobs: &[(NodeIndex, TrainingJobAnswer)],
+    ) -> Vec<(NodeIndex, DatasetAnswer)> {
+        let g = self.g;
+        let mut datasets: Vec<(NodeIndex, DatasetAnswer)> = Vec::new();
+        for (t, answer) in jobs {
+            let mut inputs: Vec<NodeIndex> = g
+                .petgraph()
+                .neighbors_directed(*t, PgDirection::Incoming)
+                .filter(|&p| self.role(p) == Role::TrainingDataset)
+                .collect();
+            g.sort_by_arn(&mut inputs);
+            inputs.dedup();
+            for d in inputs {
+                let n = self.node(d);
+                datasets.push((
+                    d,
+                    DatasetAnswer {
+                        arn: Some(self.arn(d)),
+                        uri: n.source_uri().map(str::to_owned),
+                        channel: channel_of(g.job(*t), n.source_uri()),
+                        properties: n.details.as_ref().map(|x| x.properties.clone()).unwrap_or_default(),
+                        training_job: answer.arn.clone(),
+                        evidence: self.path_evidence(d, *t),
+                    },
+                ));
+            }
+            if !datasets.iter().any(|(_, a)| a.training_job == answer.arn) {
+                self.no_dataset_gap(*t, answer);
+            }
+        }
+        datasets
+    }
+
+    fn no_dataset_gap(&mut self, t: NodeIndex, job: &TrainingJobAnswer) {
+        let name = job.name.clone();
+        let channels = self.g.job(t).map(|j| j.inputs.values().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let detail = if channels.is_empty() {
+            format!("No dataset artifact is recorded as an input of training job {name}.")
+        } else {
+            format!(
+                "No dataset artifact is recorded as an input of training job {name}; its DescribeTrainingJob names input channel(s) {}, but no DataSet vertex with that source URI is linked to it.",
+                channels.join(", ")
+            )
+        };
+        self.gap(
+            "training_dataset",
+            detail,
+            "a ContributedTo association from the DataSet artifact (source URI = the channel's S3 URI) to the training job's trial component",
+        );
+    }
+
+    /// The upstream sources of each dataset (question 3): one entry per source, however many datasets it went into.
+    pub(super) fn upstream_sources(&mut self, datasets: &[(NodeIndex, DatasetAnswer)]) -> Vec<UpstreamSource> {
+        let mut upstream: Vec<UpstreamSource> = Vec::new();
+        for (d, answer) in datasets {
+            let mut found: Vec<NodeIndex> = walk(self.g, *d, true, None)
+                .into_iter()
+                .map(|(ix, _)| ix)
+                .filter(|&ix| {
+                    matches!(
+                        self.role(ix),
+                        Role::FeatureStoreVersion | Role::ExclusionList | Role::RawData | Role::TrainingDataset
+                    )
+                })
+                .collect();
+            self.g.sort_by_arn(&mut found);
+            for &u in &found {
+                let dataset = answer.arn.clone().unwrap_or_default();
+                match upstream.iter_mut().find(|s| s.arn == *self.node(u).arn) {
+                    Some(s) => s.datasets.push(dataset),
+                    None => upstream.push(self.upstream_source(u, *d, dataset)),
+                }
+            }
+            if !found.iter().any(|&u| self.role(u) == Role::FeatureStoreVersion) {
+                let uri = answer.uri.clone().unwrap_or_else(|| answer.arn.clone().unwrap_or_default());
+                self.gap(
+                    "upstream_sources",
+                    format!("Which feature-store versions went into dataset {uri} was never recorded."),
+                    "a ContributedTo association from a FeatureStoreVersion artifact (source URI = the feature-group ARN, property version) to the dataset artifact",
+                );
+            }
+        }
+        upstream.sort_by(upstream_order);
+        for u in &upstream {
+            if u.kind == "feature_store_version" && u.version.is_none() {
+                self.gap(
+                    "upstream_sources",
+                    format!("Feature-store artifact {} does not say which version (snapshot) it was.", u.name),
+                    "a `version` property on the FeatureStoreVersion artifact",
+                );
+            }
+        }
+        upstream
+    }
+
+    fn upstream_source(&self, u: NodeIndex, dataset: NodeIndex, dataset_arn: String) -> UpstreamSource {
+        let n = self.node(u);
+        let kind = match self.role(u) {
+            Role::FeatureStoreVersion => "feature_store_version",
+            Role::ExclusionList => "exclusion_list",
+            Role::RawData => "raw_data",
+            _ => "other",
+        };
+        let uri = n.source_uri().map(str::to_owned);
+        let feature_group = n.source_uri().and_then(|u| self.g.records.feature_group_of(u));
+        let name = match (kind, uri.as_deref(), feature_group) {
+            ("feature_store_version", _, Some(group)) => group.name.clone(),
+            ("feature_store_version", Some(u), None) if u.contains(":feature-group/") => {
+                u.rsplit('/').next().unwrap_or(u).to_owned()
+            }
+            _ => n.name().to_owned(),
+        };
+        UpstreamSource {
+            arn: n.arn.to_string(),
+            kind: kind.to_owned(),
+            name,
+            uri,
+            version: version_of(n),
+            datasets: vec![dataset_arn.clone()],
+            dataset: dataset_arn,
+            evidence: self.path_evidence(u, dataset),
+        }
+    }
+
+    /// The code (question 4): the code-commit vertices upstream of the focus, then the commits the training jobs' and the
+    /// package's descriptions name (a commit already named by a vertex is not repeated).
+    pub(super) fn code(&mut self, code_vertices: &[NodeIndex], training: &[NodeIndex]) -> Vec<CodeAnswer> {
+        let mut out: Vec<CodeAnswer> = code_vertices
+            .iter()
+            .map(|&c| {
+                let n = self.node(c);
+                CodeAnswer {
+                    repository: repository_of(n),
+                    commit: commit_of(n),
+                    arn: Some(n.arn.to_string()),
+                    source: "code-commit artifact".into(),
+                }
+            })
+            .collect();
+        for (m, source) in self.code_metadata(training) {
+            let commit = m.get("CommitId").cloned();
+            let repository = m.get("Repository").cloned();
+            if commit.is_none() && repository.is_none() {
+                continue;
+            }
+            let same = out.iter().any(|c| {
+                c.commit.as_deref().zip(commit.as_deref()).is_some_and(|(a, b)| a.starts_with(b) || b.starts_with(a))
+            });
+            if !same {
+                out.push(CodeAnswer { repository, commit, arn: None, source });
+            }
+        }
+        out.sort();
+        out.dedup();
+        self.code_gaps(&out);
+        out
+    }
+
+    /// The `MetadataProperties` of the training jobs (described, and their trial components) and the package.
+    fn code_metadata(&self, training: &[NodeIndex]) -> Vec<(BTreeMap<String, String>, String)> {
+        let mut meta: Vec<(BTreeMap<String, String>, String)> = Vec::new();
+        for &t in training {
+            if let Some(j) = self.g.job(t) {
+                meta.push((j.metadata.clone(), "DescribeTrainingJob.MetadataProperties".into()));
+            }
+            if let Some(d) = self.node(t).details.as_ref() {
+                meta.push((d.metadata.clone(), "DescribeTrialComponent.MetadataProperties".into()));
+            }
+        }
+        if let Some(p) = self.g.package(self.focus) {
+            meta.push((p.metadata.clone(), "DescribeModelPackage.MetadataProperties".into()));
+        }
+        meta
+    }
+
+    fn code_gaps(&mut self, code: &[CodeAnswer]) {
+        for c in code.iter().filter(|c| c.commit.is_none() && c.repository.is_none()) {
+            let what = c.arn.clone().unwrap_or_else(|| c.source.clone());
+            self.gap(
+                "code",
+                format!("Code-commit artifact {what} names neither a commit nor a repository (it was not described)."),
+                "the artifact's DescribeArtifact response (Source.SourceUri = the commit URL, or properties commit and repository)",
+            );
+        }
+        if code.is_empty() {
+            self.gap(
+                "code",
+                "No code commit is recorded for the training code.".into(),
+                "an AssociatedWith association from a code-commit artifact (source URI = the commit URL; properties repository and commit) to the training job, or MetadataProperties.CommitId/Repository on the training job or model package",
+            );
+        }
+    }
+
+    /// Nearest vertices upstream of `from` with role `role`, not looking past one (sorted by ARN).
+    pub(super) fn nearest_upstream(&self, from: NodeIndex, role: Role) -> Vec<NodeIndex> {
+        let g = self.g.petgraph();
+        let mut seen = BTreeSet::from([from]);
+        let mut stack = vec![from];
+        let mut found = Vec::new();
+        while let Some(ix) = stack.pop() {
+            for p in g.neighbors_directed(ix, PgDirection::Incoming) {
+                if !seen.insert(p) {
+                    continue;
+                }
+                if self.role(p) == role {
+                    found.push(p);
+                } else {
+                    stack.push(p);
+                }
+            }
+        }
+        self.g.sort_by_arn(&mut found);
+        found
+    }
+
+    /// A shortest path from `a` down to `b` (a is upstream), as evidence; `a` and `b` included.
+    fn path_evidence(&self, a: NodeIndex, b: NodeIndex) -> Evidence {
+        let mut ev = Evidence::default();
+        let mut nodes = vec![a, b];
+        if let Some(p) = crate::query::shortest_path(self.g, a, b) {
+            nodes = p.nodes.clone();
+            let mut edges: Vec<EdgeIndex> = p.steps.iter().map(|s| s.edge).collect();
+            sort_edges(self.g, &mut edges);
+            ev.edges = edges.into_iter().map(|e| EvidenceEdge::of(self.g, e)).collect();
+        }
+        nodes.sort_by(|x, y| self.g.node(*x).arn.cmp(&self.g.node(*y).arn));
+        nodes.dedup();
+        ev.vertices = nodes.into_iter().map(|ix| self.arn(ix)).collect();
+        ev
+    }
+}
+
+/// The input channel of `job` whose S3 URI is the dataset's (a trailing `/` does not matter).
+fn channel_of(job: Option<&crate::model::Job>, uri: Option<&str>) -> Option<String> {
+    let want = uri?.trim_end_matches('/');
+    job?.inputs.iter().find(|(_, u)| u.trim_end_matches('/') == want).map(|(name, _)| name.clone())
+}
+
+/// The version (snapshot) an upstream source names: a property, else its `S3Version` source ID.
+fn version_of(n: &Node) -> Option<String> {
+    ["version", "FeatureGroupVersion", "feature_group_version", "snapshot", "snapshot_id"]
+        .iter()
+        .find_map(|k| n.property(k))
+        .map(str::to_owned)
+        .or_else(|| {
+            n.details.as_ref().and_then(|d| d.source_ids.iter().find(|(k, _)| k == "S3Version").map(|(_, v)| v.clone()))
+        })
+}
+
+fn upstream_order(a: &UpstreamSource, b: &UpstreamSource) -> std::cmp::Ordering {
+    kind_rank(&a.kind).cmp(&kind_rank(&b.kind)).then_with(|| a.name.cmp(&b.name)).then_with(|| a.arn.cmp(&b.arn))
+}
+
+fn kind_rank(kind: &str) -> u8 {
+    match kind {
+        "feature_store_version" => 0,
+        "exclusion_list" => 1,
+        "raw_data" => 2,
+        _ => 3,
+    }
+}
+
+/// The commit a code-commit vertex names: a property, its MetadataProperties.CommitId, else its source URI.
+pub(super) fn commit_of(n: &Node) -> Option<String> {
+    ["commit", "commit_id", "CommitId", "sha", "revision"]
+        .iter()
+        .find_map(|k| n.property(k))
+        .map(str::to_owned)
+        .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("CommitId").cloned()))
+        .or_else(|| n.source_uri().and_then(commit_from_uri))
+}
+
+/// The repository a code-commit vertex names: a property, its MetadataProperties.Repository, else its source URI.
+pub(super) fn repository_of(n: &Node) -> Option<String> {
+    ["repository", "repo", "Repository"]
+        .iter()
+        .find_map(|k| n.property(k))
+        .map(str::to_owned)
+        .or_else(|| n.details.as_ref().and_then(|d| d.metadata.get("Repository").cloned()))
+        .or_else(|| n.source_uri().map(repository_from_uri))
+}
+
+pub(super) fn commit_from_uri(uri: &str) -> Option<String> {
+    if let Some((_, c)) = uri.rsplit_once("/commit/") {
+        return Some(c.trim_end_matches('/').to_owned());
+    }
+    if let Some((_, c)) = uri.rsplit_once('@') {
+        if !c.is_empty() && c.chars().all(|ch| ch.is_ascii_hexdigit()) {
+            return Some(c.to_owned());
+        }
+    }
+    None
+}
+
+pub(super) fn repository_from_uri(uri: &str) -> String {
+    let mut r = uri;
+    for scheme in ["https://", "http://", "ssh://", "git://", "codecommit::"] {
+        if let Some(rest) = r.strip_prefix(scheme) {
+            r = rest;
+        }
+    }
+    if let Some((repo, _)) = r.rsplit_once("/commit/") {
+        r = repo;
+    }
+    if let Some((repo, c)) = r.rsplit_once('@') {
+        if c.chars().all(|ch| ch.is_ascii_hexdigit()) {
+            r = repo;
+        }
+    }
+    let r = r.strip_prefix("git@").unwrap_or(r);
+    r.trim_end_matches(".git").replacen(':', "/", usize::from(uri.starts_with("git@"))).to_string()
+}

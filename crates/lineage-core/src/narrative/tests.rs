@@ -1,0 +1,173 @@
+//! Unit tests of the narrative's pieces: the helpers, and the prose made from answers with fields missing.
+
+use std::collections::BTreeMap;
+
+use super::answers::{commit_from_uri, repository_from_uri};
+use super::outline::{CodeFacts, DatasetFacts, Outline, RecordFacts};
+use super::prose::{answer_gaps, humanize_count, join_and, sentence, tree};
+use super::*;
+
+#[test]
+fn counts_read_like_the_article() {
+    assert_eq!(humanize_count("27000000"), "27M");
+    assert_eq!(humanize_count("180"), "180");
+    assert_eq!(humanize_count("1500000"), "1.5M");
+    assert_eq!(humanize_count("12500"), "12.5k");
+    assert_eq!(humanize_count("1250000"), "1.25M");
+    assert_eq!(humanize_count("3000000000"), "3B");
+    assert_eq!(humanize_count("many"), "many");
+}
+
+#[test]
+fn commits_and_repositories_come_out_of_urls() {
+    assert_eq!(commit_from_uri("https://github.com/acme/credit-ml/commit/a14f2b9").as_deref(), Some("a14f2b9"));
+    assert_eq!(commit_from_uri("github.com/acme/credit-ml@a14f2b9").as_deref(), Some("a14f2b9"));
+    assert_eq!(commit_from_uri("s3://bucket/x@y"), None);
+    assert_eq!(repository_from_uri("https://github.com/acme/credit-ml/commit/a14f2b9"), "github.com/acme/credit-ml");
+    assert_eq!(repository_from_uri("git@github.com:acme/credit-ml.git"), "github.com/acme/credit-ml");
+}
+
+#[test]
+fn lists_join_in_english() {
+    let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(join_and(&v(&["a"])), "a");
+    assert_eq!(join_and(&v(&["a", "b"])), "a and b");
+    assert_eq!(join_and(&v(&["a", "b", "c"])), "a, b and c");
+}
+
+fn nothing() -> Answers {
+    Answers {
+        model_version: ModelVersion {
+            arn: None,
+            name: None,
+            group: None,
+            version: None,
+            approval_status: None,
+            vertex: None,
+            model_data: Vec::new(),
+            metric_reports: Vec::new(),
+            evidence: Evidence::default(),
+        },
+        training_jobs: Vec::new(),
+        training_datasets: Vec::new(),
+        upstream_sources: Vec::new(),
+        code: Vec::new(),
+        approval: None,
+    }
+}
+
+fn job(name: &str) -> TrainingJobAnswer {
+    TrainingJobAnswer {
+        arn: format!("arn:job/{name}"),
+        name: name.into(),
+        ended_at: None,
+        status: None,
+        hyperparameters: BTreeMap::new(),
+        metrics: BTreeMap::new(),
+        vertex: format!("arn:tc/{name}"),
+        evidence: Evidence::default(),
+    }
+}
+
+fn dataset(arn: Option<&str>, uri: Option<&str>, job: &str) -> DatasetAnswer {
+    DatasetAnswer {
+        arn: arn.map(str::to_owned),
+        uri: uri.map(str::to_owned),
+        channel: None,
+        properties: BTreeMap::new(),
+        training_job: format!("arn:job/{job}"),
+        evidence: Evidence::default(),
+    }
+}
+
+fn approval(status: Option<&str>) -> ApprovalAnswer {
+    ApprovalAnswer {
+        status: status.map(str::to_owned),
+        by: None,
+        iam_arn: None,
+        user_profile: None,
+        at: None,
+        description: None,
+        sources: BTreeMap::new(),
+        history: Vec::new(),
+        conflicts: Vec::new(),
+        evidence: Evidence::default(),
+    }
+}
+
+#[test]
+fn prose_of_nothing_says_nothing_was_recorded() {
+    let a = nothing();
+    let o = Outline { model_artifact: "s3://m/model.tar.gz".into(), ..Outline::default() };
+    assert_eq!(
+        sentence(&a, &o),
+        "Model artifact s3://m/model.tar.gz (no model package recorded) was trained on an unrecorded dataset, by an unrecorded code commit."
+    );
+    assert_eq!(tree(&a, &o), "Model s3://m/model.tar.gz\n");
+    assert!(answer_gaps(&a).is_empty());
+    let endpoint = Outline { start_kind: "endpoint", endpoint_name: "prod".into(), focus_is_start: true, ..o };
+    assert_eq!(tree(&a, &endpoint), "Endpoint prod ← Model (not recorded)\n");
+    assert!(sentence(&a, &endpoint).starts_with("Endpoint prod was served by an unrecorded model"));
+}
+
+#[test]
+fn prose_of_a_package_without_approval_or_description() {
+    let mut a = nothing();
+    a.model_version.arn = Some("arn:aws:sagemaker:r:1:model-package/credit/7".into());
+    a.model_version.group = Some("credit".into());
+    a.model_version.version = Some(7);
+    a.training_jobs.push(job("train-7"));
+    a.training_datasets.push(dataset(None, None, "train-7"));
+    let o = Outline { start_kind: "model_package", ..Outline::default() };
+    assert_eq!(
+        sentence(&a, &o),
+        "Model package credit/7 (approval never recorded) was trained on dataset  (its feature-store versions were never recorded), by an unrecorded code commit."
+    );
+    // Outline facts missing: the dataset is named by what the answer holds (nothing), and nothing panics.
+    assert_eq!(tree(&a, &o), "ModelPackage v7\n└── Training job: train-7\n    └── Training dataset: \n");
+    let questions: Vec<String> = answer_gaps(&a).into_iter().map(|g| g.question).collect();
+    assert_eq!(questions, ["hyperparameters", "metrics"]);
+    a.approval = Some(approval(None));
+    let questions: Vec<String> = answer_gaps(&a).into_iter().map(|g| g.question).collect();
+    assert_eq!(questions, ["model_version", "hyperparameters", "metrics"]);
+    a.model_version.evidence.descriptions.push("arn:aws:sagemaker:r:1:model-package/credit/7".into());
+    assert_eq!(answer_gaps(&a).len(), 2);
+}
+
+#[test]
+fn tree_places_the_outline_facts() {
+    let mut a = nothing();
+    a.model_version.version = Some(3);
+    a.model_version.vertex = Some("arn:pkg".into());
+    a.approval = Some(approval(Some("Approved")));
+    a.training_jobs.push(job("t"));
+    a.training_datasets.push(dataset(Some("arn:ds"), None, "t"));
+    a.upstream_sources.push(UpstreamSource {
+        arn: "arn:fs".into(),
+        kind: "feature_store_version".into(),
+        name: "cards".into(),
+        uri: None,
+        version: None,
+        dataset: "arn:ds".into(),
+        datasets: vec!["arn:ds".into()],
+        evidence: Evidence::default(),
+    });
+    let o = Outline {
+        focus_is_package: true,
+        datasets: vec![DatasetFacts { name: "ds".into(), rows: Some("27000000".into()), features: None }],
+        job_code: vec![vec![CodeFacts { repository: None, commit: None, name: "code-1".into() }]],
+        approval_records: vec![RecordFacts { by: Some("risk-ops@acme.example".into()), at: None, name: "ap".into() }],
+        ..Outline::default()
+    };
+    assert_eq!(
+        tree(&a, &o),
+        "ModelPackage v3 (Approved)\n\
+         ├── Training job: t\n\
+         │   ├── Training dataset: ds (27M rows)\n\
+         │   │   └── Feature group: cards (version unrecorded)\n\
+         │   └── Code commit: not recorded (artifact code-1 names none)\n\
+         └── Approval record: risk-ops@\n"
+    );
+    assert!(sentence(&a, &o).contains("approved by an unrecorded approver on an unrecorded date"));
+    assert!(sentence(&a, &o).contains("assembled from feature-store version cards (version unrecorded)"));
+}
