@@ -233,7 +233,7 @@ fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
     let approval = report.answers.approval.as_ref().unwrap_or_else(|| panic!("no approval"));
     assert!(approval.history.len() >= 2);
     for c in &approval.history {
-        assert_contains(&text, &c.status);
+        assert_contains(&text, c.status.as_str());
         for s in &c.sources {
             assert_tokens(&text, s);
         }

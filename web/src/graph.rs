@@ -2,6 +2,7 @@
 //! zoom (wheel, buttons), keyboard focus on every box (Enter opens its details), highlight of a computed set.
 
 use leptos::prelude::*;
+use lineage_core::LineageType;
 
 use crate::app::State;
 
@@ -21,13 +22,13 @@ fn classes(base: &str, flags: u8) -> String {
     c
 }
 
-fn lineage_class(t: Option<&str>) -> &'static str {
+fn lineage_class(t: Option<LineageType>) -> &'static str {
     match t {
-        Some("Artifact") => "lt-artifact",
-        Some("Action") => "lt-action",
-        Some("Context") => "lt-context",
-        Some("TrialComponent") => "lt-trialcomponent",
-        _ => "lt-unknown",
+        Some(LineageType::Artifact) => "lt-artifact",
+        Some(LineageType::Action) => "lt-action",
+        Some(LineageType::Context) => "lt-context",
+        Some(LineageType::TrialComponent) => "lt-trialcomponent",
+        None => "lt-unknown",
     }
 }
 
@@ -168,9 +169,9 @@ pub fn Graph() -> impl IntoView {
                             let members = n.members.len();
                             let name = if members > 1 { format!("{members} × {}", v.name) } else { v.name.clone() };
                             let short: String = if name.chars().count() > 26 { name.chars().take(25).chain(['…']).collect() } else { name.clone() };
-                            let kind = format!("{} · {}", v.lineage_type.clone().unwrap_or_else(|| "no lineage type".into()), v.entity_type.clone().unwrap_or_else(|| "untyped".into()));
+                            let kind = format!("{} · {}", v.lineage_type.map_or("no lineage type", |t| t.as_str()), v.entity_type.clone().unwrap_or_else(|| "untyped".into()));
                             let aria = format!("{name}, {kind}");
-                            let base = lineage_class(v.lineage_type.as_deref());
+                            let base = lineage_class(v.lineage_type);
                             let (a2, a3) = (arn.clone(), arn.clone());
                             view! {
                                 <g

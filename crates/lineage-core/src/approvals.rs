@@ -5,13 +5,14 @@
 use serde::Serialize;
 
 use crate::import::Lineage;
+use crate::model::ApprovalStatus;
 use crate::time::Timestamp;
 
 /// One source's word on one status change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Observation {
     pub at: Option<Timestamp>,
-    pub status: String,
+    pub status: ApprovalStatus,
     pub by: Option<String>,
     pub description: Option<String>,
     pub source: String,
@@ -21,8 +22,7 @@ pub struct Observation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ApprovalChange {
     pub at: Option<Timestamp>,
-    /// `Approved`, `Rejected`, `PendingManualApproval`.
-    pub status: String,
+    pub status: ApprovalStatus,
     /// Who made the change: an IAM identity ARN when a source gives one, else a user name or e-mail.
     pub by: Option<String>,
     pub description: Option<String>,
@@ -50,7 +50,7 @@ pub fn recorded_changes(lineage: &Lineage, package_arn: &str) -> Vec<Observation
         let Some(status) = e.param_str("modelApprovalStatus") else { continue };
         out.push(Observation {
             at: Some(e.time),
-            status: status.to_owned(),
+            status: ApprovalStatus::parse(status),
             by: e.identity.clone().or_else(|| e.user_name.clone()),
             description: e.param_str("approvalDescription").map(str::to_owned),
             source: format!("CloudTrail {} event {} ({})", e.name, e.id, e.origin),
@@ -160,7 +160,7 @@ mod tests {
     fn obs(at: &str, status: &str, by: Option<&str>, source: &str) -> Observation {
         Observation {
             at: Timestamp::parse(at),
-            status: status.into(),
+            status: ApprovalStatus::parse(status),
             by: by.map(str::to_owned),
             description: None,
             source: source.into(),
@@ -175,7 +175,7 @@ mod tests {
             obs("2027-03-07T10:00:00Z", "Rejected", Some("arn:aws:iam::1:user/bob"), "CT2"),
         ]);
         assert_eq!(changes.len(), 2);
-        assert_eq!(changes[0].status, "Rejected");
+        assert_eq!(changes[0].status, ApprovalStatus::Rejected);
         assert_eq!(changes[1].sources, ["CT", "EventBridge"]);
         assert_eq!(changes[1].by.as_deref(), Some("arn:aws:sts::1:assumed-role/R/risk-ops@company.com"));
         assert!(conflicts.is_empty());

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use crate::approvals::ApprovalChange;
 use crate::deploy::{Deployment, InferenceAnswer};
 use crate::import::{format_number, InputFile, Superseded};
+use crate::model::ApprovalStatus;
 use crate::narrative::{Answers, ApprovalAnswer, DatasetAnswer, Report, ReportGraph, TrainingJobAnswer};
 
 /// What a value the export lacks reads as, in every format.
@@ -233,7 +234,7 @@ impl Document {
             facts: facts(r),
             sentence: r.sentence.clone(),
             summary: summary(r),
-            gap_titles: r.gaps.iter().map(|g| format!("{}: {}", question_label(&g.question), g.detail)).collect(),
+            gap_titles: r.gaps.iter().map(|g| format!("{}: {}", g.question.words(), g.detail)).collect(),
             sections,
         }
     }
@@ -291,13 +292,7 @@ fn table(header: &[&str], rows: Vec<Vec<Inline>>) -> Block {
 /// The report's title in every format: what it is about, by the kind of its start (`Endpoint credit-prod`,
 /// `Model package credit-xgb/73`), or the inference it answers for.
 pub fn report_title(r: &Report) -> String {
-    let what = match r.subject.kind.as_str() {
-        "model_package" => "Model package",
-        "model_artifact" => "Model artifact",
-        "endpoint" => "Endpoint",
-        "training_job" => "Training job",
-        _ => "Model",
-    };
+    let what = r.subject.kind.title();
     match &r.inference {
         Some(inf) => format!("Inference {} — model package {}", inf.id, r.subject.name),
         None => format!("{what} {}", r.subject.name),
@@ -309,7 +304,7 @@ fn facts(r: &Report) -> Vec<Field> {
     if let Some(inf) = &r.inference {
         rows.push(field("Inference", text(format!("{} at {} on endpoint {}", inf.id, inf.time, inf.endpoint))));
     }
-    rows.push(field("Subject", text(format!("{} ({})", r.subject.name, r.subject.kind.replace('_', " ")))));
+    rows.push(field("Subject", text(format!("{} ({})", r.subject.name, r.subject.kind.words()))));
     rows.push(field("Start vertex", code(&r.subject.arn)));
     let st = &r.import;
     rows.push(field("Export", text(format!("{} files, {} vertices, {} edges", st.files, st.vertices, st.edges))));
@@ -340,7 +335,7 @@ fn model_version(r: &Report) -> Vec<Block> {
         field("Model package", or_nr(mv.arn.as_deref(), Span::Code)),
         field("Group", or_nr(mv.group.as_deref(), Span::Text)),
         field("Version", or_nr(mv.version.map(|v| v.to_string()).as_deref(), Span::Text)),
-        field("Approval status", or_nr(mv.approval_status.as_deref(), Span::Text)),
+        field("Approval status", or_nr(mv.approval_status.as_ref().map(ApprovalStatus::as_str), Span::Text)),
     ];
     rows.extend(mv.model_data.iter().map(|u| field("Model data", code(u))));
     rows.extend(mv.metric_reports.iter().map(|m| field(format!("Metrics report ({})", m.name), code(&m.uri))));
@@ -465,16 +460,6 @@ fn datasets_block(datasets: &[&DatasetAnswer]) -> Block {
 
 // ---- 3. Upstream sources ----
 
-/// The words for an upstream source's kind.
-pub fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "feature_store_version" => "Feature-store version",
-        "exclusion_list" => "Exclusion list",
-        "raw_data" => "Raw data",
-        _ => "Other dataset",
-    }
-}
-
 fn upstream_sources(a: &Answers) -> Vec<Block> {
     if a.upstream_sources.is_empty() {
         return vec![para("No upstream source is recorded.")];
@@ -489,7 +474,7 @@ fn upstream_sources(a: &Answers) -> Vec<Block> {
         .upstream_sources
         .iter()
         .map(|u| {
-            let mut row = vec![text(kind_label(&u.kind)), text(&u.name), or_nr(u.version.as_deref(), Span::Text)];
+            let mut row = vec![text(u.kind.label()), text(&u.name), or_nr(u.version.as_deref(), Span::Text)];
             if several {
                 row.push(text(a.fed_label(u).unwrap_or_default()));
             }
@@ -549,7 +534,7 @@ fn approval(ap: Option<&ApprovalAnswer>) -> Vec<Block> {
 fn approval_fields(ap: &ApprovalAnswer) -> Vec<Field> {
     let same = ap.by.is_some() && ap.by == ap.iam_arn;
     let by = ap.by.as_deref().map(crate::model::person);
-    let mut rows = vec![("Status", or_nr(ap.status.as_deref(), Span::Text), "status")];
+    let mut rows = vec![("Status", or_nr(ap.status.as_ref().map(ApprovalStatus::as_str), Span::Text), "status")];
     rows.push(("By", or_nr(by.as_deref(), Span::Text), "by"));
     if !same {
         rows.push(("IAM identity", or_nr(ap.iam_arn.as_deref(), Span::Code), "iam_arn"));
@@ -563,7 +548,7 @@ fn approval_fields(ap: &ApprovalAnswer) -> Vec<Field> {
 }
 
 fn change_entry(c: &ApprovalChange) -> HistoryEntry {
-    let mut what = vec![Span::Strong(c.status.clone())];
+    let mut what = vec![Span::Strong(c.status.to_string())];
     if let Some(b) = &c.by {
         what.push(Span::Text(format!(" by {b}")));
     }
@@ -594,11 +579,6 @@ fn code_section(a: &Answers) -> Vec<Block> {
     vec![table(&["Repository", "Commit", "Source"], rows)]
 }
 
-/// A gap's question in words (`upstream sources`).
-pub fn question_label(q: &str) -> String {
-    q.replace('_', " ")
-}
-
 fn gaps(r: &Report) -> Vec<Block> {
     if r.gaps.is_empty() {
         return vec![para("None: every question is answered from the export.")];
@@ -607,10 +587,7 @@ fn gaps(r: &Report) -> Vec<Block> {
         .iter()
         .map(|g| Block::Note {
             kind: NoteKind::Gap,
-            text: vec![
-                Span::Strong(format!("Not recorded ({}): ", question_label(&g.question))),
-                Span::Text(g.detail.clone()),
-            ],
+            text: vec![Span::Strong(format!("Not recorded ({}): ", g.question.words())), Span::Text(g.detail.clone())],
             detail: Some(vec![Span::Emphasis("Closes with: ".into()), Span::Text(g.closes_with.clone())]),
         })
         .collect()

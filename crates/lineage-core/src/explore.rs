@@ -230,7 +230,7 @@ pub fn details(lineage: &Lineage, arn: &str) -> Vec<(String, String)> {
     }
     if let Some(p) = g.package(ix) {
         push("Model package".into(), Some(p.arn.clone()));
-        push("Approval status".into(), p.approval_status.clone());
+        push("Approval status".into(), p.approval_status.as_ref().map(ToString::to_string));
         push("Approval description".into(), p.approval_description.clone());
         push("Package modified".into(), p.modified_at.map(|t| t.iso()));
         push("Package modified by".into(), p.modified_by.as_ref().and_then(|u| u.display()));

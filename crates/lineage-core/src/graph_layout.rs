@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::model::LineageType;
 use crate::subgraph::ReportGraph;
 
 /// Sizes, in layout units (the PDF uses points).
@@ -100,7 +101,7 @@ pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
         succs[s].push(d);
         preds[d].push(s);
     }
-    type Key<'g> = (Option<&'g str>, Option<&'g str>, crate::roles::Role, Vec<usize>, Vec<usize>);
+    type Key<'g> = (Option<LineageType>, Option<&'g str>, crate::roles::Role, Vec<usize>, Vec<usize>);
     let mut by_key: BTreeMap<Key<'_>, Vec<usize>> = BTreeMap::new();
     for v in 0..n_vertices {
         let (mut p, mut s) = (preds[v].clone(), succs[v].clone());
@@ -109,7 +110,7 @@ pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
         s.sort_unstable();
         s.dedup();
         let vx = &graph.vertices[v];
-        by_key.entry((vx.lineage_type.as_deref(), vx.entity_type.as_deref(), vx.role, p, s)).or_default().push(v);
+        by_key.entry((vx.lineage_type, vx.entity_type.as_deref(), vx.role, p, s)).or_default().push(v);
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for members in by_key.into_values() {

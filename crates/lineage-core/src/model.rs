@@ -89,6 +89,48 @@ impl fmt::Display for Role {
     }
 }
 
+/// A model package's `ModelApprovalStatus`: SageMaker's three values, and any other the input names (kept as
+/// written, never guessed into one of the three). Serialised as AWS spells it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApprovalStatus {
+    Approved,
+    Rejected,
+    PendingManualApproval,
+    Other(String),
+}
+
+impl ApprovalStatus {
+    pub fn parse(s: &str) -> ApprovalStatus {
+        match s {
+            "Approved" => ApprovalStatus::Approved,
+            "Rejected" => ApprovalStatus::Rejected,
+            "PendingManualApproval" => ApprovalStatus::PendingManualApproval,
+            other => ApprovalStatus::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ApprovalStatus::Approved => "Approved",
+            ApprovalStatus::Rejected => "Rejected",
+            ApprovalStatus::PendingManualApproval => "PendingManualApproval",
+            ApprovalStatus::Other(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for ApprovalStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ApprovalStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// SageMaker's `LineageType` enum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum LineageType {
@@ -340,7 +382,7 @@ pub struct ModelPackage {
     pub name: String,
     pub group: Option<String>,
     pub version: Option<u64>,
-    pub approval_status: Option<String>,
+    pub approval_status: Option<ApprovalStatus>,
     pub approval_description: Option<String>,
     pub status: Option<String>,
     pub created_at: Option<Timestamp>,

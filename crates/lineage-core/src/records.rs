@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::UserContext;
+use crate::model::{ApprovalStatus, UserContext};
 use crate::time::Timestamp;
 
 /// Where a record was read: the input file and, for `.jsonl`, its line; plus the JSON path inside the document.
@@ -161,7 +161,7 @@ pub struct PackageStateEvent {
     /// The event's `time`.
     pub time: Option<Timestamp>,
     pub package_arn: String,
-    pub approval_status: Option<String>,
+    pub approval_status: Option<ApprovalStatus>,
     pub modified_at: Option<Timestamp>,
     pub modified_by: Option<UserContext>,
     pub approval_description: Option<String>,

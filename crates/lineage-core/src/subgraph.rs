@@ -5,7 +5,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
 
 use crate::import::Lineage;
-use crate::model::Graph;
+use crate::model::{Graph, LineageType};
 use crate::query::induced_edges;
 use crate::roles::Role;
 
@@ -41,7 +41,7 @@ pub struct Evidence {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GraphVertex {
     pub arn: String,
-    pub lineage_type: Option<String>,
+    pub lineage_type: Option<LineageType>,
     #[serde(rename = "type")]
     pub entity_type: Option<String>,
     pub name: String,
@@ -66,7 +66,7 @@ pub fn graph_of(lineage: &Lineage, nodes: &[NodeIndex]) -> ReportGraph {
                 let n = g.node(ix);
                 GraphVertex {
                     arn: n.arn.to_string(),
-                    lineage_type: n.lineage_type.map(|t| t.as_str().to_owned()),
+                    lineage_type: n.lineage_type,
                     entity_type: n.entity_type().map(str::to_owned),
                     name: n.name().to_owned(),
                     source_uri: n.source_uri().map(str::to_owned),

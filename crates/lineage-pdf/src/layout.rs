@@ -11,7 +11,7 @@ use std::fmt::{self, Write as _};
 use lineage_core::document::{Block, DocSection, Document, Field, Figure, HistoryEntry, Inline, NoteKind, Span};
 use lineage_core::graph_layout::{self, LayoutOptions};
 use lineage_core::render::one_line;
-use lineage_core::Section;
+use lineage_core::{LineageType, Section};
 use textwrap::core::Fragment;
 
 use crate::fonts::{Fonts, Run, Style};
@@ -713,9 +713,7 @@ impl Builder<'_, '_> {
     fn legend(&mut self) {
         let mut x = MARGIN;
         let y = self.y;
-        for (label, (fill, stroke)) in
-            ["Artifact", "Action", "Context", "TrialComponent"].iter().map(|t| (*t, lineage_colours(Some(t))))
-        {
+        for (label, (fill, stroke)) in LineageType::ALL.iter().map(|t| (t.as_str(), lineage_colours(Some(*t)))) {
             self.push(Item::Rect { x, y, w: 12.0, h: 8.0, fill: Some(fill), stroke: Some(stroke), line: 0.8 });
             self.text(x + 16.0, y + 7.0, Style::Regular, SMALL, Rgb::BLACK, label);
             x += 16.0 + self.fonts.width(Style::Regular, label, SMALL) + 18.0;
@@ -783,7 +781,7 @@ impl Builder<'_, '_> {
                 continue;
             }
             let v = &r.graph.vertices[n.vertex];
-            let (fill, stroke) = lineage_colours(v.lineage_type.as_deref());
+            let (fill, stroke) = lineage_colours(v.lineage_type);
             let subject = v.arn == r.subject;
             self.push(Item::Rect {
                 x,
@@ -814,7 +812,7 @@ impl Builder<'_, '_> {
             }
             let kind = format!(
                 "{} · {}",
-                v.lineage_type.as_deref().unwrap_or("no lineage type"),
+                v.lineage_type.map_or("no lineage type", LineageType::as_str),
                 v.entity_type.as_deref().unwrap_or("untyped")
             );
             let kind =
@@ -868,13 +866,13 @@ impl Builder<'_, '_> {
 }
 
 /// Fill and border colours by lineage type (the SageMaker SDK's palette, lightened for fills).
-pub fn lineage_colours(lineage_type: Option<&str>) -> (Rgb, Rgb) {
+pub fn lineage_colours(lineage_type: Option<LineageType>) -> (Rgb, Rgb) {
     match lineage_type {
-        Some("Artifact") => (Rgb(0.84, 0.90, 0.96), Rgb(0.08, 0.43, 0.71)),
-        Some("Action") => (Rgb(0.86, 0.94, 0.88), Rgb(0.33, 0.62, 0.40)),
-        Some("Context") => (Rgb(1.0, 0.91, 0.76), Rgb(0.90, 0.55, 0.0)),
-        Some("TrialComponent") => (Rgb(0.99, 0.94, 0.77), Rgb(0.80, 0.62, 0.12)),
-        _ => (Rgb(0.93, 0.93, 0.93), Rgb(0.5, 0.5, 0.5)),
+        Some(LineageType::Artifact) => (Rgb(0.84, 0.90, 0.96), Rgb(0.08, 0.43, 0.71)),
+        Some(LineageType::Action) => (Rgb(0.86, 0.94, 0.88), Rgb(0.33, 0.62, 0.40)),
+        Some(LineageType::Context) => (Rgb(1.0, 0.91, 0.76), Rgb(0.90, 0.55, 0.0)),
+        Some(LineageType::TrialComponent) => (Rgb(0.99, 0.94, 0.77), Rgb(0.80, 0.62, 0.12)),
+        None => (Rgb(0.93, 0.93, 0.93), Rgb(0.5, 0.5, 0.5)),
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::{AssociationType, EntityDetails, Job, LineageType, ModelPackage, UserContext};
+use crate::model::{ApprovalStatus, AssociationType, EntityDetails, Job, LineageType, ModelPackage, UserContext};
 use crate::records::{
     CaptureRecord, EndpointConfigDescription, EndpointDescription, ModelDescription, PackageStateEvent, TrailEvent,
 };
@@ -299,7 +299,7 @@ fn model_package(at: &At, raw: Value) -> Result<ModelPackage> {
         name: at.str("ModelPackageName")?.unwrap_or_default(),
         group: at.str("ModelPackageGroupName")?,
         version: at.u64("ModelPackageVersion")?,
-        approval_status: at.str("ModelApprovalStatus")?,
+        approval_status: at.str("ModelApprovalStatus")?.map(|s| ApprovalStatus::parse(&s)),
         approval_description: at.str("ApprovalDescription")?,
         status: at.str("ModelPackageStatus")?,
         created_at: at.time("CreationTime")?,

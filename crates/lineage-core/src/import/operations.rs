@@ -231,7 +231,7 @@ fn eventbridge(at: &At) -> Result<Described> {
         id: at.str("id")?,
         time: at.time("time")?,
         package_arn: d.req_str("ModelPackageArn")?,
-        approval_status: d.str("ModelApprovalStatus")?,
+        approval_status: d.str("ModelApprovalStatus")?.map(|s| crate::model::ApprovalStatus::parse(&s)),
         modified_at: d.time("LastModifiedTime")?,
         modified_by: d.user("LastModifiedBy")?,
         approval_description: d.str("ApprovalDescription")?,

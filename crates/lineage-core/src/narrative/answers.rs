@@ -8,8 +8,8 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction as PgDirection;
 
 use super::{
-    Builder, CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, MetricReport, ModelVersion, TrainingJobAnswer,
-    UpstreamSource,
+    Builder, CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, MetricReport, ModelVersion, Question, SourceKind,
+    TrainingJobAnswer, UpstreamSource,
 };
 use crate::model::{resource_name, Node};
 use crate::query::{sort_edges, walk};
@@ -21,7 +21,7 @@ impl Builder<'_> {
         if self.role(self.focus) != Role::ModelPackage {
             let what = self.arn(self.focus);
             self.gap(
-                "model_version",
+                Question::ModelVersion,
                 format!("No model package is linked to {what}: the model version cannot be named."),
                 "a ContributedTo association from the model artifact to the model-package artifact (SageMaker adds it when the model is registered), and that artifact's DescribeArtifact response",
             );
@@ -54,7 +54,7 @@ impl Builder<'_> {
         if arn.is_none() {
             let v = self.arn(self.focus);
             self.gap(
-                "model_version",
+                Question::ModelVersion,
                 format!("Vertex {v} plays the model package, but no source URI names its model-package ARN."),
                 "the vertex's DescribeArtifact/DescribeContext response (Source.SourceUri = the model-package ARN)",
             );
@@ -84,7 +84,7 @@ impl Builder<'_> {
         if vertices.is_empty() {
             let focus = self.arn(self.focus);
             self.gap(
-                "training_job",
+                Question::TrainingJob,
                 format!("No training job is recorded upstream of {focus}, so neither the training dataset nor the hyperparameters can be traced."),
                 "a Produced association from the training job's trial component (…-aws-training-job) to the model artifact, and ContributedTo from the model artifact to the model package",
             );
@@ -173,7 +173,7 @@ impl Builder<'_> {
             )
         };
         self.gap(
-            "training_dataset",
+            Question::TrainingDataset,
             detail,
             "a ContributedTo association from the DataSet artifact (source URI = the channel's S3 URI) to the training job's trial component",
         );
@@ -204,7 +204,7 @@ impl Builder<'_> {
             if !found.iter().any(|&u| self.role(u) == Role::FeatureStoreVersion) {
                 let uri = answer.uri.clone().unwrap_or_else(|| answer.arn.clone().unwrap_or_default());
                 self.gap(
-                    "upstream_sources",
+                    Question::UpstreamSources,
                     format!("Which feature-store versions went into dataset {uri} was never recorded."),
                     "a ContributedTo association from a FeatureStoreVersion artifact (source URI = the feature-group ARN, property version) to the dataset artifact",
                 );
@@ -212,9 +212,9 @@ impl Builder<'_> {
         }
         upstream.sort_by(upstream_order);
         for u in &upstream {
-            if u.kind == "feature_store_version" && u.version.is_none() {
+            if u.kind == SourceKind::FeatureStoreVersion && u.version.is_none() {
                 self.gap(
-                    "upstream_sources",
+                    Question::UpstreamSources,
                     format!("Feature-store artifact {} does not say which version (snapshot) it was.", u.name),
                     "a `version` property on the FeatureStoreVersion artifact",
                 );
@@ -226,23 +226,23 @@ impl Builder<'_> {
     fn upstream_source(&self, u: NodeIndex, dataset: NodeIndex, dataset_arn: String) -> UpstreamSource {
         let n = self.node(u);
         let kind = match self.role(u) {
-            Role::FeatureStoreVersion => "feature_store_version",
-            Role::ExclusionList => "exclusion_list",
-            Role::RawData => "raw_data",
-            _ => "other",
+            Role::FeatureStoreVersion => SourceKind::FeatureStoreVersion,
+            Role::ExclusionList => SourceKind::ExclusionList,
+            Role::RawData => SourceKind::RawData,
+            _ => SourceKind::Other,
         };
         let uri = n.source_uri().map(str::to_owned);
         let feature_group = n.source_uri().and_then(|u| self.g.records.feature_group_of(u));
         let name = match (kind, uri.as_deref(), feature_group) {
-            ("feature_store_version", _, Some(group)) => group.name.clone(),
-            ("feature_store_version", Some(u), None) if u.contains(":feature-group/") => {
+            (SourceKind::FeatureStoreVersion, _, Some(group)) => group.name.clone(),
+            (SourceKind::FeatureStoreVersion, Some(u), None) if u.contains(":feature-group/") => {
                 u.rsplit('/').next().unwrap_or(u).to_owned()
             }
             _ => n.name().to_owned(),
         };
         UpstreamSource {
             arn: n.arn.to_string(),
-            kind: kind.to_owned(),
+            kind,
             name,
             uri,
             version: version_of(n),
@@ -307,14 +307,14 @@ impl Builder<'_> {
         for c in code.iter().filter(|c| c.commit.is_none() && c.repository.is_none()) {
             let what = c.arn.clone().unwrap_or_else(|| c.source.clone());
             self.gap(
-                "code",
+                Question::Code,
                 format!("Code-commit artifact {what} names neither a commit nor a repository (it was not described)."),
                 "the artifact's DescribeArtifact response (Source.SourceUri = the commit URL, or properties commit and repository)",
             );
         }
         if code.is_empty() {
             self.gap(
-                "code",
+                Question::Code,
                 "No code commit is recorded for the training code.".into(),
                 "an AssociatedWith association from a code-commit artifact (source URI = the commit URL; properties repository and commit) to the training job, or MetadataProperties.CommitId/Repository on the training job or model package",
             );
@@ -378,16 +378,7 @@ fn version_of(n: &Node) -> Option<String> {
 }
 
 fn upstream_order(a: &UpstreamSource, b: &UpstreamSource) -> std::cmp::Ordering {
-    kind_rank(&a.kind).cmp(&kind_rank(&b.kind)).then_with(|| a.name.cmp(&b.name)).then_with(|| a.arn.cmp(&b.arn))
-}
-
-fn kind_rank(kind: &str) -> u8 {
-    match kind {
-        "feature_store_version" => 0,
-        "exclusion_list" => 1,
-        "raw_data" => 2,
-        _ => 3,
-    }
+    a.kind.cmp(&b.kind).then_with(|| a.name.cmp(&b.name)).then_with(|| a.arn.cmp(&b.arn))
 }
 
 /// The commit a code-commit vertex names: a property, its MetadataProperties.CommitId, else its source URI.

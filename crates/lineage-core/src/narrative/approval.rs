@@ -8,9 +8,9 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
-use super::{ApprovalAnswer, Builder, Evidence, EvidenceEdge};
+use super::{ApprovalAnswer, Builder, Evidence, EvidenceEdge, Question};
 use crate::approvals::{self, ApprovalChange, Observation};
-use crate::model::{ModelPackage, Node};
+use crate::model::{ApprovalStatus, ModelPackage, Node};
 use crate::roles::Role;
 use crate::time::Timestamp;
 
@@ -41,7 +41,7 @@ fn value<T: Clone>(slot: &Option<Sourced<T>>) -> Option<T> {
 /// The approval as it is assembled: each fact with where it came from.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Draft {
-    pub status: Option<Sourced<String>>,
+    pub status: Option<Sourced<ApprovalStatus>>,
     pub by: Option<Sourced<String>>,
     pub iam_arn: Option<Sourced<String>>,
     pub user_profile: Option<Sourced<String>>,
@@ -182,7 +182,7 @@ impl Builder<'_> {
         let (history, mut conflicts) = approvals::merge(self.approval_observations(vertices));
         if vertices.is_empty() && history.is_empty() {
             self.gap(
-                "approval",
+                Question::Approval,
                 "Who approved the model, and when, was never recorded: no approval record is linked and no DescribeModelPackage response gives the approval status.".into(),
                 "an approval artifact (properties approver, approved_at, status) AssociatedWith the model package, or the DescribeModelPackage response (ModelApprovalStatus, LastModifiedBy)",
             );
@@ -227,14 +227,14 @@ impl Builder<'_> {
         if let Some(s) = &p.approval_status {
             if let Some(rec) = value(&d.status).filter(|r| r != s) {
                 self.gap(
-                    "approval",
+                    Question::Approval,
                     format!("The approval record says {rec} but DescribeModelPackage says ModelApprovalStatus {s}; the model package's current status is shown."),
                     "an approval record for the latest status change",
                 );
             }
             d.status = Some(Sourced::new(s.clone(), format!("{label}.ModelApprovalStatus")));
         }
-        let approved = p.approval_status.as_deref() == Some("Approved");
+        let approved = p.approval_status == Some(ApprovalStatus::Approved);
         if let Some(u) = p.modified_by.as_ref().filter(|_| approved) {
             let src = || "DescribeModelPackage.LastModifiedBy".to_owned();
             fill(&mut d.by, u.iam_arn.clone(), src);
@@ -244,7 +244,7 @@ impl Builder<'_> {
             if let (Some(record), Some(modifier), true) = (value(&d.iam_arn), &u.iam_arn, unresolved) {
                 if record != *modifier {
                     self.gap(
-                        "approval",
+                        Question::Approval,
                         format!("The approval record names {record}, but the model package was last modified by {modifier}: the sources disagree on who approved it."),
                         "an approval record written from the CloudTrail UpdateModelPackage event of the approval",
                     );
@@ -278,14 +278,14 @@ impl Builder<'_> {
                 ));
             }
         }
-        if value(&d.status).as_deref() == Some("Approved") {
-            if let Some(c) = history.iter().rfind(|c| c.status == "Approved") {
+        if value(&d.status) == Some(ApprovalStatus::Approved) {
+            if let Some(c) = history.iter().rfind(|c| c.status == ApprovalStatus::Approved) {
                 d.read_approved_change(c);
             }
         }
         for c in conflicts.iter() {
             let closes = "one record of the change that every source agrees with (check the CloudTrail event)";
-            self.gaps.push(super::Gap::new("approval", c.clone(), closes));
+            self.gaps.push(super::Gap::new(Question::Approval, c.clone(), closes));
         }
         self.inference_approval_gap(history);
     }
@@ -295,17 +295,17 @@ impl Builder<'_> {
         let Some(inf) = &self.inference else { return };
         let (id, t) = (inf.id.clone(), inf.time);
         match approvals::status_at(history, t) {
-            Some(c) if c.status == "Approved" => {}
+            Some(c) if c.status == ApprovalStatus::Approved => {}
             Some(c) => {
                 let (status, at) = (c.status.clone(), c.at.map(|t| t.to_string()).unwrap_or_default());
                 self.gap(
-                    "approval",
+                    Question::Approval,
                     format!("When inference {id} was served ({t}) the model package's approval status was {status} (set {at}): it served without a standing approval."),
                     "an approval (ModelApprovalStatus Approved) before the deployment",
                 );
             }
             None if !history.is_empty() => self.gap(
-                "approval",
+                Question::Approval,
                 format!("No approval status change is recorded before inference {id} ({t}): whether the model was approved when it served is unknown."),
                 "the CloudTrail UpdateModelPackage record or EventBridge event of the approval",
             ),
@@ -315,22 +315,22 @@ impl Builder<'_> {
 
     /// What the approval still lacks once every source is read.
     fn status_gaps(&mut self, d: &Draft) {
-        match value(&d.status).as_deref() {
-            Some("Approved") => {
+        match value(&d.status) {
+            Some(ApprovalStatus::Approved) => {
                 if d.by.is_none() {
-                    self.gap("approval", "The model is approved, but who approved it was never recorded.".into(), "an approval artifact with an approver property AssociatedWith the model package, or LastModifiedBy in the DescribeModelPackage response");
+                    self.gap(Question::Approval, "The model is approved, but who approved it was never recorded.".into(), "an approval artifact with an approver property AssociatedWith the model package, or LastModifiedBy in the DescribeModelPackage response");
                 }
                 if d.at.is_none() {
-                    self.gap("approval", "The model is approved, but when was never recorded.".into(), "an approval artifact with an approved_at property AssociatedWith the model package");
+                    self.gap(Question::Approval, "The model is approved, but when was never recorded.".into(), "an approval artifact with an approved_at property AssociatedWith the model package");
                 }
             }
             Some(other) => self.gap(
-                "approval",
+                Question::Approval,
                 format!("The model package's approval status is {other}: no approval for deployment is recorded."),
                 "an approval (ModelApprovalStatus Approved) before the model served traffic",
             ),
             None => self.gap(
-                "approval",
+                Question::Approval,
                 "An approval record is linked, but no approval status is recorded in it and no DescribeModelPackage response is in the export.".into(),
                 "the DescribeModelPackage response, or a status property on the approval artifact",
             ),
@@ -339,8 +339,8 @@ impl Builder<'_> {
 }
 
 /// The status an approval record states.
-fn status_of(n: &Node) -> Option<String> {
-    ["status", "ModelApprovalStatus", "approval_status"].iter().find_map(|k| n.property(k)).map(str::to_owned)
+fn status_of(n: &Node) -> Option<ApprovalStatus> {
+    ["status", "ModelApprovalStatus", "approval_status"].iter().find_map(|k| n.property(k)).map(ApprovalStatus::parse)
 }
 
 /// Who an approval record says approved: a property, else the identity that created the record.

@@ -8,6 +8,7 @@
 
 mod answers;
 mod approval;
+mod kinds;
 mod outline;
 mod prose;
 #[cfg(test)]
@@ -21,7 +22,7 @@ use serde::Serialize;
 
 use crate::deploy::{resolve_inference, InferenceAnswer, InferenceError, InferenceQuery};
 use crate::import::{ImportStats, InputFile, Lineage, Superseded};
-use crate::model::{resource_name, Graph, Node};
+use crate::model::{resource_name, ApprovalStatus, Graph, Node};
 use crate::query::walk;
 use crate::roles::Role;
 use crate::start::StartMiss;
@@ -29,6 +30,7 @@ use crate::time::Timestamp;
 
 pub use crate::approvals::ApprovalChange;
 pub use crate::subgraph::{graph_of, Evidence, EvidenceEdge, GraphVertex, ReportGraph};
+pub use kinds::{Question, SourceKind, SubjectKind};
 pub use prose::humanize_count;
 
 /// Why no report could be made.
@@ -134,8 +136,7 @@ impl std::error::Error for NarrativeError {}
 pub struct Subject {
     /// The vertex the report starts from.
     pub arn: String,
-    /// `model_package`, `model_artifact` or `endpoint`.
-    pub kind: String,
+    pub kind: SubjectKind,
     pub name: String,
 }
 
@@ -146,7 +147,7 @@ pub struct ModelVersion {
     pub name: Option<String>,
     pub group: Option<String>,
     pub version: Option<u64>,
-    pub approval_status: Option<String>,
+    pub approval_status: Option<ApprovalStatus>,
     /// The lineage vertex standing for the package.
     pub vertex: Option<String>,
     /// `InferenceSpecification.Containers[].ModelDataUrl` of its DescribeModelPackage.
@@ -215,8 +216,7 @@ impl Answers {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpstreamSource {
     pub arn: String,
-    /// `feature_store_version`, `exclusion_list`, `raw_data` or `other`.
-    pub kind: String,
+    pub kind: SourceKind,
     pub name: String,
     pub uri: Option<String>,
     pub version: Option<String>,
@@ -239,7 +239,7 @@ pub struct CodeAnswer {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ApprovalAnswer {
-    pub status: Option<String>,
+    pub status: Option<ApprovalStatus>,
     /// Who approved: the approver the approval record names (an e-mail or identity), else the IAM identity.
     pub by: Option<String>,
     /// The approver's IAM identity ARN.
@@ -270,16 +270,14 @@ pub struct Answers {
 /// A question the export cannot answer, and the association that would close it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Gap {
-    /// `model_version`, `training_job`, `training_dataset`, `upstream_sources`, `hyperparameters`, `metrics`,
-    /// `code`, `approval`.
-    pub question: String,
+    pub question: Question,
     pub detail: String,
     pub closes_with: String,
 }
 
 impl Gap {
-    fn new(question: &str, detail: String, closes_with: &str) -> Gap {
-        Gap { question: question.into(), detail, closes_with: closes_with.into() }
+    fn new(question: Question, detail: String, closes_with: &str) -> Gap {
+        Gap { question, detail, closes_with: closes_with.into() }
     }
 }
 
@@ -405,7 +403,7 @@ pub fn report_inference(
     let mut b = Builder::new(lineage, vertex)?;
     b.inference = Some(answer);
     if let Some(detail) = chosen_gap {
-        b.gap("model_version", detail, "a capture record or deployment record that says which fleet answered");
+        b.gap(Question::ModelVersion, detail, "a capture record or deployment record that says which fleet answered");
     }
     b.build()
 }
@@ -452,7 +450,7 @@ struct Builder<'a> {
     lineage: &'a Lineage,
     g: &'a Graph,
     start: NodeIndex,
-    start_kind: &'static str,
+    start_kind: SubjectKind,
     /// The model package vertex (or the model artifact when no package is linked).
     focus: NodeIndex,
     /// Ancestors of the focus.
@@ -469,7 +467,7 @@ impl<'a> Builder<'a> {
             lineage,
             g,
             start,
-            start_kind: "model_package",
+            start_kind: SubjectKind::ModelPackage,
             focus: start,
             ancestors: Vec::new(),
             gaps: Vec::new(),
@@ -478,15 +476,15 @@ impl<'a> Builder<'a> {
         match b.role(start) {
             Role::ModelPackage => {}
             Role::ModelData => {
-                b.start_kind = "model_artifact";
+                b.start_kind = SubjectKind::ModelArtifact;
                 b.focus = b.packaged_model(start)?;
             }
             Role::Endpoint => {
-                b.start_kind = "endpoint";
+                b.start_kind = SubjectKind::Endpoint;
                 b.focus = b.endpoint_model(start)?;
             }
             Role::TrainingJob => {
-                b.start_kind = "training_job";
+                b.start_kind = SubjectKind::TrainingJob;
                 b.focus = b.produced_model(start)?;
             }
             role => return Err(NarrativeError::WrongKind { arn: g.node(start).arn.to_string(), role }),
@@ -578,7 +576,7 @@ impl<'a> Builder<'a> {
         self.g.node(ix).arn.to_string()
     }
 
-    fn gap(&mut self, question: &str, detail: String, closes_with: &str) {
+    fn gap(&mut self, question: Question, detail: String, closes_with: &str) {
         self.gaps.push(Gap::new(question, detail, closes_with));
     }
 
@@ -631,10 +629,10 @@ impl<'a> Builder<'a> {
     fn subject(&self, mv: &ModelVersion) -> Subject {
         Subject {
             arn: self.arn(self.start),
-            kind: self.start_kind.to_owned(),
+            kind: self.start_kind,
             name: match (self.start_kind, &mv.group, mv.version) {
-                ("model_package", Some(group), Some(v)) => format!("{group}/{v}"),
-                ("endpoint", _, _) => self.node(self.start).endpoint_name().to_owned(),
+                (SubjectKind::ModelPackage, Some(group), Some(v)) => format!("{group}/{v}"),
+                (SubjectKind::Endpoint, _, _) => self.node(self.start).endpoint_name().to_owned(),
                 _ => self.node(self.start).name().to_owned(),
             },
         }
@@ -642,7 +640,10 @@ impl<'a> Builder<'a> {
 
     /// The vertices between a served model artifact and the endpoint (the ModelDeployment action), endpoint first.
     fn deployment_path(&self) -> Vec<NodeIndex> {
-        if self.start_kind != "endpoint" || self.focus == self.start || self.role(self.focus) == Role::ModelPackage {
+        if self.start_kind != SubjectKind::Endpoint
+            || self.focus == self.start
+            || self.role(self.focus) == Role::ModelPackage
+        {
             return Vec::new();
         }
         let mut nodes =

@@ -9,6 +9,7 @@ use petgraph::Direction as PgDirection;
 
 use super::answers::{commit_of, repository_of};
 use super::approval::{approver_of, record_time};
+use super::SubjectKind;
 use super::{Builder, DatasetAnswer};
 use crate::deploy::InferenceAnswer;
 use crate::model::Node;
@@ -19,8 +20,7 @@ use crate::time::Timestamp;
 /// The facts the prose needs beyond the answers; `Default` is a report whose graph says nothing more.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Outline<'a> {
-    /// `model_package`, `model_artifact`, `endpoint` or `training_job`.
-    pub start_kind: &'a str,
+    pub start_kind: SubjectKind,
     /// The start vertex's name, and (for an endpoint) the endpoint's own name.
     pub start_name: String,
     pub endpoint_name: String,

@@ -3,9 +3,12 @@
 //! ancestry tree with its labels.
 
 use super::outline::{CodeFacts, DatasetFacts, DeploymentStep, Outline, RecordFacts};
-use super::{Answers, ApprovalAnswer, DatasetAnswer, Gap, ModelVersion, TrainingJobAnswer, UpstreamSource};
+use super::{
+    Answers, ApprovalAnswer, DatasetAnswer, Gap, ModelVersion, Question, SourceKind, SubjectKind, TrainingJobAnswer,
+    UpstreamSource,
+};
 use crate::import::format_number;
-use crate::model::resource_name;
+use crate::model::{resource_name, ApprovalStatus};
 
 /// The gaps of the answers that rest on descriptions: an undescribed model package, a training job without
 /// hyperparameters or metrics.
@@ -17,7 +20,7 @@ pub(super) fn answer_gaps(a: &Answers) -> Vec<Gap> {
         let described = !mv.evidence.descriptions.is_empty();
         if !described && a.approval.as_ref().is_some_and(|a| !a.sources.contains_key("status")) {
             gaps.push(Gap::new(
-                "model_version",
+                Question::ModelVersion,
                 format!(
                     "The DescribeModelPackage response for {arn} is not in the export: its approval status is unknown."
                 ),
@@ -28,14 +31,14 @@ pub(super) fn answer_gaps(a: &Answers) -> Vec<Gap> {
     for j in &a.training_jobs {
         if j.hyperparameters.is_empty() {
             gaps.push(Gap::new(
-                "hyperparameters",
+                Question::Hyperparameters,
                 format!("The hyperparameters of training job {} are not in the export.", j.name),
                 "the DescribeTrainingJob response (HyperParameters), or the trial component's Parameters",
             ));
         }
         if j.metrics.is_empty() {
             gaps.push(Gap::new(
-                "metrics",
+                Question::Metrics,
                 format!("The final metrics of training job {} are not in the export.", j.name),
                 "the DescribeTrainingJob response (FinalMetricDataList), or the trial component's Metrics",
             ));
@@ -53,8 +56,8 @@ pub(super) fn sentence(a: &Answers, o: &Outline) -> String {
             let (id, date) = o.inference.map(|i| (i.id.clone(), i.time.date())).unwrap_or_default();
             format!("Inference {id} on {date} was served by {package}, trained on ")
         }
-        "endpoint" => format!("Endpoint {} was served by {package}, trained on ", o.endpoint_name),
-        "training_job" => format!(
+        SubjectKind::Endpoint => format!("Endpoint {} was served by {package}, trained on ", o.endpoint_name),
+        SubjectKind::TrainingJob => format!(
             "Training job {} produced {package}, trained on ",
             o.start_name.trim_end_matches("-aws-training-job")
         ),
@@ -76,19 +79,19 @@ fn package_phrase(a: &Answers, o: &Outline) -> String {
     if mv.arn.is_some() || mv.vertex.is_some() && o.focus_is_package {
         let mut p = format!("model package {}", package_label(mv, o));
         match &a.approval {
-            Some(a) if a.status.as_deref() == Some("Approved") => {
+            Some(a) if a.status == Some(ApprovalStatus::Approved) => {
                 let by = a.by.as_deref().map_or("an unrecorded approver", crate::model::person_name);
                 let at = a.at.map(|t| t.date()).unwrap_or_else(|| "an unrecorded date".into());
                 p.push_str(&format!(" (approved by {by} on {at})"));
             }
             Some(a) => {
-                let status = a.status.clone().unwrap_or_else(|| "unknown".into());
+                let status = a.status.as_ref().map_or("unknown", ApprovalStatus::as_str);
                 p.push_str(&format!(" (approval status {status})"));
             }
             None => p.push_str(" (approval never recorded)"),
         }
         p
-    } else if o.focus_is_start && o.start_kind == "endpoint" {
+    } else if o.focus_is_start && o.start_kind == SubjectKind::Endpoint {
         "an unrecorded model (no model package or model artifact is linked to it)".to_owned()
     } else {
         format!("model artifact {} (no model package recorded)", o.model_artifact)
@@ -109,15 +112,15 @@ fn sources_clause(mut s: String, trained: &str, datasets: &[&DatasetAnswer], ups
     // With several datasets, each source says which it fed (by channel where the job names one).
     let fed = |u: &UpstreamSource| fed_into(datasets, u).map_or(String::new(), |f| format!(" ({f})"));
     let place = |u: &UpstreamSource| format!("{}{}", u.uri.clone().unwrap_or_else(|| u.name.clone()), fed(u));
-    let of_kind = |kind: &'static str| upstream.iter().filter(move |u| u.kind == kind);
-    let fs: Vec<String> = of_kind("feature_store_version")
+    let of_kind = |kind: SourceKind| upstream.iter().filter(move |u| u.kind == kind);
+    let fs: Vec<String> = of_kind(SourceKind::FeatureStoreVersion)
         .map(|u| match &u.version {
             Some(v) => format!("{} {v}{}", u.name, fed(u)),
             None => format!("{} (version unrecorded){}", u.name, fed(u)),
         })
         .collect();
-    let excl: Vec<String> = of_kind("exclusion_list").map(place).collect();
-    let raw: Vec<String> = of_kind("raw_data").map(place).collect();
+    let excl: Vec<String> = of_kind(SourceKind::ExclusionList).map(place).collect();
+    let raw: Vec<String> = of_kind(SourceKind::RawData).map(place).collect();
     if fs.is_empty() {
         let their = if datasets.len() == 1 { "its" } else { "their" };
         // One parenthesis: "(validation: …; their feature-store versions were never recorded)".
@@ -226,13 +229,13 @@ fn root_label(mv: &ModelVersion, approval: Option<&ApprovalAnswer>, o: &Outline)
     let mut label = match (mv.version, &mv.arn) {
         (Some(v), _) => format!("ModelPackage v{v}"),
         (None, Some(arn)) => format!("ModelPackage {}", resource_name(arn)),
-        (None, None) if o.focus_is_start && o.start_kind == "endpoint" => "Model (not recorded)".into(),
+        (None, None) if o.focus_is_start && o.start_kind == SubjectKind::Endpoint => "Model (not recorded)".into(),
         (None, None) => format!("Model {}", o.model_artifact),
     };
     if let Some(a) = approval {
         let mut bits = Vec::new();
         if let Some(s) = &a.status {
-            bits.push(s.clone());
+            bits.push(s.to_string());
         }
         if let Some(at) = a.at {
             bits.push(at.date());
@@ -250,7 +253,7 @@ fn root_label(mv: &ModelVersion, approval: Option<&ApprovalAnswer>, o: &Outline)
             None => inf.endpoint.clone(),
         };
         label = format!("Inference {} ({place}, {}) ← {label}", inf.id, inf.time.minute_utc());
-    } else if o.start_kind == "endpoint" && o.deployment.is_none() {
+    } else if o.start_kind == SubjectKind::Endpoint && o.deployment.is_none() {
         label = format!("Endpoint {} ← {label}", o.endpoint_name);
     }
     label
@@ -275,14 +278,14 @@ fn dataset_label(facts: Option<&DatasetFacts>, answer: &DatasetAnswer) -> String
 
 fn upstream_label(s: &UpstreamSource) -> String {
     let what = s.uri.clone().unwrap_or_else(|| s.name.clone());
-    match s.kind.as_str() {
-        "feature_store_version" => match &s.version {
+    match s.kind {
+        SourceKind::FeatureStoreVersion => match &s.version {
             Some(v) => format!("Feature group: {}, version {v}", s.name),
             None => format!("Feature group: {} (version unrecorded)", s.name),
         },
-        "exclusion_list" => format!("Exclusion list: {what}"),
-        "raw_data" => format!("Raw data: {what}"),
-        _ => format!("Dataset: {what}"),
+        SourceKind::ExclusionList => format!("Exclusion list: {what}"),
+        SourceKind::RawData => format!("Raw data: {what}"),
+        SourceKind::Other => format!("Dataset: {what}"),
     }
 }
 

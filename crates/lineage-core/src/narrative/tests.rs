@@ -82,7 +82,7 @@ fn dataset(arn: Option<&str>, uri: Option<&str>, job: &str) -> DatasetAnswer {
 
 fn approval(status: Option<&str>) -> ApprovalAnswer {
     ApprovalAnswer {
-        status: status.map(str::to_owned),
+        status: status.map(crate::model::ApprovalStatus::parse),
         by: None,
         iam_arn: None,
         user_profile: None,
@@ -105,7 +105,8 @@ fn prose_of_nothing_says_nothing_was_recorded() {
     );
     assert_eq!(tree(&a, &o), "Model s3://m/model.tar.gz\n");
     assert!(answer_gaps(&a).is_empty());
-    let endpoint = Outline { start_kind: "endpoint", endpoint_name: "prod".into(), focus_is_start: true, ..o };
+    let endpoint =
+        Outline { start_kind: SubjectKind::Endpoint, endpoint_name: "prod".into(), focus_is_start: true, ..o };
     assert_eq!(tree(&a, &endpoint), "Endpoint prod ← Model (not recorded)\n");
     assert!(sentence(&a, &endpoint).starts_with("Endpoint prod was served by an unrecorded model"));
 }
@@ -118,18 +119,18 @@ fn prose_of_a_package_without_approval_or_description() {
     a.model_version.version = Some(7);
     a.training_jobs.push(job("train-7"));
     a.training_datasets.push(dataset(None, None, "train-7"));
-    let o = Outline { start_kind: "model_package", ..Outline::default() };
+    let o = Outline { start_kind: SubjectKind::ModelPackage, ..Outline::default() };
     assert_eq!(
         sentence(&a, &o),
         "Model package credit/7 (approval never recorded) was trained on dataset  (its feature-store versions were never recorded), by an unrecorded code commit."
     );
     // Outline facts missing: the dataset is named by what the answer holds (nothing), and nothing panics.
     assert_eq!(tree(&a, &o), "ModelPackage v7\n└── Training job: train-7\n    └── Training dataset: \n");
-    let questions: Vec<String> = answer_gaps(&a).into_iter().map(|g| g.question).collect();
-    assert_eq!(questions, ["hyperparameters", "metrics"]);
+    let questions: Vec<Question> = answer_gaps(&a).into_iter().map(|g| g.question).collect();
+    assert_eq!(questions, [Question::Hyperparameters, Question::Metrics]);
     a.approval = Some(approval(None));
-    let questions: Vec<String> = answer_gaps(&a).into_iter().map(|g| g.question).collect();
-    assert_eq!(questions, ["model_version", "hyperparameters", "metrics"]);
+    let questions: Vec<Question> = answer_gaps(&a).into_iter().map(|g| g.question).collect();
+    assert_eq!(questions, [Question::ModelVersion, Question::Hyperparameters, Question::Metrics]);
     a.model_version.evidence.descriptions.push("arn:aws:sagemaker:r:1:model-package/credit/7".into());
     assert_eq!(answer_gaps(&a).len(), 2);
 }
@@ -144,7 +145,7 @@ fn tree_places_the_outline_facts() {
     a.training_datasets.push(dataset(Some("arn:ds"), None, "t"));
     a.upstream_sources.push(UpstreamSource {
         arn: "arn:fs".into(),
-        kind: "feature_store_version".into(),
+        kind: SourceKind::FeatureStoreVersion,
         name: "cards".into(),
         uri: None,
         version: None,
