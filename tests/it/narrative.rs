@@ -120,5 +120,8 @@ fn a_synthetic_export_reports_from_its_start_arns() {
     assert_schema(&json);
     assert_eq!(report.answers.model_version.version, Some(5));
     assert!(report.gaps.is_empty(), "{:?}", report.gaps);
-    assert_eq!(report.answers.upstream_sources.iter().filter(|u| u.kind.as_str() == "feature_store_version").count(), 2);
+    assert_eq!(
+        report.answers.upstream_sources.iter().filter(|u| u.kind.as_str() == "feature_store_version").count(),
+        2
+    );
 }

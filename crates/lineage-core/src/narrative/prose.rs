@@ -261,8 +261,9 @@ fn root_label(mv: &ModelVersion, approval: Option<&ApprovalAnswer>, o: &Outline)
 
 fn dataset_label(facts: Option<&DatasetFacts>, answer: &DatasetAnswer) -> String {
     let kind = answer.kind_label();
-    let name = || facts.map(|f| f.name.clone()).or_else(|| answer.arn.clone()).unwrap_or_default();
-    let mut label = format!("{kind}: {}", answer.uri.clone().unwrap_or_else(name));
+    let name = facts.map(|f| f.name.clone()).filter(|n| !n.is_empty()).or_else(|| answer.arn.clone());
+    let mut label =
+        format!("{kind}: {}", answer.uri.clone().or(name).unwrap_or_else(|| "location not recorded".into()));
     let mut bits = Vec::new();
     if let Some(r) = facts.and_then(|f| f.rows.as_deref()) {
         bits.push(format!("{} rows", humanize_count(r)));
@@ -329,11 +330,12 @@ pub(super) fn fed_into(datasets: &[&DatasetAnswer], u: &UpstreamSource) -> Optio
         .filter_map(|arn| datasets.iter().find(|d| d.arn.as_deref() == Some(arn.as_str())))
         .map(|d| d.channel.clone().unwrap_or_else(|| dataset_name(d)))
         .collect();
-    Some(into.join(", "))
+    (!into.is_empty()).then(|| into.join(", "))
 }
 
+/// A dataset by its URI, else its artifact; one the export names neither way is "an unrecorded location".
 fn dataset_name(d: &DatasetAnswer) -> String {
-    d.uri.clone().or_else(|| d.arn.clone()).unwrap_or_default()
+    d.uri.clone().or_else(|| d.arn.clone()).unwrap_or_else(|| "an unrecorded location".into())
 }
 
 /// "dataset s3://…/train/ (validation: s3://…/validation/)": the training channel(s) first, the others named by
@@ -346,7 +348,11 @@ fn trained_on(datasets: &[&DatasetAnswer]) -> String {
     let (main, others): (Vec<&&DatasetAnswer>, Vec<&&DatasetAnswer>) = datasets.iter().partition(is_training);
     let (main, others) = if main.is_empty() { (others, Vec::new()) } else { (main, others) };
     let names: Vec<String> = main.iter().map(|d| dataset_name(d)).collect();
-    let mut s = format!("{}{}", if names.len() == 1 { "dataset " } else { "datasets " }, join_and(&names));
+    let mut s = match names.as_slice() {
+        [one] if main[0].uri.is_none() && main[0].arn.is_none() => "a dataset whose location was never recorded".into(),
+        [one] => format!("dataset {one}"),
+        _ => format!("datasets {}", join_and(&names)),
+    };
     if !others.is_empty() {
         let rest: Vec<String> =
             others.iter().map(|d| format!("{}: {}", d.channel.clone().unwrap_or_default(), dataset_name(d))).collect();

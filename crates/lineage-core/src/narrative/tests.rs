@@ -122,10 +122,13 @@ fn prose_of_a_package_without_approval_or_description() {
     let o = Outline { start_kind: SubjectKind::ModelPackage, ..Outline::default() };
     assert_eq!(
         sentence(&a, &o),
-        "Model package credit/7 (approval never recorded) was trained on dataset  (its feature-store versions were never recorded), by an unrecorded code commit."
+        "Model package credit/7 (approval never recorded) was trained on a dataset whose location was never recorded (its feature-store versions were never recorded), by an unrecorded code commit."
     );
     // Outline facts missing: the dataset is named by what the answer holds (nothing), and nothing panics.
-    assert_eq!(tree(&a, &o), "ModelPackage v7\n└── Training job: train-7\n    └── Training dataset: \n");
+    assert_eq!(
+        tree(&a, &o),
+        "ModelPackage v7\n└── Training job: train-7\n    └── Training dataset: location not recorded\n"
+    );
     let questions: Vec<Question> = answer_gaps(&a).into_iter().map(|g| g.question).collect();
     assert_eq!(questions, [Question::Hyperparameters, Question::Metrics]);
     a.approval = Some(approval(None));
@@ -171,4 +174,119 @@ fn tree_places_the_outline_facts() {
     );
     assert!(sentence(&a, &o).contains("approved by an unrecorded approver on an unrecorded date"));
     assert!(sentence(&a, &o).contains("assembled from feature-store version cards (version unrecorded)"));
+}
+
+/// Every answer the sentence uses, recorded.
+fn everything() -> (Answers, Outline<'static>) {
+    let mut a = nothing();
+    a.model_version.arn = Some("arn:aws:sagemaker:r:1:model-package/credit/7".into());
+    a.model_version.group = Some("credit".into());
+    a.model_version.version = Some(7);
+    let mut ap = approval(Some("Approved"));
+    ap.by = Some("arn:aws:sts::1:assumed-role/Risk/alice@example.com".into());
+    ap.at = crate::time::Timestamp::parse("2027-03-08T09:42:00Z");
+    a.approval = Some(ap);
+    a.training_jobs.push(job("train-7"));
+    let mut train = dataset(Some("arn:ds/train"), Some("s3://b/train/"), "train-7");
+    train.channel = Some("train".into());
+    let mut validation = dataset(Some("arn:ds/validation"), Some("s3://b/validation/"), "train-7");
+    validation.channel = Some("validation".into());
+    a.training_datasets.extend([train, validation]);
+    let source = |arn: &str, kind, name: &str, uri: Option<&str>, version: Option<&str>| UpstreamSource {
+        arn: arn.into(),
+        kind,
+        name: name.into(),
+        uri: uri.map(str::to_owned),
+        version: version.map(str::to_owned),
+        dataset: "arn:ds/train".into(),
+        datasets: vec!["arn:ds/train".into(), "arn:ds/validation".into()],
+        evidence: Evidence::default(),
+    };
+    a.upstream_sources.extend([
+        source("arn:fs", SourceKind::FeatureStoreVersion, "cards", None, Some("2027-W10")),
+        source("arn:excl", SourceKind::ExclusionList, "excl", Some("s3://p/excl.csv"), Some("v14")),
+        source("arn:raw", SourceKind::RawData, "raw", Some("s3://raw/2027/"), None),
+    ]);
+    a.code.push(CodeAnswer {
+        repository: Some("github.com/acme/credit".into()),
+        commit: Some("a14f2b9".into()),
+        arn: None,
+        source: "artifact".into(),
+    });
+    let o = Outline {
+        start_kind: SubjectKind::ModelPackage,
+        focus_is_package: true,
+        focus_name: "credit-7".into(),
+        model_artifact: "s3://m/model.tar.gz".into(),
+        ..Outline::default()
+    };
+    (a, o)
+}
+
+/// The sentence is grammatical whatever the export lacks: no doubled or dangling words, no empty parentheses, no
+/// "of" without its object; a missing value is said to be unrecorded, never left out of a phrase.
+fn assert_well_formed(what: &str, s: &str) {
+    for bad in ["  ", "()", "( ", " )", " ,", ",,", " .", "of and", "of ,", " of.", "None", "Some(", ": ;", ":)"] {
+        assert!(!s.contains(bad), "{what}: {bad:?} in {s:?}");
+    }
+    assert!(s.ends_with('.') && s.chars().next().is_some_and(char::is_uppercase), "{what}: {s:?}");
+}
+
+#[test]
+fn sentence_with_every_field_missing_in_turn() {
+    let (full, o) = everything();
+    assert_eq!(
+        sentence(&full, &o),
+        "Model package credit/7 (approved by alice@example.com on 2027-03-08) was trained on dataset s3://b/train/ \
+         (validation: s3://b/validation/) assembled from feature-store version cards 2027-W10 (train, validation) \
+         and raw data s3://raw/2027/ (train, validation) with exclusion list s3://p/excl.csv (train, validation), by \
+         code commit a14f2b9."
+    );
+    type Cut = fn(&mut Answers);
+    let cuts: [(&str, bool, Cut); 20] = [
+        ("package ARN", false, |a| a.model_version.arn = None),
+        ("package group", true, |a| a.model_version.group = None),
+        ("package version", true, |a| a.model_version.version = None),
+        ("package group, version and ARN", true, |a| {
+            a.model_version.arn = None;
+            a.model_version.group = None;
+            a.model_version.version = None;
+        }),
+        ("approval", true, |a| a.approval = None),
+        ("approval status", true, |a| a.approval.iter_mut().for_each(|p| p.status = None)),
+        ("approver", true, |a| a.approval.iter_mut().for_each(|p| p.by = None)),
+        ("approval time", true, |a| a.approval.iter_mut().for_each(|p| p.at = None)),
+        ("training jobs", false, |a| a.training_jobs.clear()),
+        ("datasets", true, |a| a.training_datasets.clear()),
+        ("dataset URIs", true, |a| a.training_datasets.iter_mut().for_each(|d| d.uri = None)),
+        ("dataset URIs and ARNs", true, |a| {
+            a.training_datasets.iter_mut().for_each(|d| {
+                d.uri = None;
+                d.arn = None;
+            })
+        }),
+        ("channels", true, |a| a.training_datasets.iter_mut().for_each(|d| d.channel = None)),
+        ("the validation set", true, |a| a.training_datasets.truncate(1)),
+        ("upstream sources", true, |a| a.upstream_sources.clear()),
+        ("source versions", true, |a| a.upstream_sources.iter_mut().for_each(|u| u.version = None)),
+        ("source URIs", true, |a| a.upstream_sources.iter_mut().for_each(|u| u.uri = None)),
+        ("code", true, |a| a.code.clear()),
+        ("commit", true, |a| a.code.iter_mut().for_each(|c| c.commit = None)),
+        ("commit and repository", true, |a| {
+            a.code.iter_mut().for_each(|c| {
+                c.commit = None;
+                c.repository = None;
+            })
+        }),
+    ];
+    // `shown`: the value is in the sentence, so the sentence must change without it.
+    for (what, shown, cut) in cuts {
+        let mut a = full.clone();
+        cut(&mut a);
+        let s = sentence(&a, &o);
+        assert_well_formed(what, &s);
+        assert!(!shown || s != sentence(&full, &o), "{what}: the sentence did not change");
+        let t = tree(&a, &o);
+        assert!(t.lines().all(|l| !l.trim_end().ends_with(':')), "{what}: a tree label without its value\n{t}");
+    }
 }
