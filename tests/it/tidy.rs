@@ -1,4 +1,5 @@
-//! Tidy: every Rust source file says what it is for in a `//!` first line; the narrative's functions are short.
+//! Tidy: every Rust source file says what it is for in a `//!` first line; the narrative's functions are short; the
+//! faces walk the document, not the report.
 
 use crate::{entries, root};
 
@@ -67,4 +68,17 @@ fn narrative_functions_are_short() {
     assert!(long.is_empty(), "functions over 80 lines (0: no closing brace found):\n{}", long.join("\n"));
     let sample = "impl X {\n    pub(super) fn f(a: u8) -> u8 {\n        a\n    }\n}\nfn g() {}\nfn h() {\n  }\n";
     assert_eq!(functions(sample), [("f".to_owned(), 3), ("g".to_owned(), 1), ("h".to_owned(), 0)]);
+}
+
+/// The faces walk the `Document`: none reads the report's answers or gaps, so no face can word a section its own way.
+#[test]
+fn no_face_reads_the_report() {
+    let faces = ["crates/lineage-core/src/render.rs", "crates/lineage-pdf/src/layout.rs", "web/src/app.rs"];
+    for face in faces {
+        let text = crate::read_text(&root().join(face));
+        assert!(text.contains("Block::"), "{face} no longer walks Document blocks: is the list of faces stale?");
+        for field in [".answers", ".gaps", ".tree.", ".superseded", "narrative::"] {
+            assert!(!text.contains(field), "{face} reads the report's `{field}`: make it a block of the document");
+        }
+    }
 }
