@@ -84,14 +84,24 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
             let h = page.height;
             let at = |x: f32, y: f32| Point { x: Pt(x), y: Pt(h - y) };
             let mut ops = Vec::new();
+            // Text colour and font are graphics state that lasts across text sections (every other item draws
+            // inside save/restore), so each is set only when it changes: a table of a thousand rows stays small.
+            let (mut text_fill, mut text_font) = (None, None);
             for item in &page.items {
                 match item {
                     Item::Text { x, y, size, color, runs } => {
                         ops.push(Op::StartTextSection);
-                        ops.push(Op::SetFillColor { col: colour(*color) });
+                        if text_fill != Some(*color) {
+                            ops.push(Op::SetFillColor { col: colour(*color) });
+                            text_fill = Some(*color);
+                        }
                         ops.push(Op::SetTextCursor { pos: at(*x, *y) });
                         for run in runs {
-                            ops.push(Op::SetFont { font: PdfFontHandle::External(face_id(run.face)), size: Pt(*size) });
+                            if text_font != Some((run.face, *size)) {
+                                let font = PdfFontHandle::External(face_id(run.face));
+                                ops.push(Op::SetFont { font, size: Pt(*size) });
+                                text_font = Some((run.face, *size));
+                            }
                             ops.push(Op::ShowText { items: vec![TextItem::Text(run.text.clone())] });
                         }
                         ops.push(Op::EndTextSection);

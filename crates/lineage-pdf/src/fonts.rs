@@ -3,7 +3,7 @@
 //! The three styles (regular, bold, mono) come first; fallback faces (such as a CJK font) are parsed only when a
 //! character needs one. A character no face covers is drawn as `<U+XXXX>` in the regular face and reported.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use printpdf::ParsedFont;
 
@@ -17,7 +17,7 @@ pub enum Face {
 }
 
 /// The text style a caller asks for; a fallback face stands in where the style's face lacks a glyph.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Style {
     Regular,
     Bold,
@@ -59,6 +59,8 @@ pub struct Fonts<'a> {
     pub broken_fallbacks: BTreeSet<usize>,
     /// Characters no face covers.
     pub uncovered: BTreeSet<char>,
+    /// Each character's width at size 1 in a style (fallbacks included): layout measures the same words many times.
+    widths: HashMap<(Style, char), f32>,
 }
 
 /// A face that could not be read.
@@ -77,7 +79,7 @@ impl<'a> Fonts<'a> {
         faces.insert(Face::Regular, parse(set.regular, "regular")?);
         faces.insert(Face::Bold, parse(set.bold, "bold")?);
         faces.insert(Face::Mono, parse(set.mono, "mono")?);
-        Ok(Fonts { set, faces, broken_fallbacks: BTreeSet::new(), uncovered: BTreeSet::new() })
+        Ok(Fonts { set, faces, broken_fallbacks: BTreeSet::new(), uncovered: BTreeSet::new(), widths: HashMap::new() })
     }
 
     /// The parsed faces that text was laid out in (the regular, bold and mono ones always).
@@ -153,7 +155,19 @@ impl<'a> Fonts<'a> {
 
     /// Width of `text` in `style` at `size`, fallbacks included.
     pub fn width(&mut self, style: Style, text: &str, size: f32) -> f32 {
-        let runs = self.runs(style, text);
-        runs.iter().map(|r| self.run_width(r, size)).sum()
+        let mut units = 0.0;
+        let mut buf = [0u8; 4];
+        for c in text.chars() {
+            units += match self.widths.get(&(style, c)) {
+                Some(w) => *w,
+                None => {
+                    let runs = self.runs(style, c.encode_utf8(&mut buf));
+                    let w = runs.iter().map(|r| self.run_width(r, 1.0)).sum();
+                    self.widths.insert((style, c), w);
+                    w
+                }
+            };
+        }
+        units * size
     }
 }

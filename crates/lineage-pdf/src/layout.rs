@@ -462,10 +462,11 @@ impl Builder<'_, '_> {
         let (mut all, mut longest) = (0f32, 0f32);
         for s in spans {
             let style = span_style(s, Style::Regular);
-            let text = one_line(s.text());
-            all += self.fonts.width(style, &text, size);
-            for w in text.split(' ') {
-                longest = longest.max(self.fonts.width(style, w, size));
+            let space = self.fonts.width(style, " ", size);
+            for (i, w) in one_line(s.text()).split(' ').enumerate() {
+                let width = self.fonts.width(style, w, size);
+                all += width + if i > 0 { space } else { 0.0 };
+                longest = longest.max(width);
             }
         }
         (all, longest)

@@ -939,16 +939,24 @@ impl Loader {
     /// Each vertex's role, decided once: the role table's, except that a place inside a described feature group's
     /// offline store (or its Glue table) is a feature-store version of that group, whatever its artifact type says.
     fn classify_roles(&mut self, roles: &RoleTable) {
-        let g = &mut self.graph;
-        for ix in g.graph.node_indices() {
-            let node = &g.graph[ix];
-            let table = roles.role_of(node);
-            let in_feature_group = node.source_uri().is_some_and(|u| g.records.feature_group_of(u).is_some());
-            let role = match table {
-                Role::RawData | Role::Other if in_feature_group => Role::FeatureStoreVersion,
-                r => r,
-            };
-            let node = &mut g.graph[ix];
+        let g = &self.graph;
+        let mut classifier = roles.classifier();
+        let decided: Vec<(Role, Role)> = g
+            .graph
+            .node_indices()
+            .map(|ix| {
+                let node = &g.graph[ix];
+                let table = classifier.role_of(node);
+                let in_feature_group = || node.source_uri().is_some_and(|u| g.records.feature_group_of(u).is_some());
+                let role = match table {
+                    Role::RawData | Role::Other if in_feature_group() => Role::FeatureStoreVersion,
+                    r => r,
+                };
+                (role, table)
+            })
+            .collect();
+        for (ix, (role, table)) in self.graph.graph.node_indices().zip(decided) {
+            let node = &mut self.graph.graph[ix];
             node.role = role;
             node.table_role = table;
         }

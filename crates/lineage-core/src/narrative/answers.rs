@@ -25,17 +25,7 @@ impl Builder<'_> {
                 format!("No model package is linked to {what}: the model version cannot be named."),
                 "a ContributedTo association from the model artifact to the model-package artifact (SageMaker adds it when the model is registered), and that artifact's DescribeArtifact response",
             );
-            return ModelVersion {
-                arn: None,
-                name: None,
-                group: None,
-                version: None,
-                approval_status: None,
-                vertex: None,
-                model_data: Vec::new(),
-                metric_reports: Vec::new(),
-                evidence: Evidence::default(),
-            };
+            return ModelVersion::default();
         }
         let arn = self.g.package_of.get(&self.focus).cloned();
         let described = self.g.package(self.focus);

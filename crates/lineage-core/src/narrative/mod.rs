@@ -140,7 +140,7 @@ pub struct Subject {
     pub name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ModelVersion {
     /// The model package ARN (`…:model-package/GROUP/N`), not the lineage vertex's.
     pub arn: Option<String>,

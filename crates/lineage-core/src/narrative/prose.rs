@@ -241,7 +241,7 @@ fn root_label(mv: &ModelVersion, approval: Option<&ApprovalAnswer>, o: &Outline)
             bits.push(at.date());
         }
         if let Some(by) = &a.by {
-            bits.push(format!("by {by}"));
+            bits.push(format!("by {}", crate::model::person_name(by)));
         }
         if !bits.is_empty() {
             label.push_str(&format!(" ({})", bits.join(" ")));

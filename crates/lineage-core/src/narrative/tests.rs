@@ -37,17 +37,7 @@ fn lists_join_in_english() {
 
 fn nothing() -> Answers {
     Answers {
-        model_version: ModelVersion {
-            arn: None,
-            name: None,
-            group: None,
-            version: None,
-            approval_status: None,
-            vertex: None,
-            model_data: Vec::new(),
-            metric_reports: Vec::new(),
-            evidence: Evidence::default(),
-        },
+        model_version: ModelVersion::default(),
         training_jobs: Vec::new(),
         training_datasets: Vec::new(),
         upstream_sources: Vec::new(),
