@@ -97,56 +97,94 @@ pub fn layout(doc: &Document, info: &DocumentInfo, fonts: &mut Fonts<'_>) -> Lay
     Layout { pages: b.pages, outline: b.outline, uncovered }
 }
 
-/// Shares `total` among columns as a browser's automatic table layout does: a column whose text fits in its fair
-/// share gets just that (so short labels never wrap); the others split the rest by how much text they hold, each
-/// keeping at least its longest word.
-fn share_widths(natural: &[f32], least: &[f32], total: f32) -> Vec<f32> {
-    let n = natural.len();
-    let mut fixed = vec![false; n];
-    loop {
-        let used: f32 = (0..n).filter(|&i| fixed[i]).map(|i| natural[i]).sum();
-        let open: Vec<usize> = (0..n).filter(|&i| !fixed[i]).collect();
-        if open.is_empty() {
-            // Everything fits: spread the slack in proportion.
-            let sum: f32 = natural.iter().sum::<f32>().max(0.001);
-            return natural.iter().map(|w| w * total / sum).collect();
-        }
-        let share = (total - used) / open.len() as f32;
-        let fits: Vec<usize> = open.iter().copied().filter(|&i| natural[i] <= share).collect();
-        if fits.is_empty() {
-            let rest = (total - used).max(0.0);
-            let want: f32 = open.iter().map(|&i| natural[i]).sum::<f32>().max(0.001);
-            let mut widths: Vec<f32> = (0..n).map(|i| natural[i]).collect();
-            for &i in &open {
-                widths[i] = (natural[i] * rest / want).max(least[i]);
-            }
-            let least: Vec<f32> = (0..n).map(|i| if fixed[i] { widths[i] } else { least[i] }).collect();
-            return fit_line(widths, &least, total);
-        }
-        for i in fits {
-            fixed[i] = true;
+/// Column widths that make the table shortest. `cells[r][c]` is a cell's width on one line and the width of its
+/// widest word without a break point (a digest); `least[c]` the narrowest a column may be. Every column starts at
+/// its least; the rest of the line goes, a hundredth at a time, to the column where it saves the most: a row is as
+/// tall as its tallest cell (text width over column width), a digest broken across lines adds half of the lines it
+/// spills onto, and ties go to the column that saves the most lines in all. A table whose rows all fit on one line keeps its
+/// natural widths, spread to the full line.
+fn share_widths(cells: &[Vec<(f32, f32)>], least: &[f32], total: f32) -> Vec<f32> {
+    let n = least.len();
+    let natural: Vec<f32> = (0..n).map(|c| cells.iter().map(|r| r[c].0).fold(least[c], f32::max)).collect();
+    let sum_least: f32 = least.iter().sum();
+    if sum_least >= total {
+        return least.iter().map(|l| l * total / sum_least).collect();
+    }
+    let sum_natural: f32 = natural.iter().sum();
+    if sum_natural <= total {
+        return natural.iter().map(|w| w * total / sum_natural).collect();
+    }
+    let cost = |w: &[f32]| -> f32 {
+        cells
+            .iter()
+            .map(|r| {
+                let lines = r.iter().zip(w).map(|((text, _), w)| (text / w).max(1.0));
+                let (tallest, all) = lines.fold((0f32, 0f32), |(m, s), l| (m.max(l), s + l));
+                let broken: f32 = r.iter().zip(w).map(|((_, digest), w)| (digest / w - 1.0).max(0.0)).sum();
+                tallest + 0.5 * broken + 0.01 * all
+            })
+            .sum()
+    };
+    let mut w = least.to_vec();
+    let step = total / 100.0;
+    while w.iter().sum::<f32>() + step <= total {
+        let now = cost(&w);
+        let gain = |c: usize| {
+            let mut wider = w.clone();
+            wider[c] += step;
+            now - cost(&wider)
+        };
+        let best = (0..n).filter(|&c| w[c] < natural[c]).map(|c| (c, gain(c))).max_by(|a, b| a.1.total_cmp(&b.1));
+        match best {
+            Some((c, _)) => w[c] += step,
+            None => break,
         }
     }
+    // What is left (less than a step, or more than every column wants) goes to the columns in proportion.
+    let sum: f32 = w.iter().sum();
+    let w: Vec<f32> = w.iter().map(|x| x * total / sum).collect();
+    snap_whole(cells, least, w)
 }
 
-/// Longest words may overfill the line: take the excess from the columns wider than their `least`, in proportion
-/// to that slack (scaling everything only when even the longest words do not fit).
-fn fit_line(mut widths: Vec<f32>, least: &[f32], total: f32) -> Vec<f32> {
-    let excess = widths.iter().sum::<f32>() - total;
-    if excess <= 0.0 {
-        return widths;
+/// The greedy sharing sees heights as fractions; lines are whole. Each column is tried at the width that keeps its
+/// digests, else all its text, on one line (taken from the others' room above their least), and kept so when the
+/// table, counted in whole lines, gets shorter.
+fn snap_whole(cells: &[Vec<(f32, f32)>], least: &[f32], mut w: Vec<f32>) -> Vec<f32> {
+    let cost = |w: &[f32]| -> f32 {
+        cells
+            .iter()
+            .map(|r| {
+                let lines = r.iter().zip(w).map(|((text, _), w)| (text / w).ceil().max(1.0));
+                let (tallest, all) = lines.fold((0f32, 0f32), |(m, s), l| (m.max(l), s + l));
+                let broken = r.iter().zip(w).filter(|((_, digest), w)| digest > *w).count();
+                tallest + 0.5 * broken as f32 + 0.01 * all
+            })
+            .sum()
+    };
+    for c in 0..w.len() {
+        let digest = cells.iter().map(|r| r[c].1).fold(0.0, f32::max);
+        let text = cells.iter().map(|r| r[c].0).fold(0.0, f32::max);
+        for target in [digest, text] {
+            let need = target - w[c];
+            let room: f32 = (0..w.len()).filter(|&o| o != c).map(|o| (w[o] - least[o]).max(0.0)).sum();
+            if need <= 0.0 || need > room {
+                continue;
+            }
+            let mut tried = w.clone();
+            for o in (0..w.len()).filter(|&o| o != c) {
+                tried[o] -= need * (w[o] - least[o]).max(0.0) / room;
+            }
+            tried[c] = target;
+            if cost(&tried) < cost(&w) {
+                w = tried;
+            }
+        }
     }
-    let slack: Vec<f32> = widths.iter().zip(least).map(|(w, l)| (w - l).max(0.0)).collect();
-    let spare: f32 = slack.iter().sum();
-    if spare < excess {
-        let sum: f32 = widths.iter().sum();
-        return widths.iter().map(|w| w * total / sum).collect();
-    }
-    for (w, s) in widths.iter_mut().zip(&slack) {
-        *w -= excess * s / spare;
-    }
-    widths
+    w
 }
+
+/// Wrapped text: lines of runs, each run one style.
+type Lines = Vec<Vec<(Style, String)>>;
 
 /// The face a span is drawn in.
 fn span_style(span: &Span, base: Style) -> Style {
@@ -343,7 +381,7 @@ impl Builder<'_, '_> {
 
     /// Wraps styled spans to `width` points: each word keeps its span's style, and a space is kept only where the
     /// text has one, so `(` `code` `)` stay together.
-    fn wrap_spans(&mut self, spans: &[Span], base: Style, size: f32, width: f32) -> Vec<Vec<(Style, String)>> {
+    fn wrap_spans(&mut self, spans: &[Span], base: Style, size: f32, width: f32) -> Lines {
         let mut words: Vec<Word> = Vec::new();
         for span in spans {
             let style = span_style(span, base);
@@ -442,24 +480,28 @@ impl Builder<'_, '_> {
     /// longest word (capped), and the rest of the line goes to the columns with the most text.
     fn column_widths(&mut self, header: &[String], rows: &[Vec<Inline>], size: f32) -> Vec<f32> {
         let total = self.width();
-        let pad = 2.0 * CELL_PAD;
+        // A point to spare, so a cell measured to fit exactly is not wrapped by rounding.
+        let pad = 2.0 * CELL_PAD + 1.0;
         let n = header.len().max(1);
-        let (mut natural, mut least) = (vec![0f32; n], vec![0f32; n]);
+        let mut least = vec![0f32; n];
         let head: Vec<Inline> = header.iter().map(|h| vec![Span::Strong(h.clone())]).collect();
+        let mut cells = Vec::with_capacity(rows.len() + 1);
         for row in std::iter::once(&head).chain(rows) {
+            let mut widths = vec![(pad, 0.0); n];
             for (i, cell) in row.iter().enumerate().take(n) {
-                let (all, longest) = self.measure(cell, size);
-                // A point to spare, so a cell measured to fit exactly is not wrapped by rounding.
-                natural[i] = natural[i].max(all + pad + 1.0);
-                least[i] = least[i].max((longest + pad + 1.0).min(total * 0.22));
+                let (all, longest, digest) = self.measure(cell, size);
+                widths[i] = (all + pad, if digest > 0.0 { digest + pad } else { 0.0 });
+                least[i] = least[i].max((longest + pad).min(total * 0.22));
             }
+            cells.push(widths);
         }
-        share_widths(&natural, &least, total)
+        share_widths(&cells, &least, total)
     }
 
-    /// A cell's whole width on one line, and its widest word.
-    fn measure(&mut self, spans: &[Span], size: f32) -> (f32, f32) {
-        let (mut all, mut longest) = (0f32, 0f32);
+    /// A cell's whole width on one line, its longest word, and its longest word without a break point (`/`, `:`,
+    /// `-`, …: a digest, which reads badly broken).
+    fn measure(&mut self, spans: &[Span], size: f32) -> (f32, f32, f32) {
+        let (mut all, mut longest, mut digest) = (0f32, 0f32, 0f32);
         for s in spans {
             let style = span_style(s, Style::Regular);
             let space = self.fonts.width(style, " ", size);
@@ -467,9 +509,12 @@ impl Builder<'_, '_> {
                 let width = self.fonts.width(style, w, size);
                 all += width + if i > 0 { space } else { 0.0 };
                 longest = longest.max(width);
+                if !w.contains(['/', ':', '-', '_', '.', ',', '@']) {
+                    digest = digest.max(width);
+                }
             }
         }
-        (all, longest)
+        (all, longest, digest)
     }
 
     /// A table: cells wrap; a row of a few lines stays on one page; the header repeats on every page.
@@ -477,15 +522,21 @@ impl Builder<'_, '_> {
         let widths = self.column_widths(header, rows, size);
         let lh = size * LEADING;
         let head: Vec<Inline> = header.iter().map(|h| vec![Span::Strong(h.clone())]).collect();
-        self.ensure(2.0 * (lh + 2.0 * CELL_PAD));
+        let rows: Vec<Vec<Lines>> = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&widths)
+                    .map(|(cell, w)| self.wrap_spans(cell, Style::Regular, size, w - 2.0 * CELL_PAD))
+                    .collect()
+            })
+            .collect();
+        // The header never ends a page alone: it goes with the first row (as much of it as is kept whole).
+        let first = rows.first().map_or(1, |r| r.iter().map(Vec::len).max().unwrap_or(1)).clamp(1, ROW_KEPT_WHOLE);
+        self.ensure(2.0 * (lh + 2.0 * CELL_PAD) + (first - 1) as f32 * lh);
         self.table_header(&head, &widths, size);
-        for row in rows {
-            let cells: Vec<Vec<Vec<(Style, String)>>> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| self.wrap_spans(cell, Style::Regular, size, w - 2.0 * CELL_PAD))
-                .collect();
-            self.table_row(&head, &widths, &cells, size);
+        for cells in &rows {
+            self.table_row(&head, &widths, cells, size);
         }
         self.y += 8.0;
     }
@@ -503,7 +554,7 @@ impl Builder<'_, '_> {
         self.y += h;
     }
 
-    fn table_row(&mut self, head: &[Inline], widths: &[f32], cells: &[Vec<Vec<(Style, String)>>], size: f32) {
+    fn table_row(&mut self, head: &[Inline], widths: &[f32], cells: &[Lines], size: f32) {
         let lh = size * LEADING;
         let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
         // A row of a few lines is kept on one page, so a reader never has to join a cell across a page break;
