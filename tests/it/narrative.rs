@@ -28,6 +28,10 @@ fn check(case: &std::path::Path) {
     // The document pins what every format shows; the text pins only how the text face prints it.
     let doc = Document::new(&report);
     expect_ref("narrative", &format!("{name}.document.txt"), &doc.outline());
+    // The page hands the document to the PDF worker as JSON: it must come back whole.
+    let json = serde_json::to_string(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let back: Document = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(back, doc, "{name}: the document changed through JSON");
     expect_ref("narrative", &format!("{name}.txt"), &render::text(&doc));
     let json = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
     assert_schema(&json);

@@ -1,5 +1,6 @@
-// Page benchmark (not a test): bundle size, drop-to-answers time for the example and a 100k-vertex synthetic
-// export, and the time to highlight ancestors in a 2,000-box view. Needs dist/ (bash scripts/web) and a release
+// Page benchmark (not a test): bundle sizes, drop-to-answers time for the example and a 100k-vertex synthetic
+// export, the time to highlight ancestors in a 2,000-box view, and the cold first view (answers painted after
+// navigation) and first PDF (worker included). Needs dist/ (bash scripts/web) and a release
 // `lineage` (cargo build --release -p lineage-cli) for the synthetic exports.
 //   node web/e2e/bench.mjs
 import fs from 'node:fs';
@@ -89,6 +90,36 @@ await dropToAnswers([big], `synthetic ${vertices} vertices, ${(fs.statSync(big).
   const med = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[2].toFixed(1);
   console.log(`highlight ancestors in a ${boxes}-box view (${lit} lit): applied to the DOM in ${med(0)} ms, next frame painted after ${med(1)} ms (medians of 5)`);
   await p.close();
+}
+
+// The first view, cold (a fresh browser each time): navigation to the first answers painted, with the example
+// named in ?src=; then the first PDF, worker included, from the click to the download.
+{
+  const src = example.map((f) => `data/examples/credit-xgb/${path.basename(f)}`).join(',');
+  const painted = [];
+  const pdf = [];
+  for (let i = 0; i < 5; i++) {
+    const cold = await launch();
+    const p = await cold.context.newPage();
+    await p.addInitScript(() => {
+      const o = new MutationObserver(() => {
+        if (!document.querySelector('[data-testid="provenance-sentence"]')) return;
+        o.disconnect();
+        requestAnimationFrame(() => requestAnimationFrame(() => { window.__answers = performance.now(); }));
+      });
+      o.observe(document, { childList: true, subtree: true });
+    });
+    await p.goto(`${base}/index.html?src=${src}`);
+    await p.waitForFunction(() => window.__answers, null, { timeout: 60000 });
+    painted.push(await p.evaluate(() => window.__answers));
+    const t0 = Date.now();
+    await Promise.all([p.waitForEvent('download', { timeout: 60000 }), p.click(id('download-pdf'))]);
+    pdf.push(Date.now() - t0);
+    await cold.close();
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`first answers painted ${median(painted).toFixed(0)} ms after navigation (median of 5 cold loads: ${painted.map((t) => t.toFixed(0)).join(', ')})`);
+  console.log(`first PDF ready ${median(pdf)} ms after the click, worker included (median of 5: ${pdf.join(', ')})`);
 }
 
 await browser.close();

@@ -82,10 +82,17 @@ test('the example loads through the file input and answers all five questions', 
   await p.keyboard.press('Enter');
   assert.match(await details.textContent(), /model-package\/credit-xgb\/73/);
 
-  // Downloads.
+  // Downloads. The PDF is made by its own WASM in a worker, started (and fetched) only now.
+  const fetched = () => p.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
+  assert.ok(!(await fetched()).some((n) => n.includes('lineage-pdf-worker')), 'the PDF worker was fetched before it was needed');
+  assert.deepEqual(p.workers(), [], 'a worker runs before a PDF is asked for');
   const [pdf] = await Promise.all([p.waitForEvent('download'), p.click(id('download-pdf'))]);
   const bytes = fs.readFileSync(await pdf.path());
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  assert.deepEqual(p.workers().map((w) => path.basename(w.url())), ['lineage-pdf-worker_loader.js']);
+  // A second PDF reuses the worker.
+  const [again] = await Promise.all([p.waitForEvent('download'), p.click(id('download-pdf'))]);
+  assert.deepEqual(fs.readFileSync(await again.path()), bytes);
   const [md] = await Promise.all([p.waitForEvent('download'), p.click(id('download-markdown'))]);
   assert.match(fs.readFileSync(await md.path(), 'utf8'), /^# Lineage audit: Model package credit-xgb\/73/);
   const [json] = await Promise.all([p.waitForEvent('download'), p.click(id('download-json'))]);

@@ -3,9 +3,12 @@
 //! the report, so a section is worded once, here, and "answer 4" means the same thing in every format.
 //!
 //! Words a reader sees ("not recorded", the labels, the order of rows) are chosen here; how a block looks (fonts,
-//! table rules, HTML elements) is each face's business.
+//! table rules, HTML elements) is each face's business. A document serialises (serde) so the page can hand it to
+//! the PDF worker; its JSON is an internal message, not a contract.
 
 use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
 
 use crate::approvals::ApprovalChange;
 use crate::deploy::{Deployment, InferenceAnswer};
@@ -18,7 +21,7 @@ pub const NOT_RECORDED: &str = "not recorded";
 
 /// The report's sections, in the order every format shows them: the five questions numbered, then the rest. A
 /// letter that cites "answer 4" means the same section in the text, the Markdown, the PDF and the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Section {
     ModelVersion,
     TrainingData,
@@ -79,7 +82,7 @@ impl Section {
 }
 
 /// A run of inline text. Text from an input is carried as it is; each face escapes it for its medium.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Span {
     Text(String),
     /// An identifier: an ARN, a URI, a digest, a hyperparameter (monospace).
@@ -111,7 +114,7 @@ pub fn plain(spans: &[Span]) -> String {
 }
 
 /// A labelled value and, where the answer records one, where it was read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
     pub label: String,
     pub value: Inline,
@@ -119,7 +122,7 @@ pub struct Field {
 }
 
 /// One entry of a dated history (deployments, approval status changes).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     /// The entry in effect for the question asked (the deployment that served the inference).
     pub current: bool,
@@ -128,7 +131,7 @@ pub struct HistoryEntry {
     pub sources: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NoteKind {
     /// A question the export cannot answer.
     Gap,
@@ -149,7 +152,7 @@ impl NoteKind {
 
 /// The lineage graph as a figure: each face draws it its own way (the PDF as a laid-out drawing, the page as the
 /// explorer, text and Markdown as a list of edges).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figure {
     pub graph: ReportGraph,
     /// The vertex the report starts from (drawn heavier).
@@ -161,7 +164,7 @@ pub struct Figure {
 }
 
 /// An input file as the evidence lists it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputRow {
     /// The file name, with what was skipped in it.
     pub name: String,
@@ -170,7 +173,7 @@ pub struct InputRow {
 }
 
 /// The closed set of things a section is made of.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
     /// A heading inside a section (a training job, "Status history").
     Subheading(String),
@@ -194,7 +197,7 @@ pub enum Block {
     Evidence(Vec<InputRow>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocSection {
     pub section: Section,
     pub blocks: Vec<Block>,
@@ -210,7 +213,7 @@ impl DocSection {
 }
 
 /// The whole audit document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// `Model package credit-xgb/73`, `Inference loan-8231 — model package credit-xgb/73`.
     pub title: String,

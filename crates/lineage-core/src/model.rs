@@ -132,7 +132,7 @@ impl Serialize for ApprovalStatus {
 }
 
 /// SageMaker's `LineageType` enum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum LineageType {
     Artifact,
     Action,

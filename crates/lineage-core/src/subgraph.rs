@@ -2,7 +2,7 @@
 //! answer rests on (evidence). Below both `narrative` and `explore`, which each make one with [`graph_of`].
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::import::Lineage;
 use crate::model::{Graph, LineageType};
@@ -10,7 +10,7 @@ use crate::query::induced_edges;
 use crate::roles::Role;
 
 /// An association named as evidence.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EvidenceEdge {
     pub source: String,
     pub destination: String,
@@ -38,7 +38,7 @@ pub struct Evidence {
     pub descriptions: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GraphVertex {
     pub arn: String,
     pub lineage_type: Option<LineageType>,
@@ -49,7 +49,7 @@ pub struct GraphVertex {
     pub role: Role,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportGraph {
     pub vertices: Vec<GraphVertex>,
     pub edges: Vec<EvidenceEdge>,
