@@ -28,11 +28,13 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     export = os.path.join(OUT, f"synth-{args.models}x{args.weeks}.json")
     if not os.path.exists(export):
-        subprocess.run([args.new, "synth", "--models", str(args.models), "--weeks", str(args.weeks), "-o", export],
+        subprocess.run([args.new, "synth", "--models", str(args.models), "--weeks", str(args.weeks), "--lineage-only",
+                        "-o", export],
                        check=True)
     big = os.path.join(OUT, "synth-1000-vertex.json")
     if not os.path.exists(big):
-        subprocess.run([args.new, "synth", "--models", "1", "--weeks", "1", "--raw-partitions", "990", "-o", big],
+        subprocess.run([args.new, "synth", "--models", "1", "--weeks", "1", "--raw-partitions", "990", "--lineage-only",
+                        "-o", big],
                        check=True)
     example = [os.path.join(ROOT, "examples", "credit-xgb"), "--start", "credit-xgb/73"]
     pdf = ["--format", "pdf", "--date", "2026-11-28", "-o", os.path.join(OUT, "cmp.pdf")]

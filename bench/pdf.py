@@ -33,7 +33,7 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "lineage-cli"], cwd=ROOT, check=True)
     os.makedirs(OUT, exist_ok=True)
     big = os.path.join(OUT, "ancestry-1000.json")
-    subprocess.run([BIN, "synth", "--models", "1", "--weeks", "1", "--raw-partitions", "990", "-o", big], check=True,
+    subprocess.run([BIN, "synth", "--models", "1", "--weeks", "1", "--raw-partitions", "990", "--lineage-only", "-o", big], check=True,
                    stderr=subprocess.DEVNULL)
     cases = [
         ("example (credit-xgb/73)", [os.path.join(ROOT, "examples", "credit-xgb"), "--start", "credit-xgb/73"], 0.100, 150 * 1024),

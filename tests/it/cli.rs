@@ -68,9 +68,17 @@ fn synth_writes_a_loadable_export() {
     let (code, _, stderr) =
         run(&args(&["synth", "--models", "2", "--weeks", "3", "--raw-partitions", "1", "-o", &out]));
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stderr, format!("wrote {out}: 80 vertices, 138 edges\n"));
+    assert_eq!(stderr, format!("wrote {out}: 80 vertices, 138 edges, 101 Describe responses\n"));
     let (code, stdout, stderr) = run(&args(&["report", &out, "--format", "json"]));
     assert_eq!(code, 0, "{stderr}");
     crate::narrative::assert_schema(&stdout);
+    let (code, stdout, _) = run(&args(&["inspect", &out, "--format", "json"]));
+    assert_eq!(code, 0);
+    let inspected: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inspected["stats"]["descriptions"], 101, "{stdout}");
+    // The lineage-only shape describes the start package's lineage alone.
+    let (code, _, stderr) = run(&args(&["synth", "--models", "2", "--weeks", "3", "--lineage-only", "-o", &out]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.ends_with(", 9 Describe responses\n"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }

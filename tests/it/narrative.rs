@@ -111,7 +111,7 @@ fn the_schema_rejects_a_report_missing_any_one_required_field() {
 
 #[test]
 fn a_synthetic_export_reports_from_its_start_arns() {
-    let opts = lineage_core::synth::SynthOptions { models: 3, weeks: 5, raw_partitions: 2 };
+    let opts = lineage_core::synth::SynthOptions { models: 3, weeks: 5, raw_partitions: 2, described: false };
     let mut bytes = Vec::new();
     lineage_core::synth::synth(&opts, &mut bytes).unwrap_or_else(|e| panic!("{e}"));
     let roles = RoleTable::builtin();

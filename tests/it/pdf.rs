@@ -147,7 +147,7 @@ fn every_gap_is_in_the_pdf_and_outlined() {
 
 #[test]
 fn a_thousand_vertex_ancestry_paginates() {
-    let opts = lineage_core::synth::SynthOptions { models: 1, weeks: 1, raw_partitions: 990 };
+    let opts = lineage_core::synth::SynthOptions { models: 1, weeks: 1, raw_partitions: 990, described: false };
     let mut bytes = Vec::new();
     lineage_core::synth::synth(&opts, &mut bytes).unwrap_or_else(|e| panic!("{e}"));
     let roles = RoleTable::builtin();

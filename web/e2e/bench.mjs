@@ -17,8 +17,8 @@ const synth = (name, args) => {
   if (!fs.existsSync(file)) execFileSync(lineage, ['synth', ...args, '-o', file], { stdio: 'ignore' });
   return file;
 };
-const big = synth('web-100k.json', ['--models', '70', '--weeks', '52', '--raw-partitions', '16']);
-const wide = synth('web-2000.json', ['--models', '1', '--weeks', '1', '--raw-partitions', '1990']);
+const big = synth('web-100k.json', ['--models', '70', '--weeks', '52', '--raw-partitions', '16', '--lineage-only']);
+const wide = synth('web-2000.json', ['--models', '1', '--weeks', '1', '--raw-partitions', '1990', '--lineage-only']);
 
 const wasm = fs.readdirSync(path.join(ROOT, 'dist')).filter((f) => f.endsWith('.wasm'));
 for (const w of wasm) {

@@ -102,6 +102,10 @@ enum Command {
         weeks: usize,
         #[arg(long, default_value_t = 16)]
         raw_partitions: usize,
+        /// Describe only the start package's lineage (a lineage-only export); by default every vertex other than
+        /// the raw partitions, and every job and package, is described, as lineage-export-sagemaker does.
+        #[arg(long)]
+        lineage_only: bool,
         #[arg(short, long)]
         output: String,
     },
@@ -286,15 +290,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             exit_without_freeing(lineage);
             write_output(&output, text.as_bytes())
         }
-        Command::Synth { models, weeks, raw_partitions, output } => {
-            let opts = lineage_core::synth::SynthOptions { models, weeks, raw_partitions };
+        Command::Synth { models, weeks, raw_partitions, lineage_only, output } => {
+            let opts = lineage_core::synth::SynthOptions { models, weeks, raw_partitions, described: !lineage_only };
             let file = std::fs::File::create(&output)
                 .map_err(|e| Failure { code: 1, message: format!("{output}: cannot create: {e}") })?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
             lineage_core::synth::synth(&opts, &mut w)
                 .and_then(|()| w.flush())
                 .map_err(|e| Failure { code: 1, message: format!("{output}: cannot write: {e}") })?;
-            eprintln!("wrote {output}: {} vertices, {} edges", opts.vertex_count(), opts.edge_count());
+            let (v, e, d) = (opts.vertex_count(), opts.edge_count(), opts.description_count());
+            eprintln!("wrote {output}: {v} vertices, {e} edges, {d} Describe responses");
             Ok(())
         }
         Command::ParseOnly { files, mode } => {

@@ -17,11 +17,15 @@ pub struct SynthOptions {
     pub weeks: usize,
     /// Raw-data partitions feeding each week's feature-store versions, processing job and dataset.
     pub raw_partitions: usize,
+    /// Describe responses as `lineage-export-sagemaker` writes them: one per vertex other than the raw partitions,
+    /// and each week's training job, processing job and model package (about a third of the bytes). Off: only the
+    /// start package's lineage is described (a lineage-only export).
+    pub described: bool,
 }
 
 impl Default for SynthOptions {
     fn default() -> Self {
-        SynthOptions { models: 3, weeks: 4, raw_partitions: 16 }
+        SynthOptions { models: 3, weeks: 4, raw_partitions: 16, described: true }
     }
 }
 
@@ -34,6 +38,16 @@ impl SynthOptions {
     /// Edges the export will hold.
     pub fn edge_count(&self) -> usize {
         self.models * self.weeks * (19 + 4 * self.raw_partitions)
+    }
+
+    /// Describe responses the export will hold.
+    pub fn description_count(&self) -> usize {
+        let start = 9;
+        if self.described {
+            start + self.models * (4 + self.weeks * 14)
+        } else {
+            start
+        }
     }
 }
 
@@ -176,10 +190,157 @@ pub fn synth(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    write!(out, "\n],\n\"Descriptions\":")?;
-    let descriptions = descriptions(&start, opts.weeks.saturating_sub(1));
-    serde_json::to_writer(&mut *out, &descriptions)?;
-    writeln!(out, "}}")
+    write!(out, "\n],\n\"Descriptions\":[")?;
+    let mut first = true;
+    let mut describe = |out: &mut dyn Write, d: &serde_json::Value| -> io::Result<()> {
+        out.write_all(if std::mem::take(&mut first) { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, d).map_err(io::Error::from)
+    };
+    let start_week = opts.weeks.saturating_sub(1);
+    for d in descriptions(&start, start_week).as_array().into_iter().flatten() {
+        describe(out, d)?;
+    }
+    if opts.described {
+        for m in 0..opts.models {
+            for d in group_descriptions(m) {
+                describe(out, &d)?;
+            }
+            for w in 0..opts.weeks {
+                for d in week_descriptions(m, w, &unit(m, w, opts.raw_partitions)) {
+                    describe(out, &d)?;
+                }
+            }
+        }
+    }
+    writeln!(out, "\n]}}")
+}
+
+/// A model group's own vertices as DescribeArtifact / DescribeContext print them.
+fn group_descriptions(m: usize) -> Vec<serde_json::Value> {
+    let group = format!("credit-m{m:04}");
+    let image = |kind: &str| {
+        json!({"ArtifactArn": arn("artifact", &id(&format!("{m}/{kind}-image"))), "ArtifactType": "Image",
+               "Source": {"SourceUri": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{group}-{kind}:1.7-1"),
+                          "SourceTypes": [{"SourceIdType": "Custom", "Value": format!("sha256:{}", id(&format!("{m}/{kind}")))}]},
+               "CreationTime": 1_800_000_000, "LastModifiedTime": 1_800_000_000,
+               "CreatedBy": {"UserProfileName": "ml-platform"}})
+    };
+    let context = |name: String, ty: &str, source: String| {
+        json!({"ContextArn": arn("context", &name), "ContextName": name, "ContextType": ty,
+               "Source": {"SourceUri": source}, "CreationTime": 1_800_000_000, "LastModifiedTime": 1_800_000_000})
+    };
+    vec![
+        image("train"),
+        image("proc"),
+        context(
+            format!("{group}-{}-ModelGroup", &id(&format!("{m}/group"))[..8]),
+            "ModelGroup",
+            arn("model-package-group", &group),
+        ),
+        context(
+            format!("{group}-prod-{}-Endpoint", &id(&format!("{m}/endpoint"))[..8]),
+            "Endpoint",
+            arn("endpoint", &format!("{group}-prod")),
+        ),
+    ]
+}
+
+/// One week's vertices, jobs and package, as the exporter describes them, with realistic sizes: parameters and
+/// metrics on the trial components, `InputDataConfig`, `HyperParameters` and metric lists on the training job,
+/// `ModelMetrics` and `MetadataProperties` on the package.
+fn week_descriptions(m: usize, w: usize, u: &Unit) -> Vec<serde_json::Value> {
+    let group = format!("credit-m{m:04}");
+    let week = week_label(w);
+    let t0 = 1_830_000_000 + 604_800 * w as i64;
+    let job = crate::model::resource_name(&u.train).trim_end_matches("-aws-training-job").to_owned();
+    let proc = crate::model::resource_name(&u.proc).trim_end_matches("-aws-processing-job").to_owned();
+    let package_arn = arn("model-package", &format!("{group}/{}", w + 1));
+    let commit = &id(&format!("{m}/commit{w}"));
+    let hyper = json!({"max_depth": "6", "eta": "0.2", "num_round": "400", "subsample": "0.8",
+        "colsample_bytree": "0.7", "min_child_weight": "6", "gamma": "4", "objective": "binary:logistic",
+        "eval_metric": "auc", "scale_pos_weight": "3.1"});
+    let metrics = |at: i64| {
+        json!([
+        {"MetricName": "train:auc", "Value": 0.934, "Timestamp": at},
+        {"MetricName": "validation:auc", "Value": 0.912, "Timestamp": at},
+        {"MetricName": "validation:logloss", "Value": 0.301, "Timestamp": at}])
+    };
+    let artifact = |a: &str, ty: &str, uri: String, props: serde_json::Value| {
+        json!({"ArtifactArn": a, "ArtifactName": crate::model::resource_name(a), "ArtifactType": ty,
+               "Source": {"SourceUri": uri}, "Properties": props, "CreationTime": t0, "LastModifiedTime": t0,
+               "CreatedBy": {"UserProfileName": "ml-platform"},
+               "MetadataProperties": {"GeneratedBy": arn("pipeline", &format!("{group}/execution/{}", &id(&format!("{m}/{w}/x"))[..12]))}})
+    };
+    let channel = |name: &str, uri: String| {
+        json!({"ChannelName": name, "ContentType": "application/x-parquet",
+        "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri, "S3DataDistributionType": "FullyReplicated"}}})
+    };
+    let trial = |tc: &str, source: String, ty: &str| {
+        json!({"TrialComponentArn": tc,
+        "TrialComponentName": crate::model::resource_name(tc), "DisplayName": crate::model::resource_name(tc),
+        "Source": {"SourceArn": source, "SourceType": ty}, "Status": {"PrimaryStatus": "Completed"},
+        "StartTime": t0, "EndTime": t0 + 3600, "CreationTime": t0, "LastModifiedTime": t0 + 3600,
+        "Parameters": hyper.as_object().map(|h| h.iter().map(|(k, v)| (k.clone(), json!({"StringValue": v}))).collect::<serde_json::Map<_, _>>()),
+        "Metrics": [{"MetricName": "validation:auc", "SourceArn": source, "TimeStamp": t0 + 3600, "Max": 0.912, "Min": 0.5, "Last": 0.912, "Count": 400, "Avg": 0.85, "StdDev": 0.1}]})
+    };
+    vec![
+        artifact(&u.fs_acc, "FeatureStoreVersion", arn("feature-group", "accounts"), json!({"version": week})),
+        artifact(&u.fs_beh, "FeatureStoreVersion", arn("feature-group", "behaviour"), json!({"version": week})),
+        artifact(&u.excl, "DataSet", format!("s3://policy/{group}/excl-w{w}.csv"), json!({"version": format!("v{w}")})),
+        artifact(
+            &u.dataset,
+            "DataSet",
+            format!("s3://credit/{group}/train/{week}/"),
+            json!({"rows": "27000000", "features": "180", "format": "parquet"}),
+        ),
+        artifact(
+            &u.code,
+            "CodeCommit",
+            format!("https://github.com/acme/credit-ml/commit/{commit}"),
+            json!({"repository": "github.com/acme/credit-ml"}),
+        ),
+        artifact(&u.model_data, "Model", format!("s3://credit-models/{job}/output/model.tar.gz"), json!({})),
+        artifact(&u.package, "Model", package_arn.clone(), json!({})),
+        trial(&u.train, arn("training-job", &job), "SageMakerTrainingJob"),
+        trial(&u.proc, arn("processing-job", &proc), "SageMakerProcessingJob"),
+        json!({"ActionArn": u.approval, "ActionName": crate::model::resource_name(&u.approval), "ActionType": "Approval",
+               "Source": {"SourceUri": package_arn}, "Status": "Completed", "CreationTime": t0 + 86400,
+               "Properties": {"approver": "risk-ops@company.com", "status": "Approved"}}),
+        json!({"ActionArn": u.deployment, "ActionName": crate::model::resource_name(&u.deployment), "ActionType": "ModelDeployment",
+               "Source": {"SourceUri": arn("endpoint", &format!("{group}-prod"))}, "Status": "Completed", "CreationTime": t0 + 90000}),
+        json!({"TrainingJobArn": arn("training-job", &job), "TrainingJobName": job, "TrainingJobStatus": "Completed",
+               "SecondaryStatus": "Completed", "HyperParameters": hyper,
+               "AlgorithmSpecification": {"TrainingImage": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{group}-train:1.7-1"), "TrainingInputMode": "File"},
+               "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/SageMakerExecution"),
+               "InputDataConfig": [channel("train", format!("s3://credit/{group}/train/{week}/")), channel("validation", format!("s3://credit/{group}/validation/{week}/"))],
+               "OutputDataConfig": {"S3OutputPath": "s3://credit-models/"},
+               "ResourceConfig": {"InstanceType": "ml.m5.4xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+               "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
+               "ModelArtifacts": {"S3ModelArtifacts": format!("s3://credit-models/{job}/output/model.tar.gz")},
+               "CreationTime": t0, "TrainingStartTime": t0 + 60, "TrainingEndTime": t0 + 3600, "LastModifiedTime": t0 + 3600,
+               "FinalMetricDataList": metrics(t0 + 3600),
+               "SecondaryStatusTransitions": [{"Status": "Starting", "StartTime": t0, "EndTime": t0 + 60, "StatusMessage": "Preparing the instances for training"},
+                                              {"Status": "Training", "StartTime": t0 + 60, "EndTime": t0 + 3500, "StatusMessage": "Training image download completed. Training in progress."},
+                                              {"Status": "Completed", "StartTime": t0 + 3500, "EndTime": t0 + 3600, "StatusMessage": "Training job completed"}]}),
+        json!({"ProcessingJobArn": arn("processing-job", &proc), "ProcessingJobName": proc, "ProcessingJobStatus": "Completed",
+               "ProcessingInputs": [{"InputName": "raw", "S3Input": {"S3Uri": format!("s3://raw/{group}/{week}/"), "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix", "S3InputMode": "File"}}],
+               "ProcessingOutputConfig": {"Outputs": [{"OutputName": "train", "S3Output": {"S3Uri": format!("s3://credit/{group}/train/{week}/"), "LocalPath": "/opt/ml/processing/train", "S3UploadMode": "EndOfJob"}}]},
+               "ProcessingResources": {"ClusterConfig": {"InstanceCount": 2, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}},
+               "AppSpecification": {"ImageUri": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{group}-proc:1.0")},
+               "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/SageMakerExecution"),
+               "CreationTime": t0 - 7200, "ProcessingStartTime": t0 - 7100, "ProcessingEndTime": t0 - 600, "LastModifiedTime": t0 - 600}),
+        json!({"ModelPackageArn": package_arn, "ModelPackageName": group, "ModelPackageGroupName": group,
+               "ModelPackageVersion": w + 1, "ModelApprovalStatus": "Approved", "ModelPackageStatus": "Completed",
+               "ApprovalDescription": "Backtest, stability and fairness review passed.",
+               "InferenceSpecification": {"Containers": [{"Image": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{group}-train:1.7-1"),
+                   "ModelDataUrl": format!("s3://credit-models/{job}/output/model.tar.gz")}],
+                   "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+               "ModelMetrics": {"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": format!("s3://credit-models/{job}/evaluation.json")}}},
+               "MetadataProperties": {"CommitId": commit, "Repository": "github.com/acme/credit-ml", "GeneratedBy": arn("pipeline", &format!("{group}/execution/{}", &id(&format!("{m}/{w}/x"))[..12]))},
+               "CreationTime": t0 + 7200, "LastModifiedTime": t0 + 86400,
+               "CreatedBy": {"UserProfileName": "ml-platform"},
+               "LastModifiedBy": {"IamIdentity": {"Arn": format!("arn:aws:sts::{ACCOUNT}:assumed-role/RiskOps/risk-ops@company.com")}}}),
+    ]
 }
 
 fn descriptions(u: &Unit, w: usize) -> serde_json::Value {
@@ -217,7 +378,7 @@ mod tests {
 
     #[test]
     fn counts_match_the_options_and_output_is_stable() {
-        let opts = SynthOptions { models: 2, weeks: 3, raw_partitions: 2 };
+        let opts = SynthOptions { models: 2, weeks: 3, raw_partitions: 2, described: true };
         let mut a = Vec::new();
         let mut b = Vec::new();
         assert!(synth(&opts, &mut a).is_ok());
@@ -226,5 +387,23 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&a).unwrap_or_default();
         assert_eq!(v["Vertices"].as_array().map(Vec::len), Some(opts.vertex_count()));
         assert_eq!(v["Edges"].as_array().map(Vec::len), Some(opts.edge_count()));
+        assert_eq!(v["Descriptions"].as_array().map(Vec::len), Some(opts.description_count()));
+        let lineage_only = SynthOptions { described: false, ..opts };
+        let mut c = Vec::new();
+        assert!(synth(&lineage_only, &mut c).is_ok());
+        let v: serde_json::Value = serde_json::from_slice(&c).unwrap_or_default();
+        assert_eq!(v["Descriptions"].as_array().map(Vec::len), Some(lineage_only.description_count()));
+    }
+
+    #[test]
+    fn a_described_export_loads_and_answers() {
+        let opts = SynthOptions { models: 2, weeks: 3, raw_partitions: 2, described: true };
+        let mut bytes = Vec::new();
+        assert!(synth(&opts, &mut bytes).is_ok());
+        let lineage = crate::load([("synth.json", bytes.as_slice())], &crate::RoleTable::builtin());
+        let lineage = lineage.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(lineage.stats.descriptions, opts.description_count());
+        let report = crate::answer(&lineage, &crate::Query::Start(None)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(report.gaps.is_empty(), "{:?}", report.gaps);
     }
 }
