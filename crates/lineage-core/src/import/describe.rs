@@ -83,6 +83,41 @@ const SUMMARY_LISTS: [(&str, &str, LineageType, &str, &str); 3] = [
 
 /// Recognises and reads one response object found at `path` (empty for a whole file).
 pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
+    let mut d = read(map, path)?;
+    if let Some(d) = d.as_mut() {
+        d.set_raw(|| Value::Object(map.clone()));
+    }
+    Ok(d)
+}
+
+/// [`describe`] of a response the caller gives up: it becomes the kept `raw` as it is, not a copy (a large export
+/// holds a hundred thousand descriptions). A response that is none of ours comes back as it was.
+pub(crate) fn describe_owned(
+    map: Map<String, Value>,
+    path: &str,
+) -> Result<std::result::Result<Described, Map<String, Value>>> {
+    Ok(match read(&map, path)? {
+        Some(mut d) => {
+            d.set_raw(move || Value::Object(map));
+            Ok(d)
+        }
+        None => Err(map),
+    })
+}
+
+impl Described {
+    /// Puts the whole response where a description keeps it (read with a placeholder first).
+    fn set_raw(&mut self, raw: impl FnOnce() -> Value) {
+        match self {
+            Described::Entity { details, .. } if details.described => details.raw = raw(),
+            Described::TrainingJob(j) | Described::ProcessingJob(j) => j.raw = raw(),
+            Described::ModelPackage(p) => p.raw = raw(),
+            _ => {}
+        }
+    }
+}
+
+fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
     let at = At { map, path: path.to_owned() };
     if map.contains_key("AssociationSummaries") {
         let mut out = Vec::new();
@@ -109,7 +144,8 @@ pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<De
     let Some(key) = DESCRIBE_KEYS.iter().find(|k| map.get(**k).is_some_and(|v| !v.is_null())) else {
         return super::operations::operation(map, path);
     };
-    let raw = Value::Object(map.clone());
+    // The whole response is put in place by the caller (`set_raw`), without a copy where it can be moved.
+    let raw = Value::Null;
     Ok(Some(match *key {
         "ArtifactArn" => entity(&at, "ArtifactArn", LineageType::Artifact, "ArtifactName", "ArtifactType", raw)?,
         "ActionArn" => entity(&at, "ActionArn", LineageType::Action, "ActionName", "ActionType", raw)?,

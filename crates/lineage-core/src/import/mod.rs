@@ -21,7 +21,7 @@ use crate::records::{capture_location, Origin};
 use crate::roles::{Role, RoleTable};
 
 pub use describe::format_number;
-use describe::{describe, Described};
+use describe::{describe, describe_owned, Described};
 use raw::{parse_doc, RawDoc};
 pub use snapshots::Superseded;
 use snapshots::{Snapshot, SnapshotInfo, SnapshotLog};
@@ -1070,7 +1070,7 @@ pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
 }
 
 /// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
-fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
+fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
     let mut described = Vec::new();
     let is_page = doc.is_page();
     let mut kind = if doc.descriptions.is_some() || doc.start_arns.is_some() || doc.pages.is_some() {
@@ -1095,24 +1095,28 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
         }
         described.extend(bundle_captures(groups).map_err(|e| (e.path, e.message))?);
     }
-    for (i, item) in doc.descriptions.iter().flatten().enumerate() {
+    for (i, item) in doc.descriptions.take().into_iter().flatten().enumerate() {
         let path = format!("Descriptions[{i}]");
         let Value::Object(map) = item else {
             return Err((
                 path,
-                format!("expected a Describe* or ListAssociations response object, found {}", short(item)),
+                format!("expected a Describe* or ListAssociations response object, found {}", short(&item)),
             ));
         };
-        match (describe(map, &path).map_err(|e| (e.path, e.message))?, unused_document(map)) {
-            (Some(d), _) => described.push(d),
-            (None, Some(op)) => {
-                described.push(Described::Ignored(format!("{path}: {op} response skipped (not used)")));
+        let map = match describe_owned(map, &path).map_err(|e| (e.path, e.message))? {
+            Ok(d) => {
+                described.push(d);
+                continue;
             }
-            (None, None) => {
+            Err(map) => map,
+        };
+        match unused_document(&map) {
+            Some(op) => described.push(Described::Ignored(format!("{path}: {op} response skipped (not used)"))),
+            None => {
                 return Err((path, format!(
                     "expected a Describe* response (one of the keys {}) or a ListAssociations response (AssociationSummaries); found keys {}",
                     describe::DESCRIBE_KEYS.join(", "),
-                    keys(map)
+                    keys(&map)
                 )))
             }
         }

@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 
 use serde::Serialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::model::{EntityDetails, Job, ModelPackage};
@@ -15,8 +16,8 @@ use crate::time::Timestamp;
 pub(crate) trait Snapshot {
     fn modified(&self) -> Option<Timestamp>;
     fn created(&self) -> Option<Timestamp>;
-    /// The response's content, for the final tie-break (a digest of it) and to tell repeats from new snapshots.
-    fn content(&self) -> String;
+    /// A digest of the response's content, for the final tie-break and to tell repeats from new snapshots.
+    fn digest(&self) -> [u8; 32];
     /// The fields the answers read, as text, to say where two snapshots disagree.
     fn used_fields(&self) -> Vec<(&'static str, String)>;
 }
@@ -39,7 +40,7 @@ impl SnapshotInfo {
             at,
             modified: s.modified(),
             created: s.created(),
-            digest: Sha256::digest(s.content().as_bytes()).into(),
+            digest: s.digest(),
             fields: s.used_fields().into_iter().map(|(k, v)| (k, field_hash(&v))).collect(),
         }
     }
@@ -151,6 +152,46 @@ fn text(v: &impl Serialize) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// SHA-256 of a text.
+fn text_digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// SHA-256 over a JSON value's structure (a tag, then lengths and bytes), encoded into one buffer and hashed once:
+/// the same digest for the same content on every platform, without escaping the value out as JSON text (a large
+/// export holds a hundred thousand descriptions).
+fn value_digest(v: &Value) -> [u8; 32] {
+    fn put(out: &mut Vec<u8>, tag: u8, b: &[u8]) {
+        out.push(tag);
+        out.extend_from_slice(&(b.len() as u64).to_le_bytes());
+        out.extend_from_slice(b);
+    }
+    fn feed(v: &Value, out: &mut Vec<u8>) {
+        match v {
+            Value::Null => out.push(0),
+            Value::Bool(b) => out.extend_from_slice(&[1, u8::from(*b)]),
+            Value::Number(n) => put(out, 2, n.to_string().as_bytes()),
+            Value::String(s) => put(out, 3, s.as_bytes()),
+            Value::Array(a) => {
+                put(out, 4, &[]);
+                out.extend_from_slice(&(a.len() as u64).to_le_bytes());
+                a.iter().for_each(|x| feed(x, out));
+            }
+            Value::Object(m) => {
+                put(out, 5, &[]);
+                out.extend_from_slice(&(m.len() as u64).to_le_bytes());
+                for (k, x) in m {
+                    put(out, 6, k.as_bytes());
+                    feed(x, out);
+                }
+            }
+        }
+    }
+    let mut buf = Vec::with_capacity(1024);
+    feed(v, &mut buf);
+    Sha256::digest(&buf).into()
+}
+
 impl Snapshot for ModelPackage {
     fn modified(&self) -> Option<Timestamp> {
         self.modified_at
@@ -158,8 +199,8 @@ impl Snapshot for ModelPackage {
     fn created(&self) -> Option<Timestamp> {
         self.created_at
     }
-    fn content(&self) -> String {
-        self.raw.to_string()
+    fn digest(&self) -> [u8; 32] {
+        value_digest(&self.raw)
     }
     fn used_fields(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -179,8 +220,8 @@ impl Snapshot for Job {
     fn created(&self) -> Option<Timestamp> {
         self.raw.get("CreationTime").and_then(crate::import::describe::time_value)
     }
-    fn content(&self) -> String {
-        self.raw.to_string()
+    fn digest(&self) -> [u8; 32] {
+        value_digest(&self.raw)
     }
     fn used_fields(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -201,8 +242,8 @@ impl Snapshot for EntityDetails {
     fn created(&self) -> Option<Timestamp> {
         self.created_at
     }
-    fn content(&self) -> String {
-        self.raw.to_string()
+    fn digest(&self) -> [u8; 32] {
+        value_digest(&self.raw)
     }
     fn used_fields(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -223,8 +264,15 @@ impl Snapshot for EndpointDescription {
     fn created(&self) -> Option<Timestamp> {
         self.created_at
     }
-    fn content(&self) -> String {
-        text(&(&self.arn, &self.config_name, &self.status, &self.variants, self.created_at, self.modified_at))
+    fn digest(&self) -> [u8; 32] {
+        text_digest(&text(&(
+            &self.arn,
+            &self.config_name,
+            &self.status,
+            &self.variants,
+            self.created_at,
+            self.modified_at,
+        )))
     }
     fn used_fields(&self) -> Vec<(&'static str, String)> {
         vec![("EndpointConfigName", text(&self.config_name)), ("ProductionVariants", text(&self.variants))]
@@ -238,8 +286,8 @@ impl Snapshot for EndpointConfigDescription {
     fn created(&self) -> Option<Timestamp> {
         self.created_at
     }
-    fn content(&self) -> String {
-        text(&(&self.arn, self.created_at, &self.variants, &self.source))
+    fn digest(&self) -> [u8; 32] {
+        text_digest(&text(&(&self.arn, self.created_at, &self.variants, &self.source)))
     }
     fn used_fields(&self) -> Vec<(&'static str, String)> {
         vec![("ProductionVariants", text(&self.variants))]
@@ -253,8 +301,8 @@ impl Snapshot for ModelDescription {
     fn created(&self) -> Option<Timestamp> {
         self.created_at
     }
-    fn content(&self) -> String {
-        text(&(&self.arn, self.created_at, &self.packages))
+    fn digest(&self) -> [u8; 32] {
+        text_digest(&text(&(&self.arn, self.created_at, &self.packages)))
     }
     fn used_fields(&self) -> Vec<(&'static str, String)> {
         vec![("ModelPackageName", text(&self.packages))]
@@ -268,8 +316,8 @@ impl Snapshot for FeatureGroupDescription {
     fn created(&self) -> Option<Timestamp> {
         None
     }
-    fn content(&self) -> String {
-        text(&(&self.name, &self.offline_s3_uris, &self.glue_table))
+    fn digest(&self) -> [u8; 32] {
+        text_digest(&text(&(&self.name, &self.offline_s3_uris, &self.glue_table)))
     }
     fn used_fields(&self) -> Vec<(&'static str, String)> {
         vec![("OfflineStoreConfig", text(&(&self.offline_s3_uris, &self.glue_table)))]
