@@ -42,16 +42,66 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Failure> {
 
 /// Reads and merges every input; the first bad file stops the load with its error.
 pub fn load(paths: &[PathBuf], roles: &RoleTable) -> Result<Lineage, Failure> {
+    let files = expand(paths)?;
+    let total = files.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum();
+    let progress = Progress::new(total);
     let mut loader = Loader::new();
-    for path in expand(paths)? {
+    for path in files {
+        let name = path.display().to_string();
+        progress.step("reading", &name);
         let bytes = read(&path)?;
+        progress.step("parsing", &name);
         // The digest for the evidence appendix is computed on a second thread while this one parses.
         std::thread::scope(|s| {
             let digest = s.spawn(|| Loader::sha256_hex(&bytes));
             let sha256 = || digest.join().unwrap_or_else(|_| Loader::sha256_hex(&bytes));
-            loader.add_file_with_sha256(&path.display().to_string(), &bytes, sha256)
+            loader.add_file_with_sha256(&name, &bytes, sha256)
         })
         .map_err(|e| Failure::input(e.to_string()))?;
+        progress.done(bytes.len());
     }
-    loader.finish(roles).map_err(|e| Failure::input(e.to_string()))
+    progress.step("building", "the graph");
+    let lineage = loader.finish(roles).map_err(|e| Failure::input(e.to_string()));
+    progress.finish();
+    lineage
+}
+
+/// Inputs at least this large show progress (when stderr is a terminal).
+const LARGE: u64 = 64 << 20;
+
+/// A progress bar on stderr while a large input loads in a terminal: the phase, the file, bytes merged so far.
+/// Nothing at all when stderr is not a terminal (a pipe, a CI log) or the input is small.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        use std::io::IsTerminal;
+        if total < LARGE || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+        let style = indicatif::ProgressStyle::with_template("{msg:40!} [{bar:30}] {bytes}/{total_bytes} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style.progress_chars("=> "));
+        Progress(Some(bar))
+    }
+
+    fn step(&self, phase: &str, what: &str) {
+        if let Some(bar) = &self.0 {
+            let name = what.rsplit('/').next().unwrap_or(what);
+            bar.set_message(format!("{phase} {name}"));
+        }
+    }
+
+    fn done(&self, bytes: usize) {
+        if let Some(bar) = &self.0 {
+            bar.inc(bytes as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
