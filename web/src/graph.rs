@@ -11,6 +11,10 @@ const SUBJECT: u8 = 2;
 const LIT: u8 = 4;
 const DIM: u8 = 8;
 
+/// Boxes above which the drawing is dense: its words are drawn only at [`READABLE_ZOOM`] or closer.
+const DENSE: usize = 300;
+const READABLE_ZOOM: f64 = 2.5;
+
 /// The class attribute for a box or edge: one attribute write per change, not one toggle per flag.
 fn classes(base: &str, flags: u8) -> String {
     let mut c = base.to_owned();
@@ -39,6 +43,8 @@ pub fn Graph() -> impl IntoView {
     let viewport = RwSignal::new((1.0f64, 0.0f64, 0.0f64));
     let drag = RwSignal::new(None::<(f64, f64)>);
     let zoom = move |factor: f64| viewport.update(|v| v.0 = (v.0 * factor).clamp(0.05, 8.0));
+    // Zoomed in far enough that a dense drawing's words can be read.
+    let readable = Memo::new(move |_| viewport.get().0 >= READABLE_ZOOM);
     // While something is highlighted, only the smaller side is marked: the lit boxes (`hl-lit` on the drawing) or
     // the unlit ones (`hl-dim`), so highlighting the ancestors of a subject in a big view touches few elements.
     let mode = RwSignal::new(("", 0usize));
@@ -143,6 +149,11 @@ pub fn Graph() -> impl IntoView {
                                 });
                             });
                         }
+                        // A dense drawing (hundreds of boxes) carries its words only once zoomed in far enough to
+                        // read them: thousands of unreadable text elements would make every highlight repaint slow.
+                        // Boxes keep their accessible names (`<title>`, `aria-label`) either way.
+                        let dense = layout.nodes.len() > DENSE;
+                        let words = move || !dense || readable.get();
                         let edges = layout.edges.iter().zip(edge_flags).map(|(e, (_, _, flag))| {
                             let d: String = e.points.iter().enumerate()
                                 .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }))
@@ -159,7 +170,9 @@ pub fn Graph() -> impl IntoView {
                             view! {
                                 <g class=move || classes("edge", flag.get())>
                                     <path d=d marker-end="url(#arrow)" class:reversed=e.reversed />
-                                    <text x=format!("{lx:.1}") y=format!("{ly:.1}") class="edge-label" text-anchor="middle">{label}</text>
+                                    {move || words().then(|| view! {
+                                        <text x=format!("{lx:.1}") y=format!("{ly:.1}") class="edge-label" text-anchor="middle">{label.clone()}</text>
+                                    })}
                                 </g>
                             }
                         }).collect_view();
@@ -173,6 +186,7 @@ pub fn Graph() -> impl IntoView {
                             let aria = format!("{name}, {kind}");
                             let base = lineage_class(v.lineage_type);
                             let (a2, a3) = (arn.clone(), arn.clone());
+                            let height = n.height;
                             view! {
                                 <g
                                     class=move || classes(&format!("node {base}"), flag.get())
@@ -195,8 +209,10 @@ pub fn Graph() -> impl IntoView {
                                 >
                                     <title>{name.clone()}</title>
                                     <rect width=format!("{:.1}", n.width) height=format!("{:.1}", n.height) rx="4" />
-                                    <text x="6" y="15" class="node-name">{short}</text>
-                                    <text x="6" y=format!("{:.1}", n.height - 7.0) class="node-kind">{kind}</text>
+                                    {move || words().then(|| view! {
+                                        <text x="6" y="15" class="node-name">{short.clone()}</text>
+                                        <text x="6" y=format!("{:.1}", height - 7.0) class="node-kind">{kind.clone()}</text>
+                                    })}
                                 </g>
                             }
                         }).collect_view();
