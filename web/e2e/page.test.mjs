@@ -233,10 +233,14 @@ test('the first view: the sentence, the gaps and the graph beside the answers, a
         summary: box('[data-testid="gap-summary"]'),
         graph: box('[data-testid="graph"]'),
         details: box('[data-testid="node-details"]'),
+        // Sections and the details panel hold their content: nothing is cut off or scrolls sideways inside them.
+        overflowing: [...document.querySelectorAll('.doc-section, [data-testid="node-details"]')]
+          .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.dataset.testid || e.id),
       };
     });
     const at = `${width}×${height}`;
     assert.ok(m.scrollWidth <= m.clientWidth, `${at}: horizontal scrolling (${m.scrollWidth} > ${m.clientWidth})`);
+    assert.deepEqual(m.overflowing, [], `${at}: content wider than its box`);
     assert.ok(m.sentence.bottom <= height, `${at}: the sentence ends at ${m.sentence.bottom}`);
     assert.ok(m.summary.bottom <= height, `${at}: the gap summary ends at ${m.summary.bottom}`);
     assert.ok(m.graph.top < height - 100, `${at}: the graph starts at ${m.graph.top}`);
