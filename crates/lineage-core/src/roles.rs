@@ -15,30 +15,29 @@ pub use crate::model::Role;
 /// turned away by one byte at either end, so classifying a million of them costs little glob matching.
 #[derive(Debug, Clone)]
 struct Glob {
-    prefix: String,
-    suffix: String,
+    /// The pattern's first and last bytes when they are literal (not `*` or `?`).
+    first: Option<u8>,
+    last: Option<u8>,
     pattern: WildMatch,
 }
 
 impl Glob {
     fn new(pattern: &str) -> Glob {
-        let wild = |c: char| c == '*' || c == '?';
-        let prefix: String = pattern.chars().take_while(|c| !wild(*c)).collect();
-        let suffix = if prefix.len() == pattern.len() {
-            String::new()
-        } else {
-            let rev: String = pattern.chars().rev().take_while(|c| !wild(*c)).collect();
-            rev.chars().rev().collect()
-        };
-        Glob { prefix, suffix, pattern: WildMatch::new(pattern) }
+        let literal = |b: &u8| *b != b'*' && *b != b'?';
+        let bytes = pattern.as_bytes();
+        Glob {
+            first: bytes.first().copied().filter(literal),
+            last: bytes.last().copied().filter(literal),
+            pattern: WildMatch::new(pattern),
+        }
     }
 
     fn matches(&self, s: &str) -> bool {
         // One byte at each end turns most vertices away without a call; wildmatch decides the rest.
-        let (text, prefix, suffix) = (s.as_bytes(), self.prefix.as_bytes(), self.suffix.as_bytes());
-        let first_ok = prefix.first().is_none_or(|c| text.first() == Some(c));
-        let last_ok = suffix.last().is_none_or(|c| text.last() == Some(c));
-        first_ok && last_ok && self.pattern.matches(s)
+        let text = s.as_bytes();
+        self.first.is_none_or(|c| text.first() == Some(&c))
+            && self.last.is_none_or(|c| text.last() == Some(&c))
+            && self.pattern.matches(s)
     }
 }
 

@@ -114,17 +114,7 @@ fn share_widths(cells: &[Vec<(f32, f32)>], least: &[f32], total: f32) -> Vec<f32
     if sum_natural <= total {
         return natural.iter().map(|w| w * total / sum_natural).collect();
     }
-    let cost = |w: &[f32]| -> f32 {
-        cells
-            .iter()
-            .map(|r| {
-                let lines = r.iter().zip(w).map(|((text, _), w)| (text / w).max(1.0));
-                let (tallest, all) = lines.fold((0f32, 0f32), |(m, s), l| (m.max(l), s + l));
-                let broken: f32 = r.iter().zip(w).map(|((_, digest), w)| (digest / w - 1.0).max(0.0)).sum();
-                tallest + 0.5 * broken + 0.01 * all
-            })
-            .sum()
-    };
+    let cost = |w: &[f32]| table_cost(cells, w, false);
     let mut w = least.to_vec();
     let step = total / 100.0;
     while w.iter().sum::<f32>() + step <= total {
@@ -146,21 +136,32 @@ fn share_widths(cells: &[Vec<(f32, f32)>], least: &[f32], total: f32) -> Vec<f32
     snap_whole(cells, least, w)
 }
 
+/// How tall a table is at widths `w`, in lines: each row as tall as its tallest cell (text width over column width),
+/// a digest broken across lines adding half a line per line it spills onto, and a hundredth of every cell's lines so
+/// that ties go to fewer lines in all. `whole`: lines are counted whole, else as fractions (a smooth measure for the
+/// greedy sharing, with no plateaus).
+fn table_cost(cells: &[Vec<(f32, f32)>], w: &[f32], whole: bool) -> f32 {
+    let lines = |text: f32, w: f32| if whole { (text / w).ceil().max(1.0) } else { (text / w).max(1.0) };
+    let spill = |digest: f32, w: f32| if whole { f32::from(u8::from(digest > w)) } else { (digest / w - 1.0).max(0.0) };
+    cells
+        .iter()
+        .map(|r| {
+            let (tallest, all) = r
+                .iter()
+                .zip(w)
+                .map(|((text, _), w)| lines(*text, *w))
+                .fold((0f32, 0f32), |(m, s), l| (m.max(l), s + l));
+            let broken: f32 = r.iter().zip(w).map(|((_, digest), w)| spill(*digest, *w)).sum();
+            tallest + 0.5 * broken + 0.01 * all
+        })
+        .sum()
+}
+
 /// The greedy sharing sees heights as fractions; lines are whole. Each column is tried at the width that keeps its
 /// digests, else all its text, on one line (taken from the others' room above their least), and kept so when the
 /// table, counted in whole lines, gets shorter.
 fn snap_whole(cells: &[Vec<(f32, f32)>], least: &[f32], mut w: Vec<f32>) -> Vec<f32> {
-    let cost = |w: &[f32]| -> f32 {
-        cells
-            .iter()
-            .map(|r| {
-                let lines = r.iter().zip(w).map(|((text, _), w)| (text / w).ceil().max(1.0));
-                let (tallest, all) = lines.fold((0f32, 0f32), |(m, s), l| (m.max(l), s + l));
-                let broken = r.iter().zip(w).filter(|((_, digest), w)| digest > *w).count();
-                tallest + 0.5 * broken as f32 + 0.01 * all
-            })
-            .sum()
-    };
+    let cost = |w: &[f32]| table_cost(cells, w, true);
     for c in 0..w.len() {
         let digest = cells.iter().map(|r| r[c].1).fold(0.0, f32::max);
         let text = cells.iter().map(|r| r[c].0).fold(0.0, f32::max);
