@@ -55,27 +55,30 @@ impl Workspace {
         self.files.is_empty()
     }
 
-    /// Merges every file; files that fail to parse are removed and reported. The lineage is `Err` when the files
-    /// together lack something (an edge to a vertex no file declares, e.g. a missing page).
+    /// Merges every file; a file that fails to parse is removed and reported, and the others are merged again
+    /// without it (a loader that failed part-way through a file is not reused). The lineage is `Err` when the
+    /// files together lack something (an edge to a vertex no file declares, e.g. a missing page).
     fn build(&mut self, roles: &RoleTable) -> (Result<Option<Lineage>, ImportError>, Vec<Refused>) {
-        let mut loader = Loader::new();
         let mut refused = Vec::new();
-        let mut kept = Vec::with_capacity(self.files.len());
-        for (name, bytes, sha) in std::mem::take(&mut self.files) {
-            let result = match &sha {
-                Some(h) => loader.add_file_with_sha256(&name, &bytes, || h.clone()),
-                None => loader.add_file(&name, &bytes),
-            };
-            match result {
-                Ok(()) => kept.push((name, bytes, sha)),
-                Err(e) => refused.push(e.to_string()),
+        loop {
+            let mut loader = Loader::new();
+            let failed = self.files.iter().enumerate().find_map(|(i, (name, bytes, sha))| {
+                let result = match sha {
+                    Some(h) => loader.add_file_with_sha256(name, bytes, || h.clone()),
+                    None => loader.add_file(name, bytes),
+                };
+                result.err().map(|e| (i, e))
+            });
+            if let Some((i, e)) = failed {
+                self.files.remove(i);
+                refused.push(e.to_string());
+                continue;
             }
+            if self.files.is_empty() {
+                return (Ok(None), refused);
+            }
+            return (loader.finish(roles).map(Some), refused);
         }
-        self.files = kept;
-        if self.files.is_empty() {
-            return (Ok(None), refused);
-        }
-        (loader.finish(roles).map(Some), refused)
     }
 }
 

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::time::Timestamp;
 
@@ -227,7 +226,7 @@ impl Serialize for AssociationType {
 }
 
 /// Who did something, as SageMaker's `UserContext` records it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct UserContext {
     /// `IamIdentity.Arn`.
     pub iam_arn: Option<String>,
@@ -270,6 +269,13 @@ pub fn person_name(id: &str) -> &str {
     }
 }
 
+/// A few named texts (properties, hyperparameters, …) in name order: a sorted vector, as small as the text it
+/// holds (a `BTreeMap` node is half a kilobyte, and a large export holds a hundred thousand of these maps).
+pub type TextMap = litemap::LiteMap<String, String>;
+
+/// Named numbers (metrics) in name order; see [`TextMap`].
+pub type NumberMap = litemap::LiteMap<String, f64>;
+
 /// What a Describe* response says about a lineage entity (artifact, action, context or trial component).
 #[derive(Clone, Debug, Default)]
 pub struct EntityDetails {
@@ -286,20 +292,21 @@ pub struct EntityDetails {
     pub source_ids: Vec<(String, String)>,
     pub status: Option<String>,
     pub description: Option<String>,
-    pub properties: BTreeMap<String, String>,
-    pub metadata: BTreeMap<String, String>,
+    pub properties: TextMap,
+    pub metadata: TextMap,
     pub created_at: Option<Timestamp>,
-    pub created_by: Option<UserContext>,
+    pub created_by: Option<Box<UserContext>>,
     pub modified_at: Option<Timestamp>,
-    pub modified_by: Option<UserContext>,
+    pub modified_by: Option<Box<UserContext>>,
     pub start_time: Option<Timestamp>,
     pub end_time: Option<Timestamp>,
     /// Trial component `Parameters` (string or number values, rendered as text).
-    pub parameters: BTreeMap<String, String>,
+    pub parameters: TextMap,
     /// Trial component `Metrics`, by name: the `Last` value.
-    pub metrics: BTreeMap<String, f64>,
-    /// The whole Describe response, unknown fields included.
-    pub raw: Value,
+    pub metrics: NumberMap,
+    /// SHA-256 over the whole Describe response's content (unknown fields included): tells a repeat from a new
+    /// snapshot. The response itself is not kept (a large export holds a hundred thousand of them).
+    pub digest: [u8; 32],
 }
 
 /// One lineage vertex.
@@ -365,14 +372,17 @@ pub struct Job {
     pub status: Option<String>,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
-    pub hyperparameters: BTreeMap<String, String>,
+    pub hyperparameters: TextMap,
     /// `FinalMetricDataList`, by name.
-    pub metrics: BTreeMap<String, f64>,
+    pub metrics: NumberMap,
     /// Input channel / processing input URIs, by channel name.
-    pub inputs: BTreeMap<String, String>,
-    pub outputs: BTreeMap<String, String>,
-    pub metadata: BTreeMap<String, String>,
-    pub raw: Value,
+    pub inputs: TextMap,
+    pub outputs: TextMap,
+    pub metadata: TextMap,
+    pub created_at: Option<Timestamp>,
+    pub modified_at: Option<Timestamp>,
+    /// See [`EntityDetails::digest`].
+    pub digest: [u8; 32],
 }
 
 /// A DescribeModelPackage response.
@@ -389,11 +399,12 @@ pub struct ModelPackage {
     pub created_by: Option<UserContext>,
     pub modified_at: Option<Timestamp>,
     pub modified_by: Option<UserContext>,
-    pub metadata: BTreeMap<String, String>,
+    pub metadata: TextMap,
     pub model_data_urls: Vec<String>,
     /// `ModelMetrics`: each report's place (`ModelQuality.Statistics`) and S3 URI.
     pub metric_reports: Vec<(String, String)>,
-    pub raw: Value,
+    /// See [`EntityDetails::digest`].
+    pub digest: [u8; 32],
 }
 
 /// One association.

@@ -81,37 +81,23 @@ const SUMMARY_LISTS: [(&str, &str, LineageType, &str, &str); 3] = [
     ("ContextSummaries", "ContextArn", LineageType::Context, "ContextName", "ContextType"),
 ];
 
-/// Recognises and reads one response object found at `path` (empty for a whole file).
+/// Recognises and reads one response object found at `path` (empty for a whole file). A description keeps a
+/// digest of the whole response, not the response.
 pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
     let mut d = read(map, path)?;
     if let Some(d) = d.as_mut() {
-        d.set_raw(|| Value::Object(map.clone()));
+        d.set_digest(|| super::snapshots::map_digest(map));
     }
     Ok(d)
 }
 
-/// [`describe`] of a response the caller gives up: it becomes the kept `raw` as it is, not a copy (a large export
-/// holds a hundred thousand descriptions). A response that is none of ours comes back as it was.
-pub(crate) fn describe_owned(
-    map: Map<String, Value>,
-    path: &str,
-) -> Result<std::result::Result<Described, Map<String, Value>>> {
-    Ok(match read(&map, path)? {
-        Some(mut d) => {
-            d.set_raw(move || Value::Object(map));
-            Ok(d)
-        }
-        None => Err(map),
-    })
-}
-
 impl Described {
-    /// Puts the whole response where a description keeps it (read with a placeholder first).
-    fn set_raw(&mut self, raw: impl FnOnce() -> Value) {
+    /// Sets the digest of the whole response where a description keeps one.
+    fn set_digest(&mut self, digest: impl FnOnce() -> [u8; 32]) {
         match self {
-            Described::Entity { details, .. } if details.described => details.raw = raw(),
-            Described::TrainingJob(j) | Described::ProcessingJob(j) => j.raw = raw(),
-            Described::ModelPackage(p) => p.raw = raw(),
+            Described::Entity { details, .. } if details.described => details.digest = digest(),
+            Described::TrainingJob(j) | Described::ProcessingJob(j) => j.digest = digest(),
+            Described::ModelPackage(p) => p.digest = digest(),
             _ => {}
         }
     }
@@ -132,7 +118,7 @@ fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
             for (i, item) in at.array(key)?.into_iter().enumerate() {
                 let item_at = at.index(key, i, item)?;
                 if let Described::Entity { arn, lineage_type, entity_type, mut details } =
-                    entity(&item_at, arn, lt, name, ty, item.clone())?
+                    entity(&item_at, arn, lt, name, ty)?
                 {
                     details.described = false;
                     out.push(Described::Entity { arn, lineage_type, entity_type, details });
@@ -144,27 +130,19 @@ fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
     let Some(key) = DESCRIBE_KEYS.iter().find(|k| map.get(**k).is_some_and(|v| !v.is_null())) else {
         return super::operations::operation(map, path);
     };
-    // The whole response is put in place by the caller (`set_raw`), without a copy where it can be moved.
-    let raw = Value::Null;
+    // The response's digest is set by the caller (`set_digest`).
     Ok(Some(match *key {
-        "ArtifactArn" => entity(&at, "ArtifactArn", LineageType::Artifact, "ArtifactName", "ArtifactType", raw)?,
-        "ActionArn" => entity(&at, "ActionArn", LineageType::Action, "ActionName", "ActionType", raw)?,
-        "ContextArn" => entity(&at, "ContextArn", LineageType::Context, "ContextName", "ContextType", raw)?,
-        "TrialComponentArn" => trial_component(&at, raw)?,
-        "ModelPackageArn" => Described::ModelPackage(Box::new(model_package(&at, raw)?)),
-        "ProcessingJobArn" => Described::ProcessingJob(Box::new(processing_job(&at, raw)?)),
-        _ => Described::TrainingJob(Box::new(training_job(&at, raw)?)),
+        "ArtifactArn" => entity(&at, "ArtifactArn", LineageType::Artifact, "ArtifactName", "ArtifactType")?,
+        "ActionArn" => entity(&at, "ActionArn", LineageType::Action, "ActionName", "ActionType")?,
+        "ContextArn" => entity(&at, "ContextArn", LineageType::Context, "ContextName", "ContextType")?,
+        "TrialComponentArn" => trial_component(&at)?,
+        "ModelPackageArn" => Described::ModelPackage(Box::new(model_package(&at)?)),
+        "ProcessingJobArn" => Described::ProcessingJob(Box::new(processing_job(&at)?)),
+        _ => Described::TrainingJob(Box::new(training_job(&at)?)),
     }))
 }
 
-fn entity(
-    at: &At,
-    arn_key: &str,
-    lineage_type: LineageType,
-    name_key: &str,
-    type_key: &str,
-    raw: Value,
-) -> Result<Described> {
+fn entity(at: &At, arn_key: &str, lineage_type: LineageType, name_key: &str, type_key: &str) -> Result<Described> {
     let arn = at.req_str(arn_key)?;
     let mut d = EntityDetails { name: at.str(name_key)?, described: true, ..Default::default() };
     if let Some(source) = at.obj("Source")? {
@@ -174,7 +152,7 @@ fn entity(
             d.source_ids.push(("SourceId".into(), id));
         }
         // Only shown in the details panel, never used by an answer: read what has the documented shape
-        // (`[{SourceIdType, Value}]`) and leave the rest in `raw` (the SDK's own tests send a list of strings).
+        // (`[{SourceIdType, Value}]`) and leave the rest (the SDK's own tests send a list of strings).
         if let Some(Value::Array(items)) = source.map.get("SourceTypes") {
             for st in items.iter().filter_map(Value::as_object) {
                 let text = |k: &str| st.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -185,12 +163,7 @@ fn entity(
         }
     }
     common(at, &mut d)?;
-    Ok(Described::Entity {
-        arn,
-        lineage_type,
-        entity_type: at.str(type_key)?,
-        details: Box::new(EntityDetails { raw, ..d }),
-    })
+    Ok(Described::Entity { arn, lineage_type, entity_type: at.str(type_key)?, details: Box::new(d) })
 }
 
 fn common(at: &At, d: &mut EntityDetails) -> Result<()> {
@@ -202,13 +175,13 @@ fn common(at: &At, d: &mut EntityDetails) -> Result<()> {
     d.properties = at.str_map("Properties")?;
     d.metadata = at.str_map("MetadataProperties")?;
     d.created_at = at.time("CreationTime")?;
-    d.created_by = at.user("CreatedBy")?;
+    d.created_by = at.user("CreatedBy")?.map(Box::new);
     d.modified_at = at.time("LastModifiedTime")?;
-    d.modified_by = at.user("LastModifiedBy")?;
+    d.modified_by = at.user("LastModifiedBy")?.map(Box::new);
     Ok(())
 }
 
-fn trial_component(at: &At, raw: Value) -> Result<Described> {
+fn trial_component(at: &At) -> Result<Described> {
     let arn = at.req_str("TrialComponentArn")?;
     let mut d = EntityDetails {
         name: at.str("TrialComponentName")?,
@@ -247,15 +220,10 @@ fn trial_component(at: &At, raw: Value) -> Result<Described> {
             d.metrics.insert(name, last);
         }
     }
-    Ok(Described::Entity {
-        arn,
-        lineage_type: LineageType::TrialComponent,
-        entity_type,
-        details: Box::new(EntityDetails { raw, ..d }),
-    })
+    Ok(Described::Entity { arn, lineage_type: LineageType::TrialComponent, entity_type, details: Box::new(d) })
 }
 
-fn training_job(at: &At, raw: Value) -> Result<Job> {
+fn training_job(at: &At) -> Result<Job> {
     let mut job = Job {
         arn: at.req_str("TrainingJobArn")?,
         name: at.str("TrainingJobName")?.unwrap_or_default(),
@@ -263,6 +231,8 @@ fn training_job(at: &At, raw: Value) -> Result<Job> {
         started_at: at.time("TrainingStartTime")?,
         ended_at: at.time("TrainingEndTime")?,
         hyperparameters: at.str_map("HyperParameters")?,
+        created_at: at.time("CreationTime")?,
+        modified_at: at.time("LastModifiedTime")?,
         ..Default::default()
     };
     if job.name.is_empty() {
@@ -292,17 +262,18 @@ fn training_job(at: &At, raw: Value) -> Result<Job> {
         job.outputs.insert("model".into(), uri);
     }
     job.metadata = at.str_map("MetadataProperties")?;
-    job.raw = raw;
     Ok(job)
 }
 
-fn processing_job(at: &At, raw: Value) -> Result<Job> {
+fn processing_job(at: &At) -> Result<Job> {
     let mut job = Job {
         arn: at.req_str("ProcessingJobArn")?,
         name: at.str("ProcessingJobName")?.unwrap_or_default(),
         status: at.str("ProcessingJobStatus")?,
         started_at: at.time("ProcessingStartTime")?,
         ended_at: at.time("ProcessingEndTime")?,
+        created_at: at.time("CreationTime")?,
+        modified_at: at.time("LastModifiedTime")?,
         ..Default::default()
     };
     if job.name.is_empty() {
@@ -325,11 +296,10 @@ fn processing_job(at: &At, raw: Value) -> Result<Job> {
         }
     }
     job.metadata = at.str_map("MetadataProperties")?;
-    job.raw = raw;
     Ok(job)
 }
 
-fn model_package(at: &At, raw: Value) -> Result<ModelPackage> {
+fn model_package(at: &At) -> Result<ModelPackage> {
     let arn = at.req_str("ModelPackageArn")?;
     let mut p = ModelPackage {
         name: at.str("ModelPackageName")?.unwrap_or_default(),
@@ -369,7 +339,6 @@ fn model_package(at: &At, raw: Value) -> Result<ModelPackage> {
         p.name = tail;
     }
     p.arn = arn;
-    p.raw = raw;
     Ok(p)
 }
 
@@ -407,15 +376,6 @@ pub fn format_number(n: f64) -> String {
         format!("{}", n as i64)
     } else {
         format!("{n}")
-    }
-}
-
-/// A timestamp field's value (epoch number or text), `None` when it is not one.
-pub(crate) fn time_value(v: &Value) -> Option<Timestamp> {
-    match v {
-        Value::Number(n) => Timestamp::from_epoch_text(&n.to_string(), EpochUnit::Guess),
-        Value::String(s) => Timestamp::parse(s).or_else(|| Timestamp::from_epoch_text(s, EpochUnit::Guess)),
-        _ => None,
     }
 }
 
@@ -542,9 +502,9 @@ impl<'a> At<'a> {
     }
 
     /// A string-valued map; numbers and booleans are kept as their text, nested values as JSON.
-    pub(crate) fn str_map(&self, key: &str) -> Result<BTreeMap<String, String>> {
+    pub(crate) fn str_map(&self, key: &str) -> Result<crate::model::TextMap> {
         let Some(obj) = self.obj(key)? else {
-            return Ok(BTreeMap::new());
+            return Ok(Default::default());
         };
         Ok(obj
             .map

@@ -21,7 +21,7 @@ use crate::records::{capture_location, Origin};
 use crate::roles::{Role, RoleTable};
 
 pub use describe::format_number;
-use describe::{describe, describe_owned, Described};
+use describe::{describe, Described};
 use raw::{parse_doc, RawDoc};
 pub use snapshots::Superseded;
 use snapshots::{Snapshot, SnapshotInfo, SnapshotLog};
@@ -174,7 +174,8 @@ impl Loader {
     }
 
     /// Reads one file. `name` is how errors and the evidence appendix call it; a `.jsonl` name means one
-    /// document per line.
+    /// document per line. A bundle's descriptions are read while they are merged, so after an error the loader may
+    /// hold part of the file: it is to be dropped, and a new one given the other files (as `Workspace` does).
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), ImportError> {
         self.add_file_with_sha256(name, bytes, || Loader::sha256_hex(bytes))
     }
@@ -245,7 +246,7 @@ impl Loader {
                 input.skipped.push(what);
                 continue;
             }
-            self.merge(name, s);
+            self.merge(name, s).map_err(|(line, path, m)| err(line, path, m))?;
         }
         // Whether this file's last page is continued is decided in `finish`, in name order, not load order.
         let trailing_token = self.unfinished_page.take();
@@ -269,9 +270,12 @@ impl Loader {
         });
     }
 
-    fn merge(&mut self, name: &str, s: Staged<'_>) {
+    /// Merges one staged document: its pages first (their vertex and edge lists are freed before any
+    /// description becomes a tree), then its descriptions, each read and merged in turn.
+    fn merge(&mut self, name: &str, s: Staged<'_>) -> Result<(), (Option<usize>, String, String)> {
         self.stats.documents += 1;
-        let Staged { line, doc, described, .. } = s;
+        let Staged { line, mut doc, described, .. } = s;
+        let descriptions = doc.descriptions.take().unwrap_or_default();
         if let Some(arns) = &doc.start_arns {
             for arn in arns {
                 if !self.start_arns.contains(arn) {
@@ -289,9 +293,15 @@ impl Loader {
             }
             self.merge_page(name, line, &prefix, page);
         }
+        let at: Arc<str> = line.map_or_else(|| name.into(), |l| format!("{name}:{l}").into());
         for d in described {
-            self.merge_described(d, name, line);
+            self.merge_described(d, name, line, &at);
         }
+        for (i, text) in descriptions.into_iter().enumerate() {
+            let d = description(text, i).map_err(|(path, m)| (line, path, m))?;
+            self.merge_described(d, name, line, &at);
+        }
+        Ok(())
     }
 
     fn merge_page(&mut self, name: &str, line: Option<usize>, prefix: &str, page: RawDoc<'_>) {
@@ -320,17 +330,6 @@ impl Loader {
             if std::mem::replace(&mut self.listed[ix.index()], true) {
                 self.stats.duplicate_vertices += 1;
             }
-            if !v.extra.is_empty() {
-                let details = self.graph.graph[ix].details.get_or_insert_with(Default::default);
-                if let Value::Object(map) = &mut details.raw {
-                    // A Describe response's own fields win over a page's, whichever came first.
-                    for (k, value) in v.extra {
-                        map.entry(k).or_insert(value);
-                    }
-                } else if details.raw.is_null() {
-                    details.raw = Value::Object(v.extra.into_iter().collect());
-                }
-            }
         }
         self.stats.edges_read += edges.len();
         for (i, e) in edges.into_iter().enumerate() {
@@ -340,8 +339,9 @@ impl Loader {
         }
     }
 
-    fn merge_described(&mut self, d: Described, name: &str, line: Option<usize>) {
-        let at = line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
+    /// Merges one description read in `name` (at `line` of a JSON Lines file; `at` names both).
+    fn merge_described(&mut self, d: Described, name: &str, line: Option<usize>, at: &Arc<str>) {
+        let at = at.clone();
         let locate = |o: &mut Origin| {
             o.file = name.to_owned();
             o.line = line;
@@ -404,15 +404,11 @@ impl Loader {
                 records.package_events.push(*e);
             }
             Described::Ignored(message) => {
-                let at = match line {
-                    Some(l) => format!("{name}:{l}"),
-                    None => name.to_owned(),
-                };
                 self.warnings.push(format!("{at}: {message}"));
             }
             Described::Listed(items) => {
                 for item in items {
-                    self.merge_described(item, name, line);
+                    self.merge_described(item, name, line, &at);
                 }
             }
             Described::Entity { arn, lineage_type, entity_type, details } if !details.described => {
@@ -460,12 +456,12 @@ impl Loader {
         &mut self,
         operation: &'static str,
         id: &str,
-        at: String,
+        at: Arc<str>,
         new: T,
         map: impl Fn(&mut Self) -> &mut BTreeMap<String, T>,
     ) -> Option<T> {
         self.stats.descriptions += 1;
-        let (replaces, repeat) = self.snapshots.add(operation, id, SnapshotInfo::of(&new, at));
+        let (replaces, repeat) = self.snapshots.add(operation, Arc::from(id), SnapshotInfo::of(&new, at));
         let described_before = map(self).contains_key(id);
         self.stats.duplicate_descriptions += usize::from(described_before);
         let slot = map(self);
@@ -482,10 +478,10 @@ impl Loader {
 
     /// A Describe response of a lineage entity: the newest is kept, and what a page or an association summary
     /// said of the vertex before (its name, undocumented vertex fields) survives it.
-    fn merge_entity(&mut self, ix: NodeIndex, operation: &'static str, mut details: Box<EntityDetails>, at: String) {
+    fn merge_entity(&mut self, ix: NodeIndex, operation: &'static str, mut details: Box<EntityDetails>, at: Arc<str>) {
         self.stats.descriptions += 1;
-        let arn = self.graph.graph[ix].arn.to_string();
-        let (replaces, _) = self.snapshots.add(operation, &arn, SnapshotInfo::of(details.as_ref(), at));
+        let arn = self.graph.graph[ix].arn.clone();
+        let (replaces, _) = self.snapshots.add(operation, arn, SnapshotInfo::of(details.as_ref(), at));
         let node = &mut self.graph.graph[ix];
         self.stats.duplicate_descriptions += usize::from(node.details.as_ref().is_some_and(|d| d.described));
         match node.details.take() {
@@ -495,11 +491,6 @@ impl Loader {
             Some(old) => {
                 if details.name.is_none() {
                     details.name = old.name;
-                }
-                if let (Value::Object(new), Value::Object(before)) = (&mut details.raw, old.raw) {
-                    for (k, v) in before {
-                        new.entry(k).or_insert(v);
-                    }
                 }
                 node.details = Some(details);
             }
@@ -700,7 +691,7 @@ impl Loader {
         self.stats.vertices = self.graph.node_count();
         self.stats.edges = self.graph.edge_count();
         for snapshots in self.graph.superseded_packages.values_mut() {
-            snapshots.sort_by_cached_key(|p| (p.modified_at, p.created_at, p.raw.to_string()));
+            snapshots.sort_by_key(|p| (p.modified_at, p.created_at, p.digest));
         }
         for (arn, (lineage_types, types)) in std::mem::take(&mut self.type_conflicts) {
             if let Some(kept) = lineage_types.first() {
@@ -1070,7 +1061,7 @@ pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
 }
 
 /// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
-fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
+fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
     let mut described = Vec::new();
     let is_page = doc.is_page();
     let mut kind = if doc.descriptions.is_some() || doc.start_arns.is_some() || doc.pages.is_some() {
@@ -1094,32 +1085,6 @@ fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String
             kind = "bundle";
         }
         described.extend(bundle_captures(groups).map_err(|e| (e.path, e.message))?);
-    }
-    for (i, item) in doc.descriptions.take().into_iter().flatten().enumerate() {
-        let path = format!("Descriptions[{i}]");
-        let Value::Object(map) = item else {
-            return Err((
-                path,
-                format!("expected a Describe* or ListAssociations response object, found {}", short(&item)),
-            ));
-        };
-        let map = match describe_owned(map, &path).map_err(|e| (e.path, e.message))? {
-            Ok(d) => {
-                described.push(d);
-                continue;
-            }
-            Err(map) => map,
-        };
-        match unused_document(&map) {
-            Some(op) => described.push(Described::Ignored(format!("{path}: {op} response skipped (not used)"))),
-            None => {
-                return Err((path, format!(
-                    "expected a Describe* response (one of the keys {}) or a ListAssociations response (AssociationSummaries); found keys {}",
-                    describe::DESCRIBE_KEYS.join(", "),
-                    keys(&map)
-                )))
-            }
-        }
     }
     if kind.is_empty() {
         // Not one of ours: an AWS document we do not read (or any other JSON object) is listed as skipped.
@@ -1270,4 +1235,31 @@ fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
+}
+
+/// Reads `Descriptions[i]` of a bundle: a Describe*/ListAssociations response, or one we recognise and do not use.
+/// Its text was checked when the bundle parsed; it becomes a tree only now, one response at a time.
+fn description(text: &serde_json::value::RawValue, i: usize) -> Result<Described, (String, String)> {
+    let path = format!("Descriptions[{i}]");
+    let item: Value = serde_json::from_str(text.get()).map_err(|e| (path.clone(), e.to_string()))?;
+    let Value::Object(map) = item else {
+        return Err((
+            path,
+            format!("expected a Describe* or ListAssociations response object, found {}", short(&item)),
+        ));
+    };
+    if let Some(d) = describe(&map, &path).map_err(|e| (e.path, e.message))? {
+        return Ok(d);
+    }
+    match unused_document(&map) {
+        Some(op) => Ok(Described::Ignored(format!("{path}: {op} response skipped (not used)"))),
+        None => Err((
+            path,
+            format!(
+                "expected a Describe* response (one of the keys {}) or a ListAssociations response (AssociationSummaries); found keys {}",
+                describe::DESCRIBE_KEYS.join(", "),
+                keys(&map)
+            ),
+        )),
+    }
 }

@@ -72,8 +72,6 @@ pub(crate) struct RawVertex<'a> {
     pub arn: Cow<'a, str>,
     pub entity_type: Option<Cow<'a, str>>,
     pub lineage_type: Option<LineageType>,
-    /// Fields the API does not document, kept.
-    pub extra: Vec<(String, Value)>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for RawVertex<'a> {
@@ -88,17 +86,19 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawVertex<'a> {
                 let mut arn = None;
                 let mut entity_type = None;
                 let mut lineage_type = None;
-                let mut extra = Vec::new();
                 while let Some(key) = map.next_key::<CowStr<'de>>()? {
                     match key.0.as_ref() {
                         "Arn" => arn = Some(map.next_value::<ArnStr<'de>>()?.0),
                         "Type" => entity_type = map.next_value::<Option<CowStr<'de>>>()?.map(|s| s.0),
                         "LineageType" => lineage_type = map.next_value::<Option<LineageTypeField>>()?.map(|t| t.0),
-                        other => extra.push((other.to_owned(), map.next_value::<Value>()?)),
+                        // A field the API does not document is checked as JSON; nothing reads it.
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
                     }
                 }
                 let arn = arn.ok_or_else(|| de::Error::missing_field("Arn"))?;
-                Ok(RawVertex { arn, entity_type, lineage_type, extra })
+                Ok(RawVertex { arn, entity_type, lineage_type })
             }
         }
         d.deserialize_map(V)
@@ -156,7 +156,8 @@ pub(crate) struct RawDoc<'a> {
     pub start_arns: Option<Vec<String>>,
     pub direction: Option<String>,
     pub pages: Option<Vec<RawDoc<'a>>>,
-    pub descriptions: Option<Vec<Value>>,
+    /// Each response's text, read when the document is staged: one response's tree at a time, never all.
+    pub descriptions: Option<Vec<&'a serde_json::value::RawValue>>,
     /// Every other top-level field: a Describe response's body, `AssociationSummaries`, `ResponseMetadata`, ….
     pub rest: BTreeMap<String, Value>,
 }
@@ -181,7 +182,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawDoc<'a> {
                         "StartArns" => doc.start_arns = Some(map.next_value()?),
                         "Direction" => doc.direction = map.next_value()?,
                         "Pages" => doc.pages = Some(map.next_value::<Seq<RawDoc<'de>>>()?.0),
-                        "Descriptions" => doc.descriptions = Some(map.next_value()?),
+                        "Descriptions" => doc.descriptions = map.next_value()?,
                         other => {
                             let value = map.next_value::<Value>()?;
                             // The EventBridge documentation repeats a key; the last one wins, as in JavaScript.
@@ -325,6 +326,6 @@ mod tests {
         let v = doc.and_then(|d| d.vertices).unwrap_or_default();
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].arn, "a/b");
-        assert_eq!(v[0].extra.len(), 1);
+        assert_eq!(v[0].entity_type, None);
     }
 }

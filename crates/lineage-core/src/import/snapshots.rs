@@ -3,12 +3,16 @@
 //! fields the answers use that differ between them are named.
 
 use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::model::{EntityDetails, Job, ModelPackage};
+use crate::model::{EntityDetails, Job, ModelPackage, NumberMap};
 use crate::records::{EndpointConfigDescription, EndpointDescription, FeatureGroupDescription, ModelDescription};
 use crate::time::Timestamp;
 
@@ -18,31 +22,47 @@ pub(crate) trait Snapshot {
     fn created(&self) -> Option<Timestamp>;
     /// A digest of the response's content, for the final tie-break and to tell repeats from new snapshots.
     fn digest(&self) -> [u8; 32];
-    /// The fields the answers read, as text, to say where two snapshots disagree.
-    fn used_fields(&self) -> Vec<(&'static str, String)>;
+    /// The fields the answers read, each as a hash of its content, to say where two snapshots disagree.
+    fn used_fields(&self) -> UsedFields;
+}
+
+/// At most [`UsedFields::MAX`] named field hashes, kept inline (a large export holds a hundred thousand).
+#[derive(Clone, Debug)]
+pub(crate) struct UsedFields {
+    names: &'static [&'static str],
+    hashes: [u64; UsedFields::MAX],
+}
+
+impl UsedFields {
+    const MAX: usize = 6;
+
+    fn new<const N: usize>(names: &'static [&'static str; N], hashes: [u64; N]) -> UsedFields {
+        const { assert!(N <= UsedFields::MAX) };
+        let mut all = [0; UsedFields::MAX];
+        all[..N].copy_from_slice(&hashes);
+        UsedFields { names, hashes: all }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        self.names.iter().copied().zip(self.hashes)
+    }
 }
 
 /// Where a description was read (`file` or `file:line`), with its key for ordering snapshots.
 #[derive(Clone, Debug)]
 pub(crate) struct SnapshotInfo {
-    pub at: String,
+    pub at: Arc<str>,
     modified: Option<Timestamp>,
     created: Option<Timestamp>,
     digest: [u8; 32],
     /// Each used field's name and a hash of its text: enough to tell two snapshots apart, without keeping the
     /// text of every description of a large export.
-    fields: Vec<(&'static str, u64)>,
+    fields: UsedFields,
 }
 
 impl SnapshotInfo {
-    pub fn of(s: &impl Snapshot, at: String) -> SnapshotInfo {
-        SnapshotInfo {
-            at,
-            modified: s.modified(),
-            created: s.created(),
-            digest: s.digest(),
-            fields: s.used_fields().into_iter().map(|(k, v)| (k, field_hash(&v))).collect(),
-        }
+    pub fn of(s: &impl Snapshot, at: Arc<str>) -> SnapshotInfo {
+        SnapshotInfo { at, modified: s.modified(), created: s.created(), digest: s.digest(), fields: s.used_fields() }
     }
 
     /// Later `LastModifiedTime` first, then later `CreationTime`, then the content digest; the same content read
@@ -64,19 +84,34 @@ impl SnapshotInfo {
         let mut out: Vec<String> = self
             .fields
             .iter()
-            .filter(|(k, v)| other.fields.iter().find(|(k2, _)| k2 == k).map(|(_, v2)| v2) != Some(v))
-            .map(|(k, _)| (*k).to_owned())
+            .filter(|(k, v)| other.fields.iter().find(|(k2, _)| k2 == k).map(|(_, v2)| v2) != Some(*v))
+            .map(|(k, _)| k.to_owned())
             .collect();
         out.sort();
         out
     }
 }
 
-fn field_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+/// A field's content hash, without writing it out as text.
+fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
-    text.hash(&mut h);
+    v.hash(&mut h);
     h.finish()
+}
+
+/// [`hash_of`] for named numbers (an `f64` is hashed by its bits).
+fn hash_numbers(m: &NumberMap) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    for (k, v) in m.iter() {
+        k.hash(&mut h);
+        v.to_bits().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// [`hash_of`] of a record's fields written as JSON (the few endpoint and model records of an export).
+fn text_hash(v: &impl Serialize) -> u64 {
+    hash_of(&text(v))
 }
 
 /// A Describe* response that a later snapshot of the same entity replaced: listed in the evidence.
@@ -97,15 +132,15 @@ pub struct Superseded {
 /// Every snapshot of one entity: the kept one is decided at the end, so no file order can change it.
 #[derive(Default)]
 pub(crate) struct SnapshotLog {
-    /// (operation, id) → every distinct snapshot read.
-    seen: std::collections::BTreeMap<(&'static str, String), Vec<SnapshotInfo>>,
+    /// (operation, id) → every snapshot read (almost always one: a `Vec` of capacity one).
+    seen: FxHashMap<(&'static str, Arc<str>), Vec<SnapshotInfo>>,
 }
 
 impl SnapshotLog {
     /// Records a snapshot; returns whether it is to replace the one kept so far, and whether it repeats content
     /// already read.
-    pub fn add(&mut self, operation: &'static str, id: &str, info: SnapshotInfo) -> (bool, bool) {
-        let list = self.seen.entry((operation, id.to_owned())).or_default();
+    pub fn add(&mut self, operation: &'static str, id: Arc<str>, info: SnapshotInfo) -> (bool, bool) {
+        let list = self.seen.entry((operation, id)).or_insert_with(|| Vec::with_capacity(1));
         let repeat = list.iter().any(|s| s.same_content(&info));
         let replaces = list.iter().all(|s| info.newer_than(s));
         list.push(info);
@@ -117,7 +152,9 @@ impl SnapshotLog {
     pub fn finish(self) -> (Vec<Superseded>, Vec<String>) {
         let mut superseded = Vec::new();
         let mut warnings = Vec::new();
-        for ((operation, id), list) in self.seen {
+        let mut seen: Vec<_> = self.seen.into_iter().filter(|(_, list)| list.len() > 1).collect();
+        seen.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for ((operation, id), list) in seen {
             let Some(kept) = list.iter().find(|s| list.iter().all(|o| std::ptr::eq(*s, o) || s.newer_than(o))) else {
                 continue;
             };
@@ -127,9 +164,9 @@ impl SnapshotLog {
                 disagreeing.extend(differs.iter().cloned());
                 superseded.push(Superseded {
                     operation: operation.to_owned(),
-                    id: id.clone(),
-                    file: s.at.clone(),
-                    kept: kept.at.clone(),
+                    id: id.to_string(),
+                    file: s.at.to_string(),
+                    kept: kept.at.to_string(),
                     differs,
                 });
             }
@@ -157,10 +194,10 @@ fn text_digest(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
 }
 
-/// SHA-256 over a JSON value's structure (a tag, then lengths and bytes), encoded into one buffer and hashed once:
+/// SHA-256 over a JSON object's structure (a tag, then lengths and bytes), encoded into one buffer and hashed once:
 /// the same digest for the same content on every platform, without escaping the value out as JSON text (a large
 /// export holds a hundred thousand descriptions).
-fn value_digest(v: &Value) -> [u8; 32] {
+pub(crate) fn map_digest(map: &serde_json::Map<String, Value>) -> [u8; 32] {
     fn put(out: &mut Vec<u8>, tag: u8, b: &[u8]) {
         out.push(tag);
         out.extend_from_slice(&(b.len() as u64).to_le_bytes());
@@ -188,7 +225,12 @@ fn value_digest(v: &Value) -> [u8; 32] {
         }
     }
     let mut buf = Vec::with_capacity(1024);
-    feed(v, &mut buf);
+    put(&mut buf, 5, &[]);
+    buf.extend_from_slice(&(map.len() as u64).to_le_bytes());
+    for (k, x) in map {
+        put(&mut buf, 6, k.as_bytes());
+        feed(x, &mut buf);
+    }
     Sha256::digest(&buf).into()
 }
 
@@ -200,38 +242,57 @@ impl Snapshot for ModelPackage {
         self.created_at
     }
     fn digest(&self) -> [u8; 32] {
-        value_digest(&self.raw)
+        self.digest
     }
-    fn used_fields(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("ModelApprovalStatus", text(&self.approval_status)),
-            ("ApprovalDescription", text(&self.approval_description)),
-            ("LastModifiedBy", text(&self.modified_by)),
-            ("MetadataProperties", text(&self.metadata)),
-            ("InferenceSpecification.Containers[].ModelDataUrl", text(&self.model_data_urls)),
-        ]
+    fn used_fields(&self) -> UsedFields {
+        UsedFields::new(
+            &[
+                "ModelApprovalStatus",
+                "ApprovalDescription",
+                "LastModifiedBy",
+                "MetadataProperties",
+                "InferenceSpecification.Containers[].ModelDataUrl",
+            ],
+            [
+                hash_of(&self.approval_status),
+                hash_of(&self.approval_description),
+                hash_of(&self.modified_by),
+                hash_of(&self.metadata),
+                hash_of(&self.model_data_urls),
+            ],
+        )
     }
 }
 
 impl Snapshot for Job {
     fn modified(&self) -> Option<Timestamp> {
-        self.raw.get("LastModifiedTime").and_then(crate::import::describe::time_value)
+        self.modified_at
     }
     fn created(&self) -> Option<Timestamp> {
-        self.raw.get("CreationTime").and_then(crate::import::describe::time_value)
+        self.created_at
     }
     fn digest(&self) -> [u8; 32] {
-        value_digest(&self.raw)
+        self.digest
     }
-    fn used_fields(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("HyperParameters", text(&self.hyperparameters)),
-            ("FinalMetricDataList", text(&self.metrics)),
-            ("InputDataConfig", text(&self.inputs)),
-            ("ModelArtifacts", text(&self.outputs)),
-            ("MetadataProperties", text(&self.metadata)),
-            ("Status", text(&self.status)),
-        ]
+    fn used_fields(&self) -> UsedFields {
+        UsedFields::new(
+            &[
+                "HyperParameters",
+                "FinalMetricDataList",
+                "InputDataConfig",
+                "ModelArtifacts",
+                "MetadataProperties",
+                "Status",
+            ],
+            [
+                hash_of(&self.hyperparameters),
+                hash_numbers(&self.metrics),
+                hash_of(&self.inputs),
+                hash_of(&self.outputs),
+                hash_of(&self.metadata),
+                hash_of(&self.status),
+            ],
+        )
     }
 }
 
@@ -243,17 +304,20 @@ impl Snapshot for EntityDetails {
         self.created_at
     }
     fn digest(&self) -> [u8; 32] {
-        value_digest(&self.raw)
+        self.digest
     }
-    fn used_fields(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("Source.SourceUri", text(&self.source_uri)),
-            ("Properties", text(&self.properties)),
-            ("MetadataProperties", text(&self.metadata)),
-            ("Parameters", text(&self.parameters)),
-            ("Metrics", text(&self.metrics)),
-            ("CreatedBy", text(&self.created_by)),
-        ]
+    fn used_fields(&self) -> UsedFields {
+        UsedFields::new(
+            &["Source.SourceUri", "Properties", "MetadataProperties", "Parameters", "Metrics", "CreatedBy"],
+            [
+                hash_of(&self.source_uri),
+                hash_of(&self.properties),
+                hash_of(&self.metadata),
+                hash_of(&self.parameters),
+                hash_numbers(&self.metrics),
+                hash_of(&self.created_by),
+            ],
+        )
     }
 }
 
@@ -274,8 +338,11 @@ impl Snapshot for EndpointDescription {
             self.modified_at,
         )))
     }
-    fn used_fields(&self) -> Vec<(&'static str, String)> {
-        vec![("EndpointConfigName", text(&self.config_name)), ("ProductionVariants", text(&self.variants))]
+    fn used_fields(&self) -> UsedFields {
+        UsedFields::new(
+            &["EndpointConfigName", "ProductionVariants"],
+            [hash_of(&self.config_name), text_hash(&self.variants)],
+        )
     }
 }
 
@@ -289,8 +356,8 @@ impl Snapshot for EndpointConfigDescription {
     fn digest(&self) -> [u8; 32] {
         text_digest(&text(&(&self.arn, self.created_at, &self.variants, &self.source)))
     }
-    fn used_fields(&self) -> Vec<(&'static str, String)> {
-        vec![("ProductionVariants", text(&self.variants))]
+    fn used_fields(&self) -> UsedFields {
+        UsedFields::new(&["ProductionVariants"], [text_hash(&self.variants)])
     }
 }
 
@@ -304,8 +371,8 @@ impl Snapshot for ModelDescription {
     fn digest(&self) -> [u8; 32] {
         text_digest(&text(&(&self.arn, self.created_at, &self.packages)))
     }
-    fn used_fields(&self) -> Vec<(&'static str, String)> {
-        vec![("ModelPackageName", text(&self.packages))]
+    fn used_fields(&self) -> UsedFields {
+        UsedFields::new(&["ModelPackageName"], [text_hash(&self.packages)])
     }
 }
 
@@ -319,7 +386,7 @@ impl Snapshot for FeatureGroupDescription {
     fn digest(&self) -> [u8; 32] {
         text_digest(&text(&(&self.name, &self.offline_s3_uris, &self.glue_table)))
     }
-    fn used_fields(&self) -> Vec<(&'static str, String)> {
-        vec![("OfflineStoreConfig", text(&(&self.offline_s3_uris, &self.glue_table)))]
+    fn used_fields(&self) -> UsedFields {
+        UsedFields::new(&["OfflineStoreConfig"], [text_hash(&(&self.offline_s3_uris, &self.glue_table))])
     }
 }

@@ -112,7 +112,16 @@ impl Builder<'_> {
             hyperparameters
         };
         let metrics = if metrics.is_empty() { details.map(|d| d.metrics.clone()).unwrap_or_default() } else { metrics };
-        TrainingJobAnswer { arn, name, ended_at, status, hyperparameters, metrics, vertex: n.arn.to_string(), evidence }
+        TrainingJobAnswer {
+            arn,
+            name,
+            ended_at,
+            status,
+            hyperparameters: ordered(&hyperparameters),
+            metrics: ordered(&metrics),
+            vertex: n.arn.to_string(),
+            evidence,
+        }
     }
 
     /// The training datasets (question 2): the direct inputs of each training job, each with its vertex.
@@ -138,7 +147,7 @@ impl Builder<'_> {
                         arn: Some(self.arn(d)),
                         uri: n.source_uri().map(str::to_owned),
                         channel: channel_of(g.job(*t), n.source_uri()),
-                        properties: n.details.as_ref().map(|x| x.properties.clone()).unwrap_or_default(),
+                        properties: n.details.as_ref().map(|x| ordered(&x.properties)).unwrap_or_default(),
                         training_job: answer.arn.clone(),
                         evidence: self.path_evidence(d, *t),
                     },
@@ -277,8 +286,8 @@ impl Builder<'_> {
     }
 
     /// The `MetadataProperties` of the training jobs (described, and their trial components) and the package.
-    fn code_metadata(&self, training: &[NodeIndex]) -> Vec<(BTreeMap<String, String>, String)> {
-        let mut meta: Vec<(BTreeMap<String, String>, String)> = Vec::new();
+    fn code_metadata(&self, training: &[NodeIndex]) -> Vec<(crate::model::TextMap, String)> {
+        let mut meta: Vec<(crate::model::TextMap, String)> = Vec::new();
         for &t in training {
             if let Some(j) = self.g.job(t) {
                 meta.push((j.metadata.clone(), "DescribeTrainingJob.MetadataProperties".into()));
@@ -420,4 +429,9 @@ pub(super) fn repository_from_uri(uri: &str) -> String {
     }
     let r = r.strip_prefix("git@").unwrap_or(r);
     r.trim_end_matches(".git").replacen(':', "/", usize::from(uri.starts_with("git@"))).to_string()
+}
+
+/// A graph's small map as the report's map (the report's JSON writes every map as an object, an empty one too).
+fn ordered<V: Clone>(m: &litemap::LiteMap<String, V>) -> BTreeMap<String, V> {
+    m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }

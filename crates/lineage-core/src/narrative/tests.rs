@@ -52,8 +52,8 @@ fn job(name: &str) -> TrainingJobAnswer {
         name: name.into(),
         ended_at: None,
         status: None,
-        hyperparameters: BTreeMap::new(),
-        metrics: BTreeMap::new(),
+        hyperparameters: Default::default(),
+        metrics: Default::default(),
         vertex: format!("arn:tc/{name}"),
         evidence: Evidence::default(),
     }
@@ -64,7 +64,7 @@ fn dataset(arn: Option<&str>, uri: Option<&str>, job: &str) -> DatasetAnswer {
         arn: arn.map(str::to_owned),
         uri: uri.map(str::to_owned),
         channel: None,
-        properties: BTreeMap::new(),
+        properties: Default::default(),
         training_job: format!("arn:job/{job}"),
         evidence: Evidence::default(),
     }
