@@ -297,9 +297,10 @@ impl Loader {
         for d in described {
             self.merge_described(d, name, line, &at);
         }
-        for (i, text) in descriptions.into_iter().enumerate() {
-            let d = description(text, i).map_err(|(path, m)| (line, path, m))?;
-            self.merge_described(d, name, line, &at);
+        for (b, batch) in descriptions.chunks(DESCRIPTION_BATCH).enumerate() {
+            for d in read_descriptions(batch, b * DESCRIPTION_BATCH) {
+                self.merge_described(d.map_err(|(path, m)| (line, path, m))?, name, line, &at);
+            }
         }
         Ok(())
     }
@@ -1235,6 +1236,29 @@ fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
+}
+
+/// How many of a bundle's descriptions are read before they are merged: enough to share between two threads,
+/// few enough that their trees never weigh much at once.
+const DESCRIPTION_BATCH: usize = 8192;
+
+/// Reads `batch`, which starts at `Descriptions[first]`, in order. On a native target the second half is read on
+/// a second thread (the merge that follows stays on this one, so the result is the same); in WASM, on this one.
+fn read_descriptions(batch: &[&serde_json::value::RawValue], first: usize) -> Vec<Result<Described, (String, String)>> {
+    let read = |part: &[&serde_json::value::RawValue], first: usize| -> Vec<_> {
+        part.iter().enumerate().map(|(i, text)| description(text, first + i)).collect()
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    if batch.len() > 64 {
+        let (a, b) = batch.split_at(batch.len() / 2);
+        return std::thread::scope(|s| {
+            let second = s.spawn(|| read(b, first + a.len()));
+            let mut out = read(a, first);
+            out.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            out
+        });
+    }
+    read(batch, first)
 }
 
 /// Reads `Descriptions[i]` of a bundle: a Describe*/ListAssociations response, or one we recognise and do not use.
