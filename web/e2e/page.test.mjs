@@ -100,6 +100,36 @@ test('the example loads through the file input and answers all five questions', 
   await p.close();
 });
 
+test('a load says what it is doing, step by step, with a bar, and clears it once answered', async () => {
+  const p = await page();
+  // A 40 MB bundle is read in three slices, so the line counts its megabytes up.
+  const big = path.join(ROOT, 'target', 'e2e', 'progress-bundle.json');
+  fs.mkdirSync(path.dirname(big), { recursive: true });
+  fs.writeFileSync(big, JSON.stringify({ Vertices: [], Edges: [], Padding: 'x'.repeat(40e6) }));
+  await p.evaluate(() => {
+    window.__steps = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="progress"]');
+      if (!el) return;
+      const bar = el.querySelector('progress');
+      const step = `${el.querySelector('span').textContent} | ${bar.hasAttribute('value') ? bar.value + '/' + bar.max : 'moving'}`;
+      if (window.__steps.at(-1) !== step) window.__steps.push(step);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await p.setInputFiles(id('file-input'), [...EXAMPLE, big]);
+  await pickSubject(p, 'credit-xgb/73');
+  await p.waitForFunction(() => !document.querySelector('[data-testid="progress"]'));
+  const steps = await p.evaluate(() => window.__steps);
+  const seen = (re) => steps.some((s) => re.test(s));
+  assert.ok(seen(/^Reading progress-bundle\.json: 16\.8 MB of 40\.0 MB \| 16777216\/4000\d{4}$/), steps.join('\n'));
+  assert.ok(seen(/^Reading progress-bundle\.json: 33\.6 MB of 40\.0 MB/), steps.join('\n'));
+  assert.ok(seen(/^Checking [^ ]+\.json \(SHA-256 for the evidence list\) \| \d+\/\d+$/), steps.join('\n'));
+  assert.ok(seen(/^Parsing \d+ files \(\d+\.\d MB\) and building the graph… \| moving$/), steps.join('\n'));
+  assert.ok(seen(/^Answering the five questions… \| moving$/), steps.join('\n'));
+  assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
+  await p.close();
+});
+
 test('a synthetic drop event loads files, and a file can be removed again', async () => {
   const p = await page();
   const names = EXAMPLE.map((f) => path.basename(f));

@@ -21,6 +21,26 @@ pub struct Highlight {
     pub arns: HashSet<String>,
 }
 
+/// What a load is doing, shown with a bar until the answers come: reading a file (bytes read of its size),
+/// checking it, then parsing and building the graph, then answering.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub text: String,
+    /// Done of total, for the bar; `None` while the step cannot say (the bar then moves without a value).
+    pub fraction: Option<(f64, f64)>,
+}
+
+impl Progress {
+    fn step(text: String) -> Progress {
+        Progress { text, fraction: None }
+    }
+}
+
+/// Bytes as megabytes with one decimal, as the progress line shows them.
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
 /// All of the page's state, as copyable signals.
 #[derive(Clone, Copy)]
 pub struct State {
@@ -38,6 +58,7 @@ pub struct State {
     pub highlight: RwSignal<Highlight>,
     pub path_from: RwSignal<Option<String>>,
     pub busy: RwSignal<Option<String>>,
+    pub progress: RwSignal<Option<Progress>>,
     pub report: Memo<Option<Result<Report, String>>>,
     pub view: Memo<Option<View>>,
     pub layout: Memo<Option<GraphLayout>>,
@@ -107,6 +128,7 @@ impl State {
             highlight: RwSignal::new(Highlight::default()),
             path_from: RwSignal::new(None),
             busy: RwSignal::new(None),
+            progress: RwSignal::new(None),
             report,
             view,
             layout,
@@ -147,26 +169,49 @@ impl State {
         self.highlight.set(Highlight::default());
     }
 
-    /// Adds files: each that parses is kept; one that does not is shown as the error and changes nothing.
+    /// Shows a read's progress (`read` of `size` bytes of `name`).
+    pub fn reading(&self, name: &str, read: u64, size: u64) {
+        let text = format!("Reading {name}: {} of {}", megabytes(read), megabytes(size));
+        self.progress.set(Some(Progress { text, fraction: Some((read as f64, size.max(1) as f64)) }));
+    }
+
+    /// Shows `text` as the step under way and waits until it is painted (the step that follows holds the page).
+    async fn announce(&self, text: String) {
+        self.progress.set(Some(Progress::step(text)));
+        browser::painted().await;
+    }
+
+    /// Adds files: each that parses is kept; one that does not is shown as the error and changes nothing. Each
+    /// step is named on the page before it runs.
     pub async fn add_files(&self, files: Vec<(String, Result<Vec<u8>, String>)>) {
         let start = browser::now_ms();
         let mut unread = Vec::new();
         let mut readable = Vec::new();
-        for (name, bytes) in files {
+        let count = files.len();
+        for (i, (name, bytes)) in files.into_iter().enumerate() {
             match bytes {
                 Err(e) => unread.push(e),
                 Ok(bytes) => {
+                    let text = format!("Checking {name} (SHA-256 for the evidence list)");
+                    self.progress.set(Some(Progress { text, fraction: Some((i as f64, count as f64)) }));
                     let sha = browser::sha256_hex(&bytes).await;
                     readable.push((name, bytes, sha));
                 }
             }
         }
+        let total: u64 = readable.iter().map(|(_, b, _)| b.len() as u64).sum();
+        let files = if readable.len() == 1 { readable[0].0.clone() } else { format!("{} files", readable.len()) };
+        self.announce(format!("Parsing {files} ({}) and building the graph…", megabytes(total))).await;
         let mut outcome = None;
         self.workspace.update(|w| outcome = Some(w.add(readable, &roles())));
         if let Some((result, mut refused)) = outcome {
+            if result.as_ref().is_ok_and(Option::is_some) {
+                self.announce("Answering the five questions…".into()).await;
+            }
             unread.append(&mut refused);
             self.show(result, unread);
         }
+        self.progress.set(None);
         browser::record_timing("load_ms", browser::now_ms() - start);
     }
 
@@ -196,6 +241,7 @@ pub fn App() -> impl IntoView {
         let mut files = Vec::new();
         for p in paths {
             let name = p.rsplit('/').next().unwrap_or(&p).to_owned();
+            state.progress.set(Some(Progress::step(format!("Fetching {p}…"))));
             files.push((name, browser::fetch_bytes(&p).await));
         }
         state.add_files(files).await;
@@ -231,7 +277,7 @@ fn Loader() -> impl IntoView {
         let files = list.as_ref().map(browser::files_of).unwrap_or_default();
         if !files.is_empty() {
             leptos::task::spawn_local(async move {
-                let files = browser::read_files(files).await;
+                let files = browser::read_files(files, |name, read, size| state.reading(name, read, size)).await;
                 state.add_files(files).await;
             });
         }
@@ -271,6 +317,15 @@ fn Loader() -> impl IntoView {
                 <button class="link files-toggle" data-testid="files-toggle" on:click=move |_| show_files.update(|s| *s = !*s)>
                     {text}
                 </button>
+            })}
+            {move || state.progress.get().map(|p| {
+                let (value, max) = p.fraction.unzip();
+                view! {
+                    <div class="progress" role="status" data-testid="progress">
+                        <span>{p.text}</span>
+                        <progress max=max value=value></progress>
+                    </div>
+                }
             })}
             <ul class="files" class:hidden=move || !show_files.get()>
                 <For

@@ -8,16 +8,59 @@ pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
     (0..list.length()).filter_map(|i| list.item(i)).collect()
 }
 
-/// `(name, bytes)` of every file, in order.
-pub async fn read_files(files: Vec<web_sys::File>) -> Vec<(String, Result<Vec<u8>, String>)> {
+/// How much of a file is read at a time, so the page can say how far it got.
+const READ_SLICE: u64 = 16 << 20;
+
+/// `(name, bytes)` of every file, in order, read a slice at a time; `progress(name, read, size)` is called before
+/// the first slice and after each.
+pub async fn read_files(
+    files: Vec<web_sys::File>,
+    progress: impl Fn(&str, u64, u64),
+) -> Vec<(String, Result<Vec<u8>, String>)> {
     let mut out = Vec::new();
     for file in files {
         let name = file.name();
         let blob = gloo_file::Blob::from(file);
-        let bytes = gloo_file::futures::read_as_bytes(&blob).await.map_err(|e| format!("{name}: cannot read: {e}"));
-        out.push((name, bytes));
+        let size = blob.size();
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        let mut result = Ok(());
+        progress(&name, 0, size);
+        while (bytes.len() as u64) < size {
+            let start = bytes.len() as u64;
+            let slice = blob.slice(start, (start + READ_SLICE).min(size));
+            match gloo_file::futures::read_as_bytes(&slice).await {
+                Ok(part) if !part.is_empty() => bytes.extend_from_slice(&part),
+                Ok(_) => break,
+                Err(e) => {
+                    result = Err(format!("{name}: cannot read: {e}"));
+                    break;
+                }
+            }
+            progress(&name, bytes.len() as u64, size);
+        }
+        out.push((name, result.map(|()| bytes)));
     }
     out
+}
+
+/// Waits until the browser has painted what was just changed (a timeout queued from an animation frame runs
+/// after that frame's paint), so a message shown before a long step is seen while it runs. A hidden tab paints
+/// no frames: after 100 ms it goes on anyway.
+pub async fn painted() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            return;
+        };
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
+        let after_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
+        });
+        let _ = window.request_animation_frame(after_frame.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// GETs a same-origin path (an export or a font beside the page).
