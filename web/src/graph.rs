@@ -2,6 +2,8 @@
 //! zoom (wheel, buttons), keyboard focus on every box (Enter opens its details), highlight of a computed set.
 
 use leptos::prelude::*;
+use lineage_core::explore::View;
+use lineage_core::graph_layout::{self, GraphLayout};
 use lineage_core::LineageType;
 
 use crate::app::State;
@@ -81,11 +83,6 @@ pub fn Graph() -> impl IntoView {
                 on:pointerup=move |_| drag.set(None)
                 on:pointerleave=move |_| drag.set(None)
             >
-                <defs>
-                    <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                    </marker>
-                </defs>
                 <g
                     data-testid="graph-layer"
                     class=move || mode.get().0
@@ -102,16 +99,18 @@ pub fn Graph() -> impl IntoView {
                             .iter()
                             .map(|n| (view.graph.vertices[n.vertex].arn.clone(), RwSignal::new(0u8)))
                             .collect();
-                        let edge_flags: Vec<(String, String, RwSignal<u8>)> = layout
+                        let edge_ends: Vec<(String, String)> = layout
                             .edges
                             .iter()
                             .map(|e| {
                                 let ge = &view.graph.edges[e.edge];
-                                (ge.source.clone(), ge.destination.clone(), RwSignal::new(0u8))
+                                (ge.source.clone(), ge.destination.clone())
                             })
                             .collect();
+                        // Every edge's flag (lit, dim or neither) in one signal: edges are drawn in bundles.
+                        let edge_flags = RwSignal::new(vec![0u8; edge_ends.len()]);
                         {
-                            let (node_flags, edge_flags) = (node_flags.clone(), edge_flags.clone());
+                            let node_flags = node_flags.clone();
                             Effect::new(move |_| {
                                 let selected = state.selected.get();
                                 let subject = state.subject.get();
@@ -135,15 +134,14 @@ pub fn Graph() -> impl IntoView {
                                         }
                                         if flag.get_untracked() != f { flag.set(f); }
                                     }
-                                    for (src, dst, flag) in &edge_flags {
-                                        let both = lit(src) && lit(dst);
-                                        let f = match (on, mark_lit, both) {
+                                    let flags: Vec<u8> = edge_ends.iter().map(|(src, dst)| {
+                                        match (on, mark_lit, lit(src) && lit(dst)) {
                                             (true, true, true) => LIT,
                                             (true, false, false) => DIM,
                                             _ => 0,
-                                        };
-                                        if flag.get_untracked() != f { flag.set(f); }
-                                    }
+                                        }
+                                    }).collect();
+                                    if edge_flags.with_untracked(|f| *f != flags) { edge_flags.set(flags); }
                                     let m = match (on, mark_lit) { (false, _) => "", (true, true) => "hl-lit", (true, false) => "hl-dim" };
                                     if mode.get_untracked() != (m, marked) { mode.set((m, marked)); }
                                 });
@@ -154,28 +152,7 @@ pub fn Graph() -> impl IntoView {
                         // Boxes keep their accessible names (`<title>`, `aria-label`) either way.
                         let dense = layout.nodes.len() > DENSE;
                         let words = move || !dense || readable.get();
-                        let edges = layout.edges.iter().zip(edge_flags).map(|(e, (_, _, flag))| {
-                            let d: String = e.points.iter().enumerate()
-                                .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }))
-                                .collect();
-                            let ge = &view.graph.edges[e.edge];
-                            let mut label = ge.association_type.clone().unwrap_or_else(|| "(none)".into());
-                            if e.edges.len() > 1 {
-                                label.push_str(&format!(" ×{}", e.edges.len()));
-                            }
-                            let (lx, ly) = match e.points.as_slice() {
-                                [.., a, b] => ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 - 3.0),
-                                _ => (0.0, 0.0),
-                            };
-                            view! {
-                                <g class=move || classes("edge", flag.get())>
-                                    <path d=d marker-end="url(#arrow)" class:reversed=e.reversed />
-                                    {move || words().then(|| view! {
-                                        <text x=format!("{lx:.1}") y=format!("{ly:.1}") class="edge-label" text-anchor="middle">{label.clone()}</text>
-                                    })}
-                                </g>
-                            }
-                        }).collect_view();
+                        let edges = edge_bundles(&layout, &view, edge_flags, words);
                         let nodes = layout.nodes.iter().zip(node_flags).map(|(n, (_, flag))| {
                             let v = view.graph.vertices[n.vertex].clone();
                             let arn = v.arn.clone();
@@ -223,3 +200,104 @@ pub fn Graph() -> impl IntoView {
         </div>
     }
 }
+
+/// One edge's drawing: its line, its arrowhead (a triangle at the end), and whether it runs against the layers.
+struct EdgeShape {
+    line: String,
+    head: String,
+    reversed: bool,
+}
+
+fn edge_shape(e: &graph_layout::RoutedEdge) -> EdgeShape {
+    let line: String = e
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }))
+        .collect();
+    let head = match e.points.as_slice() {
+        [.., (ax, ay), (bx, by)] => {
+            let (dx, dy) = (bx - ax, by - ay);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-6);
+            let (ux, uy) = (dx / len, dy / len);
+            let (cx, cy) = (bx - ux * ARROW_LENGTH, by - uy * ARROW_LENGTH);
+            let (nx, ny) = (-uy * ARROW_HALF_WIDTH, ux * ARROW_HALF_WIDTH);
+            format!("M{bx:.1} {by:.1} L{:.1} {:.1} L{:.1} {:.1} Z", cx + nx, cy + ny, cx - nx, cy - ny)
+        }
+        _ => String::new(),
+    };
+    EdgeShape { line, head, reversed: e.reversed }
+}
+
+const ARROW_LENGTH: f64 = 7.0;
+const ARROW_HALF_WIDTH: f64 = 2.8;
+
+/// The edges as a few paths, one per (flag, direction) bundle, each with one path of arrowheads: a highlight
+/// rewrites a handful of `d` attributes instead of restyling thousands of elements. Labels, when words are
+/// drawn, stay one text element per edge.
+fn edge_bundles(
+    layout: &GraphLayout,
+    view: &View,
+    flags: RwSignal<Vec<u8>>,
+    words: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let shapes: std::sync::Arc<Vec<EdgeShape>> = std::sync::Arc::new(layout.edges.iter().map(edge_shape).collect());
+    let bundles = {
+        let shapes = shapes.clone();
+        Memo::new(move |_| {
+            flags.with(|flags| {
+                BUNDLES.map(|(flag, reversed)| {
+                    let mut line = String::new();
+                    let mut head = String::new();
+                    for (shape, _) in shapes.iter().zip(flags).filter(|(s, f)| **f == flag && s.reversed == reversed) {
+                        line.push_str(&shape.line);
+                        head.push_str(&shape.head);
+                    }
+                    (line, head)
+                })
+            })
+        })
+    };
+    let paths = BUNDLES
+        .iter()
+        .enumerate()
+        .map(|(i, &(flag, reversed))| {
+            view! {
+                <g class=classes("edge", flag)>
+                    <path d=move || bundles.with(|b| b[i].0.clone()) class:reversed=reversed />
+                    <path d=move || bundles.with(|b| b[i].1.clone()) class="arrowhead" />
+                </g>
+            }
+        })
+        .collect_view();
+    let labels: Vec<(String, f64, f64)> = layout
+        .edges
+        .iter()
+        .map(|e| {
+            let mut label = view.graph.edges[e.edge].association_type.clone().unwrap_or_else(|| "(none)".into());
+            if e.edges.len() > 1 {
+                label.push_str(&format!(" ×{}", e.edges.len()));
+            }
+            let (lx, ly) = match e.points.as_slice() {
+                [.., a, b] => ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 - 3.0),
+                _ => (0.0, 0.0),
+            };
+            (label, lx, ly)
+        })
+        .collect();
+    let labels = move || {
+        words().then(|| {
+            labels.iter().enumerate().map(|(i, (label, lx, ly))| {
+                view! {
+                    <g class=move || classes("edge", flags.with(|f| f.get(i).copied().unwrap_or(0)))>
+                        <text x=format!("{lx:.1}") y=format!("{ly:.1}") class="edge-label" text-anchor="middle">{label.clone()}</text>
+                    </g>
+                }
+            }).collect_view()
+        })
+    };
+    view! { {paths}{labels} }
+}
+
+/// The edge bundles drawn: every flag an edge can have, each way.
+const BUNDLES: [(u8, bool); 6] = [(0, false), (0, true), (LIT, false), (LIT, true), (DIM, false), (DIM, true)];
