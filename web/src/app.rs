@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use lineage_core::document::{Block, DocSection, Document, Field, HistoryEntry, Inline, NoteKind, Span};
-use lineage_core::explore::{self, Candidate, Relatives, View, Workspace};
+use lineage_core::explore::{self, Build, Candidate, NextStep, Relatives, View, Workspace};
 use lineage_core::graph_layout::{self, GraphLayout, LayoutOptions};
 use lineage_core::render;
 use lineage_core::{Lineage, Report, RoleTable, Section};
@@ -199,20 +199,50 @@ impl State {
                 }
             }
         }
-        let total: u64 = readable.iter().map(|(_, b, _)| b.len() as u64).sum();
-        let files = if readable.len() == 1 { readable[0].0.clone() } else { format!("{} files", readable.len()) };
-        self.announce(format!("Parsing {files} ({}) and building the graph…", megabytes(total))).await;
-        let mut outcome = None;
-        self.workspace.update(|w| outcome = Some(w.add(readable, &roles())));
-        if let Some((result, mut refused)) = outcome {
-            if result.as_ref().is_ok_and(Option::is_some) {
-                self.announce("Answering the five questions…".into()).await;
-            }
-            unread.append(&mut refused);
-            self.show(result, unread);
+        self.workspace.update_untracked(|w| w.insert(readable));
+        let outcome = self.merge_in_steps().await;
+        self.workspace.notify();
+        let (result, mut refused) = outcome;
+        if result.as_ref().is_ok_and(Option::is_some) {
+            self.announce("Answering the five questions…".into()).await;
         }
+        unread.append(&mut refused);
+        self.show(result, unread);
         self.progress.set(None);
         browser::record_timing("load_ms", browser::now_ms() - start);
+    }
+
+    /// Merges the workspace's files a step at a time (a file, a batch of a bundle's descriptions, the joins),
+    /// saying what runs next and letting the page paint: before each step on a large input, else every 100 ms.
+    async fn merge_in_steps(&self) -> explore::Merged {
+        const LARGE: usize = 4_000_000;
+        let roles = roles();
+        let mut build = Build::default();
+        let mut painted_at = browser::now_ms();
+        loop {
+            let next = self.workspace.with_untracked(|w| w.next_step(&build));
+            let (text, fraction, large) = match next {
+                NextStep::Parse { file, bytes } => {
+                    (format!("Parsing {file} ({})…", megabytes(bytes as u64)), None, bytes >= LARGE)
+                }
+                NextStep::Descriptions { file, done, total } => (
+                    format!("Reading the Describe responses in {file}: {done} of {total}"),
+                    Some((done as f64, total as f64)),
+                    false,
+                ),
+                NextStep::Finish { bytes } => {
+                    ("Joining the files and building the graph…".to_owned(), None, bytes >= LARGE)
+                }
+            };
+            if large || browser::now_ms() - painted_at > 100.0 {
+                self.progress.set(Some(Progress { text, fraction }));
+                browser::painted().await;
+                painted_at = browser::now_ms();
+            }
+            if let Some(done) = self.workspace.update_untracked(|w| w.step(&mut build, &roles)) {
+                return done;
+            }
+        }
     }
 
     pub fn remove_file(&self, name: &str) {

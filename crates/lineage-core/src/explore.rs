@@ -22,6 +22,9 @@ pub struct Workspace {
 /// A file the workspace refused, with the reason (the same text the CLI prints).
 pub type Refused = String;
 
+/// What merging a workspace's files gives: the lineage (none without files), and the files refused.
+pub type Merged = (Result<Option<Lineage>, ImportError>, Vec<Refused>);
+
 impl Workspace {
     pub fn new() -> Workspace {
         Workspace::default()
@@ -30,16 +33,17 @@ impl Workspace {
     /// Adds files (a name already loaded is replaced) and merges everything once: a file that does not parse is
     /// dropped again, and its error returned, so it changes nothing. `sha256` (hex) may come from the caller (the
     /// browser hashes faster than WASM); absent, it is computed here.
-    pub fn add(
-        &mut self,
-        files: Vec<(String, Vec<u8>, Option<String>)>,
-        roles: &RoleTable,
-    ) -> (Result<Option<Lineage>, ImportError>, Vec<Refused>) {
+    pub fn add(&mut self, files: Vec<(String, Vec<u8>, Option<String>)>, roles: &RoleTable) -> Merged {
+        self.insert(files);
+        self.build(roles)
+    }
+
+    /// Adds files (a name already loaded is replaced) without merging: [`Workspace::step`] then merges in steps.
+    pub fn insert(&mut self, files: Vec<(String, Vec<u8>, Option<String>)>) {
         for (name, bytes, sha) in files {
             self.files.retain(|(n, _, _)| *n != name);
             self.files.push((name, bytes, sha));
         }
-        self.build(roles)
     }
 
     pub fn remove(&mut self, name: &str, roles: &RoleTable) -> Result<Option<Lineage>, ImportError> {
@@ -58,28 +62,90 @@ impl Workspace {
     /// Merges every file; a file that fails to parse is removed and reported, and the others are merged again
     /// without it (a loader that failed part-way through a file is not reused). The lineage is `Err` when the
     /// files together lack something (an edge to a vertex no file declares, e.g. a missing page).
-    fn build(&mut self, roles: &RoleTable) -> (Result<Option<Lineage>, ImportError>, Vec<Refused>) {
-        let mut refused = Vec::new();
+    fn build(&mut self, roles: &RoleTable) -> Merged {
+        let mut build = Build::default();
         loop {
-            let mut loader = Loader::new();
-            let failed = self.files.iter().enumerate().find_map(|(i, (name, bytes, sha))| {
-                let result = match sha {
-                    Some(h) => loader.add_file_with_sha256(name, bytes, || h.clone()),
-                    None => loader.add_file(name, bytes),
-                };
-                result.err().map(|e| (i, e))
-            });
-            if let Some((i, e)) = failed {
-                self.files.remove(i);
-                refused.push(e.to_string());
-                continue;
+            if let Some(done) = self.step(&mut build, roles) {
+                return done;
             }
-            if self.files.is_empty() {
-                return (Ok(None), refused);
-            }
-            return (loader.finish(roles).map(Some), refused);
         }
     }
+
+    /// What the next [`Workspace::step`] of `build` will do, for a caller that says so first.
+    pub fn next_step(&self, build: &Build) -> NextStep {
+        match (&build.current, self.files.get(build.index)) {
+            (Some(load), Some((name, _, _))) => {
+                let (done, total) = load.progress();
+                NextStep::Descriptions { file: name.clone(), done, total }
+            }
+            (None, Some((name, bytes, _))) => NextStep::Parse { file: name.clone(), bytes: bytes.len() },
+            (_, None) => NextStep::Finish { bytes: self.files.iter().map(|(_, b, _)| b.len()).sum() },
+        }
+    }
+
+    /// One step of merging every file (parse a file, read a batch of a bundle's descriptions, or finish); returns
+    /// what [`Workspace::add`] returns once done. A file that fails is removed and the merge starts again.
+    pub fn step(&mut self, build: &mut Build, roles: &RoleTable) -> Option<Merged> {
+        let Some((name, bytes, sha)) = self.files.get(build.index) else {
+            let loader = std::mem::take(&mut build.loader);
+            let refused = std::mem::take(&mut build.refused);
+            return Some(if self.files.is_empty() {
+                (Ok(None), refused)
+            } else {
+                (loader.finish(roles).map(Some), refused)
+            });
+        };
+        // Whether the file is done with.
+        let finished = match build.current.as_mut() {
+            Some(load) => build.loader.continue_file(load, bytes).map(|more| !more),
+            None => {
+                let begun = match sha {
+                    Some(h) => build.loader.begin_file(name, bytes, || h.clone()),
+                    None => build.loader.begin_file(name, bytes, || Loader::sha256_hex(bytes)),
+                };
+                begun.map(|load| {
+                    let nothing_left = load.progress().1 == 0;
+                    build.current = Some(load);
+                    nothing_left
+                })
+            }
+        };
+        match finished {
+            Ok(false) => {}
+            Ok(true) => {
+                build.current = None;
+                build.index += 1;
+            }
+            Err(e) => {
+                self.files.remove(build.index);
+                build.refused.push(e.to_string());
+                build.loader = Loader::new();
+                build.current = None;
+                build.index = 0;
+            }
+        }
+        None
+    }
+}
+
+/// A merge of a workspace's files in progress (see [`Workspace::step`]).
+#[derive(Default)]
+pub struct Build {
+    loader: Loader,
+    index: usize,
+    current: Option<crate::import::FileLoad>,
+    refused: Vec<Refused>,
+}
+
+/// What the next step of a [`Build`] does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NextStep {
+    /// Parse a file (and merge all of it but a bundle's descriptions).
+    Parse { file: String, bytes: usize },
+    /// Read the next batch of a bundle's descriptions.
+    Descriptions { file: String, done: usize, total: usize },
+    /// Check that the files fit together and make the joins: all files' `bytes`.
+    Finish { bytes: usize },
 }
 
 /// A model package the reviewer can pick as the subject.
@@ -381,6 +447,60 @@ mod tests {
         assert_eq!(w.names(), ["a.json"]);
         assert!(matches!(w.remove("a.json", &RoleTable::builtin()), Ok(None)));
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn a_merge_in_steps_reads_a_bundles_descriptions_in_batches_and_gives_the_same_lineage() {
+        let opts = crate::synth::SynthOptions { models: 12, weeks: 52, raw_partitions: 1, described: true };
+        let mut bundle = Vec::new();
+        crate::synth::synth(&opts, &mut bundle).unwrap_or_else(|e| panic!("{e}"));
+        assert!(opts.description_count() > 8192, "one batch only: {}", opts.description_count());
+        let roles = RoleTable::builtin();
+        let mut w = Workspace::new();
+        w.insert(vec![("bundle.json".into(), bundle.clone(), None), ("bad.json".into(), b"{".to_vec(), None)]);
+        let mut build = Build::default();
+        let mut steps = Vec::new();
+        let (stepped, refused) = loop {
+            steps.push(w.next_step(&build));
+            if let Some(done) = w.step(&mut build, &roles) {
+                break done;
+            }
+        };
+        let kinds: Vec<String> = steps
+            .iter()
+            .map(|s| match s {
+                NextStep::Parse { file, .. } => format!("parse {file}"),
+                NextStep::Descriptions { done, total, .. } => format!("descriptions {done}/{total}"),
+                NextStep::Finish { .. } => "finish".into(),
+            })
+            .collect();
+        let n = opts.description_count();
+        let expected = vec![
+            "parse bundle.json".to_owned(),
+            format!("descriptions 0/{n}"),
+            format!("descriptions 8192/{n}"),
+            "parse bad.json".into(),
+            // bad.json is refused, and the merge starts again without it.
+            "parse bundle.json".into(),
+            format!("descriptions 0/{n}"),
+            format!("descriptions 8192/{n}"),
+            "finish".into(),
+        ];
+        assert_eq!(kinds, expected);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        let stepped = stepped.ok().flatten().unwrap_or_else(|| panic!("no lineage"));
+        let mut whole = Loader::new();
+        whole.add_file("bundle.json", &bundle).unwrap_or_else(|e| panic!("{e}"));
+        let whole = whole.finish(&roles).unwrap_or_else(|e| panic!("{e}"));
+        let json = |l: &Lineage| {
+            let r = crate::answer(l, &crate::Query::Start(None)).unwrap_or_else(|e| panic!("{e}"));
+            serde_json::to_string(&r).unwrap_or_default()
+        };
+        assert_eq!(
+            (stepped.graph.node_count(), stepped.graph.edge_count()),
+            (whole.graph.node_count(), whole.graph.edge_count())
+        );
+        assert_eq!(json(&stepped), json(&whole));
     }
 
     #[test]

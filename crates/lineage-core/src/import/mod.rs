@@ -8,6 +8,7 @@ mod snapshots;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
@@ -157,6 +158,31 @@ pub struct Loader {
 }
 
 /// One document's contents, checked but not yet merged.
+/// A file [`Loader::begin_file`] has parsed: what is left to read is a bundle's descriptions.
+#[derive(Debug)]
+pub struct FileLoad {
+    name: String,
+    pending: Vec<PendingDescriptions>,
+    done: usize,
+    total: usize,
+}
+
+impl FileLoad {
+    /// Descriptions read so far, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.total)
+    }
+}
+
+/// One document's descriptions, as places in the file's bytes, and how many are read.
+#[derive(Debug)]
+struct PendingDescriptions {
+    line: Option<usize>,
+    at: Arc<str>,
+    texts: Vec<Range<usize>>,
+    next: usize,
+}
+
 struct Staged<'a> {
     line: Option<usize>,
     doc: RawDoc<'a>,
@@ -193,6 +219,21 @@ impl Loader {
         bytes: &[u8],
         sha256: impl FnOnce() -> String,
     ) -> Result<(), ImportError> {
+        let mut file = self.begin_file(name, bytes, sha256)?;
+        while self.continue_file(&mut file, bytes)? {}
+        Ok(())
+    }
+
+    /// [`Loader::add_file_with_sha256`] in steps, for a caller that shows progress between them: this parses the
+    /// file and merges all but a bundle's descriptions; [`Loader::continue_file`] then reads those a batch at a
+    /// time. After an error the loader is to be dropped (see [`Loader::add_file`]).
+    pub fn begin_file(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        sha256: impl FnOnce() -> String,
+    ) -> Result<FileLoad, ImportError> {
+        let mut load = FileLoad { name: name.to_owned(), pending: Vec::new(), done: 0, total: 0 };
         let err = |line: Option<usize>, path: String, message: String| ImportError {
             file: name.to_owned(),
             line,
@@ -203,7 +244,7 @@ impl Loader {
         self.inputs_named = Arc::from(name);
         if let Some(reason) = not_json(name, bytes) {
             self.skip_file(name, bytes, sha256, reason);
-            return Ok(());
+            return Ok(load);
         }
         if name.ends_with(".jsonl") {
             let text =
@@ -246,14 +287,41 @@ impl Loader {
                 input.skipped.push(what);
                 continue;
             }
-            self.merge(name, s).map_err(|(line, path, m)| err(line, path, m))?;
+            load.pending.extend(self.merge(name, s, bytes));
         }
+        load.total = load.pending.iter().map(|p| p.texts.len()).sum();
         // Whether this file's last page is continued is decided in `finish`, in name order, not load order.
         let trailing_token = self.unfinished_page.take();
         self.page_files.push((name.to_owned(), first_is_page, trailing_token));
         self.stats.files += 1;
         self.inputs.push(input);
-        Ok(())
+        Ok(load)
+    }
+
+    /// Reads and merges the next batch of `file`'s descriptions (`bytes` is the file [`Loader::begin_file`] was
+    /// given); returns whether any remain.
+    pub fn continue_file(&mut self, file: &mut FileLoad, bytes: &[u8]) -> Result<bool, ImportError> {
+        let Some(doc) = file.pending.first_mut() else { return Ok(false) };
+        let err =
+            |path: String, message: String| ImportError { file: file.name.clone(), line: doc.line, path, message };
+        let end = (doc.next + DESCRIPTION_BATCH).min(doc.texts.len());
+        let mut texts = Vec::with_capacity(end - doc.next);
+        for (i, range) in doc.texts[doc.next..end].iter().enumerate() {
+            let text = bytes.get(range.clone()).and_then(|b| std::str::from_utf8(b).ok()).ok_or_else(|| {
+                err(format!("Descriptions[{}]", doc.next + i), "not the text parsed before (the file changed)".into())
+            })?;
+            texts.push(text);
+        }
+        for d in read_descriptions(&texts, doc.next) {
+            let d = d.map_err(|(path, m)| err(path, m))?;
+            self.merge_described(d, &file.name, doc.line, &doc.at);
+        }
+        file.done += end - doc.next;
+        doc.next = end;
+        if doc.next == doc.texts.len() {
+            file.pending.remove(0);
+        }
+        Ok(!file.pending.is_empty())
     }
 
     /// Lists a file that holds no document this tool reads, so the evidence appendix still accounts for it.
@@ -270,9 +338,10 @@ impl Loader {
         });
     }
 
-    /// Merges one staged document: its pages first (their vertex and edge lists are freed before any
-    /// description becomes a tree), then its descriptions, each read and merged in turn.
-    fn merge(&mut self, name: &str, s: Staged<'_>) -> Result<(), (Option<usize>, String, String)> {
+    /// Merges one staged document but for a bundle's descriptions, which it returns (as places in `bytes`) to be
+    /// read and merged a batch at a time by [`Loader::continue_file`]: the pages' vertex and edge lists are freed
+    /// before any description becomes a tree.
+    fn merge(&mut self, name: &str, s: Staged<'_>, bytes: &[u8]) -> Option<PendingDescriptions> {
         self.stats.documents += 1;
         let Staged { line, mut doc, described, .. } = s;
         let descriptions = doc.descriptions.take().unwrap_or_default();
@@ -297,12 +366,15 @@ impl Loader {
         for d in described {
             self.merge_described(d, name, line, &at);
         }
-        for (b, batch) in descriptions.chunks(DESCRIPTION_BATCH).enumerate() {
-            for d in read_descriptions(batch, b * DESCRIPTION_BATCH) {
-                self.merge_described(d.map_err(|(path, m)| (line, path, m))?, name, line, &at);
-            }
-        }
-        Ok(())
+        let base = bytes.as_ptr() as usize;
+        let texts: Vec<Range<usize>> = descriptions
+            .iter()
+            .map(|raw| {
+                let start = raw.get().as_ptr() as usize - base;
+                start..start + raw.get().len()
+            })
+            .collect();
+        (!texts.is_empty()).then_some(PendingDescriptions { line, at, texts, next: 0 })
     }
 
     fn merge_page(&mut self, name: &str, line: Option<usize>, prefix: &str, page: RawDoc<'_>) {
@@ -1239,13 +1311,17 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// How many of a bundle's descriptions are read before they are merged: enough to share between two threads,
-/// few enough that their trees never weigh much at once.
+/// few enough that their trees never weigh much at once. In WASM a batch is one step of the page's load, so it
+/// is smaller: about 50 ms, so the page stays responsive and its progress bar moves.
+#[cfg(not(target_arch = "wasm32"))]
 const DESCRIPTION_BATCH: usize = 8192;
+#[cfg(target_arch = "wasm32")]
+const DESCRIPTION_BATCH: usize = 2048;
 
 /// Reads `batch`, which starts at `Descriptions[first]`, in order. On a native target the second half is read on
 /// a second thread (the merge that follows stays on this one, so the result is the same); in WASM, on this one.
-fn read_descriptions(batch: &[&serde_json::value::RawValue], first: usize) -> Vec<Result<Described, (String, String)>> {
-    let read = |part: &[&serde_json::value::RawValue], first: usize| -> Vec<_> {
+fn read_descriptions(batch: &[&str], first: usize) -> Vec<Result<Described, (String, String)>> {
+    let read = |part: &[&str], first: usize| -> Vec<_> {
         part.iter().enumerate().map(|(i, text)| description(text, first + i)).collect()
     };
     #[cfg(not(target_arch = "wasm32"))]
@@ -1263,9 +1339,9 @@ fn read_descriptions(batch: &[&serde_json::value::RawValue], first: usize) -> Ve
 
 /// Reads `Descriptions[i]` of a bundle: a Describe*/ListAssociations response, or one we recognise and do not use.
 /// Its text was checked when the bundle parsed; it becomes a tree only now, one response at a time.
-fn description(text: &serde_json::value::RawValue, i: usize) -> Result<Described, (String, String)> {
+fn description(text: &str, i: usize) -> Result<Described, (String, String)> {
     let path = format!("Descriptions[{i}]");
-    let item: Value = serde_json::from_str(text.get()).map_err(|e| (path.clone(), e.to_string()))?;
+    let item: Value = serde_json::from_str(text).map_err(|e| (path.clone(), e.to_string()))?;
     let Value::Object(map) = item else {
         return Err((
             path,
