@@ -199,8 +199,10 @@ impl State {
                 }
             }
         }
+        browser::record_timing("check_ms", browser::now_ms() - start);
         self.workspace.update_untracked(|w| w.insert(readable));
         let outcome = self.merge_in_steps().await;
+        browser::record_timing("merge_ms", browser::now_ms() - start);
         self.workspace.notify();
         let (result, mut refused) = outcome;
         if result.as_ref().is_ok_and(Option::is_some) {
@@ -307,7 +309,9 @@ fn Loader() -> impl IntoView {
         let files = list.as_ref().map(browser::files_of).unwrap_or_default();
         if !files.is_empty() {
             leptos::task::spawn_local(async move {
+                let start = browser::now_ms();
                 let files = browser::read_files(files, |name, read, size| state.reading(name, read, size)).await;
+                browser::record_timing("read_ms", browser::now_ms() - start);
                 state.add_files(files).await;
             });
         }

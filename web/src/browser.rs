@@ -9,7 +9,7 @@ pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
 }
 
 /// How much of a file is read at a time, so the page can say how far it got.
-const READ_SLICE: u64 = 16 << 20;
+const READ_SLICE: usize = 16 << 20;
 
 /// `(name, bytes)` of every file, in order, read a slice at a time; `progress(name, read, size)` is called before
 /// the first slice and after each.
@@ -22,21 +22,29 @@ pub async fn read_files(
         let name = file.name();
         let blob = gloo_file::Blob::from(file);
         let size = blob.size();
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];
         let mut result = Ok(());
+        let mut read = 0usize;
         progress(&name, 0, size);
-        while (bytes.len() as u64) < size {
-            let start = bytes.len() as u64;
-            let slice = blob.slice(start, (start + READ_SLICE).min(size));
-            match gloo_file::futures::read_as_bytes(&slice).await {
-                Ok(part) if !part.is_empty() => bytes.extend_from_slice(&part),
-                Ok(_) => break,
+        while read < bytes.len() {
+            let end = (read + READ_SLICE).min(bytes.len());
+            let slice = blob.slice(read as u64, end as u64);
+            match gloo_file::futures::read_as_array_buffer(&slice).await {
+                // Copied once, from the browser's buffer straight into place.
+                Ok(buffer) if buffer.byte_length() as usize == end - read => {
+                    js_sys::Uint8Array::new(&buffer).copy_to(&mut bytes[read..end]);
+                    read = end;
+                }
+                Ok(_) => {
+                    result = Err(format!("{name}: cannot read: the file changed while it was read"));
+                    break;
+                }
                 Err(e) => {
                     result = Err(format!("{name}: cannot read: {e}"));
                     break;
                 }
             }
-            progress(&name, bytes.len() as u64, size);
+            progress(&name, read as u64, size);
         }
         out.push((name, result.map(|()| bytes)));
     }
@@ -45,14 +53,18 @@ pub async fn read_files(
 
 /// Waits until the browser has painted what was just changed (a timeout queued from an animation frame runs
 /// after that frame's paint), so a message shown before a long step is seen while it runs. A hidden tab paints
-/// no frames: after 100 ms it goes on anyway.
+/// no frames: there it only lets waiting events run, and a tab hidden meanwhile goes on after 100 ms.
 pub async fn painted() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let Some(window) = web_sys::window() else {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
             return;
         };
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
+        let hidden = window.document().is_none_or(|d| d.hidden());
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, if hidden { 0 } else { 100 });
+        if hidden {
+            return;
+        }
         let after_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
             if let Some(w) = web_sys::window() {
                 let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);

@@ -46,6 +46,7 @@ pub fn load(paths: &[PathBuf], roles: &RoleTable) -> Result<Lineage, Failure> {
     let total = files.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum();
     let progress = Progress::new(total);
     let mut loader = Loader::new();
+    loader.lend_threads(both_at_once);
     for path in files {
         let name = path.display().to_string();
         progress.step("reading", &name);
@@ -64,6 +65,17 @@ pub fn load(paths: &[PathBuf], roles: &RoleTable) -> Result<Lineage, Failure> {
     let lineage = loader.finish(roles).map_err(|e| Failure::input(e.to_string()));
     progress.finish();
     lineage
+}
+
+/// Runs `a` here and `b` on a second thread: the import reads a bundle's descriptions in two halves this way.
+fn both_at_once(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send)) {
+    std::thread::scope(|s| {
+        let second = s.spawn(b);
+        a();
+        if let Err(panic) = second.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
 }
 
 /// Inputs at least this large show progress (when stderr is a terminal).

@@ -489,7 +489,14 @@ mod tests {
         assert_eq!(kinds, expected);
         assert_eq!(refused.len(), 1, "{refused:?}");
         let stepped = stepped.ok().flatten().unwrap_or_else(|| panic!("no lineage"));
+        // The whole file at once, its description batches read in halves on two threads, as the CLI does.
         let mut whole = Loader::new();
+        whole.lend_threads(|a, b| {
+            std::thread::scope(|s| {
+                s.spawn(b);
+                a();
+            })
+        });
         whole.add_file("bundle.json", &bundle).unwrap_or_else(|e| panic!("{e}"));
         let whole = whole.finish(&roles).unwrap_or_else(|e| panic!("{e}"));
         let json = |l: &Lineage| {

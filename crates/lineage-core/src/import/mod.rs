@@ -121,9 +121,11 @@ struct Reference {
     count: usize,
 }
 
-/// Accumulates files into one graph. A file that fails leaves the loader as it was.
+/// Accumulates files into one graph. After a file fails, the loader is dropped (see [`Loader::add_file`]).
 #[derive(Default)]
 pub struct Loader {
+    /// How a batch of descriptions is read in two halves; `None`: one after the other.
+    join: Option<BothAtOnce>,
     graph: Graph,
     declared: Vec<bool>,
     /// Whether a vertex appeared in some page's `Vertices` (repeats there are the duplicates counted).
@@ -197,6 +199,12 @@ struct Staged<'a> {
 impl Loader {
     pub fn new() -> Loader {
         Loader::default()
+    }
+
+    /// Lets the import run two pieces of work at once through `join` (the CLI lends it a second thread this way;
+    /// the core itself starts none). The result is the same whichever `join` runs them.
+    pub fn lend_threads(&mut self, join: BothAtOnce) {
+        self.join = Some(join);
     }
 
     /// Reads one file. `name` is how errors and the evidence appendix call it; a `.jsonl` name means one
@@ -312,7 +320,7 @@ impl Loader {
             })?;
             texts.push(text);
         }
-        for d in read_descriptions(&texts, doc.next) {
+        for d in read_descriptions(&texts, doc.next, self.join.unwrap_or(one_after_the_other)) {
             let d = d.map_err(|(path, m)| err(path, m))?;
             self.merge_described(d, &file.name, doc.line, &doc.at);
         }
@@ -1318,23 +1326,26 @@ const DESCRIPTION_BATCH: usize = 8192;
 #[cfg(target_arch = "wasm32")]
 const DESCRIPTION_BATCH: usize = 2048;
 
-/// Reads `batch`, which starts at `Descriptions[first]`, in order. On a native target the second half is read on
-/// a second thread (the merge that follows stays on this one, so the result is the same); in WASM, on this one.
-fn read_descriptions(batch: &[&str], first: usize) -> Vec<Result<Described, (String, String)>> {
+/// Reads `batch`, which starts at `Descriptions[first]`, in order: its two halves through `join` (which may run
+/// them at once, see [`Loader::lend_threads`]); the merge that follows is on the caller's thread either way.
+fn read_descriptions(batch: &[&str], first: usize, join: BothAtOnce) -> Vec<Result<Described, (String, String)>> {
     let read = |part: &[&str], first: usize| -> Vec<_> {
         part.iter().enumerate().map(|(i, text)| description(text, first + i)).collect()
     };
-    #[cfg(not(target_arch = "wasm32"))]
-    if batch.len() > 64 {
-        let (a, b) = batch.split_at(batch.len() / 2);
-        return std::thread::scope(|s| {
-            let second = s.spawn(|| read(b, first + a.len()));
-            let mut out = read(a, first);
-            out.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            out
-        });
-    }
-    read(batch, first)
+    let (a, b) = batch.split_at(batch.len() / 2);
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    join(&mut || left = read(a, first), &mut || right = read(b, first + a.len()));
+    left.append(&mut right);
+    left
+}
+
+/// Runs two pieces of work and returns when both are done.
+pub type BothAtOnce = fn(&mut (dyn FnMut() + Send), &mut (dyn FnMut() + Send));
+
+/// The core's own [`BothAtOnce`]: one after the other, on the calling thread.
+fn one_after_the_other(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send)) {
+    a();
+    b();
 }
 
 /// Reads `Descriptions[i]` of a bundle: a Describe*/ListAssociations response, or one we recognise and do not use.
