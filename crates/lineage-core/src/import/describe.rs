@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::tree::{Tree, View};
+
 use crate::model::{ApprovalStatus, AssociationType, EntityDetails, Job, LineageType, ModelPackage, UserContext};
 use crate::records::{
     CaptureRecord, EndpointConfigDescription, EndpointDescription, ModelDescription, PackageStateEvent, TrailEvent,
@@ -84,9 +86,19 @@ const SUMMARY_LISTS: [(&str, &str, LineageType, &str, &str); 3] = [
 /// Recognises and reads one response object found at `path` (empty for a whole file). A description keeps a
 /// digest of the whole response, not the response.
 pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
-    let mut d = read(map, path)?;
+    match describe_lineage::<Value>(map, path)? {
+        Some(d) => Ok(Some(d)),
+        None => super::operations::operation(map, path),
+    }
+}
+
+/// [`describe`] for the responses lineage answers read (Describe{Artifact,Action,Context,TrialComponent,
+/// ModelPackage,TrainingJob,ProcessingJob}, ListAssociations, List{Artifacts,Actions,Contexts}), in any [`Tree`];
+/// `None` for any other document.
+pub(crate) fn describe_lineage<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>> {
+    let mut d = read::<T>(map, path)?;
     if let Some(d) = d.as_mut() {
-        d.set_digest(|| super::snapshots::map_digest(map));
+        d.set_digest(|| super::snapshots::object_digest::<T>(map));
     }
     Ok(d)
 }
@@ -103,9 +115,9 @@ impl Described {
     }
 }
 
-fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
-    let at = At { map, path: path.to_owned() };
-    if map.contains_key("AssociationSummaries") {
+fn read<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>> {
+    let at = At::<T> { map, path: path.to_owned() };
+    if at.get("AssociationSummaries").is_some() {
         let mut out = Vec::new();
         for (i, item) in at.array("AssociationSummaries")?.into_iter().enumerate() {
             out.push(association(&at.index("AssociationSummaries", i, item)?)?);
@@ -113,7 +125,7 @@ fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
         return Ok(Some(Described::Associations(out)));
     }
     for (key, arn, lt, name, ty) in SUMMARY_LISTS {
-        if map.contains_key(key) {
+        if at.get(key).is_some() {
             let mut out = Vec::new();
             for (i, item) in at.array(key)?.into_iter().enumerate() {
                 let item_at = at.index(key, i, item)?;
@@ -127,8 +139,8 @@ fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
             return Ok(Some(Described::Listed(out)));
         }
     }
-    let Some(key) = DESCRIBE_KEYS.iter().find(|k| map.get(**k).is_some_and(|v| !v.is_null())) else {
-        return super::operations::operation(map, path);
+    let Some(key) = DESCRIBE_KEYS.iter().find(|k| at.get(k).is_some_and(|v| !matches!(v.view(), View::Null))) else {
+        return Ok(None);
     };
     // The response's digest is set by the caller (`set_digest`).
     Ok(Some(match *key {
@@ -142,7 +154,13 @@ fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
     }))
 }
 
-fn entity(at: &At, arn_key: &str, lineage_type: LineageType, name_key: &str, type_key: &str) -> Result<Described> {
+fn entity<T: Tree>(
+    at: &At<'_, T>,
+    arn_key: &str,
+    lineage_type: LineageType,
+    name_key: &str,
+    type_key: &str,
+) -> Result<Described> {
     let arn = at.req_str(arn_key)?;
     let mut d = EntityDetails { name: at.str(name_key)?, described: true, ..Default::default() };
     if let Some(source) = at.obj("Source")? {
@@ -153,9 +171,15 @@ fn entity(at: &At, arn_key: &str, lineage_type: LineageType, name_key: &str, typ
         }
         // Only shown in the details panel, never used by an answer: read what has the documented shape
         // (`[{SourceIdType, Value}]`) and leave the rest (the SDK's own tests send a list of strings).
-        if let Some(Value::Array(items)) = source.map.get("SourceTypes") {
-            for st in items.iter().filter_map(Value::as_object) {
-                let text = |k: &str| st.get(k).and_then(Value::as_str).map(str::to_owned);
+        if let Some(View::Array(items)) = source.get("SourceTypes").map(Tree::view) {
+            for st in items.iter().filter_map(|item| match item.view() {
+                View::Object(o) => Some(o),
+                _ => None,
+            }) {
+                let text = |k: &str| match T::get(st, k).map(Tree::view) {
+                    Some(View::Str(s)) => Some(s.to_owned()),
+                    _ => None,
+                };
                 if let (Some(k), Some(v)) = (text("SourceIdType"), text("Value")) {
                     d.source_ids.push((k, v));
                 }
@@ -166,9 +190,9 @@ fn entity(at: &At, arn_key: &str, lineage_type: LineageType, name_key: &str, typ
     Ok(Described::Entity { arn, lineage_type, entity_type: at.str(type_key)?, details: Box::new(d) })
 }
 
-fn common(at: &At, d: &mut EntityDetails) -> Result<()> {
-    d.status = match at.map.get("Status") {
-        Some(Value::Object(_)) => at.obj("Status")?.map(|s| s.str("PrimaryStatus")).transpose()?.flatten(),
+fn common<T: Tree>(at: &At<'_, T>, d: &mut EntityDetails) -> Result<()> {
+    d.status = match at.get("Status").map(Tree::view) {
+        Some(View::Object(_)) => at.obj("Status")?.map(|s| s.str("PrimaryStatus")).transpose()?.flatten(),
         _ => at.str("Status")?,
     };
     d.description = at.str("Description")?;
@@ -181,7 +205,7 @@ fn common(at: &At, d: &mut EntityDetails) -> Result<()> {
     Ok(())
 }
 
-fn trial_component(at: &At) -> Result<Described> {
+fn trial_component<T: Tree>(at: &At<'_, T>) -> Result<Described> {
     let arn = at.req_str("TrialComponentArn")?;
     let mut d = EntityDetails {
         name: at.str("TrialComponentName")?,
@@ -204,14 +228,14 @@ fn trial_component(at: &At) -> Result<Described> {
     d.start_time = at.time("StartTime")?;
     d.end_time = at.time("EndTime")?;
     if let Some(params) = at.obj("Parameters")? {
-        for (k, v) in params.map {
+        for (k, v) in T::members(params.map) {
             let p = params.child(k, v)?;
-            let text = match (p.map.get("StringValue"), p.map.get("NumberValue")) {
+            let text = match (p.get("StringValue"), p.get("NumberValue")) {
                 (Some(_), _) => p.str("StringValue")?,
                 (None, Some(_)) => p.f64("NumberValue")?.map(format_number),
                 (None, None) => None,
             };
-            d.parameters.insert(k.clone(), text.unwrap_or_default());
+            d.parameters.insert(k.to_owned(), text.unwrap_or_default());
         }
     }
     for (i, item) in at.array("Metrics")?.into_iter().enumerate() {
@@ -223,7 +247,7 @@ fn trial_component(at: &At) -> Result<Described> {
     Ok(Described::Entity { arn, lineage_type: LineageType::TrialComponent, entity_type, details: Box::new(d) })
 }
 
-fn training_job(at: &At) -> Result<Job> {
+fn training_job<T: Tree>(at: &At<'_, T>) -> Result<Job> {
     let mut job = Job {
         arn: at.req_str("TrainingJobArn")?,
         name: at.str("TrainingJobName")?.unwrap_or_default(),
@@ -265,7 +289,7 @@ fn training_job(at: &At) -> Result<Job> {
     Ok(job)
 }
 
-fn processing_job(at: &At) -> Result<Job> {
+fn processing_job<T: Tree>(at: &At<'_, T>) -> Result<Job> {
     let mut job = Job {
         arn: at.req_str("ProcessingJobArn")?,
         name: at.str("ProcessingJobName")?.unwrap_or_default(),
@@ -299,7 +323,7 @@ fn processing_job(at: &At) -> Result<Job> {
     Ok(job)
 }
 
-fn model_package(at: &At) -> Result<ModelPackage> {
+fn model_package<T: Tree>(at: &At<'_, T>) -> Result<ModelPackage> {
     let arn = at.req_str("ModelPackageArn")?;
     let mut p = ModelPackage {
         name: at.str("ModelPackageName")?.unwrap_or_default(),
@@ -343,13 +367,13 @@ fn model_package(at: &At) -> Result<ModelPackage> {
 }
 
 /// `ModelMetrics.{ModelQuality,ModelDataQuality,Bias,Explainability}.{Statistics,Constraints,Report,…}.S3Uri`.
-fn metric_reports(metrics: &At) -> Result<Vec<(String, String)>> {
+fn metric_reports<T: Tree>(metrics: &At<'_, T>) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for (kind, v) in metrics.map {
-        let Value::Object(_) = v else { continue };
+    for (kind, v) in T::members(metrics.map) {
+        let View::Object(_) = v.view() else { continue };
         let group = metrics.child(kind, v)?;
-        for (part, w) in group.map {
-            let Value::Object(_) = w else { continue };
+        for (part, w) in T::members(group.map) {
+            let View::Object(_) = w.view() else { continue };
             if let Some(uri) = group.child(part, w)?.str("S3Uri")? {
                 out.push((format!("{kind}.{part}"), uri));
             }
@@ -358,7 +382,7 @@ fn metric_reports(metrics: &At) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-fn association(at: &At) -> Result<AssociationSummary> {
+fn association<T: Tree>(at: &At<'_, T>) -> Result<AssociationSummary> {
     Ok(AssociationSummary {
         source: at.req_str("SourceArn")?,
         destination: at.req_str("DestinationArn")?,
@@ -380,23 +404,23 @@ pub fn format_number(n: f64) -> String {
 }
 
 /// An object being read, with its JSON path.
-pub(crate) struct At<'a> {
-    pub map: &'a Map<String, Value>,
+pub(crate) struct At<'t, T: Tree = Value> {
+    pub map: &'t T::Object,
     pub path: String,
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+fn kind<T: Tree>(v: &T) -> &'static str {
+    match v.view() {
+        View::Null => "null",
+        View::Bool(_) => "a boolean",
+        View::Number(_) => "a number",
+        View::Str(_) => "a string",
+        View::Array(_) => "an array",
+        View::Object(_) => "an object",
     }
 }
 
-impl<'a> At<'a> {
+impl<'t, T: Tree + 't> At<'t, T> {
     pub(crate) fn key_path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_owned()
@@ -405,32 +429,37 @@ impl<'a> At<'a> {
         }
     }
 
-    fn wrong(&self, key: &str, expected: &str, found: &Value) -> FieldError {
+    pub(crate) fn get(&self, key: &str) -> Option<&'t T> {
+        T::get(self.map, key)
+    }
+
+    fn wrong(&self, key: &str, expected: &str, found: &T) -> FieldError {
         FieldError { path: self.key_path(key), message: format!("expected {expected}, found {}", kind(found)) }
     }
 
-    pub(crate) fn child(&self, key: &str, v: &'a Value) -> Result<At<'a>> {
-        match v {
-            Value::Object(map) => Ok(At { map, path: self.key_path(key) }),
-            other => Err(self.wrong(key, "an object", other)),
+    pub(crate) fn child(&self, key: &str, v: &'t T) -> Result<At<'t, T>> {
+        match v.view() {
+            View::Object(map) => Ok(At { map, path: self.key_path(key) }),
+            _ => Err(self.wrong(key, "an object", v)),
         }
     }
 
-    pub(crate) fn index(&self, key: &str, i: usize, v: &'a Value) -> Result<At<'a>> {
-        match v {
-            Value::Object(map) => Ok(At { map, path: format!("{}[{i}]", self.key_path(key)) }),
-            other => Err(FieldError {
+    pub(crate) fn index(&self, key: &str, i: usize, v: &'t T) -> Result<At<'t, T>> {
+        match v.view() {
+            View::Object(map) => Ok(At { map, path: format!("{}[{i}]", self.key_path(key)) }),
+            _ => Err(FieldError {
                 path: format!("{}[{i}]", self.key_path(key)),
-                message: format!("expected an object, found {}", kind(other)),
+                message: format!("expected an object, found {}", kind(v)),
             }),
         }
     }
 
     pub(crate) fn str(&self, key: &str) -> Result<Option<String>> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.wrong(key, "a string", other)),
+        let Some(v) = self.get(key) else { return Ok(None) };
+        match v.view() {
+            View::Null => Ok(None),
+            View::Str(s) => Ok(Some(s.to_owned())),
+            _ => Err(self.wrong(key, "a string", v)),
         }
     }
 
@@ -448,34 +477,38 @@ impl<'a> At<'a> {
         }
     }
 
-    pub(crate) fn obj(&self, key: &str) -> Result<Option<At<'a>>> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
+    pub(crate) fn obj(&self, key: &str) -> Result<Option<At<'t, T>>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) if matches!(v.view(), View::Null) => Ok(None),
             Some(v) => self.child(key, v).map(Some),
         }
     }
 
-    pub(crate) fn array(&self, key: &str) -> Result<Vec<&'a Value>> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => Ok(items.iter().collect()),
-            Some(other) => Err(self.wrong(key, "an array", other)),
+    pub(crate) fn array(&self, key: &str) -> Result<Vec<&'t T>> {
+        let Some(v) = self.get(key) else { return Ok(Vec::new()) };
+        match v.view() {
+            View::Null => Ok(Vec::new()),
+            View::Array(items) => Ok(items.iter().collect()),
+            _ => Err(self.wrong(key, "an array", v)),
         }
     }
 
     pub(crate) fn f64(&self, key: &str) -> Result<Option<f64>> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(other) => Err(self.wrong(key, "a number", other)),
+        let Some(v) = self.get(key) else { return Ok(None) };
+        match v.view() {
+            View::Null => Ok(None),
+            View::Number(n) => Ok(n.as_f64()),
+            _ => Err(self.wrong(key, "a number", v)),
         }
     }
 
     pub(crate) fn u64(&self, key: &str) -> Result<Option<u64>> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
-            Some(other) => Err(self.wrong(key, "a whole number", other)),
+        let Some(v) = self.get(key) else { return Ok(None) };
+        match v.view() {
+            View::Null => Ok(None),
+            View::Number(n) if n.as_u64().is_some() => Ok(n.as_u64()),
+            _ => Err(self.wrong(key, "a whole number", v)),
         }
     }
 
@@ -485,19 +518,20 @@ impl<'a> At<'a> {
             path: self.key_path(key),
             message: format!("expected a timestamp (epoch seconds or milliseconds, or ISO 8601), found {found}"),
         };
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
+        let Some(v) = self.get(key) else { return Ok(None) };
+        match v.view() {
+            View::Null => Ok(None),
             // serde_json prints a number as the shortest text that reads back the same, which is the text the
             // input had (up to 17 significant digits): read those digits, not the f64.
-            Some(Value::Number(n)) => {
+            View::Number(n) => {
                 let text = n.to_string();
                 Timestamp::from_epoch_text(&text, EpochUnit::Guess).map(Some).ok_or_else(|| bad(&text))
             }
-            Some(Value::String(s)) => Timestamp::parse(s)
+            View::Str(s) => Timestamp::parse(s)
                 .or_else(|| Timestamp::from_epoch_text(s, EpochUnit::Guess))
                 .map(Some)
                 .ok_or_else(|| bad(&format!("{s:?}"))),
-            Some(other) => Err(bad(kind(other))),
+            _ => Err(bad(kind(v))),
         }
     }
 
@@ -506,16 +540,14 @@ impl<'a> At<'a> {
         let Some(obj) = self.obj(key)? else {
             return Ok(Default::default());
         };
-        Ok(obj
-            .map
-            .iter()
+        Ok(T::members(obj.map)
             .map(|(k, v)| {
-                let text = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Null => String::new(),
-                    other => other.to_string(),
+                let text = match v.view() {
+                    View::Str(s) => s.to_owned(),
+                    View::Null => String::new(),
+                    _ => super::tree::to_json_text(v),
                 };
-                (k.clone(), text)
+                (k.to_owned(), text)
             })
             .collect())
     }

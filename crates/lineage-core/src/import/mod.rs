@@ -5,6 +5,7 @@ mod describe;
 mod operations;
 mod raw;
 mod snapshots;
+mod tree;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -1352,6 +1353,13 @@ fn one_after_the_other(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send
 /// Its text was checked when the bundle parsed; it becomes a tree only now, one response at a time.
 fn description(text: &str, i: usize) -> Result<Described, (String, String)> {
     let path = format!("Descriptions[{i}]");
+    // The responses the answers read are walked as a borrowed tree; any other document as a `Value`, as before.
+    let json: tree::Json = serde_json::from_str(text).map_err(|e| (path.clone(), e.to_string()))?;
+    if let tree::Json::Object(object) = &json {
+        if let Some(d) = describe::describe_lineage::<tree::Json>(object, &path).map_err(|e| (e.path, e.message))? {
+            return Ok(d);
+        }
+    }
     let item: Value = serde_json::from_str(text).map_err(|e| (path.clone(), e.to_string()))?;
     let Value::Object(map) = item else {
         return Err((
