@@ -18,7 +18,7 @@ fn malformed_inputs_are_rejected_with_their_path() {
 }
 
 #[test]
-fn a_bad_file_leaves_the_loader_unchanged() {
+fn a_file_that_fails_to_parse_leaves_the_loader_unchanged() {
     let good = crate::read(&crate::root().join("tests/fixtures/import/jsonl/export.jsonl"));
     let bad = crate::read(&fixtures("bad").join("timestamp-wrong-type.json"));
     let mut loader = lineage_core::Loader::new();

@@ -182,6 +182,8 @@ impl FileLoad {
 struct PendingDescriptions {
     line: Option<usize>,
     at: Arc<str>,
+    /// `Pages[i].` for a bundle nested in a bundle's `Pages`, else empty.
+    prefix: String,
     texts: Vec<Range<usize>>,
     next: usize,
 }
@@ -317,11 +319,14 @@ impl Loader {
         let mut texts = Vec::with_capacity(end - doc.next);
         for (i, range) in doc.texts[doc.next..end].iter().enumerate() {
             let text = bytes.get(range.clone()).and_then(|b| std::str::from_utf8(b).ok()).ok_or_else(|| {
-                err(format!("Descriptions[{}]", doc.next + i), "not the text parsed before (the file changed)".into())
+                err(
+                    format!("{}Descriptions[{}]", doc.prefix, doc.next + i),
+                    "not the text parsed before (the file changed)".into(),
+                )
             })?;
             texts.push(text);
         }
-        for d in read_descriptions(&texts, doc.next, self.join.unwrap_or(one_after_the_other)) {
+        for d in read_descriptions(&texts, doc.next, &doc.prefix, self.join.unwrap_or(one_after_the_other)) {
             let d = d.map_err(|(path, m)| err(path, m))?;
             self.merge_described(d, &file.name, doc.line, &doc.at);
         }
@@ -350,10 +355,12 @@ impl Loader {
     /// Merges one staged document but for a bundle's descriptions, which it returns (as places in `bytes`) to be
     /// read and merged a batch at a time by [`Loader::continue_file`]: the pages' vertex and edge lists are freed
     /// before any description becomes a tree.
-    fn merge(&mut self, name: &str, s: Staged<'_>, bytes: &[u8]) -> Option<PendingDescriptions> {
+    fn merge(&mut self, name: &str, s: Staged<'_>, bytes: &[u8]) -> Vec<PendingDescriptions> {
         self.stats.documents += 1;
-        let Staged { line, mut doc, described, .. } = s;
-        let descriptions = doc.descriptions.take().unwrap_or_default();
+        let Staged { line, doc, described, .. } = s;
+        let at: Arc<str> = line.map_or_else(|| name.into(), |l| format!("{name}:{l}").into());
+        let base = bytes.as_ptr() as usize;
+        let mut pending = Vec::new();
         if let Some(arns) = &doc.start_arns {
             for arn in arns {
                 if !self.start_arns.contains(arn) {
@@ -369,21 +376,21 @@ impl Loader {
             for (i, sub) in page.pages.take().unwrap_or_default().into_iter().enumerate().rev() {
                 pages.push((format!("{prefix}Pages[{i}]."), sub));
             }
+            let texts: Vec<Range<usize>> = (page.descriptions.take().unwrap_or_default().iter())
+                .map(|raw| {
+                    let start = raw.get().as_ptr() as usize - base;
+                    start..start + raw.get().len()
+                })
+                .collect();
+            if !texts.is_empty() {
+                pending.push(PendingDescriptions { line, at: at.clone(), prefix: prefix.clone(), texts, next: 0 });
+            }
             self.merge_page(name, line, &prefix, page);
         }
-        let at: Arc<str> = line.map_or_else(|| name.into(), |l| format!("{name}:{l}").into());
         for d in described {
             self.merge_described(d, name, line, &at);
         }
-        let base = bytes.as_ptr() as usize;
-        let texts: Vec<Range<usize>> = descriptions
-            .iter()
-            .map(|raw| {
-                let start = raw.get().as_ptr() as usize - base;
-                start..start + raw.get().len()
-            })
-            .collect();
-        (!texts.is_empty()).then_some(PendingDescriptions { line, at, texts, next: 0 })
+        pending
     }
 
     fn merge_page(&mut self, name: &str, line: Option<usize>, prefix: &str, page: RawDoc<'_>) {
@@ -1329,9 +1336,17 @@ const DESCRIPTION_BATCH: usize = 2048;
 
 /// Reads `batch`, which starts at `Descriptions[first]`, in order: its two halves through `join` (which may run
 /// them at once, see [`Loader::lend_threads`]); the merge that follows is on the caller's thread either way.
-fn read_descriptions(batch: &[&str], first: usize, join: BothAtOnce) -> Vec<Result<Described, (String, String)>> {
+fn read_descriptions(
+    batch: &[&str],
+    first: usize,
+    prefix: &str,
+    join: BothAtOnce,
+) -> Vec<Result<Described, (String, String)>> {
     let read = |part: &[&str], first: usize| -> Vec<_> {
-        part.iter().enumerate().map(|(i, text)| description(text, first + i)).collect()
+        part.iter()
+            .enumerate()
+            .map(|(i, text)| description(text, &format!("{prefix}Descriptions[{}]", first + i)))
+            .collect()
     };
     let (a, b) = batch.split_at(batch.len() / 2);
     let (mut left, mut right) = (Vec::new(), Vec::new());
@@ -1351,8 +1366,8 @@ fn one_after_the_other(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send
 
 /// Reads `Descriptions[i]` of a bundle: a Describe*/ListAssociations response, or one we recognise and do not use.
 /// Its text was checked when the bundle parsed; it becomes a tree only now, one response at a time.
-fn description(text: &str, i: usize) -> Result<Described, (String, String)> {
-    let path = format!("Descriptions[{i}]");
+fn description(text: &str, path: &str) -> Result<Described, (String, String)> {
+    let path = path.to_owned();
     // The responses the answers read are walked as a borrowed tree; any other document as a `Value`, as before.
     let json: tree::Json = serde_json::from_str(text).map_err(|e| (path.clone(), e.to_string()))?;
     if let tree::Json::Object(object) = &json {
