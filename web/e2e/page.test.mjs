@@ -112,7 +112,8 @@ test('a load says what it is doing, step by step, with a bar, and clears it once
       const el = document.querySelector('[data-testid="progress"]');
       if (!el) return;
       const bar = el.querySelector('progress');
-      const step = `${el.querySelector('span').textContent} | ${bar.hasAttribute('value') ? bar.value + '/' + bar.max : 'moving'}`;
+      // An indeterminate bar (no value) has position -1: what is drawn, not only what the markup says.
+      const step = `${el.querySelector('span').textContent} | ${bar.position < 0 ? 'moving' : bar.value + '/' + bar.max}`;
       if (window.__steps.at(-1) !== step) window.__steps.push(step);
     }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   });
