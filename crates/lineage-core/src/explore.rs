@@ -17,6 +17,9 @@ pub use crate::subgraph::{graph_of, EvidenceEdge, GraphVertex, ReportGraph};
 pub struct Workspace {
     /// Name, bytes, and the SHA-256 the caller computed (hex), if it did.
     files: Vec<(String, Vec<u8>, Option<String>)>,
+    /// Counts changes to `files`: a [`Build`] begun before a change starts again (its places in the bytes of
+    /// a replaced file would point into the wrong text).
+    generation: u64,
 }
 
 /// A file the workspace refused, with the reason (the same text the CLI prints).
@@ -40,6 +43,7 @@ impl Workspace {
 
     /// Adds files (a name already loaded is replaced) without merging: [`Workspace::step`] then merges in steps.
     pub fn insert(&mut self, files: Vec<(String, Vec<u8>, Option<String>)>) {
+        self.generation += 1;
         for (name, bytes, sha) in files {
             self.files.retain(|(n, _, _)| *n != name);
             self.files.push((name, bytes, sha));
@@ -47,6 +51,7 @@ impl Workspace {
     }
 
     pub fn remove(&mut self, name: &str, roles: &RoleTable) -> Result<Option<Lineage>, ImportError> {
+        self.generation += 1;
         self.files.retain(|(n, _, _)| n != name);
         self.build(roles).0
     }
@@ -73,7 +78,9 @@ impl Workspace {
 
     /// What the next [`Workspace::step`] of `build` will do, for a caller that says so first.
     pub fn next_step(&self, build: &Build) -> NextStep {
-        match (&build.current, self.files.get(build.index)) {
+        let fresh = build.generation == Some(self.generation);
+        let (current, index) = if fresh { (&build.current, build.index) } else { (&None, 0) };
+        match (current, self.files.get(index)) {
             (Some(load), Some((name, _, _))) => {
                 let (done, total) = load.progress();
                 NextStep::Descriptions { file: name.clone(), done, total }
@@ -86,6 +93,14 @@ impl Workspace {
     /// One step of merging every file (parse a file, read a batch of a bundle's descriptions, or finish); returns
     /// what [`Workspace::add`] returns once done. A file that fails is removed and the merge starts again.
     pub fn step(&mut self, build: &mut Build, roles: &RoleTable) -> Option<Merged> {
+        if build.generation != Some(self.generation) {
+            // Files changed since this build began (or it begins now): start from the first file.
+            *build = Build {
+                generation: Some(self.generation),
+                refused: std::mem::take(&mut build.refused),
+                ..Build::default()
+            };
+        }
         let Some((name, bytes, sha)) = self.files.get(build.index) else {
             let loader = std::mem::take(&mut build.loader);
             let refused = std::mem::take(&mut build.refused);
@@ -117,11 +132,10 @@ impl Workspace {
                 build.index += 1;
             }
             Err(e) => {
+                // Removed, and the merge starts again without it (the next step sees the new generation).
                 self.files.remove(build.index);
+                self.generation += 1;
                 build.refused.push(e.to_string());
-                build.loader = Loader::new();
-                build.current = None;
-                build.index = 0;
             }
         }
         None
@@ -131,6 +145,8 @@ impl Workspace {
 /// A merge of a workspace's files in progress (see [`Workspace::step`]).
 #[derive(Default)]
 pub struct Build {
+    /// The workspace's generation this build merges.
+    generation: Option<u64>,
     loader: Loader,
     index: usize,
     current: Option<crate::import::FileLoad>,
@@ -508,6 +524,30 @@ mod tests {
             (whole.graph.node_count(), whole.graph.edge_count())
         );
         assert_eq!(json(&stepped), json(&whole));
+    }
+
+    #[test]
+    fn a_merge_in_steps_starts_again_when_the_files_change_under_it() {
+        let roles = RoleTable::builtin();
+        let mut w = Workspace::new();
+        w.insert(vec![("a.json".into(), page(), None)]);
+        let mut build = Build::default();
+        assert!(w.step(&mut build, &roles).is_none(), "parsed a.json");
+        // a.json replaced by a page with one vertex more, while the first build is under way.
+        let more = String::from_utf8(page()).unwrap_or_default().replacen(
+            "\"Vertices\":[",
+            "\"Vertices\":[{\"Arn\":\"arn:aws:sagemaker:r:1:artifact/extra\",\"LineageType\":\"Artifact\"},",
+            1,
+        );
+        w.insert(vec![("a.json".into(), more.into_bytes(), None)]);
+        assert_eq!(w.next_step(&build), NextStep::Parse { file: "a.json".into(), bytes: w.files[0].1.len() });
+        let merged = loop {
+            if let Some(done) = w.step(&mut build, &roles) {
+                break done;
+            }
+        };
+        let lineage = merged.0.ok().flatten().unwrap_or_else(|| panic!("no lineage"));
+        assert_eq!(lineage.graph.node_count(), 5);
     }
 
     #[test]
