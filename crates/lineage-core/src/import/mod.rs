@@ -24,7 +24,7 @@ use crate::roles::{Role, RoleTable};
 
 pub use describe::format_number;
 use describe::{describe, Described};
-use raw::{parse_doc, RawDoc};
+use raw::{parse_doc, RawDoc, RawEdge};
 pub use snapshots::Superseded;
 use snapshots::{Snapshot, SnapshotInfo, SnapshotLog};
 
@@ -421,11 +421,35 @@ impl Loader {
             }
         }
         self.stats.edges_read += edges.len();
-        for (i, e) in edges.into_iter().enumerate() {
-            let src = self.reference(&e.source, 0, line, || format!("{prefix}Edges[{i}].SourceArn"));
-            let dst = self.reference(&e.destination, 1, line, || format!("{prefix}Edges[{i}].DestinationArn"));
-            self.add_edge(src, dst, e.association_type);
+        for (c, chunk) in edges.chunks(EDGE_CHUNK).enumerate() {
+            let known = self.known_ends(chunk);
+            for (j, e) in chunk.iter().enumerate() {
+                let i = c * EDGE_CHUNK + j;
+                let [src, dst] = known.get(j).copied().unwrap_or([None, None]);
+                let src = src
+                    .unwrap_or_else(|| self.reference(&e.source, 0, line, || format!("{prefix}Edges[{i}].SourceArn")));
+                let dst = dst.unwrap_or_else(|| {
+                    self.reference(&e.destination, 1, line, || format!("{prefix}Edges[{i}].DestinationArn"))
+                });
+                self.add_edge(src, dst, e.association_type.clone());
+            }
         }
+    }
+
+    /// The ends of `edges` that are declared vertices already, looked up in two halves at once when a caller lent
+    /// the import a thread (none otherwise: [`Loader::reference`] then looks each up, with its one-entry cache).
+    fn known_ends(&self, edges: &[RawEdge<'_>]) -> Vec<[Option<NodeIndex>; 2]> {
+        let Some(join) = self.join else { return Vec::new() };
+        let (by_arn, declared) = (&self.graph.by_arn, &self.declared);
+        let known = |arn: &str| by_arn.get(arn).copied().filter(|ix| declared[ix.index()]);
+        let look = |part: &[RawEdge<'_>]| -> Vec<[Option<NodeIndex>; 2]> {
+            part.iter().map(|e| [known(&e.source), known(&e.destination)]).collect()
+        };
+        let (a, b) = edges.split_at(edges.len() / 2);
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        join(&mut || left = look(a), &mut || right = look(b));
+        left.append(&mut right);
+        left
     }
 
     /// Merges one description read in `name` (at `line` of a JSON Lines file; `at` names both).
@@ -1325,6 +1349,9 @@ fn hex(bytes: &[u8]) -> String {
     }
     s
 }
+
+/// How many edges of a page have their ends looked up at once (see [`Loader::known_ends`]).
+const EDGE_CHUNK: usize = 1 << 16;
 
 /// How many of a bundle's descriptions are read before they are merged: enough to share between two threads,
 /// few enough that their trees never weigh much at once. In WASM a batch is one step of the page's load, so it
