@@ -442,14 +442,7 @@ impl Loader {
         let Some(join) = self.join else { return Vec::new() };
         let (by_arn, declared) = (&self.graph.by_arn, &self.declared);
         let known = |arn: &str| by_arn.get(arn).copied().filter(|ix| declared[ix.index()]);
-        let look = |part: &[RawEdge<'_>]| -> Vec<[Option<NodeIndex>; 2]> {
-            part.iter().map(|e| [known(&e.source), known(&e.destination)]).collect()
-        };
-        let (a, b) = edges.split_at(edges.len() / 2);
-        let (mut left, mut right) = (Vec::new(), Vec::new());
-        join(&mut || left = look(a), &mut || right = look(b));
-        left.append(&mut right);
-        left
+        in_halves(edges, join, |e, _| [known(&e.source), known(&e.destination)])
     }
 
     /// Merges one description read in `name` (at `line` of a JSON Lines file; `at` names both).
@@ -1369,15 +1362,15 @@ fn read_descriptions(
     prefix: &str,
     join: BothAtOnce,
 ) -> Vec<Result<Described, (String, String)>> {
-    let read = |part: &[&str], first: usize| -> Vec<_> {
-        part.iter()
-            .enumerate()
-            .map(|(i, text)| description(text, &format!("{prefix}Descriptions[{}]", first + i)))
-            .collect()
-    };
-    let (a, b) = batch.split_at(batch.len() / 2);
+    in_halves(batch, join, |text, i| description(text, &format!("{prefix}Descriptions[{}]", first + i)))
+}
+
+/// `f(item, index)` of every item, in order, the two halves run through `join`.
+fn in_halves<T: Sync, R: Send>(items: &[T], join: BothAtOnce, f: impl Fn(&T, usize) -> R + Sync) -> Vec<R> {
+    let (a, b) = items.split_at(items.len() / 2);
+    let half = |part: &[T], first: usize| -> Vec<R> { part.iter().enumerate().map(|(i, x)| f(x, first + i)).collect() };
     let (mut left, mut right) = (Vec::new(), Vec::new());
-    join(&mut || left = read(a, first), &mut || right = read(b, first + a.len()));
+    join(&mut || left = half(a, 0), &mut || right = half(b, a.len()));
     left.append(&mut right);
     left
 }
