@@ -176,6 +176,11 @@ impl Failure {
     }
 }
 
+/// jemalloc rather than the system allocator: the import makes and frees millions of small strings and vectors,
+/// and glibc's malloc/free took a tenth of a large report's time (perf, `bench/RESULTS.md`).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
