@@ -1,5 +1,6 @@
 //! `lineage`: the command-line shell around lineage-core. The only crate that reads or writes files.
 
+mod fleet;
 mod floor;
 mod inputs;
 mod pdf;
@@ -59,6 +60,24 @@ enum Command {
         /// PDF: another font (TTF/OTF) to try for characters the bundled fonts lack (repeatable).
         #[arg(long = "fallback-font", value_name = "FILE")]
         fallback_fonts: Vec<PathBuf>,
+    },
+    /// For every model package in the export: which answers it has, and whether a policy's required ones are
+    /// all there. Exit 0 when every package passes, 1 when some fails the policy, 2 on bad input.
+    Check {
+        /// Export files or directories (every .json/.jsonl in a directory, in name order).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The policy (JSON, the shape of crates/lineage-core/data/policy.json; default: that built-in one).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Extra role rules (JSON, tried before the built-in table).
+        #[arg(long)]
+        roles: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Output file, or - for standard output.
+        #[arg(short, long, default_value = "-")]
+        output: String,
     },
     /// Ancestors, descendants or both of a vertex; or the shortest path to another (--to).
     Query {
@@ -132,6 +151,14 @@ enum ReportFormat {
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Junit,
+    Md,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
 enum DataFormat {
     Text,
     Json,
@@ -184,7 +211,11 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Fleet::Passes) => ExitCode::SUCCESS,
+        Ok(Fleet::Fails(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
         Err(f) => {
             eprintln!("error: {}", f.message);
             ExitCode::from(f.code)
@@ -200,7 +231,15 @@ fn roles(path: Option<&PathBuf>) -> Result<RoleTable, Failure> {
     RoleTable::with_user_rules(&bytes).map_err(|e| Failure::input(format!("{}: {e}", path.display())))
 }
 
-fn run(cli: Cli) -> Result<(), Failure> {
+/// How a command that ran ends: `check` fails when some package fails the policy (exit 1, after its output is
+/// written); every other command passes when it ran.
+enum Fleet {
+    Passes,
+    Fails(String),
+}
+
+fn run(cli: Cli) -> Result<Fleet, Failure> {
+    let passes = |r: Result<(), Failure>| r.map(|()| Fleet::Passes);
     match cli.command {
         Command::Report {
             files,
@@ -234,7 +273,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ReportFormat::Pdf => pdf::write(&doc(), date, period.as_deref(), &fallback_fonts)?,
             };
             exit_without_freeing(lineage);
-            write_output(&output, &bytes)
+            passes(write_output(&output, &bytes))
         }
         Command::Query { files, from, to, direction, max_depth, types, lineage_types, format, output } => {
             let roles = RoleTable::builtin();
@@ -287,7 +326,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             };
             exit_without_freeing(lineage);
-            write_output(&output, text.as_bytes())
+            passes(write_output(&output, text.as_bytes()))
         }
         Command::Inspect { files, format, output } => {
             let lineage = inputs::load(&files, &RoleTable::builtin())?;
@@ -296,7 +335,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 DataFormat::Json => json(&lineage_core::summary::Summary::new(&lineage))?,
             };
             exit_without_freeing(lineage);
-            write_output(&output, text.as_bytes())
+            passes(write_output(&output, text.as_bytes()))
         }
         Command::Synth { models, weeks, raw_partitions, lineage_only, output } => {
             let opts = lineage_core::synth::SynthOptions { models, weeks, raw_partitions, described: !lineage_only };
@@ -308,7 +347,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| Failure { code: 1, message: format!("{output}: cannot write: {e}") })?;
             let (v, e, d) = (opts.vertex_count(), opts.edge_count(), opts.description_count());
             eprintln!("wrote {output}: {v} vertices, {e} edges, {d} Describe responses");
-            Ok(())
+            Ok(Fleet::Passes)
+        }
+        Command::Check { files, policy, roles: roles_file, format, output } => {
+            fleet::check(&files, policy.as_deref(), roles(roles_file.as_ref())?, format, &output)
         }
         Command::ParseOnly { files, mode } => {
             for path in inputs::expand(&files)? {
@@ -332,7 +374,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 let ok = ok.map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
                 println!("{}: parsed ({} bytes, object: {ok})", path.display(), bytes.len());
             }
-            Ok(())
+            Ok(Fleet::Passes)
         }
     }
 }

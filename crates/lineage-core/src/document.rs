@@ -14,7 +14,9 @@ use crate::approvals::ApprovalChange;
 use crate::deploy::{Deployment, InferenceAnswer};
 use crate::import::{format_number, InputFile, Superseded};
 use crate::model::ApprovalStatus;
-use crate::narrative::{Answers, ApprovalAnswer, DatasetAnswer, Report, ReportGraph, TrainingJobAnswer};
+use crate::narrative::{
+    Answers, ApprovalAnswer, DatasetAnswer, PipelineAnswer, Report, ReportGraph, StepAnswer, TrainingJobAnswer,
+};
 
 /// What a value the export lacks reads as, in every format.
 pub const NOT_RECORDED: &str = "not recorded";
@@ -439,7 +441,79 @@ fn training_data(a: &Answers) -> Vec<Block> {
         out.push(Block::Subheading("Datasets".into()));
         out.push(datasets_block(&orphans));
     }
+    out.extend(a.pipeline.as_ref().map(pipeline_blocks).unwrap_or_default());
     out
+}
+
+fn pipeline_blocks(p: &PipelineAnswer) -> Vec<Block> {
+    let mut out = vec![Block::Subheading(format!("Pipeline execution ({})", p.label()))];
+    if !p.described {
+        out.push(Block::Fields(vec![field("Execution", code(&p.execution_arn)), field("Named by", text(&p.joined_by))]));
+        out.push(Block::Note {
+            kind: NoteKind::Note,
+            text: text("The export does not hold this execution's DescribePipelineExecution response: its steps, parameters and status are not recorded."),
+            detail: Some(vec![Span::Emphasis("Closes with: ".into()), Span::Text(format!("lineage-export-sagemaker --pipeline-execution {} (or aws sagemaker describe-pipeline-execution, list-pipeline-execution-steps and list-pipeline-parameters-for-execution)", p.execution_arn))]),
+        });
+        return out;
+    }
+    out.push(Block::Fields(pipeline_fields(p)));
+    out.push(match &p.steps {
+        None => para("Steps: not recorded (no ListPipelineExecutionSteps response)."),
+        Some(steps) => table(&["Step", "Type", "Status", "Started", "Ended", "Ran"], steps.iter().map(step_row).collect()),
+    });
+    out.push(match &p.parameters {
+        None => para("Parameters: not recorded (no ListPipelineParametersForExecution response)."),
+        Some(ps) if ps.is_empty() => para("Parameters: none."),
+        Some(ps) => table(
+            &["Parameter", "Value", "Role"],
+            ps.iter()
+                .map(|x| vec![code(&x.name), code(&x.value), text(x.role.map_or("", |r| r.as_str()))])
+                .collect(),
+        ),
+    });
+    out
+}
+
+fn pipeline_fields(p: &PipelineAnswer) -> Vec<Field> {
+    let time = |t: Option<crate::time::Timestamp>| or_nr(t.map(|t| t.minute_utc()).as_deref(), Span::Text);
+    let mut rows = vec![
+        field("Pipeline", or_nr(p.pipeline.as_deref(), Span::Text)),
+        field("Execution", code(&p.execution_arn)),
+        field("Named by", text(&p.joined_by)),
+        field("Status", or_nr(p.status.as_ref().map(|s| s.as_str()), Span::Text)),
+        field("Started", time(p.started_at)),
+        field("Ended", time(p.ended_at)),
+        field("Started by", or_nr(p.created_by.as_deref(), Span::Text)),
+        field("Training step", or_nr((!p.training_steps.is_empty()).then(|| p.training_steps.join(", ")).as_deref(), Span::Text)),
+    ];
+    if let Some(reason) = &p.failure_reason {
+        rows.push(field("Failure reason", text(reason)));
+    }
+    rows
+}
+
+fn step_row(s: &StepAnswer) -> Vec<Inline> {
+    let time = |t: Option<crate::time::Timestamp>| t.map(|t| text(t.minute_utc())).unwrap_or_default();
+    let ran = match (&s.cache_hit_from, &s.ran_job, &s.arn) {
+        (Some(from), job, _) => {
+            let mut spans = vec![Span::Text("cache hit: ran in execution ".into()), Span::Code(from.clone())];
+            match job {
+                Some(j) => spans.extend([Span::Text(" as ".into()), Span::Code(j.clone())]),
+                None => spans.push(Span::Text(" (its job not recorded)".into())),
+            }
+            spans
+        }
+        (None, _, Some(arn)) => code(arn),
+        (None, _, None) => Vec::new(),
+    };
+    vec![
+        text(&s.name),
+        text(s.kind.as_ref().map_or("", |k| k.as_str())),
+        text(s.status.as_ref().map_or("", |k| k.as_str())),
+        time(s.started_at),
+        time(s.ended_at),
+        ran,
+    ]
 }
 
 fn datasets_block(datasets: &[&DatasetAnswer]) -> Block {

@@ -6,6 +6,7 @@
 //! HTML) or `serde_json` (the JSON contract). Nothing here reads a file, a clock or the environment.
 
 pub mod approvals;
+pub mod check;
 pub mod deploy;
 pub mod document;
 pub mod explore;
@@ -13,6 +14,7 @@ pub mod graph_layout;
 pub mod import;
 pub mod model;
 pub mod narrative;
+pub mod pipelines;
 pub mod query;
 pub mod records;
 pub mod render;

@@ -219,6 +219,10 @@ pub struct Records {
     pub package_events: Vec<PackageStateEvent>,
     /// DescribeFeatureGroup responses by feature-group ARN: they name feature-store versions by their S3 place.
     pub feature_groups: BTreeMap<String, FeatureGroupDescription>,
+    /// SageMaker Pipelines executions by ARN, each with its steps, parameters and definition where exported.
+    pub pipelines: BTreeMap<String, crate::pipelines::PipelineExecution>,
+    /// Model-package ARN -> the execution whose `RegisterModel` step registered it.
+    pub registered_by: BTreeMap<String, String>,
 }
 
 impl Records {

@@ -31,6 +31,33 @@ pub fn text(d: &Document) -> String {
     o
 }
 
+/// A titled list of blocks outside a report document (the fleet check's), as text.
+pub fn text_blocks(title: &str, blocks: &[Block]) -> String {
+    let mut o = format!("{}\n\n", one_line(title));
+    let mut indent = "";
+    for b in blocks {
+        if let Block::Subheading(t) = b {
+            let _ = writeln!(o, "\n{}:", one_line(t));
+            indent = "  ";
+        } else {
+            text_block(&mut o, indent, b);
+            if matches!(b, Block::Paragraph(_)) {
+                o.push('\n');
+            }
+        }
+    }
+    o
+}
+
+/// A titled list of blocks outside a report document, as Markdown (every input string escaped).
+pub fn markdown_blocks(title: &str, blocks: &[Block]) -> String {
+    let mut o = format!("# {}\n\n", md_escape(title));
+    for b in blocks {
+        md_block(&mut o, b);
+    }
+    o
+}
+
 fn text_spans(spans: &[Span]) -> String {
     one_line(&plain(spans))
 }

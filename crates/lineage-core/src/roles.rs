@@ -93,7 +93,19 @@ struct RuleFile {
     #[serde(default)]
     #[allow(dead_code)]
     about: Option<String>,
+    #[serde(default)]
     rules: Vec<RuleRow>,
+    /// Pipeline-parameter rules: which execution parameters name the code commit.
+    #[serde(default)]
+    parameters: Vec<ParameterRow>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParameterRow {
+    role: String,
+    /// A glob on the parameter's name, ignoring case.
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +141,8 @@ impl fmt::Display for RoleFileError {
 #[derive(Debug, Clone)]
 pub struct RoleTable {
     rules: Vec<RoleRule>,
+    /// Pipeline-parameter name globs (ignoring case) and the role a parameter they match plays.
+    parameters: Vec<(WildMatch, Role)>,
 }
 
 const BUILTIN: &str = include_str!("../data/roles.json");
@@ -143,14 +157,22 @@ impl RoleTable {
     /// The built-in table (SageMaker's type strings, the article's custom types, source-URI patterns).
     pub fn builtin() -> RoleTable {
         // The built-in table is checked by a unit test; an error here is a build defect, reported as no rules.
-        RoleTable { rules: parse_rules(BUILTIN.as_bytes()).unwrap_or_default() }
+        let (rules, parameters) = parse_file(BUILTIN.as_bytes()).unwrap_or_default();
+        RoleTable { rules, parameters }
     }
 
     /// The built-in table with a user's rules (same JSON shape as `data/roles.json`) tried first.
     pub fn with_user_rules(bytes: &[u8]) -> Result<RoleTable, RoleFileError> {
-        let mut rules = parse_rules(bytes)?;
-        rules.extend(RoleTable::builtin().rules);
-        Ok(RoleTable { rules })
+        let (mut rules, mut parameters) = parse_file(bytes)?;
+        let builtin = RoleTable::builtin();
+        rules.extend(builtin.rules);
+        parameters.extend(builtin.parameters);
+        Ok(RoleTable { rules, parameters })
+    }
+
+    /// The role a pipeline parameter plays by its name (`GitCommit` names the code commit), if any rule says.
+    pub fn parameter_role(&self, name: &str) -> Option<Role> {
+        self.parameters.iter().find(|(glob, _)| glob.matches(name)).map(|(_, role)| *role)
     }
 
     pub fn rules(&self) -> &[RoleRule] {
@@ -198,14 +220,30 @@ impl<'k> Classifier<'_, 'k> {
     }
 }
 
-fn parse_rules(bytes: &[u8]) -> Result<Vec<RoleRule>, RoleFileError> {
+type Parsed = (Vec<RoleRule>, Vec<(WildMatch, Role)>);
+
+fn parse_file(bytes: &[u8]) -> Result<Parsed, RoleFileError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let file: RuleFile = serde_path_to_error::deserialize(&mut de).map_err(|e| RoleFileError {
         path: if e.path().to_string() == "." { String::new() } else { e.path().to_string() },
         message: e.inner().to_string(),
     })?;
-    let mut out = Vec::with_capacity(file.rules.len());
-    for (i, row) in file.rules.into_iter().enumerate() {
+    let mut parameters = Vec::with_capacity(file.parameters.len());
+    for (i, row) in file.parameters.into_iter().enumerate() {
+        if row.role != Role::CodeCommit.as_str() {
+            return Err(RoleFileError {
+                path: format!("parameters[{i}].role"),
+                message: format!("a pipeline-parameter rule's role must be code_commit, found {:?}", row.role),
+            });
+        }
+        parameters.push((WildMatch::new_case_insensitive(&row.name), Role::CodeCommit));
+    }
+    Ok((parse_rules(file.rules)?, parameters))
+}
+
+fn parse_rules(rows: Vec<RuleRow>) -> Result<Vec<RoleRule>, RoleFileError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.into_iter().enumerate() {
         let at = |field: &str| format!("rules[{i}].{field}");
         let role = Role::parse(&row.role).ok_or_else(|| RoleFileError {
             path: at("role"),
@@ -253,8 +291,8 @@ mod tests {
 
     #[test]
     fn builtin_table_parses() {
-        let rules = parse_rules(BUILTIN.as_bytes()).map(|r| r.len());
-        assert!(matches!(rules, Ok(n) if n > 40), "{rules:?}");
+        let rules = parse_file(BUILTIN.as_bytes()).map(|(r, p)| (r.len(), p.len()));
+        assert!(matches!(rules, Ok((n, p)) if n > 40 && p >= 3), "{rules:?}");
     }
 
     #[test]

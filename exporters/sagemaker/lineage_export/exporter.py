@@ -1,12 +1,15 @@
 """Builds one Lineage Audit bundle from live SageMaker: every QueryLineage page (all NextTokens, depth beyond 10),
 the Describe* responses of every vertex and of the jobs, model packages, endpoints, endpoint configs and models
-they name, and optionally the CloudTrail approval/deployment events and the data-capture records."""
+they name, the SageMaker Pipelines executions that built the packages, and optionally the CloudTrail
+approval/deployment events and the data-capture records. One model package, an endpoint, or a fleet (every version
+of a model-package group, or of every group)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import random
+import re
 import sys
 import time
 from collections import deque
@@ -16,6 +19,8 @@ from typing import Any, Callable, Iterable
 from botocore.exceptions import ClientError
 
 from lineage_export import __version__
+from lineage_export.journal import Journal
+from lineage_export.progress import Progress
 
 #: QueryLineage's caps (botocore service model: QueryLineageMaxDepth max 10, QueryLineageMaxResults max 50).
 MAX_DEPTH = 10
@@ -23,6 +28,10 @@ PAGE_SIZE = 50
 #: Error codes AWS uses for "slow down"; these are retried with exponential backoff.
 THROTTLING = {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"}
 NOT_FOUND = {"ResourceNotFound", "ValidationException", "NoSuchKey"}
+#: ListPipelineExecutionSteps, ListPipelineParametersForExecution, ListModelPackages(Groups): MaxResults max 100.
+LIST_SIZE = 100
+#: A SageMaker Pipelines execution ARN, as MetadataProperties.GeneratedBy names it.
+EXECUTION_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/[^/]+/execution/[^/]+")
 #: The CloudTrail events that record approvals and deployments.
 TRAIL_EVENTS = [
     "CreateModelPackage",
@@ -101,6 +110,71 @@ class Options:
 
 
 @dataclass
+class Start:
+    """Where an export starts: one of a model package, an endpoint, a model-package group or every group; or a
+    pipeline execution, alone or with a model package."""
+
+    model_package: str | None = None
+    endpoint: str | None = None
+    pipeline_execution: str | None = None
+    model_package_group: str | None = None
+    all_model_package_groups: bool = False
+    since: dt.date | None = None
+
+    def check(self) -> None:
+        given = [
+            flag
+            for flag, value in (
+                ("--model-package", self.model_package),
+                ("--endpoint", self.endpoint),
+                ("--model-package-group", self.model_package_group),
+                ("--all-model-package-groups", self.all_model_package_groups),
+            )
+            if value
+        ]
+        if len(given) > 1 or not (given or self.pipeline_execution):
+            raise ExportError(
+                "give exactly one of --model-package, --endpoint, --model-package-group and "
+                "--all-model-package-groups, or --pipeline-execution (alone or with --model-package)"
+                + (f"; got {' and '.join(given)}" if given else "")
+            )
+        if self.pipeline_execution and given and given != ["--model-package"]:
+            raise ExportError(f"--pipeline-execution goes alone or with --model-package, not with {given[0]}")
+        if self.since and not (self.model_package_group or self.all_model_package_groups):
+            raise ExportError("--since goes with --model-package-group or --all-model-package-groups")
+        if self.model_package and ":model-package/" not in self.model_package:
+            raise ExportError(
+                f"{self.model_package!r} is not a model-package ARN (arn:aws:sagemaker:…:model-package/GROUP/N)"
+            )
+        if self.pipeline_execution and not EXECUTION_ARN.fullmatch(self.pipeline_execution):
+            raise ExportError(
+                f"{self.pipeline_execution!r} is not a pipeline-execution ARN "
+                "(arn:aws:sagemaker:REGION:ACCOUNT:pipeline/NAME/execution/ID)"
+            )
+
+    def counted(self) -> str:
+        """What the progress bar counts."""
+        if self.model_package or self.model_package_group or self.all_model_package_groups:
+            return "packages"
+        return "endpoint" if self.endpoint else "pipeline execution"
+
+    def arguments(self) -> dict:
+        """The bundle's Exporter.Arguments."""
+        return {
+            k: v
+            for k, v in (
+                ("ModelPackage", self.model_package),
+                ("Endpoint", self.endpoint),
+                ("ModelPackageGroup", self.model_package_group),
+                ("AllModelPackageGroups", self.all_model_package_groups),
+                ("Since", self.since.isoformat() if self.since else None),
+                ("PipelineExecution", self.pipeline_execution),
+            )
+            if v
+        }
+
+
+@dataclass
 class Exporter:
     """Talks to SageMaker (and CloudTrail, S3) through boto3 clients; everything it reads goes into one bundle."""
 
@@ -117,38 +191,82 @@ class Exporter:
     notes: list = field(default_factory=list)
     seen_vertices: set = field(default_factory=set)
     seen_edges: set = field(default_factory=set)
+    #: Shows progress (off by default); the CLI turns it on when stderr is a terminal.
+    progress: Progress = field(default_factory=Progress)
+    #: Where each call's response is journaled, and answered from on `--resume` (none by default).
+    journal: Journal | None = None
+    #: Requests sent (throttled attempts included), calls answered from the journal, seconds of backoff.
+    calls: int = 0
+    replayed: int = 0
+    waited: float = 0.0
+    #: Model packages of the export (their lineage queried), packages a pipeline step registered (described
+    #: only), endpoints, and the pipeline executions exported (None: not found), by ARN.
+    packages: set = field(default_factory=set)
+    registered: set = field(default_factory=set)
+    endpoints: set = field(default_factory=set)
+    executions: dict = field(default_factory=dict)
+    pages: list = field(default_factory=list)
     _described: dict = field(default_factory=dict)
+    _queried: set = field(default_factory=set)
+    _covered: set = field(default_factory=set)
+    _events: dict = field(default_factory=dict)
+    _wanted: set = field(default_factory=set)
+    _finished: set = field(default_factory=set)
 
     # ---- calls -------------------------------------------------------------------------------------------------
 
     def call(self, client: Any, operation: str, **params: Any) -> dict:
-        """One API call, retried with exponential backoff (and jitter) while AWS throttles it."""
+        """One API call, retried with exponential backoff (and jitter) while AWS throttles it; answered from the
+        journal when an interrupted export made it already, and journaled otherwise."""
+        service = client.meta.service_model.service_name
+        answer = self.journal.get(service, operation, params) if self.journal else None
+        if answer is not None:
+            self.replayed += 1
+            self.stats.throttled_retries += answer.retries
+            self.progress.status(self.calls, self.replayed, self.waited)
+            return answer.response
+        response, retries = self._send(client, operation, params)
+        if self.journal is not None:
+            self.journal.append(service, operation, params, response, retries)
+        return response
+
+    def _send(self, client: Any, operation: str, params: dict) -> tuple[dict, int]:
         for attempt in range(self.attempts):
+            self.calls += 1
             try:
-                return _strip(getattr(client, operation)(**params))
+                response = _strip(getattr(client, operation)(**params))
+                self.progress.status(self.calls, self.replayed, self.waited)
+                return response, attempt
             except ClientError as e:
                 code = e.response.get("Error", {}).get("Code", "")
                 if code not in THROTTLING or attempt == self.attempts - 1:
                     raise
                 delay = min(30.0, self.base_delay * 2**attempt) * (0.5 + self.rng.random() / 2)
                 self.stats.throttled_retries += 1
-                self.log(f"{operation}: {code}, retrying in {delay:.2f} s")
+                if not self.progress.active:  # the bar shows the time spent waiting instead
+                    self.log(f"{operation}: {code}, retrying in {delay:.2f} s")
                 self.sleep(delay)
+                self.waited += delay
+                self.progress.status(self.calls, self.replayed, self.waited)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def describe(self, key: str, operation: str, **params: Any) -> dict | None:
-        """A Describe* response, once per key; a resource that no longer exists becomes a note, not a failure."""
-        if key in self._described:
-            return self._described[key]
+    def tolerant(self, operation: str, key: str, **params: Any) -> dict | None:
+        """A SageMaker call whose resource may no longer exist: then a note and None, not a failure."""
         try:
-            response = self.call(self.sagemaker, operation, **params)
+            return self.call(self.sagemaker, operation, **params)
         except ClientError as e:
             code = e.response.get("Error", {}).get("Code", "")
             if code not in NOT_FOUND:
                 raise
             message = e.response.get("Error", {}).get("Message", "")
             self.note(f"{operation} {key}: {code} {message}".strip())
-            response = None
+            return None
+
+    def describe(self, key: str, operation: str, **params: Any) -> dict | None:
+        """A Describe* response, once per key; a resource that no longer exists becomes a note, not a failure."""
+        if key in self._described:
+            return self._described[key]
+        response = self.tolerant(operation, key, **params)
         self._described[key] = response
         if response is not None:
             self.stats.descriptions += 1
@@ -400,68 +518,221 @@ class Exporter:
                 out.append({"S3Uri": f"s3://{bucket}/{key}", "Records": records})
         return out
 
+    # ---- SageMaker Pipelines --------------------------------------------------------------------------------------
+
+    def finish_packages(self) -> None:
+        """Describes every model package of the export, then exports the pipeline executions they name
+        (MetadataProperties.GeneratedBy) and those whose results the executions' cached steps reused, until none is
+        left; each execution once."""
+        while True:
+            for arn in sorted((self.packages | self.registered) - self._finished):
+                self._finished.add(arn)
+                described = self.describe(arn, "describe_model_package", ModelPackageName=arn)
+                generated_by = ((described or {}).get("MetadataProperties") or {}).get("GeneratedBy") or ""
+                if EXECUTION_ARN.fullmatch(generated_by):
+                    self._wanted.add(generated_by)
+            todo = sorted(self._wanted - self.executions.keys())
+            if not todo:
+                return
+            for arn in todo:
+                self.export_execution(arn)
+
+    def export_execution(self, arn: str) -> dict | None:
+        """A pipeline execution as one bundle element: its DescribePipelineExecution, every page of its steps and
+        parameters, and its definition, as AWS returns them (a call whose resource is gone leaves its key out, with
+        a note; without DescribePipelineExecution there is no element). Describes the jobs and model packages its
+        steps name."""
+        described = self.tolerant("describe_pipeline_execution", arn, PipelineExecutionArn=arn)
+        if described is None:
+            self.executions[arn] = None
+            return None
+        element: dict[str, Any] = {"DescribePipelineExecution": described}
+        for key, operation in (
+            ("ListPipelineExecutionSteps", "list_pipeline_execution_steps"),
+            ("ListPipelineParametersForExecution", "list_pipeline_parameters_for_execution"),
+        ):
+            pages = self._tolerant_pages(operation, arn, PipelineExecutionArn=arn, MaxResults=LIST_SIZE)
+            if pages is not None:
+                element[key] = pages
+        definition = self.tolerant("describe_pipeline_definition_for_execution", arn, PipelineExecutionArn=arn)
+        if definition is not None:
+            element["DescribePipelineDefinitionForExecution"] = definition
+        self.executions[arn] = {"PipelineExecution": element}
+        for page in element.get("ListPipelineExecutionSteps", []):
+            for step in page.get("PipelineExecutionSteps", []):
+                self._follow_step(step)
+        return self.executions[arn]
+
+    def _follow_step(self, step: dict) -> None:
+        """A cached step's source execution (where its job really ran) is exported too; the training and
+        processing jobs and the model package a step names are described."""
+        cached = (step.get("CacheHitResult") or {}).get("SourcePipelineExecutionArn")
+        if cached:
+            self._wanted.add(cached)
+        metadata = step.get("Metadata") or {}
+        for kind, operation, param in (
+            ("TrainingJob", "describe_training_job", "TrainingJobName"),
+            ("ProcessingJob", "describe_processing_job", "ProcessingJobName"),
+        ):
+            job = (metadata.get(kind) or {}).get("Arn")
+            if job:
+                self.describe(job, operation, **{param: _name(job)})
+        package = (metadata.get("RegisterModel") or {}).get("Arn")
+        if package and ":model-package/" in package:
+            self.registered.add(package)
+            self.describe(package, "describe_model_package", ModelPackageName=package)
+
+    def _tolerant_pages(self, operation: str, key: str, **params: Any) -> list[dict] | None:
+        """Every page of a listing, each whole (NextToken as returned); None (and a note) when it is gone."""
+        pages: list[dict] = []
+        token = None
+        while True:
+            page = self.tolerant(operation, key, **params, **({"NextToken": token} if token else {}))
+            if page is None:
+                return None
+            pages.append(page)
+            token = page.get("NextToken")
+            if not token:
+                return pages
+
+    # ---- fleets ---------------------------------------------------------------------------------------------------
+
+    def fleet(self, group: str | None, since: dt.date | None) -> list[str]:
+        """The versioned model packages of `group` (or of every group, by name), created on or after `since`
+        (UTC), in order of group and version."""
+        if group:
+            groups = [group]
+        else:
+            summaries = self._paged("list_model_package_groups", "ModelPackageGroupSummaryList", MaxResults=LIST_SIZE)
+            groups = sorted({g["ModelPackageGroupName"] for g in summaries})
+        params: dict[str, Any] = {"ModelPackageType": "Versioned", "MaxResults": LIST_SIZE}
+        if since:
+            params["CreationTimeAfter"] = dt.datetime.combine(since, dt.time(), dt.timezone.utc)
+        out: dict[str, None] = {}
+        for name in groups:
+            summaries = self._paged(
+                "list_model_packages", "ModelPackageSummaryList", ModelPackageGroupName=name, **params
+            )
+            summaries.sort(key=lambda p: (p.get("ModelPackageVersion") or 0, p["ModelPackageArn"]))
+            out.update((p["ModelPackageArn"], None) for p in summaries)
+        if not out:
+            where = f"group {group}" if group else f"the {len(groups)} model-package group(s)"
+            self.note(f"no versioned model package in {where}" + (f" created on or after {since}" if since else ""))
+        return list(out)
+
+    def export_fleet(self, packages: list[str]) -> list[str]:
+        """Each package as `--model-package` exports it, into the one bundle (nothing is queried or described
+        twice); a package without a lineage artifact is a note, and still described. Returns the start ARNs."""
+        starts: set[str] = set()
+        self.progress.total(len(packages))
+        for arn in packages:
+            artifacts = self._artifacts_for(arn)
+            if not artifacts:
+                self.note(f"model package {arn} has no lineage artifact")
+            self.packages.add(arn)
+            self._covered.add(arn)
+            starts.update(artifacts)
+            self.expand([a for a in artifacts if a not in self._queried])
+            self.finish_packages()
+            self.progress.advance()
+        return sorted(starts)
+
     # ---- the whole export ------------------------------------------------------------------------------------------
 
-    def export(self, *, model_package: str | None = None, endpoint: str | None = None, options: Options = Options()) -> dict:
-        """One bundle for a model package (its ancestry and deployments) or an endpoint (its deployments and the
-        ancestry of every package it served, found through the lineage, its configs and CloudTrail)."""
-        if bool(model_package) == bool(endpoint):
-            raise ExportError("give exactly one of a model-package ARN or an endpoint name")
-        packages: set[str] = set()
-        endpoints: set[str] = set()
-        if model_package:
-            if ":model-package/" not in model_package:
-                raise ExportError(f"{model_package!r} is not a model-package ARN (arn:aws:sagemaker:…:model-package/GROUP/N)")
-            packages.add(model_package)
-            start_arns = self._artifacts_for(model_package)
-            if not start_arns:
-                raise ExportError(f"no lineage artifact has source URI {model_package}: SageMaker has no lineage for it")
+    def export(
+        self,
+        *,
+        model_package: str | None = None,
+        endpoint: str | None = None,
+        pipeline_execution: str | None = None,
+        model_package_group: str | None = None,
+        all_model_package_groups: bool = False,
+        since: dt.date | None = None,
+        options: Options = Options(),
+    ) -> dict:
+        """One bundle for a model package (its ancestry, deployments and pipeline execution), an endpoint (its
+        deployments and the ancestry of every package it served, found through the lineage, its configs and
+        CloudTrail), a pipeline execution, or a fleet: every version of a model-package group, or of every group."""
+        start = Start(model_package, endpoint, pipeline_execution, model_package_group, all_model_package_groups, since)
+        start.check()
+        fleet = bool(model_package_group or all_model_package_groups)
+        self.progress.start(start.counted(), None if fleet else 1)
+        packages = self.fleet(model_package_group, since) if fleet else []
+        start_arns = [] if fleet else self._single_start(start)
+        self._events = self._trail(options)
+        if fleet:
+            start_arns = self.export_fleet(packages)
         else:
-            described = self.describe(f"endpoint/{endpoint}", "describe_endpoint", EndpointName=endpoint)
+            self.expand(start_arns)
+            self.finish_packages()
+            self.progress.advance()
+        if pipeline_execution and not self.executions.get(pipeline_execution):
+            raise ExportError(f"pipeline execution {pipeline_execution} not found")
+        return self._bundle(start, start_arns, options)
+
+    def _single_start(self, start: Start) -> list[str]:
+        """The lineage artifacts of the model package or the contexts of the endpoint (none for a pipeline
+        execution alone)."""
+        if start.pipeline_execution:
+            self._wanted.add(start.pipeline_execution)
+        if start.model_package:
+            self.packages.add(start.model_package)
+            self._covered.add(start.model_package)
+            arns = self._artifacts_for(start.model_package)
+            if not arns:
+                raise ExportError(
+                    f"no lineage artifact has source URI {start.model_package}: SageMaker has no lineage for it"
+                )
+            return arns
+        if start.endpoint:
+            described = self.describe(f"endpoint/{start.endpoint}", "describe_endpoint", EndpointName=start.endpoint)
             if not described:
-                raise ExportError(f"endpoint {endpoint!r} not found")
-            endpoints.add(endpoint)
-            start_arns = self._contexts_for(described["EndpointArn"])
-            if not start_arns:
+                raise ExportError(f"endpoint {start.endpoint!r} not found")
+            self.endpoints.add(start.endpoint)
+            arns = self._contexts_for(described["EndpointArn"])
+            if not arns:
                 raise ExportError(f"no lineage context has source URI {described['EndpointArn']}")
+            return arns
+        return []
 
-        events: dict[str, list[dict]] = {}
-        if options.cloudtrail:
-            if self.cloudtrail is None:
-                raise ExportError("--cloudtrail needs a CloudTrail client")
-            end = options.cloudtrail_end or self.now()
-            events = self.fetch_trail(options.cloudtrail_start or end - dt.timedelta(days=90), end)
+    def _trail(self, options: Options) -> dict[str, list[dict]]:
+        if not options.cloudtrail:
+            return {}
+        if self.cloudtrail is None:
+            raise ExportError("--cloudtrail needs a CloudTrail client")
+        end = options.cloudtrail_end or self.now()
+        return self.fetch_trail(options.cloudtrail_start or end - dt.timedelta(days=90), end)
 
-        pages: list[dict] = []
-        queried: set[str] = set()
-        covered: set[str] = set(packages)
-        pending = list(start_arns)
+    def expand(self, pending: list[str]) -> None:
+        """Queries the lineage of `pending` both ways, describes what it finds, and goes on with the lineage
+        artifacts of the packages found that the pages do not hold yet (through endpoints, their configs and
+        CloudTrail: past deployments), until none is left."""
         while pending:
             new_pages: list[dict] = []
             for arn in pending:
-                queried.add(arn)
+                self._queried.add(arn)
                 for direction in ("Ascendants", "Descendants"):
                     new_pages += self.query(arn, direction)
-            pages += new_pages
+            self.pages += new_pages
             found_packages, found_endpoints = self.describe_vertices(new_pages, pending)
             # A package whose artifact is in the pages has its ancestry in them already.
-            covered |= found_packages
-            packages |= found_packages
-            endpoints |= found_endpoints
+            self._covered |= found_packages
+            self.packages |= found_packages
+            self.endpoints |= found_endpoints
             # Past deployments: configs that CloudTrail says were deployed, and the packages their models ran.
-            _, configs = self.select_trail(events, packages, endpoints)
-            for name in sorted(endpoints):
-                packages |= {p for p in self.describe_endpoint(name, configs) if p.startswith("arn:")}
+            _, configs = self.select_trail(self._events, self.packages, self.endpoints)
+            for name in sorted(self.endpoints):
+                self.packages |= {p for p in self.describe_endpoint(name, configs) if p.startswith("arn:")}
             pending = []
-            for arn in sorted(packages - covered):
-                covered.add(arn)
-                pending += [a for a in self._artifacts_for(arn) if a not in queried]
-        for arn in sorted(packages):
-            self.describe(arn, "describe_model_package", ModelPackageName=arn)
+            for arn in sorted(self.packages - self._covered):
+                self._covered.add(arn)
+                pending += [a for a in self._artifacts_for(arn) if a not in self._queried]
 
+    def _bundle(self, start: Start, start_arns: list[str], options: Options) -> dict:
         descriptions = [d for d in self._described.values() if d is not None]
+        descriptions += [self.executions[a] for a in sorted(self.executions) if self.executions[a]]
         if options.cloudtrail:
-            kept, _ = self.select_trail(events, packages, endpoints)
+            kept, _ = self.select_trail(self._events, self.packages | self.registered, self.endpoints)
             self.stats.cloudtrail_events = len(kept)
             descriptions.append({"Events": kept})
         bundle: dict[str, Any] = {
@@ -469,10 +740,10 @@ class Exporter:
                 "Name": "lineage-export-sagemaker",
                 "Version": __version__,
                 "ExportedAt": self.now().isoformat(),
-                "Arguments": {k: v for k, v in (("ModelPackage", model_package), ("Endpoint", endpoint)) if v},
+                "Arguments": start.arguments(),
             },
             "StartArns": start_arns,
-            "Pages": pages,
+            "Pages": self.pages,
             "Descriptions": descriptions,
         }
         if options.capture_s3_uri:
@@ -481,7 +752,7 @@ class Exporter:
             if options.capture_start is None or options.capture_end is None:
                 raise ExportError("--capture-s3-uri needs --from and --to")
             bundle["DataCapture"] = self.capture(
-                options.capture_s3_uri, endpoints, options.capture_start, options.capture_end
+                options.capture_s3_uri, self.endpoints, options.capture_start, options.capture_end
             )
         bundle["Exporter"]["Stats"] = vars(self.stats)
         bundle["Exporter"]["Notes"] = self.notes
@@ -494,13 +765,17 @@ class Exporter:
         return self._list("list_contexts", "ContextSummaries", "ContextArn", SourceUri=source_uri)
 
     def _list(self, operation: str, key: str, arn_key: str, **params: Any) -> list[str]:
+        return sorted({s[arn_key] for s in self._paged(operation, key, **params)})
+
+    def _paged(self, operation: str, key: str, **params: Any) -> list[dict]:
+        """The `key` items of every page of a SageMaker listing."""
         out, token = [], None
         while True:
             page = self.call(self.sagemaker, operation, **params, **({"NextToken": token} if token else {}))
-            out += [s[arn_key] for s in page.get(key, [])]
+            out += page.get(key, [])
             token = page.get("NextToken")
             if not token:
-                return sorted(set(out))
+                return out
 
 
 def _at_depth(start: str, edges: list[dict], direction: str, depth: int) -> list[str]:

@@ -49,6 +49,8 @@ pub(crate) enum Described {
     Ignored(String),
     /// ListArtifacts/ListActions/ListContexts: `Entity` summaries, not descriptions.
     Listed(Vec<Described>),
+    /// SageMaker Pipelines responses (one, or an exporter element's four).
+    Pipeline(Vec<super::pipelines::PipelineDoc>),
 }
 
 /// One `AssociationSummary`.

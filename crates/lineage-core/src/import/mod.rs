@@ -3,6 +3,7 @@
 
 mod describe;
 mod operations;
+mod pipelines;
 mod raw;
 mod snapshots;
 mod tree;
@@ -158,6 +159,11 @@ pub struct Loader {
     page_files: Vec<(String, bool, Option<String>)>,
     /// ARN → every LineageType and Type given for it, where the inputs disagree.
     type_conflicts: BTreeMap<String, (std::collections::BTreeSet<LineageType>, std::collections::BTreeSet<String>)>,
+    /// Pipeline steps pages, parameters pages and definitions, joined to their executions in `finish`.
+    pipeline_parts: Vec<pipelines::PipelineDoc>,
+    /// (directory, execution ARN) of every loose DescribePipelineExecution: a loose part belongs to the one in its
+    /// directory.
+    pipeline_dirs: std::collections::BTreeSet<(String, String)>,
 }
 
 /// One document's contents, checked but not yet merged.
@@ -504,6 +510,12 @@ impl Loader {
                     }
                 }
             }
+            Described::Pipeline(docs) => {
+                for mut doc in docs {
+                    locate(&mut doc.origin);
+                    self.merge_pipeline(doc, &at);
+                }
+            }
             Described::PackageEvent(mut e) => {
                 locate(&mut e.origin);
                 self.stats.package_state_events += 1;
@@ -554,6 +566,20 @@ impl Loader {
                 }
             }
         }
+    }
+
+    fn merge_pipeline(&mut self, doc: pipelines::PipelineDoc, at: &Arc<str>) {
+        let pipelines::PipelineDoc { part: pipelines::PipelinePart::Execution(mut e), origin, execution } = doc else {
+            self.pipeline_parts.push(doc);
+            return;
+        };
+        if execution.is_none() {
+            let dir = pipelines::directory(&origin.file).to_owned();
+            self.pipeline_dirs.insert((dir, e.arn.clone()));
+        }
+        e.origin = origin;
+        let id = e.arn.clone();
+        self.keep_newest("DescribePipelineExecution", &id, at.clone(), *e, |l| &mut l.graph.records.pipelines);
     }
 
     /// Keeps the newest of the descriptions of `id` read so far (see [`SnapshotInfo::newer_than`]); returns the
@@ -788,6 +814,8 @@ impl Loader {
             }
             return Err(ImportError { file: r.file.to_string(), line: r.line, path: r.path.clone(), message });
         }
+        let parts = std::mem::take(&mut self.pipeline_parts);
+        pipelines::attach(&mut self.graph.records, parts, &self.pipeline_dirs, roles)?;
         self.stand_ins();
         self.merge_twins();
         self.build_edges();
@@ -1222,16 +1250,12 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
 /// AWS responses that say nothing the answers use, recognised by a key only they have, so `inspect` and the
 /// evidence appendix can name what was skipped.
 fn unused_document(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
-    const KNOWN: [(&str, &str); 18] = [
+    const KNOWN: [(&str, &str); 14] = [
         ("FeatureGroupSummaries", "ListFeatureGroups"),
         ("ModelPackageGroupArn", "DescribeModelPackageGroup"),
         ("ModelPackageSummaryList", "ListModelPackages"),
         ("ModelPackageGroupSummaryList", "ListModelPackageGroups"),
-        ("PipelineExecutionArn", "DescribePipelineExecution"),
-        ("PipelineExecutionSteps", "ListPipelineExecutionSteps"),
         ("PipelineExecutionSummaries", "ListPipelineExecutions"),
-        ("PipelineParameters", "ListPipelineParametersForExecution"),
-        ("PipelineDefinition", "DescribePipelineDefinitionForExecution"),
         ("PipelineArn", "DescribePipeline"),
         ("TrialComponentSummaries", "ListTrialComponents"),
         ("TrainingJobSummaries", "ListTrainingJobs"),
@@ -1283,6 +1307,10 @@ fn describe_kind(d: &Described) -> &'static str {
         Described::PackageEvent(_) => "EventBridge model-package state change",
         Described::Ignored(_) => "EventBridge event (not read)",
         Described::Listed(_) => "List* summaries",
+        Described::Pipeline(docs) => match docs.as_slice() {
+            [one] => one.part.operation(),
+            _ => "pipeline execution",
+        },
     }
 }
 

@@ -17,6 +17,9 @@ pub(crate) const PACKAGE_STATE_CHANGE: &str = "SageMaker Model Package State Cha
 
 /// Recognises an operational document; `None` when it is none of them.
 pub(crate) fn operation(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
+    if let Some(d) = super::pipelines::pipeline(map, path)? {
+        return Ok(Some(d));
+    }
     let at = At { map, path: path.to_owned() };
     if map.contains_key("captureData") || map.contains_key("eventMetadata") {
         return capture(&at, None).map(|c| Some(Described::Capture(Box::new(c))));

@@ -386,3 +386,30 @@ impl Snapshot for FeatureGroupDescription {
         UsedFields::new(&["OfflineStoreConfig"], [text_hash(&(&self.offline_s3_uris, &self.glue_table))])
     }
 }
+
+impl Snapshot for crate::pipelines::PipelineExecution {
+    fn modified(&self) -> Option<Timestamp> {
+        self.modified_at
+    }
+    fn created(&self) -> Option<Timestamp> {
+        self.created_at
+    }
+    fn digest(&self) -> [u8; 32] {
+        text_digest(&text(&(
+            &self.arn,
+            &self.pipeline_arn,
+            &self.display_name,
+            &self.status,
+            &self.failure_reason,
+            self.created_at,
+            self.modified_at,
+            &self.created_by,
+        )))
+    }
+    fn used_fields(&self) -> UsedFields {
+        UsedFields::new(
+            &["PipelineExecutionStatus", "CreatedBy"],
+            [hash_of(&self.status.as_ref().map(|s| s.as_str().to_owned())), hash_of(&self.created_by)],
+        )
+    }
+}

@@ -8,7 +8,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction as PgDirection;
 
 use super::{
-    Builder, CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, MetricReport, ModelVersion, Question, SourceKind,
+    Builder, CodeAnswer, DatasetAnswer, PipelineAnswer, Evidence, EvidenceEdge, MetricReport, ModelVersion, Question, SourceKind,
     TrainingJobAnswer, UpstreamSource,
 };
 use crate::model::{resource_name, Node};
@@ -69,8 +69,17 @@ impl Builder<'_> {
     }
 
     /// The training jobs nearest upstream of the focus, each with its vertex.
-    pub(super) fn training_jobs(&mut self) -> Vec<(NodeIndex, TrainingJobAnswer)> {
+    /// When no lineage path names one, the job of the pipeline's training step (see
+    /// [`Builder::pipeline_training_vertex`]), its execution then in the evidence.
+    pub(super) fn training_jobs(&mut self, pipeline: Option<&PipelineAnswer>) -> Vec<(NodeIndex, TrainingJobAnswer)> {
         let vertices = self.nearest_upstream(self.focus, Role::TrainingJob);
+        if let (true, Some(p)) = (vertices.is_empty(), pipeline) {
+            if let Some(t) = self.pipeline_training_vertex(p) {
+                let mut job = self.training_job(t);
+                job.evidence.descriptions.push(p.execution_arn.clone());
+                return vec![(t, job)];
+            }
+        }
         if vertices.is_empty() {
             let focus = self.arn(self.focus);
             self.gap(
@@ -253,7 +262,13 @@ impl Builder<'_> {
 
     /// The code (question 4): the code-commit vertices upstream of the focus, then the commits the training jobs' and the
     /// package's descriptions name (a commit already named by a vertex is not repeated).
-    pub(super) fn code(&mut self, code_vertices: &[NodeIndex], training: &[NodeIndex]) -> Vec<CodeAnswer> {
+    /// Last, the pipeline parameters the role table marks as the commit.
+    pub(super) fn code(
+        &mut self,
+        code_vertices: &[NodeIndex],
+        training: &[NodeIndex],
+        pipeline: Option<&PipelineAnswer>,
+    ) -> Vec<CodeAnswer> {
         let mut out: Vec<CodeAnswer> = code_vertices
             .iter()
             .map(|&c| {
@@ -272,11 +287,16 @@ impl Builder<'_> {
             if commit.is_none() && repository.is_none() {
                 continue;
             }
-            let same = out.iter().any(|c| {
-                c.commit.as_deref().zip(commit.as_deref()).is_some_and(|(a, b)| a.starts_with(b) || b.starts_with(a))
-            });
-            if !same {
+            if !names_commit(&out, commit.as_deref()) {
                 out.push(CodeAnswer { repository, commit, arn: None, source });
+            }
+        }
+        for p in pipeline.into_iter() {
+            for param in p.commit_parameters() {
+                if !names_commit(&out, Some(&param.value)) {
+                    let source = format!("pipeline parameter {} of {}", param.name, p.label());
+                    out.push(CodeAnswer { repository: None, commit: Some(param.value.clone()), arn: None, source });
+                }
             }
         }
         out.sort();
@@ -315,7 +335,7 @@ impl Builder<'_> {
             self.gap(
                 Question::Code,
                 "No code commit is recorded for the training code.".into(),
-                "an AssociatedWith association from a code-commit artifact (source URI = the commit URL; properties repository and commit) to the training job, or MetadataProperties.CommitId/Repository on the training job or model package",
+                "an AssociatedWith association from a code-commit artifact (source URI = the commit URL; properties repository and commit) to the training job, or MetadataProperties.CommitId/Repository on the training job or model package, or a pipeline parameter the role table marks as the commit (GitCommit, CommitSha, *_commit)",
             );
         }
     }
@@ -360,6 +380,11 @@ impl Builder<'_> {
 }
 
 /// The input channel of `job` whose S3 URI is the dataset's (a trailing `/` does not matter).
+/// Whether an answer in `out` names `commit` already (one may be the other's abbreviation).
+fn names_commit(out: &[CodeAnswer], commit: Option<&str>) -> bool {
+    out.iter().any(|c| c.commit.as_deref().zip(commit).is_some_and(|(a, b)| a.starts_with(b) || b.starts_with(a)))
+}
+
 fn channel_of(job: Option<&crate::model::Job>, uri: Option<&str>) -> Option<String> {
     let want = uri?.trim_end_matches('/');
     job?.inputs.iter().find(|(_, u)| u.trim_end_matches('/') == want).map(|(name, _)| name.clone())

@@ -10,6 +10,7 @@ mod answers;
 mod approval;
 mod kinds;
 mod outline;
+mod pipeline;
 mod prose;
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,7 @@ use crate::time::Timestamp;
 pub use crate::approvals::ApprovalChange;
 pub use crate::subgraph::{graph_of, Evidence, EvidenceEdge, GraphVertex, ReportGraph};
 pub use kinds::{Question, SourceKind, SubjectKind};
+pub use pipeline::{PipelineAnswer, StepAnswer};
 pub use prose::humanize_count;
 
 /// Why no report could be made.
@@ -265,6 +267,8 @@ pub struct Answers {
     pub upstream_sources: Vec<UpstreamSource>,
     pub code: Vec<CodeAnswer>,
     pub approval: Option<ApprovalAnswer>,
+    /// The SageMaker Pipelines execution that made the package, when the package or a RegisterModel step names one.
+    pub pipeline: Option<PipelineAnswer>,
 }
 
 /// A question the export cannot answer, and the association that would close it.
@@ -386,6 +390,14 @@ pub fn report(lineage: &Lineage, start: NodeIndex) -> Result<Report, NarrativeEr
     Builder::new(lineage, start)?.build()
 }
 
+/// The answers and gaps for one model-package vertex, without the sentence, tree and graph (what `lineage check`
+/// needs for each package of a fleet).
+pub fn answers_for(lineage: &Lineage, package: NodeIndex) -> Result<(Answers, Vec<Gap>), NarrativeError> {
+    let mut b = Builder::new(lineage, package)?;
+    let answers = b.collect().answers;
+    Ok((answers, b.gaps))
+}
+
 /// Builds the report for the model package that served one inference. When the inference fell in a switch where
 /// two packages may have served it, `start` names the one to report on (the report then says so in a gap).
 pub fn report_inference(
@@ -443,6 +455,15 @@ fn package_matches(lineage: &Lineage, arn: &str, start: &str) -> bool {
     arn == start
         || resource_name(arn) == start
         || lineage.graph.resolve(start).iter().any(|ix| lineage.graph.package_of.get(ix).is_some_and(|p| p == arn))
+}
+
+/// The answers, and what the sentence, tree and graph need from the walk that found them.
+struct Collected {
+    answers: Answers,
+    training: Vec<NodeIndex>,
+    datasets: Vec<(NodeIndex, DatasetAnswer)>,
+    code_vertices: Vec<NodeIndex>,
+    approval_vertices: Vec<NodeIndex>,
 }
 
 /// What a report is made from: the start, the model it is about (the focus), and the gaps found so far.
@@ -587,15 +608,16 @@ impl<'a> Builder<'a> {
         v
     }
 
-    /// One function per question, in the order the gaps are listed; then the prose that rests on the answers.
-    fn build(mut self) -> Result<Report, NarrativeError> {
+    /// One function per question, in the order the gaps are listed, with what the prose needs besides.
+    fn collect(&mut self) -> Collected {
         let model_version = self.model_version();
-        let jobs = self.training_jobs();
+        let pipeline = self.pipeline();
+        let jobs = self.training_jobs(pipeline.as_ref());
         let datasets = self.training_datasets(&jobs);
         let upstream_sources = self.upstream_sources(&datasets);
         let training: Vec<NodeIndex> = jobs.iter().map(|(t, _)| *t).collect();
         let code_vertices = self.ancestors_of_role(Role::CodeCommit);
-        let code = self.code(&code_vertices, &training);
+        let code = self.code(&code_vertices, &training, pipeline.as_ref());
         let approval_vertices = self.approval_vertices();
         let approval = self.approval(&approval_vertices);
         let answers = Answers {
@@ -605,12 +627,22 @@ impl<'a> Builder<'a> {
             upstream_sources,
             code,
             approval,
+            pipeline,
         };
         self.gaps.extend(prose::answer_gaps(&answers));
+        Collected { answers, training, datasets, code_vertices, approval_vertices }
+    }
+
+    /// The answers, then the prose that rests on them.
+    fn build(mut self) -> Result<Report, NarrativeError> {
+        let Collected { answers, training, datasets, code_vertices, approval_vertices } = self.collect();
         let outline = self.outline(&training, &datasets, &code_vertices, &approval_vertices);
         let sentence = prose::sentence(&answers, &outline);
         let tree = prose::tree(&answers, &outline);
-        let graph = self.report_graph(&approval_vertices);
+        let mut graph = self.report_graph(&approval_vertices);
+        if let Some(p) = &answers.pipeline {
+            self.draw_pipeline(p, &mut graph);
+        }
         Ok(Report {
             subject: self.subject(&answers.model_version),
             inference: self.inference.clone(),

@@ -43,6 +43,7 @@ fn nothing() -> Answers {
         upstream_sources: Vec::new(),
         code: Vec::new(),
         approval: None,
+        pipeline: None,
     }
 }
 

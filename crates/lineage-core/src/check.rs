@@ -1,0 +1,413 @@
+//! `lineage check`: for every model package in the export, which of the regulator's answers the export holds, and
+//! whether that is enough for a policy (a JSON table of rules; a documented default is built in,
+//! `data/policy.json`). Each package's answers come from the same answer functions as the report
+//! ([`narrative::answers_for`]), so a package passes only if its report would answer what the policy requires.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use petgraph::graph::NodeIndex;
+use serde::{Deserialize, Serialize};
+use wildmatch::WildMatch;
+
+use crate::document::{Block, Inline, Span};
+use crate::import::Lineage;
+use crate::model::{resource_name, ApprovalStatus};
+use crate::narrative::{self, Answers, SourceKind};
+use crate::roles::Role;
+
+/// What a policy can require of a package: one answer of the report each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// A training job upstream of the package (question 2).
+    TrainingJob,
+    /// A training dataset of that job (question 2).
+    TrainingData,
+    /// A feature-store version with its version recorded (question 3).
+    FeatureStoreVersion,
+    /// An exclusion list (question 3).
+    ExclusionList,
+    /// The training job's hyperparameters (question 4).
+    Hyperparameters,
+    /// Evaluation metrics: the job's final metrics or the package's ModelMetrics reports (question 4).
+    Metrics,
+    /// The code commit (from a commit artifact, MetadataProperties or a pipeline parameter).
+    Code,
+    /// Approved, with the approver's identity and the time (question 5).
+    Approval,
+}
+
+impl Requirement {
+    pub const ALL: [Requirement; 8] = [
+        Requirement::TrainingJob,
+        Requirement::TrainingData,
+        Requirement::FeatureStoreVersion,
+        Requirement::ExclusionList,
+        Requirement::Hyperparameters,
+        Requirement::Metrics,
+        Requirement::Code,
+        Requirement::Approval,
+    ];
+
+    /// The JSON value (`feature_store_version`), also the text matrix's column heading.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Requirement::TrainingJob => "training_job",
+            Requirement::TrainingData => "training_data",
+            Requirement::FeatureStoreVersion => "feature_store_version",
+            Requirement::ExclusionList => "exclusion_list",
+            Requirement::Hyperparameters => "hyperparameters",
+            Requirement::Metrics => "metrics",
+            Requirement::Code => "code",
+            Requirement::Approval => "approval",
+        }
+    }
+
+    /// Whether `a` holds this answer.
+    pub fn answered(self, a: &Answers) -> bool {
+        let source = |kind: SourceKind| a.upstream_sources.iter().filter(move |u| u.kind == kind);
+        match self {
+            Requirement::TrainingJob => !a.training_jobs.is_empty(),
+            Requirement::TrainingData => a.training_datasets.iter().any(|d| d.uri.is_some() || d.arn.is_some()),
+            Requirement::FeatureStoreVersion => source(SourceKind::FeatureStoreVersion).any(|u| u.version.is_some()),
+            Requirement::ExclusionList => source(SourceKind::ExclusionList).next().is_some(),
+            Requirement::Hyperparameters => a.training_jobs.iter().any(|j| !j.hyperparameters.is_empty()),
+            Requirement::Metrics => {
+                a.training_jobs.iter().any(|j| !j.metrics.is_empty()) || !a.model_version.metric_reports.is_empty()
+            }
+            Requirement::Code => a.code.iter().any(|c| c.commit.is_some()),
+            Requirement::Approval => a.approval.as_ref().is_some_and(|ap| {
+                ap.status == Some(ApprovalStatus::Approved) && ap.by.is_some() && ap.at.is_some()
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Requirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which packages a rule applies to: every condition given must hold (none given: every package).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Approval statuses, as AWS spells them (`Approved`, `Rejected`, `PendingManualApproval`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<String>>,
+    /// A glob on the model-package group name (`*` any text, `?` one character).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Whether the package was ever deployed to an endpoint, by any record of the export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployed: Option<bool>,
+}
+
+/// One rule: the packages it applies to, and the answers they need.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub when: Condition,
+    pub require: Vec<Requirement>,
+}
+
+/// The answers each package needs: the union of the requirements of every rule that applies to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    pub rules: Vec<Rule>,
+}
+
+/// A policy file that cannot be used: where in it, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "at {}: {}", self.path, self.message)
+        }
+    }
+}
+
+const BUILTIN: &str = include_str!("../data/policy.json");
+
+impl Policy {
+    /// The built-in policy: approved or deployed packages need every answer, pending ones their training data.
+    pub fn builtin() -> Policy {
+        // Checked by a unit test; a defect here would be a build error, reported as no rules.
+        Policy::parse(BUILTIN.as_bytes()).unwrap_or(Policy { about: None, rules: Vec::new() })
+    }
+
+    /// Reads a policy (the shape of `data/policy.json`); unknown keys and values are errors with their path.
+    pub fn parse(bytes: &[u8]) -> Result<Policy, PolicyError> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let policy: Policy = serde_path_to_error::deserialize(&mut de).map_err(|e| PolicyError {
+            path: if e.path().to_string() == "." { String::new() } else { e.path().to_string() },
+            message: e.inner().to_string(),
+        })?;
+        for (i, rule) in policy.rules.iter().enumerate() {
+            for (j, s) in rule.when.status.iter().flatten().enumerate() {
+                if matches!(ApprovalStatus::parse(s), ApprovalStatus::Other(_)) {
+                    return Err(PolicyError {
+                        path: format!("rules[{i}].when.status[{j}]"),
+                        message: format!("expected Approved, Rejected or PendingManualApproval, found {s:?}"),
+                    });
+                }
+            }
+        }
+        Ok(policy)
+    }
+
+    /// What `p` must answer, in [`Requirement::ALL`] order, and the names of the rules that apply to it.
+    fn required(&self, p: &Package) -> (Vec<Requirement>, Vec<String>) {
+        let mut required = BTreeSet::new();
+        let mut rules = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate().filter(|(_, r)| r.when.holds(p)) {
+            required.extend(rule.require.iter().copied());
+            rules.push(rule.name.clone().unwrap_or_else(|| format!("rules[{i}]")));
+        }
+        (required.into_iter().collect(), rules)
+    }
+}
+
+impl Condition {
+    fn holds(&self, p: &Package) -> bool {
+        let status = p.status.as_ref().map(ApprovalStatus::as_str);
+        self.status.as_ref().is_none_or(|want| status.is_some_and(|s| want.iter().any(|w| w == s)))
+            && self.group.as_ref().is_none_or(|g| p.group.as_deref().is_some_and(|n| WildMatch::new(g).matches(n)))
+            && self.deployed.is_none_or(|d| d == p.deployed)
+    }
+}
+
+/// What the policy needs to know of a package before its answers are read.
+struct Package {
+    arn: String,
+    group: Option<String>,
+    version: Option<u64>,
+    status: Option<ApprovalStatus>,
+    deployed: bool,
+    vertex: Option<NodeIndex>,
+}
+
+/// One package's line of the check: the JSON contract's `packages[]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PackageCheck {
+    pub arn: String,
+    pub group: Option<String>,
+    pub version: Option<u64>,
+    pub status: Option<ApprovalStatus>,
+    pub deployed: bool,
+    /// The rules that apply to it (a rule's name, else `rules[i]`).
+    pub rules: Vec<String>,
+    pub required: Vec<Requirement>,
+    /// Every answer the export holds for it, required or not.
+    pub answered: Vec<Requirement>,
+    /// Required and not answered.
+    pub missing: Vec<Requirement>,
+    pub pass: bool,
+    /// Why its answers could not be read at all (no lineage vertex, an ambiguous package), when so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckSummary {
+    pub packages: usize,
+    pub passing: usize,
+    pub failing: usize,
+}
+
+/// The whole check: the JSON contract of `lineage check --format json` (see `schema/check.schema.json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub policy: Policy,
+    pub packages: Vec<PackageCheck>,
+    pub summary: CheckSummary,
+}
+
+/// Checks every model package of `lineage` against `policy`, in ARN order.
+pub fn check(lineage: &Lineage, policy: &Policy) -> CheckReport {
+    let packages: Vec<PackageCheck> = packages(lineage).into_iter().map(|p| check_one(lineage, policy, p)).collect();
+    let passing = packages.iter().filter(|p| p.pass).count();
+    let summary = CheckSummary { packages: packages.len(), passing, failing: packages.len() - passing };
+    CheckReport { policy: policy.clone(), packages, summary }
+}
+
+fn check_one(lineage: &Lineage, policy: &Policy, p: Package) -> PackageCheck {
+    let (required, rules) = policy.required(&p);
+    let (answered, error) = match p.vertex.map(|v| narrative::answers_for(lineage, v)) {
+        Some(Ok((answers, _))) => (Requirement::ALL.into_iter().filter(|r| r.answered(&answers)).collect(), None),
+        Some(Err(e)) => (Vec::new(), Some(e.to_string())),
+        None => (Vec::new(), Some("no lineage vertex stands for this model package".to_owned())),
+    };
+    let missing: Vec<Requirement> = required.iter().copied().filter(|r| !answered.contains(r)).collect();
+    PackageCheck {
+        pass: missing.is_empty(),
+        arn: p.arn,
+        group: p.group,
+        version: p.version,
+        status: p.status,
+        deployed: p.deployed,
+        rules,
+        required,
+        answered,
+        missing,
+        error,
+    }
+}
+
+/// Every model package the export names (described, or a lineage vertex's source URI), in ARN order, with the
+/// package vertex (the least ARN when several stand for it) and whether it was ever deployed.
+fn packages(lineage: &Lineage) -> Vec<Package> {
+    let g = &lineage.graph;
+    let mut vertex_of: BTreeMap<&str, NodeIndex> = BTreeMap::new();
+    for (&ix, arn) in &g.package_of {
+        let slot = vertex_of.entry(arn.as_str()).or_insert(ix);
+        if g.node(ix).arn < g.node(*slot).arn {
+            *slot = ix;
+        }
+    }
+    let arns: BTreeSet<&str> = g.model_packages.keys().map(String::as_str).chain(vertex_of.keys().copied()).collect();
+    let deployed = deployed_packages(lineage);
+    arns.into_iter()
+        .map(|arn| {
+            let described = g.model_packages.get(arn);
+            let (group, version) = group_version(arn);
+            Package {
+                arn: arn.to_owned(),
+                group: described.and_then(|d| d.group.clone()).or(group),
+                version: described.and_then(|d| d.version).or(version),
+                status: described.and_then(|d| d.approval_status.clone()),
+                deployed: deployed.contains(arn),
+                vertex: vertex_of.get(arn).copied(),
+            }
+        })
+        .collect()
+}
+
+/// `(group, version)` from `…:model-package/GROUP/VERSION`.
+fn group_version(arn: &str) -> (Option<String>, Option<u64>) {
+    match resource_name(arn).rsplit_once('/') {
+        Some((group, v)) => (Some(group.to_owned()), v.parse().ok()),
+        None => (None, None),
+    }
+}
+
+/// Packages some record deploys: next to a lineage ModelDeployment action or endpoint context, or run by an
+/// endpoint config that an endpoint ran (DescribeEndpoint, CloudTrail CreateEndpoint/UpdateEndpoint).
+fn deployed_packages(lineage: &Lineage) -> BTreeSet<String> {
+    let g = &lineage.graph;
+    let pg = g.petgraph();
+    let mut out = BTreeSet::new();
+    for ix in g.node_indices().filter(|&ix| matches!(g.node(ix).role, Role::Deployment | Role::Endpoint)) {
+        for n in pg.neighbors_undirected(ix) {
+            out.extend(g.package_of.get(&n).cloned());
+        }
+    }
+    let records = &g.records;
+    let mut configs: BTreeSet<&str> = records.endpoints.values().filter_map(|e| e.config_name.as_deref()).collect();
+    for e in records.trail.values() {
+        if matches!(e.name.as_str(), "CreateEndpoint" | "UpdateEndpoint") && e.error_code.is_none() {
+            configs.extend(e.param_str("endpointConfigName"));
+        }
+    }
+    for c in configs {
+        out.extend(crate::deploy::config_packages(lineage, c));
+    }
+    out
+}
+
+// ---- the check as blocks, for text and Markdown ----
+
+/// `credit-xgb/73` (the ARN when it has no group and version).
+pub fn package_label(p: &PackageCheck) -> String {
+    match (&p.group, p.version) {
+        (Some(g), Some(v)) => format!("{g}/{v}"),
+        _ => p.arn.clone(),
+    }
+}
+
+/// The check laid out as document blocks: a summary line, the matrix (packages × answers: `yes`, `MISSING` when
+/// required and absent, `-` when absent and not required), and each failing package with what it lacks.
+pub fn blocks(c: &CheckReport) -> Vec<Block> {
+    let s = &c.summary;
+    let mut out = vec![Block::Paragraph(vec![Span::Text(format!(
+        "{} model packages: {} pass, {} fail the policy.",
+        s.packages, s.passing, s.failing
+    ))])];
+    let mut header = vec!["Package".to_owned(), "Status".to_owned(), "Deployed".to_owned()];
+    header.extend(Requirement::ALL.iter().map(|r| r.as_str().to_owned()));
+    header.push("Result".into());
+    let rows = c.packages.iter().map(matrix_row).collect();
+    out.push(Block::Table { header, rows });
+    let failing: Vec<Inline> = c.packages.iter().filter(|p| !p.pass).map(failure_line).collect();
+    if !failing.is_empty() {
+        out.push(Block::Subheading("Failing packages".into()));
+        out.push(Block::List(failing));
+    }
+    out
+}
+
+fn matrix_row(p: &PackageCheck) -> Vec<Inline> {
+    let text = |s: &str| vec![Span::Text(s.to_owned())];
+    let mut row = vec![
+        text(&package_label(p)),
+        text(p.status.as_ref().map_or("not recorded", |s| s.as_str())),
+        text(if p.deployed { "yes" } else { "no" }),
+    ];
+    for r in Requirement::ALL {
+        row.push(match (p.answered.contains(&r), p.required.contains(&r)) {
+            (true, _) => text("yes"),
+            (false, true) => vec![Span::Strong("MISSING".into())],
+            (false, false) => text("-"),
+        });
+    }
+    row.push(if p.pass { text("pass") } else { vec![Span::Strong("FAIL".into())] });
+    row
+}
+
+fn failure_line(p: &PackageCheck) -> Inline {
+    let mut spans = vec![Span::Strong(package_label(p)), Span::Text(" (".into()), Span::Code(p.arn.clone())];
+    let missing: Vec<&str> = p.missing.iter().map(|r| r.as_str()).collect();
+    spans.push(Span::Text(format!("): missing {}", missing.join(", "))));
+    if let Some(e) = &p.error {
+        spans.push(Span::Text(format!("; its answers could not be read: {e}")));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_policy_parses() {
+        let p = Policy::parse(BUILTIN.as_bytes());
+        assert!(matches!(&p, Ok(p) if p.rules.len() >= 3), "{p:?}");
+    }
+
+    #[test]
+    fn unknown_keys_and_values_are_errors_with_their_path() {
+        let err = |text: &str| Policy::parse(text.as_bytes()).err().map(|e| e.to_string());
+        let e = err(r#"{"rules":[{"when":{"stauts":["Approved"]},"require":["code"]}]}"#);
+        assert!(e.as_deref().is_some_and(|e| e.starts_with("at rules[0].when.stauts: unknown field")), "{e:?}");
+        let e = err(r#"{"rules":[{"require":["commit"]}]}"#);
+        assert!(e.as_deref().is_some_and(|e| e.starts_with("at rules[0].require[0]: unknown variant")), "{e:?}");
+        let e = err(r#"{"rules":[{"when":{"status":["approved"]},"require":[]}]}"#);
+        assert!(e.as_deref().is_some_and(|e| e.starts_with("at rules[0].when.status[0]: expected Approved")), "{e:?}");
+        assert!(err(r#"{"rules":[],"extra":1}"#).is_some());
+    }
+}

@@ -1,0 +1,328 @@
+//! SageMaker Pipelines executions as the export records them: `DescribePipelineExecution`, the steps of
+//! `ListPipelineExecutionSteps`, the parameters of `ListPipelineParametersForExecution` and the step graph of
+//! `DescribePipelineDefinitionForExecution`, joined into one [`PipelineExecution`] at load.
+//!
+//! A model package names the execution that made it in `MetadataProperties.GeneratedBy`, and a `RegisterModel`
+//! step names the package it registered; a step's job ARN is its trial component's source. A cached step
+//! (`CacheHitResult`) ran nothing: its job ran in an earlier execution, which [`PipelineExecution::step_job`]
+//! follows.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::{Role, UserContext};
+use crate::records::Origin;
+use crate::time::Timestamp;
+
+/// `PipelineExecutionStatus` and `StepStatus`: AWS's values, and any other the input names (kept as written).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RunStatus {
+    Starting,
+    Executing,
+    Stopping,
+    Stopped,
+    Failed,
+    Succeeded,
+    Other(String),
+}
+
+impl RunStatus {
+    pub fn parse(s: &str) -> RunStatus {
+        match s {
+            "Starting" => RunStatus::Starting,
+            "Executing" => RunStatus::Executing,
+            "Stopping" => RunStatus::Stopping,
+            "Stopped" => RunStatus::Stopped,
+            "Failed" => RunStatus::Failed,
+            "Succeeded" => RunStatus::Succeeded,
+            other => RunStatus::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            RunStatus::Starting => "Starting",
+            RunStatus::Executing => "Executing",
+            RunStatus::Stopping => "Stopping",
+            RunStatus::Stopped => "Stopped",
+            RunStatus::Failed => "Failed",
+            RunStatus::Succeeded => "Succeeded",
+            RunStatus::Other(s) => s,
+        }
+    }
+
+    /// Whether the run is over (its last-modified time is when it ended).
+    pub fn ended(&self) -> bool {
+        matches!(self, RunStatus::Stopped | RunStatus::Failed | RunStatus::Succeeded)
+    }
+}
+
+impl Serialize for RunStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// What a step ran: the key of its `Metadata` (`TrainingJob`, `RegisterModel`, …), any other kept as written.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StepKind {
+    TrainingJob,
+    TuningJob,
+    ProcessingJob,
+    TransformJob,
+    Model,
+    RegisterModel,
+    Condition,
+    Other(String),
+}
+
+impl StepKind {
+    pub fn parse(s: &str) -> StepKind {
+        match s {
+            "TrainingJob" => StepKind::TrainingJob,
+            "TuningJob" => StepKind::TuningJob,
+            "ProcessingJob" => StepKind::ProcessingJob,
+            "TransformJob" => StepKind::TransformJob,
+            "Model" => StepKind::Model,
+            "RegisterModel" => StepKind::RegisterModel,
+            "Condition" => StepKind::Condition,
+            other => StepKind::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            StepKind::TrainingJob => "TrainingJob",
+            StepKind::TuningJob => "TuningJob",
+            StepKind::ProcessingJob => "ProcessingJob",
+            StepKind::TransformJob => "TransformJob",
+            StepKind::Model => "Model",
+            StepKind::RegisterModel => "RegisterModel",
+            StepKind::Condition => "Condition",
+            StepKind::Other(s) => s,
+        }
+    }
+
+    /// A step that trains the model (a training or tuning job).
+    pub fn trains(&self) -> bool {
+        matches!(self, StepKind::TrainingJob | StepKind::TuningJob)
+    }
+}
+
+impl Serialize for StepKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One `PipelineExecutionStep`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PipelineStep {
+    pub name: String,
+    pub display_name: Option<String>,
+    pub kind: Option<StepKind>,
+    /// `Metadata.<kind>.Arn`: the job, model or model package the step ran or registered.
+    pub arn: Option<String>,
+    pub status: Option<RunStatus>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    /// `CacheHitResult.SourcePipelineExecutionArn`: the step ran nothing; its job ran in that execution.
+    pub cache_source: Option<String>,
+    pub attempts: Option<u64>,
+    pub failure_reason: Option<String>,
+    /// `Metadata.Condition.Outcome`.
+    pub outcome: Option<String>,
+    /// The steps it waits for (`DependsOn` and property references in the definition); empty when the
+    /// definition is not in the export.
+    pub depends_on: Vec<String>,
+    pub origin: Origin,
+}
+
+/// One pipeline parameter's value for an execution, and what the role table says it names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PipelineParameter {
+    pub name: String,
+    pub value: String,
+    /// `code_commit` for a parameter the role table marks as a commit (`GitCommit`, `*_commit`, …).
+    pub role: Option<Role>,
+}
+
+/// One step of a pipeline definition and the steps it depends on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DefinedStep {
+    pub name: String,
+    /// The definition's `Type` (`Training`, `Processing`, `RegisterModel`, …).
+    pub step_type: Option<String>,
+    pub depends_on: Vec<String>,
+}
+
+/// One execution with everything the export holds about it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PipelineExecution {
+    pub arn: String,
+    pub pipeline_arn: Option<String>,
+    pub display_name: Option<String>,
+    pub status: Option<RunStatus>,
+    pub failure_reason: Option<String>,
+    pub created_at: Option<Timestamp>,
+    pub modified_at: Option<Timestamp>,
+    pub created_by: Option<UserContext>,
+    /// `None`: no `ListPipelineExecutionSteps` response in the export.
+    pub steps: Option<Vec<PipelineStep>>,
+    /// `None`: no `ListPipelineParametersForExecution` response in the export.
+    pub parameters: Option<Vec<PipelineParameter>>,
+    /// `None`: no `DescribePipelineDefinitionForExecution` response in the export.
+    pub definition: Option<Vec<DefinedStep>>,
+    /// Where the `DescribePipelineExecution` response was read.
+    pub origin: Origin,
+    /// Where each steps page, parameters page and definition was read.
+    pub parts: Vec<Origin>,
+}
+
+impl PipelineExecution {
+    /// The pipeline's name (`…:pipeline/NAME/execution/ID`, or the pipeline ARN's last part).
+    pub fn pipeline_name(&self) -> Option<&str> {
+        let from_exec = self.arn.split_once(":pipeline/").and_then(|(_, r)| r.split_once("/execution/")).map(|(n, _)| n);
+        from_exec.or_else(|| self.pipeline_arn.as_deref().and_then(|a| a.rsplit_once('/')).map(|(_, n)| n))
+    }
+
+    /// The execution's ID (the ARN's last part).
+    pub fn id(&self) -> &str {
+        self.arn.rsplit('/').next().unwrap_or(&self.arn)
+    }
+
+    /// When it ended: the last-modified time of an execution that is over.
+    pub fn ended_at(&self) -> Option<Timestamp> {
+        self.status.as_ref().filter(|s| s.ended()).and(self.modified_at)
+    }
+
+    pub fn steps(&self) -> &[PipelineStep] {
+        self.steps.as_deref().unwrap_or_default()
+    }
+
+    pub fn step(&self, name: &str) -> Option<&PipelineStep> {
+        self.steps().iter().find(|s| s.name == name)
+    }
+}
+
+/// Whether `arn` names a pipeline execution (`arn:aws:sagemaker:REGION:ACCOUNT:pipeline/NAME/execution/ID`).
+pub fn is_execution_arn(arn: &str) -> bool {
+    arn.starts_with("arn:") && arn.split_once(":pipeline/").is_some_and(|(_, rest)| rest.contains("/execution/"))
+}
+
+/// Reads a pipeline definition (the JSON text of `PipelineDefinition`): every step, those inside a condition's
+/// `IfSteps`/`ElseSteps` too, with the steps it depends on (`DependsOn`, a property reference
+/// `{"Get": "Steps.NAME…"}` anywhere in its arguments, and the condition that holds it). Steps sorted by name.
+pub fn read_definition(text: &str) -> Result<Vec<DefinedStep>, String> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| format!("expected the pipeline definition as JSON text: {e}"))?;
+    let Some(steps) = doc.get("Steps") else {
+        return Err("the pipeline definition has no Steps".into());
+    };
+    let Value::Array(steps) = steps else {
+        return Err("the pipeline definition's Steps is not an array".into());
+    };
+    let mut out = BTreeMap::new();
+    for step in steps {
+        define(step, None, &mut out)?;
+    }
+    Ok(out.into_values().collect())
+}
+
+fn define(step: &Value, condition: Option<&str>, out: &mut BTreeMap<String, DefinedStep>) -> Result<(), String> {
+    let Some(name) = step.get("Name").and_then(Value::as_str) else {
+        return Err(format!("a step of the pipeline definition has no Name: {}", short_json(step)));
+    };
+    let mut deps = BTreeSet::new();
+    deps.extend(condition.map(str::to_owned));
+    if let Some(Value::Array(list)) = step.get("DependsOn") {
+        deps.extend(list.iter().filter_map(Value::as_str).map(str::to_owned));
+    }
+    if let Some(args) = step.get("Arguments") {
+        property_references(args, &mut deps);
+    }
+    deps.remove(name);
+    let step_type = step.get("Type").and_then(Value::as_str).map(str::to_owned);
+    out.insert(name.to_owned(), DefinedStep { name: name.to_owned(), step_type, depends_on: deps.into_iter().collect() });
+    for branch in ["IfSteps", "ElseSteps"] {
+        if let Some(Value::Array(inner)) = step.get("Arguments").and_then(|a| a.get(branch)) {
+            for s in inner {
+                define(s, Some(name), out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Step names referenced as `{"Get": "Steps.NAME.…"}` inside `v` (not inside a nested step of a condition).
+fn property_references(v: &Value, deps: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("Get") {
+                if let Some(name) = reference.strip_prefix("Steps.").and_then(|r| r.split(['.', '[']).next()) {
+                    deps.insert(name.to_owned());
+                }
+            }
+            for (k, child) in map {
+                if k != "IfSteps" && k != "ElseSteps" {
+                    property_references(child, deps);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| property_references(i, deps)),
+        _ => {}
+    }
+}
+
+fn short_json(v: &Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definition_dependencies_come_from_depends_on_references_and_conditions() {
+        let text = r#"{"Version":"2020-12-01","Steps":[
+          {"Name":"Prepare","Type":"Processing","Arguments":{}},
+          {"Name":"Train","Type":"Training","DependsOn":["Prepare"],
+           "Arguments":{"InputDataConfig":[{"DataSource":{"S3DataSource":{"S3Uri":{"Get":"Steps.Prepare.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"}}}}]}},
+          {"Name":"Check","Type":"Condition","Arguments":{"Conditions":[{"LeftValue":{"Get":"Steps.Evaluate.PropertyFiles"}}],
+           "IfSteps":[{"Name":"Register","Type":"RegisterModel","Arguments":{"ModelDataUrl":{"Get":"Steps.Train.ModelArtifacts.S3ModelArtifacts"}}}],
+           "ElseSteps":[]}},
+          {"Name":"Evaluate","Type":"Processing","Arguments":{"x":{"Get":"Steps.Train.ModelArtifacts"}}}]}"#;
+        let steps = read_definition(text).map(|s| {
+            s.into_iter().map(|d| format!("{} <- {}", d.name, d.depends_on.join(","))).collect::<Vec<_>>()
+        });
+        assert_eq!(
+            steps,
+            Ok(vec![
+                "Check <- Evaluate".to_owned(),
+                "Evaluate <- Train".to_owned(),
+                "Prepare <- ".to_owned(),
+                "Register <- Check,Train".to_owned(),
+                "Train <- Prepare".to_owned(),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_definition_that_is_not_json_is_an_error() {
+        assert!(read_definition("{\"Steps\": [").is_err());
+        assert!(read_definition("{\"Steps\": 3}").is_err());
+        assert!(read_definition("{\"Steps\": [{\"Type\": \"Training\"}]}").is_err());
+    }
+
+    #[test]
+    fn execution_arns_are_recognised() {
+        assert!(is_execution_arn("arn:aws:sagemaker:eu-west-1:1:pipeline/credit/execution/abc"));
+        assert!(!is_execution_arn("arn:aws:sagemaker:eu-west-1:1:pipeline/credit"));
+        assert!(!is_execution_arn("pipeline/credit/execution/abc"));
+    }
+}
