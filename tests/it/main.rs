@@ -2,6 +2,7 @@
 //! `tests/ref/<area>/`. `UPDATE_EXPECT=1 cargo nextest run` rewrites the expected outputs; review the diff.
 
 mod bad_input;
+mod check;
 mod cli;
 mod example;
 mod import;

@@ -68,7 +68,8 @@ struct Ask {
 
 type Outputs = Vec<(String, String, Vec<u8>)>;
 
-/// JSON, Markdown and PDF of each asked report (or its error) for files loaded in the given order.
+/// JSON, Markdown and PDF of each asked report (or its error), and the fleet check's JSON, for files loaded in the
+/// given order.
 fn outputs(files: &[(String, Vec<u8>)], order: &[usize], asks: &[Ask]) -> Outputs {
     let roles = RoleTable::builtin();
     let inputs = order.iter().map(|&i| (files[i].0.as_str(), files[i].1.as_slice()));
@@ -90,16 +91,18 @@ fn outputs(files: &[(String, Vec<u8>)], order: &[usize], asks: &[Ask]) -> Output
         };
         lineage_core::answer(&lineage, &query)
     };
-    asks.iter()
-        .map(|ask| match report(ask) {
-            Ok(r) => {
-                let pdf = crate::pdf::with_options(|o| lineage_pdf::pdf(&Document::new(&r), o))
-                    .unwrap_or_else(|e| panic!("{e}"));
-                (serde_json::to_string_pretty(&r).unwrap_or_default(), render::markdown(&Document::new(&r)), pdf)
-            }
-            Err(e) => (format!("error: {e}"), render::inspect_text(&lineage), Vec::new()),
-        })
-        .collect()
+    // The fleet check of the same files, in its JSON contract.
+    let check = lineage_core::check::check(&lineage, &lineage_core::check::Policy::builtin());
+    let fleet = (serde_json::to_string_pretty(&check).unwrap_or_default(), String::new(), Vec::new());
+    let reports = asks.iter().map(|ask| match report(ask) {
+        Ok(r) => {
+            let pdf =
+                crate::pdf::with_options(|o| lineage_pdf::pdf(&Document::new(&r), o)).unwrap_or_else(|e| panic!("{e}"));
+            (serde_json::to_string_pretty(&r).unwrap_or_default(), render::markdown(&Document::new(&r)), pdf)
+        }
+        Err(e) => (format!("error: {e}"), render::inspect_text(&lineage), Vec::new()),
+    });
+    reports.chain(std::iter::once(fleet)).collect()
 }
 
 fn start(s: Option<&str>) -> Vec<Ask> {

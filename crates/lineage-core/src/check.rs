@@ -77,9 +77,10 @@ impl Requirement {
                 a.training_jobs.iter().any(|j| !j.metrics.is_empty()) || !a.model_version.metric_reports.is_empty()
             }
             Requirement::Code => a.code.iter().any(|c| c.commit.is_some()),
-            Requirement::Approval => a.approval.as_ref().is_some_and(|ap| {
-                ap.status == Some(ApprovalStatus::Approved) && ap.by.is_some() && ap.at.is_some()
-            }),
+            Requirement::Approval => a
+                .approval
+                .as_ref()
+                .is_some_and(|ap| ap.status == Some(ApprovalStatus::Approved) && ap.by.is_some() && ap.at.is_some()),
         }
     }
 }
@@ -238,7 +239,7 @@ pub struct CheckReport {
     pub summary: CheckSummary,
 }
 
-/// Checks every model package of `lineage` against `policy`, in ARN order.
+/// Checks every model package of `lineage` against `policy`, by group, then version (10 after 9), then ARN.
 pub fn check(lineage: &Lineage, policy: &Policy) -> CheckReport {
     let packages: Vec<PackageCheck> = packages(lineage).into_iter().map(|p| check_one(lineage, policy, p)).collect();
     let passing = packages.iter().filter(|p| p.pass).count();
@@ -269,7 +270,7 @@ fn check_one(lineage: &Lineage, policy: &Policy, p: Package) -> PackageCheck {
     }
 }
 
-/// Every model package the export names (described, or a lineage vertex's source URI), in ARN order, with the
+/// Every model package the export names (described, or a lineage vertex's source URI), with the
 /// package vertex (the least ARN when several stand for it) and whether it was ever deployed.
 fn packages(lineage: &Lineage) -> Vec<Package> {
     let g = &lineage.graph;
@@ -282,7 +283,8 @@ fn packages(lineage: &Lineage) -> Vec<Package> {
     }
     let arns: BTreeSet<&str> = g.model_packages.keys().map(String::as_str).chain(vertex_of.keys().copied()).collect();
     let deployed = deployed_packages(lineage);
-    arns.into_iter()
+    let mut out: Vec<Package> = arns
+        .into_iter()
         .map(|arn| {
             let described = g.model_packages.get(arn);
             let (group, version) = group_version(arn);
@@ -295,7 +297,9 @@ fn packages(lineage: &Lineage) -> Vec<Package> {
                 vertex: vertex_of.get(arn).copied(),
             }
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| (&a.group, a.version, &a.arn).cmp(&(&b.group, b.version, &b.arn)));
+    out
 }
 
 /// `(group, version)` from `…:model-package/GROUP/VERSION`.

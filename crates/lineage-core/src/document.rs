@@ -448,7 +448,10 @@ fn training_data(a: &Answers) -> Vec<Block> {
 fn pipeline_blocks(p: &PipelineAnswer) -> Vec<Block> {
     let mut out = vec![Block::Subheading(format!("Pipeline execution ({})", p.label()))];
     if !p.described {
-        out.push(Block::Fields(vec![field("Execution", code(&p.execution_arn)), field("Named by", text(&p.joined_by))]));
+        out.push(Block::Fields(vec![
+            field("Execution", code(&p.execution_arn)),
+            field("Named by", text(&p.joined_by)),
+        ]));
         out.push(Block::Note {
             kind: NoteKind::Note,
             text: text("The export does not hold this execution's DescribePipelineExecution response: its steps, parameters and status are not recorded."),
@@ -459,7 +462,9 @@ fn pipeline_blocks(p: &PipelineAnswer) -> Vec<Block> {
     out.push(Block::Fields(pipeline_fields(p)));
     out.push(match &p.steps {
         None => para("Steps: not recorded (no ListPipelineExecutionSteps response)."),
-        Some(steps) => table(&["Step", "Type", "Status", "Started", "Ended", "Ran"], steps.iter().map(step_row).collect()),
+        Some(steps) => {
+            table(&["Step", "Type", "Status", "Started", "Ended", "Ran"], steps.iter().map(step_row).collect())
+        }
     });
     out.push(match &p.parameters {
         None => para("Parameters: not recorded (no ListPipelineParametersForExecution response)."),
@@ -467,7 +472,13 @@ fn pipeline_blocks(p: &PipelineAnswer) -> Vec<Block> {
         Some(ps) => table(
             &["Parameter", "Value", "Role"],
             ps.iter()
-                .map(|x| vec![code(&x.name), code(&x.value), text(x.role.map_or("", |r| r.as_str()))])
+                .map(|x| {
+                    vec![
+                        code(&x.name),
+                        code(&x.value),
+                        text(x.role.map_or(String::new(), |r| r.as_str().replace('_', " "))),
+                    ]
+                })
                 .collect(),
         ),
     });
@@ -484,12 +495,26 @@ fn pipeline_fields(p: &PipelineAnswer) -> Vec<Field> {
         field("Started", time(p.started_at)),
         field("Ended", time(p.ended_at)),
         field("Started by", or_nr(p.created_by.as_deref(), Span::Text)),
-        field("Training step", or_nr((!p.training_steps.is_empty()).then(|| p.training_steps.join(", ")).as_deref(), Span::Text)),
+        field("Training step", or_nr(training_steps(p).as_deref(), Span::Text)),
     ];
     if let Some(reason) = &p.failure_reason {
         rows.push(field("Failure reason", text(reason)));
     }
     rows
+}
+
+/// `Train (cache hit: its job ran in execution 2027w10b1)`.
+fn training_steps(p: &PipelineAnswer) -> Option<String> {
+    let named = p.steps.iter().flatten().filter(|s| p.training_steps.contains(&s.name));
+    let words: Vec<String> = named
+        .map(|s| match &s.cache_hit_from {
+            Some(from) => {
+                format!("{} (cache hit: its job ran in execution {})", s.name, from.rsplit('/').next().unwrap_or(from))
+            }
+            None => s.name.clone(),
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(", "))
 }
 
 fn step_row(s: &StepAnswer) -> Vec<Inline> {

@@ -184,7 +184,8 @@ pub struct PipelineExecution {
 impl PipelineExecution {
     /// The pipeline's name (`…:pipeline/NAME/execution/ID`, or the pipeline ARN's last part).
     pub fn pipeline_name(&self) -> Option<&str> {
-        let from_exec = self.arn.split_once(":pipeline/").and_then(|(_, r)| r.split_once("/execution/")).map(|(n, _)| n);
+        let from_exec =
+            self.arn.split_once(":pipeline/").and_then(|(_, r)| r.split_once("/execution/")).map(|(n, _)| n);
         from_exec.or_else(|| self.pipeline_arn.as_deref().and_then(|a| a.rsplit_once('/')).map(|(_, n)| n))
     }
 
@@ -216,7 +217,8 @@ pub fn is_execution_arn(arn: &str) -> bool {
 /// `IfSteps`/`ElseSteps` too, with the steps it depends on (`DependsOn`, a property reference
 /// `{"Get": "Steps.NAME…"}` anywhere in its arguments, and the condition that holds it). Steps sorted by name.
 pub fn read_definition(text: &str) -> Result<Vec<DefinedStep>, String> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| format!("expected the pipeline definition as JSON text: {e}"))?;
+    let doc: Value =
+        serde_json::from_str(text).map_err(|e| format!("expected the pipeline definition as JSON text: {e}"))?;
     let Some(steps) = doc.get("Steps") else {
         return Err("the pipeline definition has no Steps".into());
     };
@@ -244,7 +246,10 @@ fn define(step: &Value, condition: Option<&str>, out: &mut BTreeMap<String, Defi
     }
     deps.remove(name);
     let step_type = step.get("Type").and_then(Value::as_str).map(str::to_owned);
-    out.insert(name.to_owned(), DefinedStep { name: name.to_owned(), step_type, depends_on: deps.into_iter().collect() });
+    out.insert(
+        name.to_owned(),
+        DefinedStep { name: name.to_owned(), step_type, depends_on: deps.into_iter().collect() },
+    );
     for branch in ["IfSteps", "ElseSteps"] {
         if let Some(Value::Array(inner)) = step.get("Arguments").and_then(|a| a.get(branch)) {
             for s in inner {
@@ -297,9 +302,8 @@ mod tests {
            "IfSteps":[{"Name":"Register","Type":"RegisterModel","Arguments":{"ModelDataUrl":{"Get":"Steps.Train.ModelArtifacts.S3ModelArtifacts"}}}],
            "ElseSteps":[]}},
           {"Name":"Evaluate","Type":"Processing","Arguments":{"x":{"Get":"Steps.Train.ModelArtifacts"}}}]}"#;
-        let steps = read_definition(text).map(|s| {
-            s.into_iter().map(|d| format!("{} <- {}", d.name, d.depends_on.join(","))).collect::<Vec<_>>()
-        });
+        let steps = read_definition(text)
+            .map(|s| s.into_iter().map(|d| format!("{} <- {}", d.name, d.depends_on.join(","))).collect::<Vec<_>>());
         assert_eq!(
             steps,
             Ok(vec![

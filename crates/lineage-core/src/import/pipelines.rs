@@ -81,7 +81,10 @@ fn origin(at: &At) -> Origin {
 /// `{"PipelineExecution": {"DescribePipelineExecution": {…}, "ListPipelineExecutionSteps": [pages], …}}`.
 fn element(at: &At) -> Result<Vec<PipelineDoc>> {
     let Some(e) = at.obj("PipelineExecution")? else {
-        return Err(FieldError { path: at.key_path("PipelineExecution"), message: "expected an object, found null".into() });
+        return Err(FieldError {
+            path: at.key_path("PipelineExecution"),
+            message: "expected an object, found null".into(),
+        });
     };
     if let Some(other) = e.map.keys().find(|k| !ELEMENT_KEYS.contains(&k.as_str())) {
         return Err(FieldError {
@@ -97,12 +100,18 @@ fn element(at: &At) -> Result<Vec<PipelineDoc>> {
     };
     let exec = execution(&described)?;
     let arn = Some(exec.arn.clone());
-    let mut docs = vec![PipelineDoc { execution: None, origin: origin(&described), part: PipelinePart::Execution(Box::new(exec)) }];
-    let mut add = |at: &At, part: PipelinePart| docs.push(PipelineDoc { execution: arn.clone(), origin: origin(at), part });
+    let mut docs = vec![PipelineDoc {
+        execution: None,
+        origin: origin(&described),
+        part: PipelinePart::Execution(Box::new(exec)),
+    }];
+    let mut add =
+        |at: &At, part: PipelinePart| docs.push(PipelineDoc { execution: arn.clone(), origin: origin(at), part });
     for (key, read) in [("ListPipelineExecutionSteps", true), ("ListPipelineParametersForExecution", false)] {
         for (i, page) in e.array(key)?.into_iter().enumerate() {
             let page = e.index(key, i, page)?;
-            let part = if read { PipelinePart::Steps(steps(&page)?) } else { PipelinePart::Parameters(parameters(&page)?) };
+            let part =
+                if read { PipelinePart::Steps(steps(&page)?) } else { PipelinePart::Parameters(parameters(&page)?) };
             add(&page, part);
         }
     }

@@ -8,8 +8,8 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction as PgDirection;
 
 use super::{
-    Builder, CodeAnswer, DatasetAnswer, PipelineAnswer, Evidence, EvidenceEdge, MetricReport, ModelVersion, Question, SourceKind,
-    TrainingJobAnswer, UpstreamSource,
+    Builder, CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, MetricReport, ModelVersion, PipelineAnswer, Question,
+    SourceKind, TrainingJobAnswer, UpstreamSource,
 };
 use crate::model::{resource_name, Node};
 use crate::query::{sort_edges, walk};

@@ -65,11 +65,8 @@ impl Builder<'_> {
     pub(super) fn pipeline(&self) -> Option<PipelineAnswer> {
         let package_arn = self.g.package_of.get(&self.focus)?;
         let records = &self.g.records;
-        let generated_by = self
-            .g
-            .package(self.focus)
-            .and_then(|p| p.metadata.get("GeneratedBy"))
-            .filter(|arn| is_execution_arn(arn));
+        let generated_by =
+            self.g.package(self.focus).and_then(|p| p.metadata.get("GeneratedBy")).filter(|arn| is_execution_arn(arn));
         let (arn, joined_by) = match (generated_by, records.registered_by.get(package_arn)) {
             (Some(arn), _) => (arn.clone(), "DescribeModelPackage.MetadataProperties.GeneratedBy".to_owned()),
             (None, Some(arn)) => {
@@ -207,13 +204,15 @@ impl Builder<'_> {
     /// section lists them), linked to the package it made and to the trial components its training steps ran.
     /// A lineage vertex that stands for the execution (source URI = its ARN) is used instead of a new one.
     pub(super) fn draw_pipeline(&self, p: &PipelineAnswer, graph: &mut ReportGraph) {
-        let existing = graph.vertices.iter().find(|v| {
-            v.arn == p.execution_arn || v.source_uri.as_deref() == Some(p.execution_arn.as_str())
-        });
+        let existing = graph
+            .vertices
+            .iter()
+            .find(|v| v.arn == p.execution_arn || v.source_uri.as_deref() == Some(p.execution_arn.as_str()));
         let exec = match existing {
             Some(v) => v.arn.clone(),
             None => {
-                let steps = p.steps.as_ref().map_or_else(|| "steps not recorded".to_owned(), |s| format!("{} steps", s.len()));
+                let steps =
+                    p.steps.as_ref().map_or_else(|| "steps not recorded".to_owned(), |s| format!("{} steps", s.len()));
                 graph.vertices.push(GraphVertex {
                     arn: p.execution_arn.clone(),
                     lineage_type: None,
