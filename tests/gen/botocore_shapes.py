@@ -59,6 +59,10 @@ LINEAGE_OPERATIONS = [
     "DescribeEndpoint",
     "DescribeEndpointConfig",
     "DescribeModel",
+    "DescribePipelineExecution",
+    "ListPipelineExecutionSteps",
+    "ListPipelineParametersForExecution",
+    "DescribePipelineDefinitionForExecution",
     "QueryLineage",
     "ListAssociations",
     "ListArtifacts",
@@ -70,9 +74,7 @@ SKIPPED_OPERATIONS = [
     "DescribeFeatureGroup",
     "DescribeModelPackageGroup",
     "ListModelPackages",
-    "DescribePipelineExecution",
     "ListTags",
-    "ListPipelineExecutionSteps",
     "ListModelPackageGroups",
     "ListFeatureGroups",
 ]
@@ -101,6 +103,9 @@ ANCHORS = {
     "ListContextsResponse": {"ContextSummaries"},
     "ContextSummary": {"ContextArn"},
     "ListPipelineExecutionStepsResponse": {"PipelineExecutionSteps"},
+    "PipelineExecutionStep": {"StepName"},
+    "ListPipelineParametersForExecutionResponse": {"PipelineParameters"},
+    "DescribePipelineDefinitionForExecutionResponse": {"PipelineDefinition"},
     "ListModelPackageGroupsOutput": {"ModelPackageGroupSummaryList"},
     "ListFeatureGroupsResponse": {"FeatureGroupSummaries"},
 }
@@ -736,6 +741,8 @@ class Generator:
     def string(self, shape, ctx, member, resource=None):
         md = shape.metadata
         rng = ctx.rng
+        if member == "PipelineDefinition":
+            return "{}"  # JSON text, written by fix_pipeline_definition
         if "enum" in md:
             return rng.choice(md["enum"])
         lo = md.get("min", 0)
@@ -791,6 +798,29 @@ def fix_query_lineage(doc, gen, model, ctx):
         src, dst = rng.sample(arns, 2)
         e["SourceArn"] = src
         e["DestinationArn"] = dst
+
+
+def fix_pipeline_definition(doc, ctx):
+    """`PipelineDefinition` is JSON text (the SDK's pipeline definition): steps with any names, each depending on
+    earlier ones by `DependsOn` or by a property reference, a condition holding a nested step."""
+    rng = ctx.rng
+    names = []
+    steps = []
+    for i in range(rng.randint(1, 6)):
+        name = free_text(rng, 1, 64, rng.randint(1, 24)) if rng.random() < 0.5 else f"Step{i}"
+        step = {"Name": name, "Type": rng.choice(["Processing", "Training", "RegisterModel", "Condition", "Lambda"]),
+                "Arguments": {}}
+        if names and rng.random() < 0.5:
+            step["DependsOn"] = rng.sample(names, rng.randint(1, len(names)))
+        if names and rng.random() < 0.5:
+            step["Arguments"]["Input"] = {"Get": f"Steps.{rng.choice(names)}.Properties.Output"}
+        if step["Type"] == "Condition":
+            step["Arguments"]["IfSteps"] = [{"Name": f"{name}-then", "Type": "Fail", "Arguments": {}}]
+            step["Arguments"]["ElseSteps"] = []
+        names.append(name)
+        steps.append(step)
+    # ASCII JSON (names escaped): the model's pattern for the text backtracks badly on raw line separators.
+    doc["PipelineDefinition"] = json.dumps({"Version": "2020-12-01", "Steps": steps})
 
 
 def response_metadata(rng):
@@ -938,6 +968,8 @@ def generate(model, op, variant, n, seed):
     doc = gen.structure(shape, ctx, 0)
     if op == "QueryLineage":
         fix_query_lineage(doc, gen, model, ctx)
+    if op == "DescribePipelineDefinitionForExecution":
+        fix_pipeline_definition(doc, ctx)
     if rng.random() < 0.3:
         doc[RESPONSE_METADATA] = response_metadata(rng)
     return shape, doc

@@ -286,6 +286,7 @@ pub fn App() -> impl IntoView {
         <main>
             <Loader />
             <ErrorBox />
+            <Fleet />
             <Subject />
             <Answer />
         </main>
@@ -472,7 +473,7 @@ fn document_view(r: Report) -> impl IntoView {
     let after = split.map(|i| sections.split_off(i + 1)).unwrap_or_default();
     let figure = split.and_then(|_| sections.pop());
     view! {
-        <section class="answer">
+        <section class="answer" id="answer">
             <h2>{doc.title.clone()}</h2>
             <nav class="toc no-print" data-testid="toc">
                 {doc.sections.iter().map(|s| view! { <a href=format!("#{}", s.anchor())>{s.title()}</a> }).collect_view()}
@@ -515,8 +516,69 @@ fn Spans(spans: Inline) -> impl IntoView {
             Span::Strong(t) => view! { <strong>{t}</strong> }.into_any(),
             Span::Emphasis(t) => view! { <em>{t}</em> }.into_any(),
             Span::Link { text, to } => view! { <a href=format!("#{}", to.anchor())>{text}</a> }.into_any(),
+            Span::Report { text, subject } => view! { <ReportLink text subject /> }.into_any(),
         })
         .collect_view()
+}
+
+/// Opens another package's report (a fleet row): the subject becomes that package's vertex, the answer below.
+#[component]
+fn ReportLink(text: String, subject: String) -> impl IntoView {
+    let state = expect_context::<State>();
+    let open = move |_| {
+        let vertex = state.lineage.with_untracked(|l| {
+            let l = l.as_ref()?;
+            lineage_core::resolve_start(l, Some(&subject)).ok().map(|ix| l.graph.node(ix).arn.to_string())
+        });
+        state.inference.set(String::new());
+        state.subject.set(Some(vertex.unwrap_or_else(|| subject.clone())));
+        browser::scroll_to("answer");
+    };
+    view! { <button class="link" data-testid="fleet-open" on:click=open>{text}</button> }
+}
+
+/// The fleet check (`lineage check`'s matrix, the built-in policy) when the files hold several model packages;
+/// computed when opened, open at first for a fleet small enough to check at once.
+#[component]
+fn Fleet() -> impl IntoView {
+    let state = expect_context::<State>();
+    let packages = Memo::new(move |_| state.lineage.with(|l| l.as_ref().map_or(0, |l| package_count(l))));
+    let open = RwSignal::new(false);
+    Effect::new(move |_| open.set(packages.get() > 1 && packages.get() <= FLEET_OPEN_AT_FIRST));
+    let check = Memo::new(move |_| {
+        let l = state.lineage.get().filter(|_| open.get())?;
+        Some(lineage_core::check::check(&l, &lineage_core::check::Policy::builtin()))
+    });
+    move || {
+        (packages.get() > 1).then(|| {
+            view! {
+                <section class="fleet" data-testid="fleet">
+                    <details prop:open=move || open.get() on:toggle=move |ev| {
+                        let d: web_sys::HtmlDetailsElement = event_target(&ev);
+                        if d.open() != open.get_untracked() {
+                            open.set(d.open());
+                        }
+                    }>
+                        <summary>{format!("Fleet: {} model packages, checked against the built-in policy", packages.get())}</summary>
+                        {move || check.get().map(|c| {
+                            lineage_core::check::blocks(&c).into_iter().map(block_view).collect_view()
+                        })}
+                    </details>
+                </section>
+            }
+        })
+    }
+}
+
+/// A fleet this large is checked when its view is opened, not at load.
+const FLEET_OPEN_AT_FIRST: usize = 500;
+
+/// How many model packages the lineage names.
+fn package_count(l: &Lineage) -> usize {
+    let g = &l.graph;
+    let mut arns: HashSet<&str> = g.model_packages.keys().map(String::as_str).collect();
+    arns.extend(g.package_of.values().map(String::as_str));
+    arns.len()
 }
 
 fn block_view(b: Block) -> AnyView {

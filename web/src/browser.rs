@@ -125,6 +125,16 @@ pub async fn sha256_hex(bytes: &[u8]) -> Option<String> {
     Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Brings the element with `id` into view (the answer, after a fleet row was opened).
+pub fn scroll_to(id: &str) {
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(e) = element {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_behavior(web_sys::ScrollBehavior::Smooth);
+        e.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
 /// Milliseconds since the page started.
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())

@@ -368,7 +368,7 @@ pub fn blocks(c: &CheckReport) -> Vec<Block> {
 fn matrix_row(p: &PackageCheck) -> Vec<Inline> {
     let text = |s: &str| vec![Span::Text(s.to_owned())];
     let mut row = vec![
-        text(&package_label(p)),
+        vec![Span::Report { text: package_label(p), subject: p.arn.clone() }],
         text(p.status.as_ref().map_or("not recorded", |s| s.as_str())),
         text(if p.deployed { "yes" } else { "no" }),
     ];

@@ -96,13 +96,18 @@ pub enum Span {
         text: String,
         to: Section,
     },
+    /// A link to another report: the one `subject` (a model-package ARN) starts from (the fleet check's rows).
+    Report {
+        text: String,
+        subject: String,
+    },
 }
 
 impl Span {
     pub fn text(&self) -> &str {
         match self {
             Span::Text(s) | Span::Code(s) | Span::Strong(s) | Span::Emphasis(s) => s,
-            Span::Link { text, .. } => text,
+            Span::Link { text, .. } | Span::Report { text, .. } => text,
         }
     }
 }
@@ -804,6 +809,7 @@ fn spans_debug(spans: &[Span]) -> String {
             Span::Strong(t) => format!("**{t}**"),
             Span::Emphasis(t) => format!("_{t}_"),
             Span::Link { text, to } => format!("[{text}](#{})", to.anchor()),
+            Span::Report { text, subject } => format!("[{text}](report {subject})"),
         })
         .collect()
 }

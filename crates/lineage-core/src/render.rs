@@ -206,6 +206,8 @@ fn md_spans(spans: &[Span]) -> String {
             Span::Strong(t) => format!("**{}**", md_escape(t.trim_end())) + if t.ends_with(' ') { " " } else { "" },
             Span::Emphasis(t) => format!("*{}*", md_escape(t.trim_end())) + if t.ends_with(' ') { " " } else { "" },
             Span::Link { text, to } => format!("[{}](#{})", md_escape(text), to.anchor()),
+            // Another report has no place in this document: its name, as text.
+            Span::Report { text, .. } => md_escape(text),
         })
         .collect()
 }
@@ -513,6 +515,9 @@ pub fn inspect_text(l: &crate::import::Lineage) -> String {
         r.package_events.len(),
         st.duplicate_package_state_events
     );
+    let executions = &r.pipelines;
+    let steps: usize = executions.values().map(|e| e.steps().len()).sum();
+    let _ = writeln!(o, "Pipelines: {} executions, {steps} steps", executions.len());
     if !l.start_arns.is_empty() {
         let _ = writeln!(o, "\nStartArns:");
         for a in &l.start_arns {

@@ -21,6 +21,9 @@ pub struct Summary {
     pub training_jobs: usize,
     pub processing_jobs: usize,
     pub model_packages: usize,
+    /// SageMaker Pipelines executions described, and their steps read.
+    pub pipeline_executions: usize,
+    pub pipeline_steps: usize,
     pub start_arns: Vec<String>,
     pub warnings: Vec<String>,
 }
@@ -50,6 +53,8 @@ impl Summary {
             by_association_type,
             joins: g.joins.clone(),
             training_jobs: g.training_jobs.len(),
+            pipeline_executions: g.records.pipelines.len(),
+            pipeline_steps: g.records.pipelines.values().map(|e| e.steps().len()).sum(),
             processing_jobs: g.processing_jobs.len(),
             model_packages: g.model_packages.len(),
             start_arns: l.start_arns.clone(),

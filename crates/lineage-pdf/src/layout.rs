@@ -192,7 +192,7 @@ fn span_style(span: &Span, base: Style) -> Style {
     match span {
         Span::Code(_) => Style::Mono,
         Span::Strong(_) => Style::Bold,
-        Span::Text(_) | Span::Emphasis(_) | Span::Link { .. } => base,
+        Span::Text(_) | Span::Emphasis(_) | Span::Link { .. } | Span::Report { .. } => base,
     }
 }
 

@@ -815,7 +815,12 @@ impl Loader {
             return Err(ImportError { file: r.file.to_string(), line: r.line, path: r.path.clone(), message });
         }
         let parts = std::mem::take(&mut self.pipeline_parts);
-        pipelines::attach(&mut self.graph.records, parts, &self.pipeline_dirs, roles)?;
+        for (origin, why) in pipelines::attach(&mut self.graph.records, parts, &self.pipeline_dirs, roles)? {
+            self.warnings.push(skip_warning(&origin.file, origin.line, &why));
+            if let Some(input) = self.inputs.iter_mut().find(|i| i.name == origin.file) {
+                input.skipped.push(why);
+            }
+        }
         self.stand_ins();
         self.merge_twins();
         self.build_edges();

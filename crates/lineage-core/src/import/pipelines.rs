@@ -149,7 +149,11 @@ fn steps(at: &At) -> Result<Vec<PipelineStep>> {
 
 fn step(at: &At) -> Result<PipelineStep> {
     let mut s = PipelineStep {
-        name: at.req_str("StepName")?,
+        // The service model allows an empty name: only a missing one is refused.
+        name: at.str("StepName")?.ok_or_else(|| FieldError {
+            path: at.key_path("StepName"),
+            message: "required field is missing (expected a string)".into(),
+        })?,
         display_name: at.str("StepDisplayName")?,
         kind: None,
         arn: None,
@@ -157,7 +161,8 @@ fn step(at: &At) -> Result<PipelineStep> {
         started_at: at.time("StartTime")?,
         ended_at: at.time("EndTime")?,
         cache_source: at.obj("CacheHitResult")?.map(|c| c.str("SourcePipelineExecutionArn")).transpose()?.flatten(),
-        attempts: at.u64("AttemptCount")?,
+        // Shown only: a value that is not a whole number is left out rather than refused.
+        attempts: at.get("AttemptCount").and_then(Value::as_u64),
         failure_reason: at.str("FailureReason")?,
         outcome: None,
         depends_on: Vec::new(),
@@ -197,18 +202,26 @@ pub(crate) fn directory(file: &str) -> &str {
 /// Joins the steps, parameters and definitions read to their executions (the one the exporter's element names,
 /// else the one described in the same directory), orders them, gives each parameter its role, and indexes the
 /// packages `RegisterModel` steps registered. `described_in`: (directory, execution ARN) of every loose
-/// `DescribePipelineExecution` read.
+/// `DescribePipelineExecution` read. Returns the loose responses whose directory describes no execution (skipped,
+/// with why); a directory that describes several is an error, since which one a response belongs to is unknown.
 pub(crate) fn attach(
     records: &mut Records,
     mut parts: Vec<PipelineDoc>,
     described_in: &BTreeSet<(String, String)>,
     roles: &RoleTable,
-) -> std::result::Result<(), ImportError> {
+) -> std::result::Result<Vec<(Origin, String)>, ImportError> {
     parts.sort_by(|a, b| a.origin.cmp(&b.origin));
+    let mut skipped = Vec::new();
     for doc in parts {
         let arn = match &doc.execution {
             Some(arn) => arn.clone(),
-            None => owner(&doc, described_in)?,
+            None => match owner(&doc, described_in)? {
+                Some(arn) => arn,
+                None => {
+                    skipped.push((doc.origin.clone(), unowned(&doc)));
+                    continue;
+                }
+            },
         };
         let Some(exec) = records.pipelines.get_mut(&arn) else { continue };
         add_part(exec, doc);
@@ -221,30 +234,41 @@ pub(crate) fn attach(
             }
         }
     }
-    Ok(())
+    Ok(skipped)
 }
 
-/// The execution a loose steps page, parameters page or definition belongs to: the one described in its directory.
-fn owner(doc: &PipelineDoc, described_in: &BTreeSet<(String, String)>) -> std::result::Result<String, ImportError> {
+fn unowned(doc: &PipelineDoc) -> String {
+    let dir = directory(&doc.origin.file);
+    format!(
+        "{} response: it names no pipeline execution (the AWS CLI prints none) and {} holds no describe-pipeline-execution output to tie it to",
+        doc.part.operation(),
+        if dir.is_empty() { "the top level of the inputs" } else { dir }
+    )
+}
+
+/// The execution a loose steps page, parameters page or definition belongs to: the one described in its
+/// directory; `None` when none is.
+fn owner(
+    doc: &PipelineDoc,
+    described_in: &BTreeSet<(String, String)>,
+) -> std::result::Result<Option<String>, ImportError> {
     let dir = directory(&doc.origin.file);
     let here: Vec<&str> = described_in.iter().filter(|(d, _)| d == dir).map(|(_, a)| a.as_str()).collect();
-    let shown = if dir.is_empty() { "the top level" } else { dir };
-    let what = match here.as_slice() {
-        [one] => return Ok((*one).to_owned()),
-        [] => format!("{shown} holds no describe-pipeline-execution output"),
-        many => format!(
-            "{shown} holds {} executions' describe-pipeline-execution output ({}): put each execution's responses in a directory of their own",
-            many.len(),
-            many.join(", ")
-        ),
+    let many = match here.as_slice() {
+        [] => return Ok(None),
+        [one] => return Ok(Some((*one).to_owned())),
+        many => many,
     };
     Err(ImportError {
         file: doc.origin.file.clone(),
         line: doc.origin.line,
         path: doc.origin.path.clone(),
         message: format!(
-            "a {} response names no pipeline execution (the AWS CLI prints none), so it belongs to the execution described in the same directory, but {what} (or use lineage-export-sagemaker, whose bundle keeps an execution's responses together)",
-            doc.part.operation()
+            "a {} response names no pipeline execution (the AWS CLI prints none), so it belongs to the execution described in the same directory, but {} holds {} executions' describe-pipeline-execution output ({}): put each execution's responses in a directory of their own, or use lineage-export-sagemaker, whose bundle keeps an execution's responses together",
+            doc.part.operation(),
+            if dir.is_empty() { "the top level of the inputs" } else { dir },
+            many.len(),
+            many.join(", ")
         ),
     })
 }
