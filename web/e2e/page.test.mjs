@@ -238,6 +238,24 @@ test('an export with no model package (the auto-created deployment shape) is ans
   assert.match(picker, /Endpoint the-second-endpoint/);
 });
 
+test('several model packages show the fleet check; a row opens that package\'s report', async () => {
+  const p = await page();
+  const fleetFiles = [...EXAMPLE, ...filesIn('examples/credit-xgb/fleet'),
+    ...filesIn('examples/credit-xgb/fleet/pipeline-credit-limit-weekly-2027w11c2')];
+  await p.setInputFiles(id('file-input'), fleetFiles);
+  await p.waitForSelector(id('fleet-summary'));
+  assert.match(await p.innerText(id('fleet-summary')), /15 model packages, 6 pass and 9 fail the built-in policy/);
+  await p.click(id('fleet-summary'));
+  await p.waitForSelector(`${id('fleet')} table`);
+  const fleet = (await p.innerText(id('fleet'))).replace(/\s+/g, ' ');
+  assert.match(fleet, /15 model packages: 6 pass, 9 fail the policy/);
+  assert.match(fleet, /credit-limit\/7 .*missing code/);
+  await p.locator(id('fleet-open')).filter({ hasText: /^credit-limit\/10$/ }).click();
+  await p.waitForFunction(() => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes('credit-limit/10'));
+  assert.match(await p.innerText(id('section-training-data')), /cache hit: its job ran in execution 2027w10b1/);
+  assert.match(await p.innerText(id('section-code')), /pipeline parameter GitCommit/);
+});
+
 test('an export with nothing to report on says so', async () => {
   const p = await page();
   await p.setInputFiles(id('file-input'), filesIn('tests/fixtures/real-shapes/catalog-documents-only'));

@@ -286,8 +286,8 @@ pub fn App() -> impl IntoView {
         <main>
             <Loader />
             <ErrorBox />
-            <Fleet />
             <Subject />
+            <Fleet />
             <Answer />
         </main>
     }
@@ -537,41 +537,44 @@ fn ReportLink(text: String, subject: String) -> impl IntoView {
     view! { <button class="link" data-testid="fleet-open" on:click=open>{text}</button> }
 }
 
-/// The fleet check (`lineage check`'s matrix, the built-in policy) when the files hold several model packages;
-/// computed when opened, open at first for a fleet small enough to check at once.
+/// The fleet check (`lineage check`'s matrix, the built-in policy) when the files hold several model packages:
+/// one line under the picker with the counts, the matrix when opened (a row opens that package's report). A fleet
+/// larger than [`FLEET_CHECKED_AT_LOAD`] is checked only when opened.
 #[component]
 fn Fleet() -> impl IntoView {
     let state = expect_context::<State>();
     let packages = Memo::new(move |_| state.lineage.with(|l| l.as_ref().map_or(0, |l| package_count(l))));
     let open = RwSignal::new(false);
-    Effect::new(move |_| open.set(packages.get() > 1 && packages.get() <= FLEET_OPEN_AT_FIRST));
     let check = Memo::new(move |_| {
-        let l = state.lineage.get().filter(|_| open.get())?;
+        let l = state.lineage.get().filter(|_| open.get() || packages.get() <= FLEET_CHECKED_AT_LOAD)?;
         Some(lineage_core::check::check(&l, &lineage_core::check::Policy::builtin()))
     });
+    let summary = move || match check.get() {
+        Some(c) => format!(
+            "Fleet: {} model packages, {} pass and {} fail the built-in policy",
+            c.summary.packages, c.summary.passing, c.summary.failing
+        ),
+        None => format!("Fleet: {} model packages (open to check each against the built-in policy)", packages.get()),
+    };
     move || {
         (packages.get() > 1).then(|| {
             view! {
-                <section class="fleet" data-testid="fleet">
-                    <details prop:open=move || open.get() on:toggle=move |ev| {
-                        let d: web_sys::HtmlDetailsElement = event_target(&ev);
-                        if d.open() != open.get_untracked() {
-                            open.set(d.open());
-                        }
-                    }>
-                        <summary>{format!("Fleet: {} model packages, checked against the built-in policy", packages.get())}</summary>
-                        {move || check.get().map(|c| {
-                            lineage_core::check::blocks(&c).into_iter().map(block_view).collect_view()
-                        })}
-                    </details>
-                </section>
+                <details class="fleet no-print" data-testid="fleet" on:toggle=move |ev| {
+                    let d: web_sys::HtmlDetailsElement = event_target(&ev);
+                    open.set(d.open());
+                }>
+                    <summary data-testid="fleet-summary">{summary}</summary>
+                    {move || open.get().then(|| check.get().map(|c| {
+                        lineage_core::check::blocks(&c).into_iter().map(block_view).collect_view()
+                    }))}
+                </details>
             }
         })
     }
 }
 
 /// A fleet this large is checked when its view is opened, not at load.
-const FLEET_OPEN_AT_FIRST: usize = 500;
+const FLEET_CHECKED_AT_LOAD: usize = 500;
 
 /// How many model packages the lineage names.
 fn package_count(l: &Lineage) -> usize {

@@ -101,7 +101,8 @@ fn element(at: &At) -> Result<Vec<PipelineDoc>> {
     let exec = execution(&described)?;
     let arn = Some(exec.arn.clone());
     let mut docs = vec![PipelineDoc {
-        execution: None,
+        // The element says whose responses these are: none is tied to an execution by its directory.
+        execution: arn.clone(),
         origin: origin(&described),
         part: PipelinePart::Execution(Box::new(exec)),
     }];

@@ -17,8 +17,8 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PipelineAnswer {
     pub execution_arn: String,
-    /// How the package names it: `DescribeModelPackage.MetadataProperties.GeneratedBy`, or `RegisterModel step
-    /// NAME` of the execution.
+    /// How the package is tied to it: `DescribeModelPackage.MetadataProperties.GeneratedBy`, or `RegisterModel
+    /// step NAME` (the execution's step that registered it).
     pub joined_by: String,
     /// Whether the export holds its `DescribePipelineExecution` response (else only its ARN is known).
     pub described: bool,
@@ -71,7 +71,8 @@ impl Builder<'_> {
             (Some(arn), _) => (arn.clone(), "DescribeModelPackage.MetadataProperties.GeneratedBy".to_owned()),
             (None, Some(arn)) => {
                 let step = records.pipelines.get(arn).and_then(|e| registering_step(e, package_arn));
-                (arn.clone(), format!("RegisterModel step {} of the execution", step.unwrap_or("?")))
+                let how = step.map_or_else(|| "a RegisterModel step".to_owned(), |s| format!("RegisterModel step {s}"));
+                (arn.clone(), how)
             }
             (None, None) => return None,
         };
@@ -224,7 +225,9 @@ impl Builder<'_> {
                 p.execution_arn.clone()
             }
         };
-        let mut edges = vec![(self.arn(self.focus), p.joined_by.clone())];
+        // The edge says `GeneratedBy` or `RegisterModel step NAME`: the full field path is in section 2.
+        let how = p.joined_by.rsplit('.').next().unwrap_or(&p.joined_by).to_owned();
+        let mut edges = vec![(self.arn(self.focus), how)];
         for step in p.steps.iter().flatten().filter(|s| p.training_steps.contains(&s.name)) {
             let job = step.ran_job.as_deref().or(step.arn.as_deref());
             let vertices = self.g.job_of.iter().filter(|(_, j)| Some(j.as_str()) == job);
