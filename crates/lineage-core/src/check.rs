@@ -127,21 +127,7 @@ pub struct Policy {
 }
 
 /// A policy file that cannot be used: where in it, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyError {
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "at {}: {}", self.path, self.message)
-        }
-    }
-}
+pub type PolicyError = crate::user_file::UserFileError;
 
 const BUILTIN: &str = include_str!("../data/policy.json");
 
@@ -154,11 +140,7 @@ impl Policy {
 
     /// Reads a policy (the shape of `data/policy.json`); unknown keys and values are errors with their path.
     pub fn parse(bytes: &[u8]) -> Result<Policy, PolicyError> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let policy: Policy = serde_path_to_error::deserialize(&mut de).map_err(|e| PolicyError {
-            path: if e.path().to_string() == "." { String::new() } else { e.path().to_string() },
-            message: e.inner().to_string(),
-        })?;
+        let policy: Policy = crate::user_file::read(bytes)?;
         for (i, rule) in policy.rules.iter().enumerate() {
             for (j, s) in rule.when.status.iter().flatten().enumerate() {
                 if matches!(ApprovalStatus::parse(s), ApprovalStatus::Other(_)) {

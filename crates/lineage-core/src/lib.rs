@@ -24,6 +24,7 @@ pub mod subgraph;
 pub mod summary;
 pub mod synth;
 pub mod time;
+pub mod user_file;
 
 pub use document::{Document, Section};
 pub use import::{ImportError, Lineage, Loader};

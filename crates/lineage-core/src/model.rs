@@ -444,6 +444,9 @@ pub struct Graph {
     pub package_of: BTreeMap<NodeIndex, String>,
     /// `Approval` vertex -> the model package ARN its Source.SourceUri names.
     pub approval_of: BTreeMap<NodeIndex, String>,
+    /// Model package ARN -> its `Approval` vertices (the reverse of `approval_of`, so a fleet check finds a
+    /// package's approvals without a scan).
+    pub approvals_of_package: BTreeMap<String, Vec<NodeIndex>>,
     pub joins: Vec<Join>,
     /// Capture records, endpoint descriptions, CloudTrail and EventBridge events read beside the lineage.
     pub records: crate::records::Records,

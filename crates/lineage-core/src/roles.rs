@@ -1,7 +1,5 @@
 //! Roles: the part a vertex plays in the audit narrative, decided by a data table (built in, extendable by a file).
 
-use std::fmt;
-
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use wildmatch::WildMatch;
@@ -121,21 +119,7 @@ struct RuleRow {
 }
 
 /// A role-table file that cannot be used: where, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoleFileError {
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for RoleFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "at {}: {}", self.path, self.message)
-        }
-    }
-}
+pub type RoleFileError = crate::user_file::UserFileError;
 
 /// The ordered role rules: user rules first, then the built-in table.
 #[derive(Debug, Clone)]
@@ -223,11 +207,7 @@ impl<'k> Classifier<'_, 'k> {
 type Parsed = (Vec<RoleRule>, Vec<(WildMatch, Role)>);
 
 fn parse_file(bytes: &[u8]) -> Result<Parsed, RoleFileError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let file: RuleFile = serde_path_to_error::deserialize(&mut de).map_err(|e| RoleFileError {
-        path: if e.path().to_string() == "." { String::new() } else { e.path().to_string() },
-        message: e.inner().to_string(),
-    })?;
+    let file: RuleFile = crate::user_file::read(bytes)?;
     let mut parameters = Vec::with_capacity(file.parameters.len());
     for (i, row) in file.parameters.into_iter().enumerate() {
         if row.role != Role::CodeCommit.as_str() {

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import pytest
 from botocore.stub import Stubber
 
 from lineage_export import cli
 from lineage_export.exporter import ExportError, dumps
-from test_exporter import ACCOUNT, REGION, Recorder, arn, artifact, client, edge, exporter, query_params, t, vertex
+from test_exporter import ACCOUNT, REGION, REPO, Recorder, arn, artifact, client, edge, exporter, query_params, t, vertex
 
 PIPELINE = arn("pipeline", "credit-train")
 EX_OLD = f"{PIPELINE}/execution/a1b2c3d4e5f6"  # ran the training job
@@ -173,6 +174,12 @@ def test_a_package_generated_by_a_pipeline_exports_its_execution_and_the_cached_
     assert bundle["Descriptions"][-2:] == [{"PipelineExecution": got[0]}, {"PipelineExecution": got[1]}]
     assert "ResponseMetadata" not in dumps(bundle) and e.notes == []
     assert bundle["StartArns"] == [ART74] and bundle["Exporter"]["Arguments"] == {"ModelPackage": PKG74}
+    # The Rust side reads this very bundle (tests/fixtures/cli/report-exporter-pipeline-bundle.args).
+    text = dumps(bundle)
+    golden = REPO / "tests" / "fixtures" / "exporter" / "pipeline-bundle.json"
+    if os.environ.get("UPDATE_EXPECT"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), "bundle changed: rerun with UPDATE_EXPECT=1 and review the diff"
 
 
 def test_a_pipeline_execution_alone(tmp_path, capsys):

@@ -1155,6 +1155,7 @@ impl Loader {
                     Role::Approval => {
                         let how = "Approval Source.SourceUri = ModelPackageArn";
                         g.joins.push(Join { vertex: g.graph[ix].arn.to_string(), described: uri.clone(), how });
+                        g.approvals_of_package.entry(uri.clone()).or_default().push(ix);
                         g.approval_of.insert(ix, uri);
                     }
                     _ => {}

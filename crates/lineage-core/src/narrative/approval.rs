@@ -128,11 +128,7 @@ impl Builder<'_> {
             }
         }
         if let Some(pkg) = self.g.package_of.get(&self.focus) {
-            for (ix, arn) in &self.g.approval_of {
-                if arn == pkg {
-                    v.insert(*ix);
-                }
-            }
+            v.extend(self.g.approvals_of_package.get(pkg).into_iter().flatten().copied());
         }
         let mut v: Vec<NodeIndex> = v.into_iter().collect();
         self.g.sort_by_arn(&mut v);
