@@ -254,6 +254,11 @@ test('several model packages show the fleet check; a row opens that package\'s r
   await p.waitForFunction(() => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes('credit-limit/10'));
   assert.match(await p.innerText(id('section-training-data')), /cache hit: its job ran in execution 2027w10b1/);
   assert.match(await p.innerText(id('section-code')), /pipeline parameter GitCommit/);
+  // The execution is drawn beside the lineage as one box; its details list the steps.
+  const execution = `${id('graph-node')}[data-arn$="execution/2027w11c2"]`;
+  await p.locator(execution).click();
+  await p.waitForSelector(id('node-details'));
+  assert.match(await p.innerText(id('node-details')), /Step Train.*cache hit from .*execution\/2027w10b1/s);
 });
 
 test('an export with nothing to report on says so', async () => {

@@ -251,7 +251,36 @@ pub fn view(lineage: &Lineage, subject: &str, depth: Option<usize>, types: &[Str
             ix == start || g.node(ix).entity_type().is_some_and(|t| types.iter().any(|w| w.eq_ignore_ascii_case(t)))
         });
     }
-    Some(View { graph: graph_of(lineage, &nodes), more, total })
+    let mut graph = graph_of(lineage, &nodes);
+    if types.is_empty() || types.iter().any(|t| t.eq_ignore_ascii_case("PipelineExecution")) {
+        crate::narrative::draw_pipeline_of(lineage, start, &mut graph);
+    }
+    Some(View { graph, more, total })
+}
+
+/// A pipeline execution's box (drawn beside the lineage, not a vertex of it): what its description, steps and
+/// parameters say.
+fn pipeline_details(e: &crate::pipelines::PipelineExecution) -> Vec<(String, String)> {
+    let time = |t: Option<crate::time::Timestamp>| t.map(|t| t.minute_utc());
+    let mut rows = vec![("Execution".to_owned(), e.arn.clone())];
+    let mut push = |k: &str, v: Option<String>| rows.extend(v.map(|v| (k.to_owned(), v)));
+    push("Pipeline", e.pipeline_name().map(str::to_owned));
+    push("Display name", e.display_name.clone());
+    push("Status", e.status.as_ref().map(|s| s.as_str().to_owned()));
+    push("Started", time(e.created_at));
+    push("Ended", time(e.ended_at()));
+    push("Started by", e.created_by.as_ref().and_then(|u| u.display()));
+    push("Failure reason", e.failure_reason.clone());
+    for s in e.steps() {
+        let kind = s.kind.as_ref().map_or("step", |k| k.as_str());
+        let cached = s.cache_source.as_ref().map_or(String::new(), |c| format!(", cache hit from {c}"));
+        let ran = s.arn.as_ref().map_or(String::new(), |a| format!(": {a}"));
+        push(&format!("Step {}", s.name), Some(format!("{kind}{cached}{ran}")));
+    }
+    for p in e.parameters.iter().flatten() {
+        push(&format!("Parameter {}", p.name), Some(p.value.clone()));
+    }
+    rows
 }
 
 /// Everything known about one vertex, as labelled rows: identity, source, timestamps, creators, properties,
@@ -259,7 +288,9 @@ pub fn view(lineage: &Lineage, subject: &str, depth: Option<usize>, types: &[Str
 /// approval).
 pub fn details(lineage: &Lineage, arn: &str) -> Vec<(String, String)> {
     let g = &lineage.graph;
-    let Some(ix) = g.find_arn(arn) else { return Vec::new() };
+    let Some(ix) = g.find_arn(arn) else {
+        return g.records.pipelines.get(arn).map(pipeline_details).unwrap_or_default();
+    };
     let n = g.node(ix);
     let mut rows: Vec<(String, String)> = vec![
         ("ARN".into(), n.arn.to_string()),

@@ -569,7 +569,7 @@ impl Loader {
     }
 
     fn merge_pipeline(&mut self, doc: pipelines::PipelineDoc, at: &Arc<str>) {
-        let pipelines::PipelineDoc { part: pipelines::PipelinePart::Execution(mut e), origin, execution } = doc else {
+        let pipelines::PipelineDoc { part: pipelines::PipelinePart::Execution(mut e), origin, execution, .. } = doc else {
             self.pipeline_parts.push(doc);
             return;
         };
@@ -815,7 +815,9 @@ impl Loader {
             return Err(ImportError { file: r.file.to_string(), line: r.line, path: r.path.clone(), message });
         }
         let parts = std::mem::take(&mut self.pipeline_parts);
-        for (origin, why) in pipelines::attach(&mut self.graph.records, parts, &self.pipeline_dirs, roles)? {
+        let attached = pipelines::attach(&mut self.graph.records, parts, &self.pipeline_dirs, roles)?;
+        self.warnings.extend(attached.warnings);
+        for (origin, why) in attached.skipped {
             self.warnings.push(skip_warning(&origin.file, origin.line, &why));
             if let Some(input) = self.inputs.iter_mut().find(|i| i.name == origin.file) {
                 input.skipped.push(why);
@@ -1213,8 +1215,12 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
     };
     let rest = serde_json::Map::from_iter(doc.rest.iter().map(|(k, v)| (k.clone(), v.clone())));
     let mut top_is_body = false;
-    if let Some(d) = describe(&rest, "").map_err(|e| (e.path, e.message))? {
+    if let Some(mut d) = describe(&rest, "").map_err(|e| (e.path, e.message))? {
         top_is_body = !matches!(d, Described::Associations(_));
+        // A list page's NextToken was read with the document (as a QueryLineage page's is): it says more follow.
+        if let (Described::Pipeline(docs), Some(token)) = (&mut d, doc.next_token.as_deref()) {
+            docs.iter_mut().for_each(|p| p.continued = !token.is_empty());
+        }
         if kind.is_empty() {
             kind = describe_kind(&d);
         }

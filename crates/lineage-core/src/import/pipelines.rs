@@ -4,7 +4,7 @@
 //! prints no execution ARN in the last three, so a loose one belongs to the execution described in the same
 //! directory (decided in `Loader::finish`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -24,6 +24,8 @@ pub(crate) struct PipelineDoc {
     pub execution: Option<String>,
     pub part: PipelinePart,
     pub origin: Origin,
+    /// A list page whose `NextToken` says another page follows.
+    pub continued: bool,
 }
 
 #[derive(Debug)]
@@ -71,7 +73,12 @@ pub(crate) fn pipeline(map: &Map<String, Value>, path: &str) -> Result<Option<De
     } else {
         return Ok(None);
     };
-    Ok(Some(Described::Pipeline(vec![PipelineDoc { execution: None, part, origin: origin(&at) }])))
+    let continued = continued(&at)?;
+    Ok(Some(Described::Pipeline(vec![PipelineDoc { execution: None, part, origin: origin(&at), continued }])))
+}
+
+fn continued(at: &At) -> Result<bool> {
+    Ok(at.str("NextToken")?.is_some_and(|t| !t.is_empty()))
 }
 
 fn origin(at: &At) -> Origin {
@@ -105,19 +112,23 @@ fn element(at: &At) -> Result<Vec<PipelineDoc>> {
         execution: arn.clone(),
         origin: origin(&described),
         part: PipelinePart::Execution(Box::new(exec)),
+        continued: false,
     }];
-    let mut add =
-        |at: &At, part: PipelinePart| docs.push(PipelineDoc { execution: arn.clone(), origin: origin(at), part });
+    let mut add = |at: &At, part: PipelinePart| -> Result<()> {
+        let continued = continued(at)?;
+        docs.push(PipelineDoc { execution: arn.clone(), origin: origin(at), part, continued });
+        Ok(())
+    };
     for (key, read) in [("ListPipelineExecutionSteps", true), ("ListPipelineParametersForExecution", false)] {
         for (i, page) in e.array(key)?.into_iter().enumerate() {
             let page = e.index(key, i, page)?;
             let part =
                 if read { PipelinePart::Steps(steps(&page)?) } else { PipelinePart::Parameters(parameters(&page)?) };
-            add(&page, part);
+            add(&page, part)?;
         }
     }
     if let Some(d) = e.obj("DescribePipelineDefinitionForExecution")? {
-        add(&d, PipelinePart::Definition(definition(&d)?));
+        add(&d, PipelinePart::Definition(definition(&d)?))?;
     }
     Ok(docs)
 }
@@ -203,16 +214,18 @@ pub(crate) fn directory(file: &str) -> &str {
 /// Joins the steps, parameters and definitions read to their executions (the one the exporter's element names,
 /// else the one described in the same directory), orders them, gives each parameter its role, and indexes the
 /// packages `RegisterModel` steps registered. `described_in`: (directory, execution ARN) of every loose
-/// `DescribePipelineExecution` read. Returns the loose responses whose directory describes no execution (skipped,
-/// with why); a directory that describes several is an error, since which one a response belongs to is unknown.
+/// `DescribePipelineExecution` read. A directory that describes several executions is an error, since which one a
+/// loose response belongs to is unknown.
 pub(crate) fn attach(
     records: &mut Records,
     mut parts: Vec<PipelineDoc>,
     described_in: &BTreeSet<(String, String)>,
     roles: &RoleTable,
-) -> std::result::Result<Vec<(Origin, String)>, ImportError> {
+) -> std::result::Result<Attached, ImportError> {
     parts.sort_by(|a, b| a.origin.cmp(&b.origin));
     let mut skipped = Vec::new();
+    // (execution, operation) -> whether some page of it is the last (has no NextToken).
+    let mut last_page_read: BTreeMap<(String, &'static str), bool> = BTreeMap::new();
     for doc in parts {
         let arn = match &doc.execution {
             Some(arn) => arn.clone(),
@@ -225,8 +238,12 @@ pub(crate) fn attach(
             },
         };
         let Some(exec) = records.pipelines.get_mut(&arn) else { continue };
+        *last_page_read.entry((arn, doc.part.operation())).or_default() |= !doc.continued;
         add_part(exec, doc);
     }
+    let warnings = (last_page_read.into_iter().filter(|(_, last)| !last))
+        .map(|((arn, operation), _)| format!("{arn}: every {operation} page read has a NextToken, so its last page is not in the export and the execution's list may be incomplete"))
+        .collect();
     for exec in records.pipelines.values_mut() {
         tidy(exec, roles);
         for step in exec.steps().iter().filter(|s| s.kind == Some(StepKind::RegisterModel)) {
@@ -235,7 +252,15 @@ pub(crate) fn attach(
             }
         }
     }
-    Ok(skipped)
+    Ok(Attached { skipped, warnings })
+}
+
+/// What joining the pipeline responses has to say.
+pub(crate) struct Attached {
+    /// Loose responses whose directory describes no execution, and why they are skipped.
+    pub skipped: Vec<(Origin, String)>,
+    /// Executions whose list responses lack their last page.
+    pub warnings: Vec<String>,
 }
 
 fn unowned(doc: &PipelineDoc) -> String {

@@ -32,7 +32,7 @@ use crate::time::Timestamp;
 pub use crate::approvals::ApprovalChange;
 pub use crate::subgraph::{graph_of, Evidence, EvidenceEdge, GraphVertex, ReportGraph};
 pub use kinds::{Question, SourceKind, SubjectKind};
-pub use pipeline::{PipelineAnswer, StepAnswer};
+pub use pipeline::{draw_pipeline_of, PipelineAnswer, StepAnswer};
 pub use prose::humanize_count;
 
 /// Why no report could be made.

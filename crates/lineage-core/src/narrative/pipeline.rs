@@ -200,6 +200,15 @@ impl PipelineAnswer {
     }
 }
 
+/// Draws the execution that made the package `start` stands for (see [`Builder::draw_pipeline`]) into `graph`, the
+/// page explorer's view of it; nothing when no execution is named or `start` is not a model, endpoint or job.
+pub fn draw_pipeline_of(lineage: &crate::import::Lineage, start: NodeIndex, graph: &mut ReportGraph) {
+    let Ok(b) = Builder::new(lineage, start) else { return };
+    if let Some(p) = b.pipeline() {
+        b.draw_pipeline(&p, graph);
+    }
+}
+
 impl Builder<'_> {
     /// Draws the execution into the report's graph as one vertex (its steps grouped in it: the Training data
     /// section lists them), linked to the package it made and to the trial components its training steps ran.
