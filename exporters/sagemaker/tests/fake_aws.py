@@ -90,6 +90,12 @@ class _Fake:
             raise ClientError({"Error": {"Code": code, "Message": "Rate exceeded"}}, operation.name)
         return operation
 
+    @staticmethod
+    def _reply(operation: Any, response: dict) -> dict:
+        """The response, checked against the operation's output shape as botocore's Stubber checks its own."""
+        validate_parameters(response, operation.output_shape)
+        return response
+
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"the fake {self.service} does not implement {name}")
 
@@ -173,17 +179,17 @@ class FakeSageMaker(_Fake):
     # ---- the seven calls of the capture helpers (six of them here) ----------------------------------------------
 
     def create_artifact(self, **params: Any) -> dict:
-        self._op("create_artifact", params)
+        op = self._op("create_artifact", params)
         arn = f"{self.prefix}:artifact/{self._id(params['ArtifactName'])}"
         d = self._artifact(
             arn, params["ArtifactName"], params["ArtifactType"], params["Source"], params.get("Properties", {}),
             params.get("MetadataProperties"),
         )
         self.entities[arn] = ("Artifact", d)
-        return {"ArtifactArn": arn}
+        return self._reply(op, {"ArtifactArn": arn})
 
     def list_artifacts(self, **params: Any) -> dict:
-        self._op("list_artifacts", params)
+        op = self._op("list_artifacts", params)
         found = [
             {k: d[k] for k in ("ArtifactArn", "ArtifactName", "Source", "ArtifactType", "CreationTime")}
             for kind, d in self.entities.values()
@@ -193,34 +199,34 @@ class FakeSageMaker(_Fake):
         ]
         found.sort(key=lambda a: a["CreationTime"], reverse=params.get("SortOrder") != "Ascending")
         page, rest = _page(found, params, 10)
-        return {"ArtifactSummaries": page, **rest}
+        return self._reply(op, {"ArtifactSummaries": page, **rest})
 
     def describe_artifact(self, **params: Any) -> dict:
-        self._op("describe_artifact", params)
-        return copy.deepcopy(self._entity(params["ArtifactArn"], "Artifact", "DescribeArtifact"))
+        op = self._op("describe_artifact", params)
+        return self._reply(op, copy.deepcopy(self._entity(params["ArtifactArn"], "Artifact", "DescribeArtifact")))
 
     def add_association(self, **params: Any) -> dict:
-        self._op("add_association", params)
+        op = self._op("add_association", params)
         for key in ("SourceArn", "DestinationArn"):
             if params[key] not in self.entities:
                 raise _error("ResourceNotFound", f"{params[key]} does not exist", "AddAssociation")
         if any(a["SourceArn"] == params["SourceArn"] and a["DestinationArn"] == params["DestinationArn"] for a in self.associations):
             raise _error("ValidationException", self.duplicate_association_message, "AddAssociation")
         self.associations.append(self._association(params["SourceArn"], params["DestinationArn"], params["AssociationType"]))
-        return {"SourceArn": params["SourceArn"], "DestinationArn": params["DestinationArn"]}
+        return self._reply(op, {"SourceArn": params["SourceArn"], "DestinationArn": params["DestinationArn"]})
 
     def list_associations(self, **params: Any) -> dict:
-        self._op("list_associations", params)
+        op = self._op("list_associations", params)
         keys = ("SourceArn", "DestinationArn", "AssociationType")
         found = [a for a in self.associations if all(params.get(k, a[k]) == a[k] for k in keys)]
         page, rest = _page(copy.deepcopy(found), params, 10)
-        return {"AssociationSummaries": page, **rest}
+        return self._reply(op, {"AssociationSummaries": page, **rest})
 
     def describe_model_package(self, **params: Any) -> dict:
-        self._op("describe_model_package", params)
+        op = self._op("describe_model_package", params)
         if params["ModelPackageName"] not in self.packages:
             raise _error("ValidationException", f"Model package {params['ModelPackageName']} does not exist", "DescribeModelPackage")
-        return copy.deepcopy(self.packages[params["ModelPackageName"]])
+        return self._reply(op, copy.deepcopy(self.packages[params["ModelPackageName"]]))
 
     # ---- what the exporter reads --------------------------------------------------------------------------------
 
@@ -231,9 +237,9 @@ class FakeSageMaker(_Fake):
         return found[1]
 
     def describe_trial_component(self, **params: Any) -> dict:
-        self._op("describe_trial_component", params)
+        op = self._op("describe_trial_component", params)
         arn = f"{self.prefix}:experiment-trial-component/{params['TrialComponentName'].lower()}"
-        return copy.deepcopy(self._entity(arn, "TrialComponent", "DescribeTrialComponent"))
+        return self._reply(op, copy.deepcopy(self._entity(arn, "TrialComponent", "DescribeTrialComponent")))
 
     def _describe_job(self, kind: str, name: str) -> dict:
         if (kind, name) not in self.jobs:
@@ -241,15 +247,15 @@ class FakeSageMaker(_Fake):
         return copy.deepcopy(self.jobs[(kind, name)])
 
     def describe_training_job(self, **params: Any) -> dict:
-        self._op("describe_training_job", params)
-        return self._describe_job("training", params["TrainingJobName"])
+        op = self._op("describe_training_job", params)
+        return self._reply(op, self._describe_job("training", params["TrainingJobName"]))
 
     def describe_processing_job(self, **params: Any) -> dict:
-        self._op("describe_processing_job", params)
-        return self._describe_job("processing", params["ProcessingJobName"])
+        op = self._op("describe_processing_job", params)
+        return self._reply(op, self._describe_job("processing", params["ProcessingJobName"]))
 
     def query_lineage(self, **params: Any) -> dict:
-        self._op("query_lineage", params)
+        op = self._op("query_lineage", params)
         directions = {"Ascendants": ("DestinationArn", "SourceArn"), "Descendants": ("SourceArn", "DestinationArn")}
         ways = list(directions.values()) if params.get("Direction") == "Both" else [directions[params.get("Direction", "Both")]]
         start = params["StartArns"][0]
@@ -269,7 +275,7 @@ class FakeSageMaker(_Fake):
         unique = {(e["SourceArn"], e["DestinationArn"], e["AssociationType"]): e for e in edges}
         page, rest = _page(vertices, params, 10)
         out_edges = [{k: e[k] for k in ("SourceArn", "DestinationArn", "AssociationType")} for e in unique.values()]
-        return {"Vertices": page, "Edges": out_edges if not params.get("NextToken") else [], **rest}
+        return self._reply(op, {"Vertices": page, "Edges": out_edges if not params.get("NextToken") else [], **rest})
 
     # ---- a reviewer -------------------------------------------------------------------------------------------
 
@@ -345,7 +351,7 @@ class FakeCloudTrail(_Fake):
         self.events.append((at + self.delay, event))
 
     def lookup_events(self, **params: Any) -> dict:
-        self._op("lookup_events", params)
+        op = self._op("lookup_events", params)
         attributes = params.get("LookupAttributes", [])
         assert len(attributes) <= 1, "CloudTrail looks up one attribute at a time"
         wanted = {a["AttributeKey"]: a["AttributeValue"] for a in attributes}
@@ -358,4 +364,4 @@ class FakeCloudTrail(_Fake):
         ]
         found.sort(key=lambda e: e["EventTime"], reverse=True)
         page, rest = _page(found, params, 50)
-        return {"Events": page, **rest}
+        return self._reply(op, {"Events": page, **rest})

@@ -35,7 +35,12 @@ def seed_week(sm: FakeSageMaker) -> str:
     assemble = sm.seed_job(
         "processing",
         "credit-assemble-2027W10",
-        {"ProcessingJobStatus": "Completed", "CreationTime": START, "AppSpecification": {"ImageUri": "acme/assemble:3"}},
+        {
+            "ProcessingJobStatus": "Completed",
+            "CreationTime": START,
+            "AppSpecification": {"ImageUri": "acme/assemble:3"},
+            "ProcessingResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}},
+        },
         {"Status": {"PrimaryStatus": "Completed"}},
     )
     dataset = sm.seed_artifact("credit-train-2027-W10", "DataSet", DATASET)
@@ -44,6 +49,9 @@ def seed_week(sm: FakeSageMaker) -> str:
         TRAINING_JOB,
         {
             "TrainingJobStatus": "Completed",
+            "SecondaryStatus": "Completed",
+            "ModelArtifacts": {"S3ModelArtifacts": "s3://acme-credit-ml/models/2027-W10/model.tar.gz"},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
             "HyperParameters": {"max_depth": "6", "eta": "0.2", "num_round": "400", "objective": "binary:logistic"},
             "FinalMetricDataList": [
                 {"MetricName": "validation:auc", "Value": 0.912},
@@ -69,6 +77,7 @@ def seed_week(sm: FakeSageMaker) -> str:
             "ModelPackageArn": PACKAGE,
             "ModelPackageName": "credit-xgb",
             "ModelPackageStatus": "Completed",
+            "ModelPackageStatusDetails": {"ValidationStatuses": []},
             "ModelApprovalStatus": "PendingManualApproval",
             "InferenceSpecification": {
                 "Containers": [{"Image": "acme/xgboost:1.7-1", "ModelDataUrl": "s3://acme-credit-ml/models/2027-W10/model.tar.gz"}],
