@@ -24,7 +24,8 @@ WAITS = (15.0, 30.0, 60.0)
 @dataclass(frozen=True)
 class ApprovalResult:
     """What the handler did: `recorded` (a new record), `already recorded` (this CloudTrail event has a record:
-    a duplicated or replayed event) or `skipped` (no approval decision: a package created pending approval)."""
+    a duplicated or replayed event) or `skipped` (no approval decision: a package created pending approval, or an
+    update of something else than its approval status)."""
 
     outcome: str
     package_arn: str
@@ -83,8 +84,8 @@ def _change(event: Mapping) -> _Change:
     return _Change(event.get("id"), package, status, at, detail.get("ApprovalDescription"))
 
 
-def _calls_setting(cloudtrail: Any, pace: Pace, change: _Change, names: tuple[str, ...]) -> list[dict]:
-    """CloudTrail calls near the change that set this package's approval status to the event's."""
+def _calls_for(cloudtrail: Any, pace: Pace, change: _Change, names: tuple[str, ...]) -> list[dict]:
+    """CloudTrail calls on this package near the change (their `CloudTrailEvent` records)."""
     found = []
     for name in names:
         events = paged(
@@ -104,19 +105,26 @@ def _calls_setting(cloudtrail: Any, pace: Pace, change: _Change, names: tuple[st
                 raise CaptureError(f"CloudTrail event {e.get('EventId')}: CloudTrailEvent is not JSON") from None
             request = record.get("requestParameters") or {}
             response = record.get("responseElements") or {}
-            arn = request.get("modelPackageArn") or response.get("modelPackageArn")
-            if arn == change.package_arn and request.get("modelApprovalStatus") == change.status:
+            if (request.get("modelPackageArn") or response.get("modelPackageArn")) == change.package_arn:
                 found.append(record)
     return found
 
 
-def _find_call(cloudtrail: Any, pace: Pace, change: _Change, names: tuple[str, ...], wait_seconds: float) -> dict:
-    """The CloudTrail call that made the change (the nearest in time), waiting while CloudTrail has not delivered it."""
+def _nearest(records: list[dict], change: _Change) -> dict:
+    return min(records, key=lambda r: (abs(_time(r.get("eventTime"), "eventTime") - change.at), r.get("eventID", "")))
+
+
+def _find_call(cloudtrail: Any, pace: Pace, change: _Change, names: tuple[str, ...], wait_seconds: float) -> dict | None:
+    """The CloudTrail call that set the event's approval status (the nearest in time), waiting while CloudTrail has
+    not delivered it; None when the call that made the change set no approval status (another kind of update)."""
     started = pace.clock()
     for attempt in range(10_000):
-        found = _calls_setting(cloudtrail, pace, change, names)
-        if found:
-            return min(found, key=lambda r: (abs(_time(r.get("eventTime"), "eventTime") - change.at), r.get("eventID", "")))
+        found = _calls_for(cloudtrail, pace, change, names)
+        setting = [r for r in found if (r.get("requestParameters") or {}).get("modelApprovalStatus") == change.status]
+        if setting:
+            return _nearest(setting, change)
+        if any("modelApprovalStatus" not in (r.get("requestParameters") or {}) for r in found):
+            return None
         waited = pace.clock() - started
         if waited >= wait_seconds:
             break
@@ -157,6 +165,8 @@ def handle_approval_event(
         return ApprovalResult("skipped", change.package_arn, change.status, reason="created pending approval: no decision yet")
     names = ("UpdateModelPackage", "CreateModelPackage") if at_creation else ("UpdateModelPackage",)
     record = _find_call(cloudtrail, pace, change, names, wait_seconds)
+    if record is None:
+        return ApprovalResult("skipped", change.package_arn, change.status, reason="the update set no approval status")
     who, iam_arn = _approver(record.get("userIdentity") or {})
     event_id = record.get("eventID")
     if not event_id:

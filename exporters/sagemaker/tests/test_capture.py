@@ -397,6 +397,19 @@ def test_a_package_created_pending_is_skipped_and_one_created_approved_is_found_
     assert (result.outcome, result.cloudtrail_event_id) == ("recorded", "c1")
 
 
+def test_an_update_that_set_no_approval_status_is_skipped_not_waited_for():
+    sm, ct, t = client("sagemaker"), client("cloudtrail"), FakeTime()
+    metadata = trail_event("m1", "Approved")
+    body = json.loads(metadata["CloudTrailEvent"])
+    body["requestParameters"] = {"modelPackageArn": PACKAGE, "customerMetadataProperties": {"ticket": "RISK-2291"}}
+    metadata["CloudTrailEvent"] = json.dumps(body)
+    with Stubber(sm) as sst, Stubber(ct) as cst:
+        described(sst)
+        lookup(cst, [metadata])
+        result = handle_approval_event(sm, ct, state_change(), pace=pace(t))
+    assert (result.outcome, result.reason, t.slept) == ("skipped", "the update set no approval status", [])
+
+
 @pytest.mark.parametrize(
     "event, message",
     [
