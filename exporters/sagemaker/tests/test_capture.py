@@ -61,6 +61,14 @@ def associated(st: Stubber, src: str, dst: str, kind: str) -> None:
     st.add_response("add_association", {"SourceArn": src, "DestinationArn": dst}, {"SourceArn": src, "DestinationArn": dst, "AssociationType": kind})
 
 
+def new_source(st: Stubber, id_: str, type_: str, uri: str, name: str, props: dict, target: str | None) -> None:
+    """The calls that record one new source: not found, created, associated to `target` (None: left to the test)."""
+    no_artifacts(st, uri, type_)
+    created(st, f"{P}:artifact/{id_}", {"ArtifactName": name, "Source": {"SourceUri": uri}, "ArtifactType": type_, "Properties": props})
+    if target:
+        associated(st, f"{P}:artifact/{id_}", target, "ContributedTo")
+
+
 def throttled(st: Stubber, operation: str, times: int, code: str = "ThrottlingException") -> None:
     for _ in range(times):
         st.add_client_error(operation, code, "Rate exceeded")
@@ -78,30 +86,10 @@ def test_dataset_sources_become_artifacts_that_contributed_to_the_dataset_found_
             {"SourceUri": "s3://b/train/2027-W10/"},
         )
         st.add_response("list_artifacts", {"ArtifactSummaries": []}, {"SourceUri": "s3://b/train/2027-W10/", "NextToken": "p2"})
-        no_artifacts(st, FG, "FeatureStoreVersion")
-        created(st, f"{P}:artifact/fs", {
-            "ArtifactName": "features-accounts-2027-W10",
-            "Source": {"SourceUri": FG},
-            "ArtifactType": "FeatureStoreVersion",
-            "Properties": {"version": "2027-W10", "feature_group_name": "accounts", "snapshot_time": "2027-03-05T23:00:00Z"},
-        })
-        associated(st, f"{P}:artifact/fs", DATASET, "ContributedTo")
-        no_artifacts(st, "s3://policy/exclusions.csv", "ExclusionList")
-        created(st, f"{P}:artifact/excl", {
-            "ArtifactName": "exclusion-list-exclusions-csv-v14",
-            "Source": {"SourceUri": "s3://policy/exclusions.csv"},
-            "ArtifactType": "ExclusionList",
-            "Properties": {"version": "v14"},
-        })
-        associated(st, f"{P}:artifact/excl", DATASET, "ContributedTo")
-        no_artifacts(st, "s3://raw/bureau/2027-03-05/", "RawData")
-        created(st, f"{P}:artifact/raw", {
-            "ArtifactName": "raw-2027-03-05",
-            "Source": {"SourceUri": "s3://raw/bureau/2027-03-05/"},
-            "ArtifactType": "RawData",
-            "Properties": {},
-        })
-        associated(st, f"{P}:artifact/raw", DATASET, "ContributedTo")
+        props = {"version": "2027-W10", "feature_group_name": "accounts", "snapshot_time": "2027-03-05T23:00:00Z"}
+        new_source(st, "fs", "FeatureStoreVersion", FG, "features-accounts-2027-W10", props, DATASET)
+        new_source(st, "excl", "ExclusionList", "s3://policy/exclusions.csv", "exclusion-list-exclusions-csv-v14", {"version": "v14"}, DATASET)
+        new_source(st, "raw", "RawData", "s3://raw/bureau/2027-03-05/", "raw-2027-03-05", {}, DATASET)
         out = record_dataset_sources(
             sm,
             "s3://b/train/2027-W10/",
@@ -141,13 +129,7 @@ def test_a_processing_job_stands_for_its_trial_component_and_an_existing_associa
     sm = client("sagemaker")
     tc = f"{P}:experiment-trial-component/assemble-w10-aws-processing-job"
     with Stubber(sm) as st:
-        no_artifacts(st, "s3://policy/exclusions.csv", "ExclusionList")
-        created(st, f"{P}:artifact/excl", {
-            "ArtifactName": "exclusion-list-exclusions-csv-v14",
-            "Source": {"SourceUri": "s3://policy/exclusions.csv"},
-            "ArtifactType": "ExclusionList",
-            "Properties": {"version": "v14"},
-        })
+        new_source(st, "excl", "ExclusionList", "s3://policy/exclusions.csv", "exclusion-list-exclusions-csv-v14", {"version": "v14"}, None)
         st.add_response("list_associations", {"AssociationSummaries": []}, {"SourceArn": f"{P}:artifact/excl", "DestinationArn": tc})
         # A duplicated delivery added it between the listing and the call.
         st.add_client_error("add_association", "ValidationException", "The association already exists.")

@@ -29,6 +29,13 @@ EXCLUSIONS = {"uri": "s3://acme-credit-policy/exclusions.csv", "version": "v14"}
 COMMIT = "a14f2b93c6d1e0f58b7a2c4d9e6f1a3b5c7d8e90"
 
 
+#: The only calls the helpers may make (the approval recorder's IAM role grants exactly these).
+SEVEN = {
+    "create_artifact", "list_artifacts", "describe_artifact", "add_association", "list_associations",
+    "describe_model_package", "lookup_events",
+}
+
+
 def seed_week(sm: FakeSageMaker) -> str:
     """What SageMaker records by itself for the week's pipeline run: the assembly and training jobs with their
     trial components, the dataset, model and model-package artifacts and their associations."""
@@ -116,6 +123,8 @@ def test_a_weekly_run_recorded_by_the_helpers_exports_as_the_committed_bundle():
     assert [r.outcome for r in results[2:]] == ["recorded", "already recorded", "recorded", "already recorded"]
     assert results[2].approver == "risk-ops@company.com" and results[4].approver == "head-of-risk@company.com"
     assert min(clock.slept) > 0, "CloudTrail delivers late: the handler waited for it"
+    made = {op for op, _ in sm.calls + ct.calls}
+    assert made == SEVEN, f"the helpers made {sorted(made - SEVEN)} besides the seven calls the IAM role grants"
     kinds = sorted(d["ArtifactType"] for kind, d in sm.entities.values() if kind == "Artifact")
     assert kinds.count("ApprovalRecord") == 2 and kinds.count("FeatureStoreVersion") == 2
     exporter = Exporter(sagemaker=sm, cloudtrail=ct, sleep=clock.sleep, now=lambda: clock.now, log=lambda _m: None)
