@@ -569,7 +569,8 @@ impl Loader {
     }
 
     fn merge_pipeline(&mut self, doc: pipelines::PipelineDoc, at: &Arc<str>) {
-        let pipelines::PipelineDoc { part: pipelines::PipelinePart::Execution(mut e), origin, execution, .. } = doc else {
+        let pipelines::PipelineDoc { part: pipelines::PipelinePart::Execution(mut e), origin, execution, .. } = doc
+        else {
             self.pipeline_parts.push(doc);
             return;
         };
