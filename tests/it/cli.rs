@@ -20,7 +20,7 @@ fn run(args: &[String]) -> (i32, String, String) {
 
 #[test]
 fn cli_cases() {
-    for case in crate::cases("cli", 53, |p| p.extension().is_some_and(|e| e == "args")) {
+    for case in crate::cases("cli", 61, |p| p.extension().is_some_and(|e| e == "args")) {
         let args: Vec<String> = crate::read_text(&case).lines().map(str::to_owned).collect();
         let (code, stdout, stderr) = run(&args);
         let name = file_name(&case).trim_end_matches(".args").to_owned();
@@ -31,7 +31,7 @@ fn cli_cases() {
 
 #[test]
 fn every_malformed_input_exits_2_without_a_panic() {
-    for case in crate::cases("bad", 24, |_| true) {
+    for case in crate::cases("bad", 41, |_| true) {
         let (code, stdout, stderr) = run(&["inspect".into(), case.display().to_string()]);
         assert_eq!(code, 2, "{}: {stderr}", case.display());
         assert!(stdout.is_empty(), "{}", case.display());

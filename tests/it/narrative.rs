@@ -40,9 +40,15 @@ fn check(case: &std::path::Path) {
 
 #[test]
 fn narrative_fixtures() {
-    for case in crate::cases("narrative", 8, |p| p.is_dir()) {
+    for case in crate::cases("narrative", 9, |p| p.is_dir()) {
         check(&case);
     }
+}
+
+/// The cross-system example (SageMaker's export and Airflow's OpenLineage events) is a narrative case too.
+#[test]
+fn the_cross_system_example() {
+    check(&root().join("examples/credit-xgb-airflow"));
 }
 
 #[test]

@@ -333,13 +333,13 @@ fn Loader() -> impl IntoView {
                 on_files(ev.data_transfer().and_then(|d| d.files()));
             }
         >
-            <p>"Drop export files here (QueryLineage pages, Describe responses, bundles; .json or .jsonl), or "</p>
+            <p>"Drop export files here (QueryLineage pages, Describe responses, bundles, OpenLineage events; .json, .jsonl or .ndjson), or "</p>
             <label class="button">
                 "choose files"
                 <input
                     type="file"
                     multiple=true
-                    accept=".json,.jsonl,application/json"
+                    accept=".json,.jsonl,.ndjson,application/json"
                     data-testid="file-input"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);

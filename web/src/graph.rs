@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use lineage_core::explore::View;
 use lineage_core::graph_layout::{self, GraphLayout};
+use lineage_core::openlineage::System;
+use lineage_core::subgraph::EvidenceEdge;
 use lineage_core::LineageType;
 
 use crate::app::State;
@@ -201,14 +203,33 @@ pub fn Graph() -> impl IntoView {
     }
 }
 
-/// One edge's drawing: its line, its arrowhead (a triangle at the end), and whether it runs against the layers.
+/// How an edge is stroked: along the layers, against them (dashed), or recorded by another system (OpenLineage,
+/// Marquez: another colour).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stroke {
+    Plain,
+    Reversed,
+    Cross,
+}
+
+impl Stroke {
+    fn class(self) -> &'static str {
+        match self {
+            Stroke::Plain => "",
+            Stroke::Reversed => "reversed",
+            Stroke::Cross => "cross",
+        }
+    }
+}
+
+/// One edge's drawing: its line, its arrowhead (a triangle at the end), and how it is stroked.
 struct EdgeShape {
     line: String,
     head: String,
-    reversed: bool,
+    stroke: Stroke,
 }
 
-fn edge_shape(e: &graph_layout::RoutedEdge) -> EdgeShape {
+fn edge_shape(e: &graph_layout::RoutedEdge, drawn: &EvidenceEdge) -> EdgeShape {
     let line: String = e
         .points
         .iter()
@@ -226,7 +247,12 @@ fn edge_shape(e: &graph_layout::RoutedEdge) -> EdgeShape {
         }
         _ => String::new(),
     };
-    EdgeShape { line, head, reversed: e.reversed }
+    let stroke = match (e.reversed, drawn.system()) {
+        (true, _) => Stroke::Reversed,
+        (false, System::SageMaker) => Stroke::Plain,
+        (false, _) => Stroke::Cross,
+    };
+    EdgeShape { line, head, stroke }
 }
 
 const ARROW_LENGTH: f64 = 7.0;
@@ -241,15 +267,16 @@ fn edge_bundles(
     flags: RwSignal<Vec<u8>>,
     words: impl Fn() -> bool + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let shapes: std::sync::Arc<Vec<EdgeShape>> = std::sync::Arc::new(layout.edges.iter().map(edge_shape).collect());
+    let shapes: std::sync::Arc<Vec<EdgeShape>> =
+        std::sync::Arc::new(layout.edges.iter().map(|e| edge_shape(e, &view.graph.edges[e.edge])).collect());
     let bundles = {
         let shapes = shapes.clone();
         Memo::new(move |_| {
             flags.with(|flags| {
-                BUNDLES.map(|(flag, reversed)| {
+                BUNDLES.map(|(flag, stroke)| {
                     let mut line = String::new();
                     let mut head = String::new();
-                    for (shape, _) in shapes.iter().zip(flags).filter(|(s, f)| **f == flag && s.reversed == reversed) {
+                    for (shape, _) in shapes.iter().zip(flags).filter(|(s, f)| **f == flag && s.stroke == stroke) {
                         line.push_str(&shape.line);
                         head.push_str(&shape.head);
                     }
@@ -261,11 +288,11 @@ fn edge_bundles(
     let paths = BUNDLES
         .iter()
         .enumerate()
-        .map(|(i, &(flag, reversed))| {
+        .map(|(i, &(flag, stroke))| {
             view! {
                 <g class=classes("edge", flag)>
-                    <path d=move || bundles.with(|b| b[i].0.clone()) class:reversed=reversed />
-                    <path d=move || bundles.with(|b| b[i].1.clone()) class="arrowhead" />
+                    <path d=move || bundles.with(|b| b[i].0.clone()) class=stroke.class() />
+                    <path d=move || bundles.with(|b| b[i].1.clone()) class=format!("arrowhead {}", stroke.class()) />
                 </g>
             }
         })
@@ -274,7 +301,7 @@ fn edge_bundles(
         .edges
         .iter()
         .map(|e| {
-            let mut label = view.graph.edges[e.edge].association_type.clone().unwrap_or_else(|| "(none)".into());
+            let mut label = view.graph.edges[e.edge].label();
             if e.edges.len() > 1 {
                 label.push_str(&format!(" ×{}", e.edges.len()));
             }
@@ -300,4 +327,14 @@ fn edge_bundles(
 }
 
 /// The edge bundles drawn: every flag an edge can have, each way.
-const BUNDLES: [(u8, bool); 6] = [(0, false), (0, true), (LIT, false), (LIT, true), (DIM, false), (DIM, true)];
+const BUNDLES: [(u8, Stroke); 9] = [
+    (0, Stroke::Plain),
+    (0, Stroke::Reversed),
+    (0, Stroke::Cross),
+    (LIT, Stroke::Plain),
+    (LIT, Stroke::Reversed),
+    (LIT, Stroke::Cross),
+    (DIM, Stroke::Plain),
+    (DIM, Stroke::Reversed),
+    (DIM, Stroke::Cross),
+];

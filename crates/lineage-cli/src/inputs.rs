@@ -20,12 +20,16 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
                 let entry = entry.map_err(|e| Failure::input(format!("{}: cannot list: {e}", p.display())))?;
                 let path = entry.path();
                 if entry.file_type().is_file() {
-                    exports += usize::from(path.extension().is_some_and(|x| x == "json" || x == "jsonl"));
+                    exports +=
+                        usize::from(path.extension().is_some_and(|x| x == "json" || x == "jsonl" || x == "ndjson"));
                     files.push(path.to_owned());
                 }
             }
             if exports == 0 {
-                return Err(Failure::input(format!("{}: directory holds no .json or .jsonl file", p.display())));
+                return Err(Failure::input(format!(
+                    "{}: directory holds no .json, .jsonl or .ndjson file",
+                    p.display()
+                )));
             }
             files.sort();
             out.extend(files);

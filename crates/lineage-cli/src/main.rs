@@ -25,7 +25,7 @@ struct Cli {
 enum Command {
     /// The five answers, the provenance sentence, the ancestry tree and the gaps for one model.
     Report {
-        /// Export files or directories (every .json/.jsonl in a directory, in name order).
+        /// Export files or directories (every .json/.jsonl/.ndjson in a directory, in name order).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Model package, model artifact or endpoint: ARN, name, source URI, model-package ARN or GROUP/VERSION.
@@ -64,7 +64,7 @@ enum Command {
     /// For every model package in the export: which answers it has, and whether a policy's required ones are
     /// all there. Exit 0 when every package passes, 1 when some fails the policy, 2 on bad input.
     Check {
-        /// Export files or directories (every .json/.jsonl in a directory, in name order).
+        /// Export files or directories (every .json/.jsonl/.ndjson in a directory, in name order).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The policy (JSON, the shape of crates/lineage-core/data/policy.json; default: that built-in one).

@@ -17,6 +17,7 @@ use crate::model::ApprovalStatus;
 use crate::narrative::{
     Answers, ApprovalAnswer, DatasetAnswer, PipelineAnswer, Report, ReportGraph, StepAnswer, TrainingJobAnswer,
 };
+use crate::openlineage::System;
 
 /// What a value the export lacks reads as, in every format.
 pub const NOT_RECORDED: &str = "not recorded";
@@ -341,6 +342,17 @@ fn model_version(r: &Report) -> Vec<Block> {
         out.push(Block::Subheading("Model package".into()));
     }
     let mv = &r.answers.model_version;
+    if let Some(m) = &mv.recorded_model {
+        let mut rows = vec![
+            field("Model", code(&m.dataset)),
+            field("Recorded by", text(m.system.as_str())),
+            field("Version", or_nr(m.version.as_deref(), Span::Text)),
+            field("Model package", text("not recorded (no SageMaker model package stands for it)")),
+        ];
+        rows.extend(mv.model_data.iter().map(|u| field("Model data", code(u))));
+        out.push(Block::Fields(rows));
+        return out;
+    }
     let mut rows = vec![
         field("Model package", or_nr(mv.arn.as_deref(), Span::Code)),
         field("Group", or_nr(mv.group.as_deref(), Span::Text)),
@@ -550,19 +562,28 @@ fn datasets_block(datasets: &[&DatasetAnswer]) -> Block {
     if datasets.is_empty() {
         return para("No training dataset is recorded.");
     }
+    let other_system = datasets.iter().any(|d| d.recorded_by != System::SageMaker.as_str());
     let rows = datasets
         .iter()
         .map(|d| {
             let props: Vec<String> = d.properties.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-            vec![
+            let mut row = vec![
                 text(d.kind_label()),
                 or_nr(d.uri.as_deref(), Span::Code),
                 or_nr(d.arn.as_deref(), Span::Code),
                 if props.is_empty() { Vec::new() } else { text(props.join(", ")) },
-            ]
+            ];
+            if other_system {
+                row.push(text(&d.recorded_by));
+            }
+            row
         })
         .collect();
-    table(&["Dataset", "URI", "Artifact", "Properties"], rows)
+    let mut header = vec!["Dataset", "URI", "Artifact", "Properties"];
+    if other_system {
+        header.push("Recorded by");
+    }
+    table(&header, rows)
 }
 
 // ---- 3. Upstream sources ----
@@ -577,6 +598,10 @@ fn upstream_sources(a: &Answers) -> Vec<Block> {
         header.push("Went into");
     }
     header.push("URI and artifact");
+    let other_system = a.upstream_sources.iter().any(|u| u.recorded_by != System::SageMaker.as_str());
+    if other_system {
+        header.push("Recorded by");
+    }
     let rows = a
         .upstream_sources
         .iter()
@@ -591,6 +616,9 @@ fn upstream_sources(a: &Answers) -> Vec<Block> {
             }
             place.push(Span::Code(u.arn.clone()));
             row.push(place);
+            if other_system {
+                row.push(text(&u.recorded_by));
+            }
             row
         })
         .collect();
@@ -720,14 +748,8 @@ pub fn graph_lines(g: &ReportGraph) -> Vec<String> {
             |v| format!("{} ({})", v.name, v.entity_type.as_deref().unwrap_or("untyped")),
         )
     };
-    let mut lines: Vec<String> = g
-        .edges
-        .iter()
-        .map(|e| {
-            let t = e.association_type.as_deref().unwrap_or("(none)");
-            format!("{} --{t}--> {}", label(&e.source), label(&e.destination))
-        })
-        .collect();
+    let mut lines: Vec<String> =
+        g.edges.iter().map(|e| format!("{} --{}--> {}", label(&e.source), e.label(), label(&e.destination))).collect();
     lines.sort();
     lines
 }
@@ -735,6 +757,11 @@ pub fn graph_lines(g: &ReportGraph) -> Vec<String> {
 fn evidence(r: &Report) -> Vec<Block> {
     let mut out = vec![Block::Subheading("Warnings".into())];
     out.push(if r.warnings.is_empty() { para("None.") } else { Block::List(r.warnings.iter().map(text).collect()) });
+    if !r.cross_joins.is_empty() {
+        out.push(Block::Subheading("Joins across systems".into()));
+        let line = |j: &crate::model::Join| text(format!("{} is {} — {}", j.described, j.vertex, j.how));
+        out.push(Block::List(r.cross_joins.iter().map(line).collect()));
+    }
     out.push(Block::Subheading("Input files".into()));
     out.push(Block::Evidence(r.inputs.iter().map(input_row).collect()));
     if !r.superseded.is_empty() {

@@ -393,6 +393,7 @@ mod tests {
                     source: s.to_string(),
                     destination: d.to_string(),
                     association_type: None,
+                    recorded_by: None,
                 })
                 .collect(),
         }

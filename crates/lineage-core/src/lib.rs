@@ -14,6 +14,7 @@ pub mod graph_layout;
 pub mod import;
 pub mod model;
 pub mod narrative;
+pub mod openlineage;
 pub mod pipelines;
 pub mod query;
 pub mod records;

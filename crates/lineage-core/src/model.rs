@@ -326,6 +326,8 @@ pub struct Node {
     pub role: Role,
     /// What the role table alone says; the graph output (`subgraph::graph_of`) shows this one.
     pub table_role: Role,
+    /// The system that recorded it (a SageMaker artifact an OpenLineage dataset joined stays SageMaker's).
+    pub system: crate::openlineage::System,
 }
 
 impl Node {
@@ -424,7 +426,7 @@ impl Edge {
 pub struct Join {
     pub vertex: String,
     pub described: String,
-    pub how: &'static str,
+    pub how: String,
 }
 
 /// The merged lineage graph of every input.
@@ -448,6 +450,17 @@ pub struct Graph {
     /// package's approvals without a scan).
     pub approvals_of_package: BTreeMap<String, Vec<NodeIndex>>,
     pub joins: Vec<Join>,
+    /// Joins of another system's dataset to a SageMaker vertex or a described feature group, each with its rule.
+    pub cross_joins: Vec<Join>,
+    /// Another system's identity of a vertex (an OpenLineage dataset `{namespace}/{name}` joined to a SageMaker
+    /// artifact) -> the vertex: `--start` takes either.
+    pub aliases: BTreeMap<String, NodeIndex>,
+    /// Associations another system recorded (OpenLineage, Marquez): which, and where (run, file, line). An edge
+    /// not here is SageMaker's.
+    pub recorded_by: BTreeMap<EdgeIndex, (crate::openlineage::System, Arc<str>)>,
+    /// Vertices that are a described feature group's offline store by another system's name for it (a Glue
+    /// table), -> the feature group's ARN.
+    pub feature_group_vertices: BTreeMap<NodeIndex, String>,
     /// Capture records, endpoint descriptions, CloudTrail and EventBridge events read beside the lineage.
     pub records: crate::records::Records,
 }
@@ -504,7 +517,7 @@ impl Graph {
     /// Vertices named by `id`, sorted by ARN: the vertex with that ARN; else the model-package vertices of a
     /// model-package ARN or `GROUP/VERSION`; else every vertex whose name or source URI equals `id`.
     pub fn resolve(&self, id: &str) -> Vec<NodeIndex> {
-        if let Some(ix) = self.find_arn(id) {
+        if let Some(ix) = self.find_arn(id).or_else(|| self.aliases.get(id).copied()) {
             return vec![ix];
         }
         let group_version = |arn: &str| {

@@ -493,6 +493,19 @@ pub fn inspect_text(l: &crate::import::Lineage) -> String {
     for j in &l.graph.joins {
         let _ = writeln!(o, "  {} = {}  [{}]", one_line(&j.vertex), one_line(&j.described), j.how);
     }
+    if l.stats.openlineage_events > 0 {
+        let _ = writeln!(
+            o,
+            "\nOther systems: {} OpenLineage events (Marquez nodes and runs included)",
+            l.stats.openlineage_events
+        );
+    }
+    if !l.graph.cross_joins.is_empty() {
+        let _ = writeln!(o, "\nJoins across systems ({}):", l.graph.cross_joins.len());
+        for j in &l.graph.cross_joins {
+            let _ = writeln!(o, "  {} = {}  [{}]", one_line(&j.vertex), one_line(&j.described), j.how);
+        }
+    }
     let _ = writeln!(
         o,
         "\nDescribed: {} training jobs, {} processing jobs, {} model packages",

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::import::Lineage;
 use crate::model::{Graph, LineageType};
+use crate::openlineage::System;
 use crate::query::induced_edges;
 use crate::roles::Role;
 
@@ -15,6 +16,16 @@ pub struct EvidenceEdge {
     pub source: String,
     pub destination: String,
     pub association_type: Option<String>,
+    /// The system that recorded it when that is not SageMaker (OpenLineage, Marquez), and where.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<RecordedBy>,
+}
+
+/// Which other system recorded an association, and where (run, file, line).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RecordedBy {
+    pub system: System,
+    pub by: String,
 }
 
 impl EvidenceEdge {
@@ -25,7 +36,34 @@ impl EvidenceEdge {
             source: g.node(s).arn.to_string(),
             destination: g.node(d).arn.to_string(),
             association_type: g.edge(e).association_type.as_ref().map(|t| t.as_str().to_owned()),
+            recorded_by: g.recorded_by.get(&e).map(|(system, by)| RecordedBy { system: *system, by: by.to_string() }),
         }
+    }
+
+    /// The system that recorded it.
+    pub fn system(&self) -> System {
+        self.recorded_by.as_ref().map_or(System::SageMaker, |r| r.system)
+    }
+
+    /// What a drawing writes on it: the association type, and the system when another one recorded it
+    /// (`ContributedTo · OpenLineage`).
+    pub fn label(&self) -> String {
+        let t = self.association_type.as_deref().unwrap_or("(none)");
+        match self.system() {
+            System::SageMaker => t.to_owned(),
+            other => format!("{t} · {}", other.as_str()),
+        }
+    }
+}
+
+impl ReportGraph {
+    /// The other systems (not SageMaker) that recorded some of its edges, in order.
+    pub fn other_systems(&self) -> Vec<System> {
+        let mut v: Vec<System> =
+            self.edges.iter().map(EvidenceEdge::system).filter(|s| *s != System::SageMaker).collect();
+        v.sort();
+        v.dedup();
+        v
     }
 }
 

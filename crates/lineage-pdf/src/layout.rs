@@ -10,6 +10,7 @@ use std::fmt::{self, Write as _};
 
 use lineage_core::document::{Block, DocSection, Document, Field, Figure, HistoryEntry, Inline, NoteKind, Span};
 use lineage_core::graph_layout::{self, LayoutOptions};
+use lineage_core::openlineage::System;
 use lineage_core::render::one_line;
 use lineage_core::{LineageType, Section};
 use textwrap::core::Fragment;
@@ -28,6 +29,8 @@ impl Rgb {
     pub const ACCENT: Rgb = Rgb(0.08, 0.43, 0.71);
     pub const GAP_FILL: Rgb = Rgb(1.0, 0.95, 0.88);
     pub const GAP_STROKE: Rgb = Rgb(0.85, 0.45, 0.0);
+    /// Edges another system (OpenLineage, Marquez) recorded.
+    pub const CROSS: Rgb = Rgb(0.56, 0.27, 0.68);
 }
 
 /// One thing drawn on a page.
@@ -727,7 +730,7 @@ impl Builder<'_, '_> {
     fn graph(&mut self, r: &Figure) {
         let opts = LayoutOptions::default();
         let g = graph_layout::layout(&r.graph, &opts);
-        self.legend();
+        self.legend(&r.graph.other_systems());
         let avail_w = self.width();
         let top = self.y;
         let avail_h = self.bottom() - top;
@@ -763,7 +766,7 @@ impl Builder<'_, '_> {
         self.y = self.bottom();
     }
 
-    fn legend(&mut self) {
+    fn legend(&mut self, others: &[System]) {
         let mut x = MARGIN;
         let y = self.y;
         for (label, (fill, stroke)) in LineageType::ALL.iter().map(|t| (t.as_str(), lineage_colours(Some(*t)))) {
@@ -780,6 +783,18 @@ impl Builder<'_, '_> {
             "Edges point from upstream to downstream; labels are association types.",
         );
         self.y += 18.0;
+        if !others.is_empty() {
+            let names: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
+            let line = format!("Edges in this colour were recorded by {}, not SageMaker lineage.", names.join(" and "));
+            self.push(Item::Path {
+                points: vec![(MARGIN, self.y + 4.0), (MARGIN + 12.0, self.y + 4.0)],
+                color: Rgb::CROSS,
+                width: 1.2,
+                dashed: false,
+            });
+            self.text(MARGIN + 16.0, self.y + 7.0, Style::Regular, SMALL, Rgb::CROSS, &line);
+            self.y += 14.0;
+        }
     }
 
     /// Draws the part of the graph inside `view` (x, y, w, h in scaled units) with `origin` as the page offset.
@@ -804,7 +819,12 @@ impl Builder<'_, '_> {
             if !visible(minx, miny, maxx - minx, maxy - miny) {
                 continue;
             }
-            let colour = if e.reversed { Rgb::GAP_STROKE } else { Rgb::GREY };
+            let drawn = &r.graph.edges[e.edge];
+            let colour = match (e.reversed, drawn.system()) {
+                (true, _) => Rgb::GAP_STROKE,
+                (false, System::SageMaker) => Rgb::GREY,
+                (false, _) => Rgb::CROSS,
+            };
             self.push(Item::Path { points: pts.clone(), color: colour, width: 0.6, dashed: e.reversed });
             if let [.., a, b] = pts.as_slice() {
                 let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -817,14 +837,15 @@ impl Builder<'_, '_> {
                     points: [*b, (base.0 + side.0, base.1 + side.1), (base.0 - side.0, base.1 - side.1)],
                     color: colour,
                 });
-                let mut label = r.graph.edges[e.edge].association_type.clone().unwrap_or_else(|| "(none)".into());
+                let mut label = drawn.label();
                 if e.edges.len() > 1 {
                     label.push_str(&format!(" ×{}", e.edges.len()));
                 }
                 let size = 6.0 * s;
                 let lw = self.fonts.width(Style::Regular, &label, size);
                 let mid = ((a.0 + b.0) / 2.0 - lw / 2.0, (a.1 + b.1) / 2.0 - 1.5 * s);
-                self.text(mid.0, mid.1, Style::Regular, size, Rgb::GREY, &label);
+                let ink = if colour == Rgb::CROSS { Rgb::CROSS } else { Rgb::GREY };
+                self.text(mid.0, mid.1, Style::Regular, size, ink, &label);
             }
         }
         for n in &g.nodes {

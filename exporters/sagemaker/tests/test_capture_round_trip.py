@@ -16,6 +16,9 @@ from lineage_export.exporter import Exporter, Options, dumps
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 GOLDEN = REPO / "tests" / "fixtures" / "exporter" / "capture-weekly-run-bundle.json"
+#: The SageMaker half of the cross-system example: the same week, its dataset assembled by Airflow (whose
+#: OpenLineage events name the sources), so no dataset sources are recorded in SageMaker.
+AIRFLOW_HALF = REPO / "examples" / "credit-xgb-airflow" / "sagemaker-bundle.json"
 START = dt.datetime(2027, 3, 6, 1, 0, tzinfo=dt.timezone.utc)
 P = "arn:aws:sagemaker:eu-west-1:111122223333"
 PACKAGE = f"{P}:model-package/credit-xgb/10"
@@ -100,14 +103,15 @@ def seed_week(sm: FakeSageMaker) -> str:
     return dataset
 
 
-def run_week() -> tuple[FakeSageMaker, FakeCloudTrail, Clock, list]:
-    """The week as a platform team runs it with the helpers: sources after assembly, the commit after training, then
-    a rejection and an approval, each event delivered twice (EventBridge delivers at least once)."""
+def run_week(record_sources: bool = True) -> tuple[FakeSageMaker, FakeCloudTrail, Clock, list]:
+    """The week as a platform team runs it with the helpers: sources after assembly (unless another system records
+    them), the commit after training, then a rejection and an approval, each event delivered twice (EventBridge
+    delivers at least once)."""
     clock = Clock(START)
     sm, ct = FakeSageMaker(clock), FakeCloudTrail(clock)
     pace = Pace(sleep=clock.sleep, clock=clock.monotonic)
     seed_week(sm)
-    results = [record_dataset_sources(sm, DATASET, FEATURES, EXCLUSIONS, pace=pace)]
+    results = [record_dataset_sources(sm, DATASET, FEATURES, EXCLUSIONS, pace=pace)] if record_sources else [None]
     results.append(record_code_commit(sm, f"{P}:training-job/{TRAINING_JOB.lower()}", "https://github.com/acme/credit-ml", COMMIT, branch="main", pace=pace))
     clock.sleep(86400)
     rejected = sm.update_model_package(ct, PACKAGE, "Rejected", "risk-ops@company.com", "Stability below threshold on the 2026 cohort (RISK-2290).")
@@ -127,13 +131,27 @@ def test_a_weekly_run_recorded_by_the_helpers_exports_as_the_committed_bundle():
     assert made == SEVEN, f"the helpers made {sorted(made - SEVEN)} besides the seven calls the IAM role grants"
     kinds = sorted(d["ArtifactType"] for kind, d in sm.entities.values() if kind == "Artifact")
     assert kinds.count("ApprovalRecord") == 2 and kinds.count("FeatureStoreVersion") == 2
-    exporter = Exporter(sagemaker=sm, cloudtrail=ct, sleep=clock.sleep, now=lambda: clock.now, log=lambda _m: None)
-    bundle = exporter.export(model_package=PACKAGE, options=Options(cloudtrail=True, cloudtrail_start=START, cloudtrail_end=clock.now))
-    assert exporter.notes == []
-    text = dumps(bundle)
+    text = export(sm, ct, clock)
     if os.environ.get("UPDATE_EXPECT"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8"), "bundle changed: rerun with UPDATE_EXPECT=1 and review the diff"
+
+
+def export(sm: FakeSageMaker, ct: FakeCloudTrail, clock: Clock) -> str:
+    exporter = Exporter(sagemaker=sm, cloudtrail=ct, sleep=clock.sleep, now=lambda: clock.now, log=lambda _m: None)
+    bundle = exporter.export(model_package=PACKAGE, options=Options(cloudtrail=True, cloudtrail_start=START, cloudtrail_end=clock.now))
+    assert exporter.notes == []
+    return dumps(bundle)
+
+
+def test_the_week_without_recorded_sources_is_the_sagemaker_half_of_the_airflow_example():
+    sm, ct, clock, _ = run_week(record_sources=False)
+    assert not [d for kind, d in sm.entities.values() if d.get("ArtifactType") in ("FeatureStoreVersion", "ExclusionList")]
+    text = export(sm, ct, clock)
+    if os.environ.get("UPDATE_EXPECT"):
+        AIRFLOW_HALF.parent.mkdir(parents=True, exist_ok=True)
+        AIRFLOW_HALF.write_text(text, encoding="utf-8")
+    assert text == AIRFLOW_HALF.read_text(encoding="utf-8"), "bundle changed: rerun with UPDATE_EXPECT=1 and review the diff"
 
 
 def test_running_every_helper_again_creates_nothing():

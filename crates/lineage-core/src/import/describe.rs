@@ -51,6 +51,8 @@ pub(crate) enum Described {
     Listed(Vec<Described>),
     /// SageMaker Pipelines responses (one, or an exporter element's four).
     Pipeline(Vec<super::pipelines::PipelineDoc>),
+    /// OpenLineage events, or what a Marquez response says as events.
+    Lineage(Vec<crate::openlineage::Event>),
 }
 
 /// One `AssociationSummary`.
@@ -88,10 +90,13 @@ const SUMMARY_LISTS: [(&str, &str, LineageType, &str, &str); 3] = [
 /// Recognises and reads one response object found at `path` (empty for a whole file). A description keeps a
 /// digest of the whole response, not the response.
 pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
-    match describe_lineage::<Value>(map, path)? {
-        Some(d) => Ok(Some(d)),
-        None => super::operations::operation(map, path),
+    if let Some(d) = describe_lineage::<Value>(map, path)? {
+        return Ok(Some(d));
     }
+    if let Some(d) = super::openlineage::read(map, path)? {
+        return Ok(Some(d));
+    }
+    super::operations::operation(map, path)
 }
 
 /// [`describe`] for the responses lineage answers read (Describe{Artifact,Action,Context,TrialComponent,

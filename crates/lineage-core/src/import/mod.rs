@@ -1,7 +1,9 @@
 //! Reads lineage exports (QueryLineage pages, Describe*/ListAssociations responses, bundles; `.json` or `.jsonl`)
 //! and merges any number of them into one [`Graph`], deduplicating vertices and edges and joining descriptions.
 
+mod cross;
 mod describe;
+mod openlineage;
 mod operations;
 mod pipelines;
 mod raw;
@@ -99,6 +101,8 @@ pub struct ImportStats {
     /// EventBridge model-package state changes read, and repeats of a change already read.
     pub package_state_events: usize,
     pub duplicate_package_state_events: usize,
+    /// OpenLineage events (and Marquez nodes and runs, read as events).
+    pub openlineage_events: usize,
 }
 
 /// The merged result of every input.
@@ -164,6 +168,8 @@ pub struct Loader {
     /// (directory, execution ARN) of every loose DescribePipelineExecution: a loose part belongs to the one in its
     /// directory.
     pipeline_dirs: std::collections::BTreeSet<(String, String)>,
+    /// OpenLineage events and Marquez responses, merged per run into the graph in `finish`.
+    lineage_events: Vec<crate::openlineage::Event>,
 }
 
 /// One document's contents, checked but not yet merged.
@@ -263,7 +269,7 @@ impl Loader {
             self.skip_file(name, bytes, sha256, reason);
             return Ok(load);
         }
-        if name.ends_with(".jsonl") {
+        if name.ends_with(".jsonl") || name.ends_with(".ndjson") || json_lines(bytes) {
             let text =
                 std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
             for (i, line) in text.lines().enumerate() {
@@ -282,6 +288,8 @@ impl Loader {
                     "the file has no JSON lines (expected one JSON object per line)".into(),
                 ));
             }
+        } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            staged = stage_array(bytes).map_err(|(path, m)| err(None, path, m))?;
         } else {
             let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
             staged.push(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
@@ -516,6 +524,13 @@ impl Loader {
                     self.merge_pipeline(doc, &at);
                 }
             }
+            Described::Lineage(events) => {
+                for mut e in events {
+                    locate(&mut e.origin);
+                    self.stats.openlineage_events += 1;
+                    self.lineage_events.push(e);
+                }
+            }
             Described::PackageEvent(mut e) => {
                 locate(&mut e.origin);
                 self.stats.package_state_events += 1;
@@ -671,6 +686,7 @@ impl Loader {
             stand_in: false,
             role: Role::Other,
             table_role: Role::Other,
+            system: crate::openlineage::System::SageMaker,
         });
         self.graph.by_arn.insert(arn, ix);
         self.declared.push(false);
@@ -829,6 +845,7 @@ impl Loader {
         self.build_edges();
         self.join(roles);
         self.dedupe_records();
+        self.merge_cross_system();
         self.classify_roles(roles);
         self.stats.vertices = self.graph.node_count();
         self.stats.edges = self.graph.edge_count();
@@ -1080,7 +1097,10 @@ impl Loader {
             .map(|ix| {
                 let node = &g.graph[ix];
                 let table = classifier.role_of(node);
-                let in_feature_group = || node.source_uri().is_some_and(|u| g.records.feature_group_of(u).is_some());
+                let in_feature_group = || {
+                    g.feature_group_vertices.contains_key(&ix)
+                        || node.source_uri().is_some_and(|u| g.records.feature_group_of(u).is_some())
+                };
                 let role = match table {
                     Role::RawData | Role::Other if in_feature_group() => Role::FeatureStoreVersion,
                     r => r,
@@ -1092,6 +1112,31 @@ impl Loader {
             let node = &mut self.graph.graph[ix];
             node.role = role;
             node.table_role = table;
+        }
+        self.classify_other_systems_training();
+    }
+
+    /// Another system's run that produced a model (a dataset the table calls `model_data`, such as OpenLineage's
+    /// datasetType MODEL) is a training job, and its inputs that play nothing else are its training datasets.
+    fn classify_other_systems_training(&mut self) {
+        use crate::openlineage::System;
+        let g = &self.graph.graph;
+        let runs: Vec<NodeIndex> = g
+            .node_indices()
+            .filter(|&ix| g[ix].system != System::SageMaker && g[ix].role == Role::Other)
+            .filter(|&ix| g.neighbors_directed(ix, petgraph::Direction::Outgoing).any(|o| g[o].role == Role::ModelData))
+            .collect();
+        for run in runs {
+            self.graph.graph[run].role = Role::TrainingJob;
+            let inputs: Vec<NodeIndex> =
+                self.graph.graph.neighbors_directed(run, petgraph::Direction::Incoming).collect();
+            for i in inputs {
+                if self.graph.graph[i].role == Role::Other
+                    && self.graph.graph[i].lineage_type == Some(LineageType::Artifact)
+                {
+                    self.graph.graph[i].role = Role::TrainingDataset;
+                }
+            }
         }
     }
 
@@ -1134,7 +1179,7 @@ impl Loader {
                         let t = if g.training_jobs.contains_key(&job) { "TrainingJob" } else { "ProcessingJob" };
                         node.entity_type = Some(Arc::from(t));
                     }
-                    g.joins.push(Join { vertex: node.arn.to_string(), described: job.clone(), how });
+                    g.joins.push(Join { vertex: node.arn.to_string(), described: job.clone(), how: how.to_owned() });
                     joined_jobs.insert(job.clone());
                     g.job_of.insert(ix, job);
                 }
@@ -1150,14 +1195,22 @@ impl Loader {
                     Role::ModelPackage => {
                         let how = "model-package vertex Source.SourceUri = ModelPackageArn";
                         if g.model_packages.contains_key(&uri) {
-                            g.joins.push(Join { vertex: g.graph[ix].arn.to_string(), described: uri.clone(), how });
+                            g.joins.push(Join {
+                                vertex: g.graph[ix].arn.to_string(),
+                                described: uri.clone(),
+                                how: how.to_owned(),
+                            });
                             joined_packages.insert(uri.clone());
                         }
                         g.package_of.insert(ix, uri);
                     }
                     Role::Approval => {
                         let how = "Approval Source.SourceUri = ModelPackageArn";
-                        g.joins.push(Join { vertex: g.graph[ix].arn.to_string(), described: uri.clone(), how });
+                        g.joins.push(Join {
+                            vertex: g.graph[ix].arn.to_string(),
+                            described: uri.clone(),
+                            how: how.to_owned(),
+                        });
                         g.approvals_of_package.entry(uri.clone()).or_default().push(ix);
                         g.approval_of.insert(ix, uri);
                     }
@@ -1260,6 +1313,45 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
     Ok(Staged { line, doc, described, kind, other_fields, skipped: None })
 }
 
+/// A file that is a JSON array: OpenLineage events as some clients and proxies write them (one array of events).
+/// Each element is staged as its own document; a path says which (`[3].run.runId`).
+fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
+    let items: Vec<&serde_json::value::RawValue> =
+        serde_json::from_slice(bytes).map_err(|e| (String::new(), format!("not a JSON array of objects: {e}")))?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = |path: String| if path.is_empty() { format!("[{i}]") } else { format!("[{i}].{path}") };
+        let doc = parse_doc(item.get().as_bytes()).map_err(|e| (at(e.path), e.message))?;
+        let mut s = stage(doc, None).map_err(|(path, m)| (at(path), m))?;
+        if !s.described.iter().any(|d| matches!(d, Described::Lineage(_))) {
+            let what = s.skipped.take().unwrap_or_else(|| s.kind.to_owned());
+            return Err((
+                format!("[{i}]"),
+                format!("expected an OpenLineage event (a JSON array is read as a list of events), found {what}"),
+            ));
+        }
+        for d in &mut s.described {
+            if let Described::Lineage(events) = d {
+                events.iter_mut().for_each(|e| e.origin.path = at(std::mem::take(&mut e.origin.path)));
+            }
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// Whether a file not named `.jsonl` holds JSON Lines: its first line is a whole JSON object and more lines follow
+/// (OpenLineage's file transport appends one event per line to whatever file it is given).
+fn json_lines(bytes: &[u8]) -> bool {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let bytes = &bytes[start..];
+    let Some(end) = bytes.iter().position(|&b| b == b'\n') else { return false };
+    let (first, rest) = bytes.split_at(end);
+    first.first() == Some(&b'{')
+        && rest.iter().any(|b| !b.is_ascii_whitespace())
+        && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
+}
+
 /// AWS responses that say nothing the answers use, recognised by a key only they have, so `inspect` and the
 /// evidence appendix can name what was skipped.
 fn unused_document(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
@@ -1286,7 +1378,7 @@ fn unused_document(map: &serde_json::Map<String, Value>) -> Option<&'static str>
 /// (a README, a CSV, a model tarball beside the export). A `.json` file that does not parse is an error instead.
 fn not_json(name: &str, bytes: &[u8]) -> Option<String> {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let says_json = file.ends_with(".json") || file.ends_with(".jsonl");
+    let says_json = file.ends_with(".json") || file.ends_with(".jsonl") || file.ends_with(".ndjson");
     if says_json || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
         return None;
     }
@@ -1323,6 +1415,13 @@ fn describe_kind(d: &Described) -> &'static str {
         Described::Pipeline(docs) => match docs.as_slice() {
             [one] => one.part.operation(),
             _ => "pipeline execution",
+        },
+        Described::Lineage(events) => match events.first().map(|e| (e.system, &e.kind)) {
+            Some((crate::openlineage::System::Marquez, _)) => "Marquez response",
+            Some((_, crate::openlineage::EventKind::Run { .. })) => "OpenLineage RunEvent",
+            Some((_, crate::openlineage::EventKind::Job)) => "OpenLineage JobEvent",
+            Some((_, crate::openlineage::EventKind::Dataset)) => "OpenLineage DatasetEvent",
+            None => "Marquez response",
         },
     }
 }

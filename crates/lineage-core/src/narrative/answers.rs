@@ -18,6 +18,10 @@ use crate::roles::Role;
 impl Builder<'_> {
     /// The model version (question 1): the model package the focus stands for, as its description (else its ARN) names it.
     pub(super) fn model_version(&mut self) -> ModelVersion {
+        let node = self.node(self.focus);
+        if self.role(self.focus) == Role::ModelData && node.system != crate::openlineage::System::SageMaker {
+            return self.recorded_model_version();
+        }
         if self.role(self.focus) != Role::ModelPackage {
             let what = self.arn(self.focus);
             self.gap(
@@ -64,7 +68,33 @@ impl Builder<'_> {
                 .into_iter()
                 .flatten()
                 .collect(),
+            recorded_model: None,
             evidence,
+        }
+    }
+
+    /// The model version another system records (an OpenLineage dataset of type MODEL): its name and version.
+    fn recorded_model_version(&mut self) -> ModelVersion {
+        let n = self.node(self.focus);
+        let dataset = n.property("openlineage_dataset").unwrap_or(&n.arn).to_owned();
+        let version = n.property("version").map(str::to_owned);
+        if version.is_none() {
+            self.gap(
+                Question::ModelVersion,
+                format!(
+                    "{} dataset {dataset} records no version: the model version cannot be named.",
+                    n.system.as_str()
+                ),
+                "a version facet (datasetVersion) on the model dataset in the run's output",
+            );
+        }
+        ModelVersion {
+            name: Some(n.name().to_owned()),
+            vertex: Some(self.arn(self.focus)),
+            model_data: n.source_uri().map(str::to_owned).into_iter().collect(),
+            recorded_model: Some(super::RecordedModel { system: n.system, dataset, version }),
+            evidence: Evidence { vertices: vec![self.arn(self.focus)], ..Default::default() },
+            ..Default::default()
         }
     }
 
@@ -156,8 +186,9 @@ impl Builder<'_> {
                         arn: Some(self.arn(d)),
                         uri: n.source_uri().map(str::to_owned),
                         channel: channel_of(g.job(*t), n.source_uri()),
-                        properties: n.details.as_ref().map(|x| ordered(&x.properties)).unwrap_or_default(),
+                        properties: n.details.as_ref().map(|x| answer_properties(&x.properties)).unwrap_or_default(),
                         training_job: answer.arn.clone(),
+                        recorded_by: recorded_by(&self.path_evidence(d, *t)),
                         evidence: self.path_evidence(d, *t),
                     },
                 ));
@@ -214,7 +245,7 @@ impl Builder<'_> {
                 self.gap(
                     Question::UpstreamSources,
                     format!("Which feature-store versions went into dataset {uri} was never recorded."),
-                    "a ContributedTo association from a FeatureStoreVersion artifact (source URI = the feature-group ARN, property version) to the dataset artifact",
+                    "a ContributedTo association from a FeatureStoreVersion artifact (source URI = the feature-group ARN, property version) to the dataset artifact, or the OpenLineage events of the job that wrote the dataset (its inputs with a version facet)",
                 );
             }
         }
@@ -248,7 +279,9 @@ impl Builder<'_> {
             }
             _ => n.name().to_owned(),
         };
+        let evidence = self.path_evidence(u, dataset);
         UpstreamSource {
+            recorded_by: recorded_by(&evidence),
             arn: n.arn.to_string(),
             kind,
             name,
@@ -256,7 +289,7 @@ impl Builder<'_> {
             version: version_of(n),
             datasets: vec![dataset_arn.clone()],
             dataset: dataset_arn,
-            evidence: self.path_evidence(u, dataset),
+            evidence,
         }
     }
 
@@ -312,8 +345,13 @@ impl Builder<'_> {
             if let Some(j) = self.g.job(t) {
                 meta.push((j.metadata.clone(), "DescribeTrainingJob.MetadataProperties".into()));
             }
-            if let Some(d) = self.node(t).details.as_ref() {
-                meta.push((d.metadata.clone(), "DescribeTrialComponent.MetadataProperties".into()));
+            let n = self.node(t);
+            if let Some(d) = n.details.as_ref() {
+                let source = match n.system {
+                    crate::openlineage::System::SageMaker => "DescribeTrialComponent.MetadataProperties".to_owned(),
+                    other => format!("{} sourceCodeLocation of {}", other.as_str(), n.arn),
+                };
+                meta.push((d.metadata.clone(), source));
             }
         }
         if let Some(p) = self.g.package(self.focus) {
@@ -376,6 +414,26 @@ impl Builder<'_> {
         nodes.dedup();
         ev.vertices = nodes.into_iter().map(|ix| self.arn(ix)).collect();
         ev
+    }
+}
+
+/// A dataset's properties as its answer lists them: not the facets kept whole (`facet.NAME`, such as column
+/// lineage) or the schema, which the details panel shows.
+fn answer_properties(p: &crate::model::TextMap) -> BTreeMap<String, String> {
+    p.iter()
+        .filter(|(k, _)| !k.starts_with("facet.") && k.as_str() != "schema")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Which system recorded a path: the other systems' runs among its edges (`OpenLineage run …`), else SageMaker.
+fn recorded_by(ev: &Evidence) -> String {
+    let mut by: Vec<&str> = ev.edges.iter().filter_map(|e| e.recorded_by.as_ref()).map(|r| r.by.as_str()).collect();
+    by.sort_unstable();
+    by.dedup();
+    match by.as_slice() {
+        [] => crate::openlineage::System::SageMaker.as_str().to_owned(),
+        runs => runs.join("; "),
     }
 }
 

@@ -158,7 +158,21 @@ pub struct ModelVersion {
     /// `ModelMetrics` reports of its DescribeModelPackage: where each evaluation report is.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metric_reports: Vec<MetricReport>,
+    /// The model as another system records it, when no SageMaker package stands for it (an OpenLineage dataset of
+    /// type MODEL): its identity and version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_model: Option<RecordedModel>,
     pub evidence: Evidence,
+}
+
+/// A model another system recorded as a dataset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordedModel {
+    pub system: crate::openlineage::System,
+    /// `{namespace}/{name}`.
+    pub dataset: String,
+    /// Its `version` facet's `datasetVersion`.
+    pub version: Option<String>,
 }
 
 /// One `ModelMetrics` report of a model package.
@@ -193,6 +207,8 @@ pub struct DatasetAnswer {
     pub properties: BTreeMap<String, String>,
     /// The training job (answer `arn`) it fed.
     pub training_job: String,
+    /// The system that recorded its link to the job: `SageMaker lineage`, or another system's run, file and line.
+    pub recorded_by: String,
     pub evidence: Evidence,
 }
 
@@ -226,6 +242,9 @@ pub struct UpstreamSource {
     pub dataset: String,
     /// Every dataset (answer `arn`) it went into: a source shared by two channels is one entry.
     pub datasets: Vec<String>,
+    /// The system that recorded its path to the dataset: `SageMaker lineage`, or another system's run, file and
+    /// line (an OpenLineage run that wrote the dataset).
+    pub recorded_by: String,
     pub evidence: Evidence,
 }
 
@@ -303,6 +322,10 @@ pub struct Report {
     /// What the import read and merged.
     pub import: ImportStats,
     pub warnings: Vec<String>,
+    /// Another system's datasets joined to SageMaker's vertices or to described feature groups, with both
+    /// identities and the rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cross_joins: Vec<crate::model::Join>,
 }
 
 /// What a report is asked about, as a user puts it (the CLI's `--start`/`--inference`, the page's subject or
@@ -334,7 +357,19 @@ pub fn resolve_start(lineage: &Lineage, id: Option<&str>) -> Result<NodeIndex, N
     match lineage.start_arns.as_slice() {
         [only] => return named_start(lineage, only),
         [] => {}
-        many => return Err(NarrativeError::NoStart { candidates: many.to_vec() }),
+        many => {
+            // A package's StartArns may hold every artifact with its ARN as source URI (its approval records
+            // too): the one a report can start from is the start.
+            let startable = |arn: &&String| {
+                g.find_arn(arn).is_some_and(|ix| {
+                    matches!(g.node(ix).role, Role::ModelPackage | Role::Endpoint | Role::ModelData | Role::TrainingJob)
+                })
+            };
+            return match many.iter().filter(startable).collect::<Vec<_>>().as_slice() {
+                [only] => named_start(lineage, only),
+                _ => Err(NarrativeError::NoStart { candidates: many.to_vec() }),
+            };
+        }
     }
     // The only model package; with none, the only endpoint, else the only model artifact (the auto-created
     // deployment shape has no package).
@@ -655,6 +690,7 @@ impl<'a> Builder<'a> {
             superseded: self.lineage.superseded.clone(),
             import: self.lineage.stats.clone(),
             warnings: self.lineage.warnings.clone(),
+            cross_joins: self.lineage.graph.cross_joins.clone(),
         })
     }
 

@@ -244,7 +244,12 @@ impl Builder<'_> {
         }
         for (to, how) in edges {
             if graph.vertices.iter().any(|v| v.arn == to) {
-                graph.edges.push(EvidenceEdge { source: exec.clone(), destination: to, association_type: Some(how) });
+                graph.edges.push(EvidenceEdge {
+                    source: exec.clone(),
+                    destination: to,
+                    association_type: Some(how),
+                    recorded_by: None,
+                });
             }
         }
         graph.vertices.sort_by(|a, b| a.arn.cmp(&b.arn));

@@ -67,6 +67,7 @@ fn dataset(arn: Option<&str>, uri: Option<&str>, job: &str) -> DatasetAnswer {
         channel: None,
         properties: Default::default(),
         training_job: format!("arn:job/{job}"),
+        recorded_by: "SageMaker lineage".into(),
         evidence: Evidence::default(),
     }
 }
@@ -145,6 +146,7 @@ fn tree_places_the_outline_facts() {
         version: None,
         dataset: "arn:ds".into(),
         datasets: vec!["arn:ds".into()],
+        recorded_by: "SageMaker lineage".into(),
         evidence: Evidence::default(),
     });
     let o = Outline {
@@ -191,6 +193,7 @@ fn everything() -> (Answers, Outline<'static>) {
         version: version.map(str::to_owned),
         dataset: "arn:ds/train".into(),
         datasets: vec!["arn:ds/train".into(), "arn:ds/validation".into()],
+        recorded_by: "SageMaker lineage".into(),
         evidence: Evidence::default(),
     };
     a.upstream_sources.extend([

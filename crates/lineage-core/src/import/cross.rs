@@ -1,0 +1,445 @@
+//! One graph across systems: OpenLineage runs (and Marquez jobs and runs) become vertices beside SageMaker's, and
+//! a dataset that names the same place as a SageMaker artifact *is* that artifact. Every such join is listed with
+//! both identities and its rule; an ambiguous one is a warning and joins nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use petgraph::graph::NodeIndex;
+use serde_json::Value;
+
+use super::Loader;
+use crate::model::{AssociationType, Edge, EntityDetails, Join, LineageType, TextMap};
+use crate::openlineage::{self, glue_table, location_key, Dataset, Name, Run, System};
+use crate::records::Origin;
+
+/// Facets whose fields become properties of their vertex by name; any other facet is kept whole as
+/// `facet.NAME` (JSON text), so the details panel shows it.
+const READ_FACETS: [&str; 13] = [
+    "version",
+    "datasetType",
+    "dataSource",
+    "symlinks",
+    "schema",
+    "storage",
+    "parent",
+    "sourceCodeLocation",
+    "jobType",
+    "ownership",
+    "errorMessage",
+    "nominalTime",
+    "processing_engine",
+];
+
+/// Run facets whose fields are the run's parameters (hyperparameters of a training run).
+const PARAMETER_FACETS: [&str; 3] = ["executionParameters", "parameters", "hyperparameters"];
+
+/// The vertex ID of a run: `openlineage:run/{runId}`.
+pub fn run_id(run: &str) -> String {
+    format!("openlineage:run/{run}")
+}
+
+/// The vertex ID of a job (static lineage): `openlineage:job/{namespace}/{name}`.
+pub fn job_id(job: &Name) -> String {
+    format!("openlineage:job/{}", job.id())
+}
+
+impl Loader {
+    /// Merges the OpenLineage events and Marquez responses read into the graph (after SageMaker's vertices and
+    /// edges are in, before roles are classified).
+    pub(super) fn merge_cross_system(&mut self) {
+        let events = std::mem::take(&mut self.lineage_events);
+        if events.is_empty() {
+            return;
+        }
+        let merged = openlineage::merge(events);
+        let mut places = Places::of_sagemaker(self);
+        let mut datasets: BTreeMap<String, Dataset> = merged.datasets.clone();
+        for run in merged.runs.values().chain(merged.jobs.values()) {
+            for d in run.inputs.values().chain(run.outputs.values()) {
+                datasets.entry(d.name.id()).and_modify(|have| have.absorb(d.clone())).or_insert_with(|| d.clone());
+            }
+        }
+        let vertex: BTreeMap<String, NodeIndex> =
+            datasets.values().map(|d| (d.name.id(), self.dataset_vertex(d, &mut places))).collect();
+        for run in merged.runs.values() {
+            let ix = self.run_vertex(run, LineageType::TrialComponent, &run_id(&run.run_id));
+            self.link_run(run, ix, &vertex, "run");
+        }
+        for job in merged.jobs.values() {
+            let ix = self.run_vertex(job, LineageType::Action, &job_id(&job.job));
+            self.link_run(job, ix, &vertex, "job");
+        }
+        for run in merged.runs.values() {
+            self.link_parent(run);
+        }
+    }
+
+    /// The vertex of a dataset: the one SageMaker artifact (or other dataset) naming the same place, else its own.
+    fn dataset_vertex(&mut self, d: &Dataset, places: &mut Places) -> NodeIndex {
+        let id = d.name.id();
+        let keys = keys_of(d);
+        let found = places.find(&keys);
+        let ix = match found.as_slice() {
+            [(ix, rule)] => {
+                let (ix, rule) = (*ix, *rule);
+                let vertex = self.graph.graph[ix].arn.to_string();
+                if vertex != id {
+                    self.graph.cross_joins.push(Join { vertex, described: id.clone(), how: rule.to_owned() });
+                    self.graph.aliases.insert(id.clone(), ix);
+                }
+                ix
+            }
+            [] => self.new_dataset(d),
+            many => {
+                let arns: Vec<String> = many.iter().map(|(ix, _)| self.graph.graph[*ix].arn.to_string()).collect();
+                self.warnings.push(format!(
+                    "OpenLineage dataset {id} names the same place as {} vertices ({}): joined to none of them",
+                    many.len(),
+                    arns.join(", ")
+                ));
+                self.new_dataset(d)
+            }
+        };
+        self.fill_dataset(ix, d);
+        for key in &keys {
+            places.own.entry(key.clone()).or_insert(ix);
+        }
+        self.feature_group_join(ix, &id, &keys);
+        ix
+    }
+
+    fn new_dataset(&mut self, d: &Dataset) -> NodeIndex {
+        let id = d.name.id();
+        let entity_type = d.dataset_type().unwrap_or("OpenLineageDataset").to_owned();
+        let (ix, _) = self.declare(&id, Some(LineageType::Artifact), Some(&entity_type));
+        let node = &mut self.graph.graph[ix];
+        node.system = System::OpenLineage;
+        node.details = Some(Box::new(EntityDetails {
+            described: true,
+            name: Some(d.name.name.clone()),
+            source_uri: Some(place_of(d)),
+            ..Default::default()
+        }));
+        ix
+    }
+
+    /// Adds the dataset's facets as properties its vertex does not have yet (a SageMaker artifact keeps its own).
+    fn fill_dataset(&mut self, ix: NodeIndex, d: &Dataset) {
+        let node = &mut self.graph.graph[ix];
+        let details = node.details.get_or_insert_with(Default::default);
+        for (k, v) in dataset_properties(d) {
+            if !details.properties.contains_key(&k) {
+                details.properties.insert(k, v);
+            }
+        }
+    }
+
+    /// A dataset that is a described feature group's offline store (its Glue table or a place inside its S3
+    /// store) is that feature group: listed as a join, and the vertex plays the feature-store version.
+    fn feature_group_join(&mut self, ix: NodeIndex, id: &str, keys: &[String]) {
+        let groups = &self.graph.records.feature_groups;
+        let hit = groups.values().find_map(|g| {
+            let glue = keys.iter().filter_map(|k| glue_table(k)).find(|t| g.glue_table.as_deref() == Some(*t));
+            if let Some(t) = glue {
+                return Some((g.arn.clone(), format!("Glue table {t} is the offline store of feature group {} (DescribeFeatureGroup OfflineStoreConfig.DataCatalogConfig)", g.name)));
+            }
+            let s3 = keys.iter().find(|k| k.starts_with("s3://") && g.names(k))?;
+            Some((g.arn.clone(), format!("{s3} is inside the offline store of feature group {} (DescribeFeatureGroup OfflineStoreConfig.S3StorageConfig)", g.name)))
+        });
+        if let Some((arn, how)) = hit {
+            self.graph.feature_group_vertices.insert(ix, arn.clone());
+            self.graph.cross_joins.push(Join { vertex: arn, described: id.to_owned(), how });
+        }
+    }
+
+    /// A run's (or a static job's) vertex with what its facets say.
+    fn run_vertex(&mut self, run: &Run, lineage_type: LineageType, id: &str) -> NodeIndex {
+        let entity_type = run.job_str("jobType", "jobType").unwrap_or(match lineage_type {
+            LineageType::Action => "Job",
+            _ => "Run",
+        });
+        let entity_type = entity_type.to_owned();
+        let (ix, _) = self.declare(id, Some(lineage_type), Some(&entity_type));
+        let node = &mut self.graph.graph[ix];
+        node.system = run.system;
+        let mut details = EntityDetails {
+            described: true,
+            name: Some(run.job.name.clone()),
+            source_uri: Some(run.job.id()),
+            status: (lineage_type == LineageType::TrialComponent).then(|| run.state.as_str().to_owned()),
+            start_time: run.started_at,
+            end_time: run.ended_at,
+            properties: run_properties(run),
+            parameters: parameters(run),
+            ..Default::default()
+        };
+        if let Some(commit) = run.job_str("sourceCodeLocation", "version") {
+            details.metadata.insert("CommitId".into(), commit.to_owned());
+            let repo =
+                run.job_str("sourceCodeLocation", "repoUrl").or_else(|| run.job_str("sourceCodeLocation", "url"));
+            if let Some(repo) = repo {
+                details.metadata.insert("Repository".into(), repo.to_owned());
+            }
+        }
+        node.details = Some(Box::new(details));
+        ix
+    }
+
+    /// Inputs `ContributedTo` the run, the run `Produced` its outputs; each edge says which run recorded it, where.
+    fn link_run(&mut self, run: &Run, ix: NodeIndex, vertex: &BTreeMap<String, NodeIndex>, what: &str) {
+        let by = recorded_by(run, what);
+        for id in run.inputs.keys() {
+            self.add_cross_edge(vertex[id], ix, AssociationType::ContributedTo, run.system, &by);
+        }
+        for id in run.outputs.keys() {
+            self.add_cross_edge(ix, vertex[id], AssociationType::Produced, run.system, &by);
+        }
+    }
+
+    /// A run `AssociatedWith` its parent run (an Airflow task with its DAG run), when the parent's events are here.
+    fn link_parent(&mut self, run: &Run) {
+        let (Some(parent), _) = run.parent_and_root() else { return };
+        let (Some(&child), Some(&parent)) =
+            (self.graph.by_arn.get(run_id(&run.run_id).as_str()), self.graph.by_arn.get(run_id(parent).as_str()))
+        else {
+            return;
+        };
+        self.add_cross_edge(child, parent, AssociationType::AssociatedWith, run.system, &recorded_by(run, "run"));
+    }
+
+    fn add_cross_edge(&mut self, src: NodeIndex, dst: NodeIndex, t: AssociationType, system: System, by: &Arc<str>) {
+        let g = &mut self.graph.graph;
+        if g.edges_connecting(src, dst).any(|e| e.weight().association_type.as_ref() == Some(&t)) {
+            return;
+        }
+        let e = g.add_edge(src, dst, Edge { association_type: Some(t) });
+        self.graph.recorded_by.insert(e, (system, by.clone()));
+    }
+}
+
+/// Where a run's (or a static job's) events were read: `OpenLineage run ID (job) in FILE lines L, M`, `Marquez job
+/// JOB in FILE at graph[4].data`.
+fn recorded_by(run: &Run, what: &str) -> Arc<str> {
+    let mut files: BTreeMap<&str, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    for Origin { file, line, path } in &run.origins {
+        let (lines, paths) = files.entry(file.as_str()).or_default();
+        match line {
+            Some(l) => lines.push(l.to_string()),
+            None if !path.is_empty() => paths.push(path.clone()),
+            None => {}
+        }
+    }
+    let places: Vec<String> = files
+        .into_iter()
+        .map(|(file, (mut lines, mut paths))| {
+            lines.dedup();
+            paths.dedup();
+            let mut at = Vec::new();
+            match lines.len() {
+                0 => {}
+                1 => at.push(format!("line {}", lines[0])),
+                _ => at.push(format!("lines {}", lines.join(", "))),
+            }
+            if !paths.is_empty() {
+                at.push(format!("at {}", paths.join(", ")));
+            }
+            if at.is_empty() {
+                file.to_owned()
+            } else {
+                format!("{file} {}", at.join(" "))
+            }
+        })
+        .collect();
+    let system = run.system.as_str();
+    match what {
+        "job" => format!("{system} job {} in {}", run.job.id(), places.join("; ")).into(),
+        _ => format!("{system} run {} ({}) in {}", run.run_id, run.job.id(), places.join("; ")).into(),
+    }
+}
+
+/// The places a dataset names: its own identity and its symlinks', as [`location_key`]s.
+fn keys_of(d: &Dataset) -> Vec<String> {
+    let mut keys: Vec<String> =
+        std::iter::once(d.name.clone()).chain(d.symlinks()).filter_map(|n| location_key(&n.id())).collect();
+    keys.dedup();
+    keys
+}
+
+/// The source URI of a dataset's own vertex: its S3 place (`s3://bucket/key`, s3a/s3n folded), a Glue table as
+/// its ARN (`arn:aws:glue:R:A:table/D/T`), else its identity.
+fn place_of(d: &Dataset) -> String {
+    let id = d.name.id();
+    match location_key(&id) {
+        Some(k) if k.starts_with("s3://") => k,
+        Some(k) if k.starts_with("glue:") => {
+            let mut parts = k["glue:".len()..].splitn(3, ':');
+            let (account, region, table) =
+                (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let (db, table) = table.split_once('.').unwrap_or((table, ""));
+            format!("arn:aws:glue:{region}:{account}:table/{db}/{table}")
+        }
+        _ => id,
+    }
+}
+
+/// Properties of a dataset vertex from its facets.
+fn dataset_properties(d: &Dataset) -> TextMap {
+    let mut p = TextMap::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            p.insert(k.to_owned(), v);
+        }
+    };
+    put("version", d.version().map(str::to_owned));
+    put("dataset_type", d.dataset_type().map(str::to_owned));
+    put("openlineage_dataset", Some(d.name.id()));
+    put(
+        "data_source",
+        d.facet_str("dataSource", "uri").or_else(|| d.facet_str("dataSource", "name")).map(str::to_owned),
+    );
+    put(
+        "storage",
+        d.facet_str("storage", "storageLayer").map(|s| match d.facet_str("storage", "fileFormat") {
+            Some(f) => format!("{s} ({f})"),
+            None => s.to_owned(),
+        }),
+    );
+    let symlinks: Vec<String> = d.symlinks().iter().map(Name::id).collect();
+    put("symlinks", (!symlinks.is_empty()).then(|| symlinks.join(", ")));
+    let fields = d.facets.get("schema").and_then(|s| s.get("fields")).and_then(Value::as_array);
+    let names: Vec<String> = fields
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            let name = f.get("name")?.as_str()?;
+            Some(match f.get("type").and_then(Value::as_str) {
+                Some(t) => format!("{name} {t}"),
+                None => name.to_owned(),
+            })
+        })
+        .collect();
+    put("schema", (!names.is_empty()).then(|| names.join(", ")));
+    unknown_facets(&d.facets, &mut p);
+    p
+}
+
+/// Properties of a run vertex from its run and job facets.
+fn run_properties(run: &Run) -> TextMap {
+    let mut p = TextMap::new();
+    let mut put = |k: &str, v: Option<&str>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            p.insert(k.to_owned(), v.to_owned());
+        }
+    };
+    put("run_id", Some(&run.run_id));
+    put("job", Some(&run.job.id()));
+    put("producer", Some(&run.producer));
+    put("state", Some(run.state.as_str()));
+    let (parent, root) = run.parent_and_root();
+    put("parent_run", parent);
+    put("root_run", root);
+    put("nominal_start_time", run.run_str("nominalTime", "nominalStartTime"));
+    put("error_message", run.run_str("errorMessage", "message"));
+    put("processing_engine", run.run_str("processing_engine", "name"));
+    put("processing_engine_version", run.run_str("processing_engine", "version"));
+    put("job_type", run.job_str("jobType", "jobType"));
+    put("integration", run.job_str("jobType", "integration"));
+    put("processing_type", run.job_str("jobType", "processingType"));
+    put("source_code_url", run.job_str("sourceCodeLocation", "url"));
+    put("source_code_version", run.job_str("sourceCodeLocation", "version"));
+    let owners: Vec<&str> =
+        (run.job_facets.get("ownership").and_then(|o| o.get("owners")).and_then(Value::as_array).into_iter().flatten())
+            .filter_map(|o| o.get("name")?.as_str())
+            .collect();
+    let owners = owners.join(", ");
+    put("owners", Some(&owners));
+    let mut all = run.run_facets.clone();
+    all.extend(run.job_facets.iter().map(|(k, v)| (k.clone(), v.clone())));
+    all.retain(|k, _| !PARAMETER_FACETS.contains(&k.as_str()));
+    unknown_facets(&all, &mut p);
+    p
+}
+
+/// Facets no field above reads, kept whole as `facet.NAME`.
+fn unknown_facets(facets: &BTreeMap<String, Value>, p: &mut TextMap) {
+    for (k, v) in facets {
+        if !READ_FACETS.contains(&k.as_str()) {
+            let mut v = v.clone();
+            if let Value::Object(m) = &mut v {
+                m.remove("_producer");
+                m.remove("_schemaURL");
+            }
+            p.insert(format!("facet.{k}"), v.to_string());
+        }
+    }
+}
+
+/// A run's parameters: the fields of its parameter facets (`executionParameters`: `parameters[]` of `key`/`value`
+/// or an object of values).
+fn parameters(run: &Run) -> TextMap {
+    let mut out = TextMap::new();
+    for facet in PARAMETER_FACETS.iter().filter_map(|f| run.run_facets.get(*f)) {
+        let list = facet.get("parameters").and_then(Value::as_array);
+        for p in list.into_iter().flatten() {
+            let key = p.get("key").or_else(|| p.get("name")).and_then(Value::as_str);
+            if let (Some(k), Some(v)) = (key, p.get("value")) {
+                out.insert(k.to_owned(), text(v));
+            }
+        }
+        if list.is_none() {
+            for (k, v) in facet.as_object().into_iter().flatten().filter(|(k, _)| !k.starts_with('_')) {
+                out.insert(k.clone(), text(v));
+            }
+        }
+    }
+    out
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// SageMaker vertices by the place their source URI names, and the datasets given vertices so far.
+struct Places {
+    sagemaker: BTreeMap<String, BTreeSet<NodeIndex>>,
+    own: BTreeMap<String, NodeIndex>,
+}
+
+impl Places {
+    fn of_sagemaker(l: &Loader) -> Places {
+        let mut sagemaker: BTreeMap<String, BTreeSet<NodeIndex>> = BTreeMap::new();
+        for ix in l.graph.graph.node_indices() {
+            let Some(key) = l.graph.graph[ix].source_uri().and_then(location_key) else { continue };
+            if key.starts_with("s3://") || key.starts_with("glue:") {
+                sagemaker.entry(key).or_default().insert(ix);
+            }
+        }
+        Places { sagemaker, own: BTreeMap::new() }
+    }
+
+    /// The vertices any of `keys` names, each with the rule that joins it.
+    fn find(&self, keys: &[String]) -> Vec<(NodeIndex, &'static str)> {
+        let mut found: BTreeMap<NodeIndex, &'static str> = BTreeMap::new();
+        for (i, key) in keys.iter().enumerate() {
+            for &ix in self.sagemaker.get(key).into_iter().flatten() {
+                found.entry(ix).or_insert(if i == 0 { RULE_SAME_PLACE } else { RULE_SYMLINK });
+            }
+        }
+        if found.is_empty() {
+            for key in keys {
+                if let Some(&ix) = self.own.get(key) {
+                    found.entry(ix).or_insert(RULE_SYMLINK);
+                }
+            }
+        }
+        found.into_iter().collect()
+    }
+}
+
+const RULE_SAME_PLACE: &str =
+    "same place (OpenLineage naming spec: {namespace}/{name}; s3a:// and s3n:// are s3://; a trailing / does not matter)";
+const RULE_SYMLINK: &str = "same place through the dataset's symlinks facet (a Glue table and its S3 location)";
