@@ -127,6 +127,27 @@ impl Dataset {
     pub fn absorb(&mut self, other: Dataset) {
         self.facets.extend(other.facets);
     }
+
+    /// [`Dataset::absorb`] without taking `other`.
+    pub fn absorb_ref(&mut self, other: &Dataset) {
+        self.facets.extend(other.facets.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+}
+
+/// A facet's fields as a tree, whether it was kept as one or as its JSON text (facets no field is read from).
+pub fn facet_tree(v: &Value) -> Option<std::borrow::Cow<'_, Value>> {
+    match v {
+        Value::String(text) => serde_json::from_str(text).ok().map(std::borrow::Cow::Owned),
+        other => Some(std::borrow::Cow::Borrowed(other)),
+    }
+}
+
+/// A facet as compact JSON text.
+pub fn facet_text(v: &Value) -> String {
+    match v {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// What kind of event, with what only that kind has.

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashSet;
 use serde_json::Value;
 
 use super::Loader;
@@ -54,32 +55,41 @@ impl Loader {
         }
         let merged = openlineage::merge(events);
         let mut places = Places::of_sagemaker(self);
-        let mut datasets: BTreeMap<String, Dataset> = merged.datasets.clone();
-        for run in merged.runs.values().chain(merged.jobs.values()) {
-            for d in run.inputs.values().chain(run.outputs.values()) {
-                datasets.entry(d.name.id()).and_modify(|have| have.absorb(d.clone())).or_insert_with(|| d.clone());
+        let versions = Versions::of(&merged);
+        let mut datasets: BTreeMap<String, Dataset> = BTreeMap::new();
+        let mentions =
+            merged.runs.values().chain(merged.jobs.values()).flat_map(|r| r.inputs.values().chain(r.outputs.values()));
+        for d in merged.datasets.values().chain(mentions) {
+            match datasets.get_mut(&versions.vertex_id(d)) {
+                Some(have) => have.absorb_ref(d),
+                None => {
+                    datasets.insert(versions.vertex_id(d), d.clone());
+                }
             }
         }
         let vertex: BTreeMap<String, NodeIndex> =
-            datasets.values().map(|d| (d.name.id(), self.dataset_vertex(d, &mut places))).collect();
+            datasets.iter().map(|(id, d)| (id.clone(), self.dataset_vertex(id, d, &mut places))).collect();
+        let mut added = FxHashSet::default();
         for run in merged.runs.values() {
             let ix = self.run_vertex(run, LineageType::TrialComponent, &run_id(&run.run_id));
-            self.link_run(run, ix, &vertex, "run");
+            self.link_run(run, ix, &vertex, &versions, &mut added);
         }
         for job in merged.jobs.values() {
             let ix = self.run_vertex(job, LineageType::Action, &job_id(&job.job));
-            self.link_run(job, ix, &vertex, "job");
+            self.link_run(job, ix, &vertex, &versions, &mut added);
         }
         for run in merged.runs.values() {
-            self.link_parent(run);
+            self.link_parent(run, &mut added);
         }
     }
 
-    /// The vertex of a dataset: the one SageMaker artifact (or other dataset) naming the same place, else its own.
-    fn dataset_vertex(&mut self, d: &Dataset, places: &mut Places) -> NodeIndex {
-        let id = d.name.id();
+    /// The vertex of a dataset: the one SageMaker artifact (or other dataset) naming the same place, else its own
+    /// (with ID `id`).
+    fn dataset_vertex(&mut self, id: &str, d: &Dataset, places: &mut Places) -> NodeIndex {
+        let id = id.to_owned();
         let keys = keys_of(d);
-        let found = places.find(&keys);
+        let version = d.version().map(str::to_owned);
+        let found = places.find(&keys, &version);
         let ix = match found.as_slice() {
             [(ix, rule)] => {
                 let (ix, rule) = (*ix, *rule);
@@ -90,7 +100,7 @@ impl Loader {
                 }
                 ix
             }
-            [] => self.new_dataset(d),
+            [] => self.new_dataset(&id, d),
             many => {
                 let arns: Vec<String> = many.iter().map(|(ix, _)| self.graph.graph[*ix].arn.to_string()).collect();
                 self.warnings.push(format!(
@@ -98,21 +108,20 @@ impl Loader {
                     many.len(),
                     arns.join(", ")
                 ));
-                self.new_dataset(d)
+                self.new_dataset(&id, d)
             }
         };
         self.fill_dataset(ix, d);
         for key in &keys {
-            places.own.entry(key.clone()).or_insert(ix);
+            places.own.entry((key.clone(), version.clone())).or_insert(ix);
         }
         self.feature_group_join(ix, &id, &keys);
         ix
     }
 
-    fn new_dataset(&mut self, d: &Dataset) -> NodeIndex {
-        let id = d.name.id();
+    fn new_dataset(&mut self, id: &str, d: &Dataset) -> NodeIndex {
         let entity_type = d.dataset_type().unwrap_or("OpenLineageDataset").to_owned();
-        let (ix, _) = self.declare(&id, Some(LineageType::Artifact), Some(&entity_type));
+        let (ix, _) = self.declare(id, Some(LineageType::Artifact), Some(&entity_type));
         let node = &mut self.graph.graph[ix];
         node.system = System::OpenLineage;
         node.details = Some(Box::new(EntityDetails {
@@ -187,33 +196,52 @@ impl Loader {
     }
 
     /// Inputs `ContributedTo` the run, the run `Produced` its outputs; each edge says which run recorded it, where.
-    fn link_run(&mut self, run: &Run, ix: NodeIndex, vertex: &BTreeMap<String, NodeIndex>, what: &str) {
+    fn link_run(
+        &mut self,
+        run: &Run,
+        ix: NodeIndex,
+        vertex: &BTreeMap<String, NodeIndex>,
+        versions: &Versions,
+        added: &mut FxHashSet<(NodeIndex, NodeIndex)>,
+    ) {
+        let what = if self.graph.graph[ix].lineage_type == Some(LineageType::Action) { "job" } else { "run" };
         let by = recorded_by(run, what);
-        for id in run.inputs.keys() {
-            self.add_cross_edge(vertex[id], ix, AssociationType::ContributedTo, run.system, &by);
+        for d in run.inputs.values() {
+            let from = vertex[&versions.vertex_id(d)];
+            self.add_cross_edge(from, ix, AssociationType::ContributedTo, run.system, &by, added);
         }
-        for id in run.outputs.keys() {
-            self.add_cross_edge(ix, vertex[id], AssociationType::Produced, run.system, &by);
+        for d in run.outputs.values() {
+            let to = vertex[&versions.vertex_id(d)];
+            self.add_cross_edge(ix, to, AssociationType::Produced, run.system, &by, added);
         }
     }
 
     /// A run `AssociatedWith` its parent run (an Airflow task with its DAG run), when the parent's events are here.
-    fn link_parent(&mut self, run: &Run) {
+    fn link_parent(&mut self, run: &Run, added: &mut FxHashSet<(NodeIndex, NodeIndex)>) {
         let (Some(parent), _) = run.parent_and_root() else { return };
         let (Some(&child), Some(&parent)) =
             (self.graph.by_arn.get(run_id(&run.run_id).as_str()), self.graph.by_arn.get(run_id(parent).as_str()))
         else {
             return;
         };
-        self.add_cross_edge(child, parent, AssociationType::AssociatedWith, run.system, &recorded_by(run, "run"));
+        let by = recorded_by(run, "run");
+        self.add_cross_edge(child, parent, AssociationType::AssociatedWith, run.system, &by, added);
     }
 
-    fn add_cross_edge(&mut self, src: NodeIndex, dst: NodeIndex, t: AssociationType, system: System, by: &Arc<str>) {
-        let g = &mut self.graph.graph;
-        if g.edges_connecting(src, dst).any(|e| e.weight().association_type.as_ref() == Some(&t)) {
+    /// Adds an association another system recorded, once (a run's vertex is new, so no SageMaker edge repeats it).
+    fn add_cross_edge(
+        &mut self,
+        src: NodeIndex,
+        dst: NodeIndex,
+        t: AssociationType,
+        system: System,
+        by: &Arc<str>,
+        added: &mut FxHashSet<(NodeIndex, NodeIndex)>,
+    ) {
+        if !added.insert((src, dst)) {
             return;
         }
-        let e = g.add_edge(src, dst, Edge { association_type: Some(t) });
+        let e = self.graph.graph.add_edge(src, dst, Edge { association_type: Some(t) });
         self.graph.recorded_by.insert(e, (system, by.clone()));
     }
 }
@@ -307,7 +335,8 @@ fn dataset_properties(d: &Dataset) -> TextMap {
     );
     let symlinks: Vec<String> = d.symlinks().iter().map(Name::id).collect();
     put("symlinks", (!symlinks.is_empty()).then(|| symlinks.join(", ")));
-    let fields = d.facets.get("schema").and_then(|s| s.get("fields")).and_then(Value::as_array);
+    let schema = d.facets.get("schema").and_then(openlineage::facet_tree);
+    let fields = schema.as_deref().and_then(|s| s.get("fields")).and_then(Value::as_array);
     let names: Vec<String> = fields
         .into_iter()
         .flatten()
@@ -365,12 +394,7 @@ fn run_properties(run: &Run) -> TextMap {
 fn unknown_facets(facets: &BTreeMap<String, Value>, p: &mut TextMap) {
     for (k, v) in facets {
         if !READ_FACETS.contains(&k.as_str()) {
-            let mut v = v.clone();
-            if let Value::Object(m) = &mut v {
-                m.remove("_producer");
-                m.remove("_schemaURL");
-            }
-            p.insert(format!("facet.{k}"), v.to_string());
+            p.insert(format!("facet.{k}"), openlineage::facet_text(v));
         }
     }
 }
@@ -403,10 +427,37 @@ fn text(v: &Value) -> String {
     }
 }
 
+/// Which datasets the events name in more than one version: each version of those is a vertex of its own
+/// (`{namespace}/{name}@{version}`), so a run's input keeps the version that run read.
+struct Versions {
+    several: BTreeSet<String>,
+}
+
+impl Versions {
+    fn of(m: &openlineage::Merged) -> Versions {
+        let mut seen: BTreeMap<String, BTreeSet<Option<&str>>> = BTreeMap::new();
+        let mentions = m.runs.values().chain(m.jobs.values()).flat_map(|r| r.inputs.values().chain(r.outputs.values()));
+        for d in m.datasets.values().chain(mentions) {
+            seen.entry(d.name.id()).or_default().insert(d.version());
+        }
+        Versions { several: seen.into_iter().filter(|(_, v)| v.len() > 1).map(|(id, _)| id).collect() }
+    }
+
+    /// The vertex ID of a dataset as one event names it.
+    fn vertex_id(&self, d: &Dataset) -> String {
+        let id = d.name.id();
+        match d.version() {
+            Some(v) if self.several.contains(&id) => format!("{id}@{v}"),
+            _ => id,
+        }
+    }
+}
+
 /// SageMaker vertices by the place their source URI names, and the datasets given vertices so far.
 struct Places {
     sagemaker: BTreeMap<String, BTreeSet<NodeIndex>>,
-    own: BTreeMap<String, NodeIndex>,
+    /// By place and version: two versions of one place are two vertices.
+    own: BTreeMap<(String, Option<String>), NodeIndex>,
 }
 
 impl Places {
@@ -422,7 +473,7 @@ impl Places {
     }
 
     /// The vertices any of `keys` names, each with the rule that joins it.
-    fn find(&self, keys: &[String]) -> Vec<(NodeIndex, &'static str)> {
+    fn find(&self, keys: &[String], version: &Option<String>) -> Vec<(NodeIndex, &'static str)> {
         let mut found: BTreeMap<NodeIndex, &'static str> = BTreeMap::new();
         for (i, key) in keys.iter().enumerate() {
             for &ix in self.sagemaker.get(key).into_iter().flatten() {
@@ -431,7 +482,7 @@ impl Places {
         }
         if found.is_empty() {
             for key in keys {
-                if let Some(&ix) = self.own.get(key) {
+                if let Some(&ix) = self.own.get(&(key.clone(), version.clone())) {
                     found.entry(ix).or_insert(RULE_SYMLINK);
                 }
             }

@@ -1257,7 +1257,7 @@ pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
 }
 
 /// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
-fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
+fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
     let mut described = Vec::new();
     let is_page = doc.is_page();
     let mut kind = if doc.descriptions.is_some() || doc.start_arns.is_some() || doc.pages.is_some() {
@@ -1267,7 +1267,8 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
     } else {
         ""
     };
-    let rest = serde_json::Map::from_iter(doc.rest.iter().map(|(k, v)| (k.clone(), v.clone())));
+    // Moved, not cloned: a document's tree is as large as its text several times over.
+    let rest = serde_json::Map::from_iter(std::mem::take(&mut doc.rest));
     let mut top_is_body = false;
     if let Some(mut d) = describe(&rest, "").map_err(|e| (e.path, e.message))? {
         top_is_body = !matches!(d, Described::Associations(_));
@@ -1302,11 +1303,7 @@ fn stage(doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, St
         });
     }
     let other_fields = if !top_is_body {
-        doc.rest
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "AssociationSummaries" | "DataCapture"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        rest.into_iter().filter(|(k, _)| !matches!(k.as_str(), "AssociationSummaries" | "DataCapture")).collect()
     } else {
         BTreeMap::new()
     };

@@ -12,6 +12,24 @@ use crate::records::Origin;
 
 type Result<T> = std::result::Result<T, FieldError>;
 
+/// Facets whose fields are read (kept as trees); every other facet is kept as its JSON text (see
+/// [`crate::openlineage::facet_text`]).
+const TREE_FACETS: [&str; 13] = [
+    "version",
+    "datasetType",
+    "dataSource",
+    "symlinks",
+    "storage",
+    "parent",
+    "nominalTime",
+    "errorMessage",
+    "processing_engine",
+    "jobType",
+    "sourceCodeLocation",
+    "ownership",
+    "executionParameters",
+];
+
 /// Whether a JSON object is an OpenLineage event: an `eventTime`, a `producer` or `schemaURL`, and a run, a job or a
 /// dataset.
 pub(crate) fn is_event(map: &Map<String, Value>) -> bool {
@@ -108,8 +126,19 @@ fn facets(at: &At, key: &str) -> Result<BTreeMap<String, Value>> {
     let mut out = BTreeMap::new();
     for (k, v) in f.map {
         match v {
-            Value::Object(_) => {
-                out.insert(k.clone(), v.clone());
+            Value::Object(fields) => {
+                // Every facet carries `_producer` and `_schemaURL` (the event's producer says who); not kept.
+                let fields: Map<String, Value> = fields
+                    .iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "_producer" | "_schemaURL"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                // A facet no field is read from is kept as its compact JSON text: a tree is ten times larger.
+                let kept = match TREE_FACETS.contains(&k.as_str()) {
+                    true => Value::Object(fields),
+                    false => Value::String(Value::Object(fields).to_string()),
+                };
+                out.insert(k.clone(), kept);
             }
             Value::Null => {}
             _ => return Err(FieldError { path: f.key_path(k), message: "expected a facet object".into() }),
