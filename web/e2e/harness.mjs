@@ -54,5 +54,5 @@ export async function launch() {
 
 /** Every file of a folder, as paths relative to the repository root. */
 export function filesIn(rel) {
-  return fs.readdirSync(path.join(ROOT, rel)).filter((f) => /\.jsonl?$/.test(f)).sort().map((f) => path.join(ROOT, rel, f));
+  return fs.readdirSync(path.join(ROOT, rel)).filter((f) => /\.(json|jsonl|ndjson)$/.test(f)).sort().map((f) => path.join(ROOT, rel, f));
 }

@@ -261,6 +261,24 @@ test('several model packages show the fleet check; a row opens that package\'s r
   assert.match(await p.innerText(id('node-details')), /Step Train.*cache hit from .*execution\/2027w10b1/s);
 });
 
+test('OpenLineage events beside the SageMaker export answer question 3, their edges in another colour', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), filesIn('examples/credit-xgb-airflow'));
+  await p.waitForSelector(id('provenance-sentence'));
+  assert.match(await p.textContent(id('provenance-sentence')), /feature-store versions accounts 2027-W10 and behaviour 2027-W10/);
+  const upstream = (await p.innerText(id('section-upstream-sources'))).replace(/\s+/g, ' ');
+  assert.match(upstream, /Recorded by/);
+  assert.match(upstream, /accounts 2027-W10 .*OpenLineage run e891385e-5a11-543f-a180-700aea8dea8e \(credit-airflow\/credit_features\.assemble_training_set\) in airflow-openlineage-events\.ndjson lines 2, 3/);
+  assert.match(await p.innerText(id('section-gaps')), /None/);
+  // The graph draws what OpenLineage recorded as its own stroke, and says which system on the edge.
+  const cross = await p.$$eval('.edge path.cross', (paths) => paths.filter((e) => (e.getAttribute('d') || '').length > 0).length);
+  assert.ok(cross >= 1, 'no cross-system edge is drawn');
+  const colour = await p.$eval('.edge path.cross', (e) => getComputedStyle(e).stroke);
+  const plain = await p.$eval('.edge path:not(.cross):not(.arrowhead)', (e) => getComputedStyle(e).stroke);
+  assert.notEqual(colour, plain);
+  assert.match(await p.innerText(id('section-evidence')), /Joins across systems/);
+});
+
 test('an export with nothing to report on says so', async () => {
   const p = await page();
   await p.setInputFiles(id('file-input'), filesIn('tests/fixtures/real-shapes/catalog-documents-only'));

@@ -614,7 +614,12 @@ fn upstream_sources(a: &Answers) -> Vec<Block> {
             if let Some(uri) = &u.uri {
                 place.extend([Span::Code(uri.clone()), Span::Text(" · ".into())]);
             }
-            place.push(Span::Code(u.arn.clone()));
+            // Another system's dataset has no SageMaker ARN: its URI says where it is (its ID is in the JSON).
+            if crate::model::LineageType::from_arn(&u.arn).is_some() || u.uri.is_none() {
+                place.push(Span::Code(u.arn.clone()));
+            } else {
+                place.pop();
+            }
             row.push(place);
             if other_system {
                 row.push(text(&u.recorded_by));
@@ -790,7 +795,7 @@ fn superseded_line(s: &Superseded) -> String {
 
 fn import_fields(r: &Report) -> Vec<Field> {
     let st = &r.import;
-    vec![
+    let mut rows = vec![
         field("Files / documents", text(format!("{} / {}", st.files, st.documents))),
         field("Graph", text(format!("{} vertices, {} edges", st.vertices, st.edges))),
         field("QueryLineage pages", text(st.query_pages.to_string())),
@@ -802,7 +807,12 @@ fn import_fields(r: &Report) -> Vec<Field> {
         field("Describe responses", text(format!("{} ({} repeated)", st.descriptions, st.duplicate_descriptions))),
         field("Association summaries", text(st.association_summaries.to_string())),
         field("Report graph", text(format!("{} vertices, {} edges", r.graph.vertices.len(), r.graph.edges.len()))),
-    ]
+    ];
+    if st.openlineage_events > 0 {
+        let merged = format!("{} (Marquez nodes and runs included), merged per run", st.openlineage_events);
+        rows.insert(rows.len() - 1, field("OpenLineage events", text(merged)));
+    }
+    rows
 }
 
 // ---- the document's own plain-text form (the snapshot the fixtures pin) ----

@@ -126,7 +126,7 @@ impl Loader {
         node.system = System::OpenLineage;
         node.details = Some(Box::new(EntityDetails {
             described: true,
-            name: Some(d.name.name.clone()),
+            name: Some(display_name(&d.name)),
             source_uri: Some(place_of(d)),
             ..Default::default()
         }));
@@ -283,6 +283,14 @@ fn recorded_by(run: &Run, what: &str) -> Arc<str> {
     match what {
         "job" => format!("{system} job {} in {}", run.job.id(), places.join("; ")).into(),
         _ => format!("{system} run {} ({}) in {}", run.run_id, run.job.id(), places.join("; ")).into(),
+    }
+}
+
+/// A dataset's name as people say it: a Glue table as `database.table`, else its OpenLineage name.
+fn display_name(n: &Name) -> String {
+    match location_key(&n.id()).as_deref().and_then(glue_table) {
+        Some(table) => table.to_owned(),
+        None => n.name.clone(),
     }
 }
 
