@@ -19,8 +19,9 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 import uuid
+
+from run import measure  # bench/run.py: wall time and peak RSS of one command
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "lineage")
@@ -95,18 +96,6 @@ def write(path, pipelines):
             for p in range(pipelines):
                 for e in pipeline(p)[half]:
                     f.write(json.dumps(e, sort_keys=True) + "\n")
-
-
-def measure(cmd):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
-    return elapsed, usage.ru_maxrss * 1024
 
 
 def main():

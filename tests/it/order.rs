@@ -115,6 +115,7 @@ fn cases() -> Vec<(PathBuf, Vec<Ask>)> {
     let mut example = start(None);
     example.push(Ask { id: Some("loan-8231".into()), endpoint: None, variant: None, start: None });
     let mut cases = vec![(root().join("examples/credit-xgb"), example)];
+    cases.push((root().join("examples/credit-xgb-airflow"), start(None)));
     let json = |p: PathBuf| -> serde_json::Value {
         let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

@@ -330,3 +330,57 @@ pub fn location_key(id: &str) -> Option<String> {
 pub fn glue_table(key: &str) -> Option<&str> {
     key.strip_prefix("glue:")?.splitn(3, ':').nth(2)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_are_compared_as_the_naming_spec_writes_them() {
+        let same = |a: &str, b: &str| assert_eq!(location_key(a), location_key(b), "{a} vs {b}");
+        same("s3://bucket/train/2027-W22", "s3://bucket/train/2027-W22/");
+        same("s3a://bucket/train/2027-W22", "s3://bucket/train/2027-W22");
+        same("s3n://bucket/train", "s3://bucket/train/");
+        same("arn:aws:glue:eu-west-1:111122223333/table/db/t", "arn:aws:glue:eu-west-1:111122223333:table/db/t");
+        assert_ne!(location_key("s3://bucket/train"), location_key("s3://bucket/training"));
+        assert_eq!(location_key("arn:aws:sagemaker:eu-west-1:1:artifact/x"), None);
+        assert_eq!(glue_table(&location_key("arn:aws:glue:eu-west-1:1/table/db/t").unwrap_or_default()), Some("db.t"));
+    }
+
+    fn event(run: &str, state: RunState, minute: u32, inputs: &[&str], line: usize) -> Event {
+        let dataset =
+            |n: &str| Dataset { name: Name { namespace: "s3://b".into(), name: n.into() }, facets: BTreeMap::new() };
+        Event {
+            kind: EventKind::Run { run_id: run.into(), state },
+            time: Timestamp::parse(&format!("2027-03-06T00:{minute:02}:00Z")).unwrap_or_else(|| panic!("time")),
+            producer: "p".into(),
+            job: Some(Name { namespace: "airflow".into(), name: "dag.task".into() }),
+            job_facets: BTreeMap::new(),
+            run_facets: BTreeMap::new(),
+            inputs: inputs.iter().map(|n| dataset(n)).collect(),
+            outputs: Vec::new(),
+            origin: Origin { file: "events.ndjson".into(), line: Some(line), path: String::new() },
+            system: System::OpenLineage,
+        }
+    }
+
+    #[test]
+    fn a_run_is_its_events_merged_in_time_order_whatever_order_they_came_in() {
+        let events = vec![
+            event("r1", RunState::Complete, 40, &["b"], 3),
+            event("r1", RunState::Start, 5, &["a"], 1),
+            event("r1", RunState::Running, 20, &[], 2),
+        ];
+        let mut reversed = events.clone();
+        reversed.reverse();
+        for given in [events, reversed] {
+            let m = merge(given);
+            let r = &m.runs["r1"];
+            assert_eq!(r.state, RunState::Complete);
+            assert_eq!(r.started_at.map(|t| t.iso()), Some("2027-03-06T00:05:00Z".into()));
+            assert_eq!(r.ended_at.map(|t| t.iso()), Some("2027-03-06T00:40:00Z".into()));
+            assert_eq!(r.inputs.keys().cloned().collect::<Vec<_>>(), ["s3://b/a", "s3://b/b"]);
+            assert_eq!(r.origins.iter().map(|o| o.line).collect::<Vec<_>>(), [Some(1), Some(2), Some(3)]);
+        }
+    }
+}

@@ -191,15 +191,25 @@ impl FeatureGroupDescription {
     /// Whether `uri` names this feature group: its ARN, a place inside its offline store, or its Glue table
     /// (`database.table`, `glue://database/table`, or a Glue table ARN).
     pub fn names(&self, uri: &str) -> bool {
+        self.specificity(uri).is_some()
+    }
+
+    /// How closely this feature group names `uri`: `usize::MAX` for its ARN or Glue table, else the length of the
+    /// offline-store root `uri` lies inside; `None` when it does not name it. Several groups may share a bucket
+    /// (`S3StorageConfig.S3Uri` is the base the user gave), so the most specific wins.
+    pub fn specificity(&self, uri: &str) -> Option<usize> {
         let inside = |root: &str| {
             let root = root.trim_end_matches('/');
-            uri == root || uri.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'))
+            (uri == root || uri.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'))).then_some(root.len())
         };
         let glue = self.glue_table.as_deref().is_some_and(|t| {
             let (db, table) = t.split_once('.').unwrap_or((t, ""));
             uri == t || uri == format!("glue://{db}/{table}") || uri.ends_with(&format!(":table/{db}/{table}"))
         });
-        uri == self.arn || self.offline_s3_uris.iter().any(|r| inside(r)) || glue
+        if uri == self.arn || glue {
+            return Some(usize::MAX);
+        }
+        self.offline_s3_uris.iter().filter_map(|r| inside(r)).max()
     }
 }
 
@@ -226,9 +236,16 @@ pub struct Records {
 }
 
 impl Records {
-    /// The described feature group whose ARN, offline store or Glue table `uri` names (the least ARN if several).
+    /// The described feature group whose ARN, offline store or Glue table `uri` names: the most specific (a
+    /// group's own store before a bucket several share), the least ARN among equals.
     pub fn feature_group_of(&self, uri: &str) -> Option<&FeatureGroupDescription> {
-        self.feature_groups.values().find(|g| g.names(uri))
+        let named = self.feature_groups.values().filter_map(|g| Some((g.specificity(uri)?, g)));
+        named
+            .fold(None, |best: Option<(usize, &FeatureGroupDescription)>, (n, g)| match best {
+                Some((m, _)) if m >= n => best,
+                _ => Some((n, g)),
+            })
+            .map(|(_, g)| g)
     }
 }
 
@@ -251,6 +268,33 @@ pub fn capture_location(path: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn group(name: &str, stores: &[&str], glue: &str) -> FeatureGroupDescription {
+        FeatureGroupDescription {
+            arn: format!("arn:aws:sagemaker:eu-west-1:111122223333:feature-group/{name}"),
+            name: name.into(),
+            offline_s3_uris: stores.iter().map(|s| s.to_string()).collect(),
+            glue_table: Some(glue.into()),
+            origin: Origin::default(),
+        }
+    }
+
+    #[test]
+    fn a_place_belongs_to_the_feature_group_whose_store_holds_it_most_closely() {
+        let mut r = Records::default();
+        // `accounts` was described without ResolvedOutputS3Uri: its store is the shared bucket.
+        for g in [
+            group("accounts", &["s3://fs"], "db.accounts_1"),
+            group("behaviour", &["s3://fs/behaviour-2/data"], "db.behaviour_2"),
+        ] {
+            r.feature_groups.insert(g.arn.clone(), g);
+        }
+        let of = |uri: &str| r.feature_group_of(uri).map(|g| g.name.as_str());
+        assert_eq!(of("s3://fs/behaviour-2/data/year=2027/part-0.parquet"), Some("behaviour"));
+        assert_eq!(of("s3://fs/other/x.csv"), Some("accounts"));
+        assert_eq!(of("arn:aws:glue:eu-west-1:111122223333:table/db/behaviour_2"), Some("behaviour"));
+        assert_eq!(of("s3://fsx/behaviour-2/data"), None);
+    }
 
     #[test]
     fn capture_location_reads_the_s3_layout() {

@@ -147,14 +147,15 @@ impl Loader {
     /// A dataset that is a described feature group's offline store (its Glue table or a place inside its S3
     /// store) is that feature group: listed as a join, and the vertex plays the feature-store version.
     fn feature_group_join(&mut self, ix: NodeIndex, id: &str, keys: &[String]) {
-        let groups = &self.graph.records.feature_groups;
-        let hit = groups.values().find_map(|g| {
-            let glue = keys.iter().filter_map(|k| glue_table(k)).find(|t| g.glue_table.as_deref() == Some(*t));
-            if let Some(t) = glue {
-                return Some((g.arn.clone(), format!("Glue table {t} is the offline store of feature group {} (DescribeFeatureGroup OfflineStoreConfig.DataCatalogConfig)", g.name)));
-            }
-            let s3 = keys.iter().find(|k| k.starts_with("s3://") && g.names(k))?;
-            Some((g.arn.clone(), format!("{s3} is inside the offline store of feature group {} (DescribeFeatureGroup OfflineStoreConfig.S3StorageConfig)", g.name)))
+        let records = &self.graph.records;
+        let hit = keys.iter().find_map(|k| {
+            let (uri, how) = match glue_table(k) {
+                Some(t) => (glue_arn(k), format!("Glue table {t} is the offline store of feature group")),
+                None => (k.clone(), format!("{k} is inside the offline store of feature group")),
+            };
+            let g = records.feature_group_of(&uri)?;
+            let source = if glue_table(k).is_some() { "DataCatalogConfig" } else { "S3StorageConfig" };
+            Some((g.arn.clone(), format!("{how} {} (DescribeFeatureGroup OfflineStoreConfig.{source})", g.name)))
         });
         if let Some((arn, how)) = hit {
             self.graph.feature_group_vertices.insert(ix, arn.clone());
@@ -308,15 +309,17 @@ fn place_of(d: &Dataset) -> String {
     let id = d.name.id();
     match location_key(&id) {
         Some(k) if k.starts_with("s3://") => k,
-        Some(k) if k.starts_with("glue:") => {
-            let mut parts = k["glue:".len()..].splitn(3, ':');
-            let (account, region, table) =
-                (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            let (db, table) = table.split_once('.').unwrap_or((table, ""));
-            format!("arn:aws:glue:{region}:{account}:table/{db}/{table}")
-        }
+        Some(k) if k.starts_with("glue:") => glue_arn(&k),
         _ => id,
     }
+}
+
+/// A Glue [`location_key`] as the table's ARN: `arn:aws:glue:R:A:table/D/T`.
+fn glue_arn(key: &str) -> String {
+    let mut parts = key.trim_start_matches("glue:").splitn(3, ':');
+    let (account, region, table) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let (db, table) = table.split_once('.').unwrap_or((table, ""));
+    format!("arn:aws:glue:{region}:{account}:table/{db}/{table}")
 }
 
 /// Properties of a dataset vertex from its facets.
@@ -489,9 +492,9 @@ impl Places {
             }
         }
         if found.is_empty() {
-            for key in keys {
+            for (i, key) in keys.iter().enumerate() {
                 if let Some(&ix) = self.own.get(&(key.clone(), version.clone())) {
-                    found.entry(ix).or_insert(RULE_SYMLINK);
+                    found.entry(ix).or_insert(if i == 0 { RULE_SAME_PLACE } else { RULE_SYMLINK });
                 }
             }
         }

@@ -231,68 +231,70 @@ fn marquez_runs_shape(map: &Map<String, Value>) -> bool {
 fn marquez_lineage(at: &At) -> Result<Vec<Event>> {
     let mut out = Vec::new();
     for (i, v) in at.array("graph")?.into_iter().enumerate() {
-        let node = at.index("graph", i, v)?;
-        let kind = node.str("type")?.ok_or_else(|| missing(&node, "type", "DATASET or JOB"))?;
-        let Some(data) = node.obj("data")? else { continue };
-        match kind.as_str() {
-            "JOB" => {
-                let job = name(&data.obj("id")?.ok_or_else(|| missing(&data, "id", "{namespace, name}"))?)?;
-                let time = data
-                    .time("updatedAt")?
-                    .or(data.time("createdAt")?)
-                    .ok_or_else(|| missing(&data, "updatedAt", "a time"))?;
-                let mut job_facets = BTreeMap::new();
-                if let Some(location) = data.str("location")? {
-                    job_facets
-                        .insert("sourceCodeLocation".to_owned(), serde_json::json!({"type": "url", "url": location}));
-                }
-                out.push(Event {
-                    kind: EventKind::Job,
-                    time,
-                    producer: "Marquez".into(),
-                    job: Some(job.clone()),
-                    job_facets,
-                    run_facets: BTreeMap::new(),
-                    inputs: names(&data, "inputs")?,
-                    outputs: names(&data, "outputs")?,
-                    origin: origin(&data),
-                    system: System::Marquez,
-                });
-                if let Some(run) = data.obj("latestRun")? {
-                    out.extend(marquez_run(&run, Some(&job))?);
-                }
-            }
-            "DATASET" => {
-                let id = name(&data.obj("id")?.ok_or_else(|| missing(&data, "id", "{namespace, name}"))?)?;
-                let time = data
-                    .time("updatedAt")?
-                    .or(data.time("createdAt")?)
-                    .ok_or_else(|| missing(&data, "updatedAt", "a time"))?;
-                let mut facets = BTreeMap::new();
-                if let Some(source) = data.str("sourceName")?.filter(|s| s != "default") {
-                    facets.insert("dataSource".to_owned(), serde_json::json!({ "name": source }));
-                }
-                let fields: Vec<Value> = data.array("fields")?.into_iter().cloned().collect();
-                if !fields.is_empty() {
-                    facets.insert("schema".to_owned(), serde_json::json!({ "fields": fields }));
-                }
-                out.push(Event {
-                    kind: EventKind::Dataset,
-                    time,
-                    producer: "Marquez".into(),
-                    job: None,
-                    job_facets: BTreeMap::new(),
-                    run_facets: BTreeMap::new(),
-                    inputs: Vec::new(),
-                    outputs: vec![Dataset { name: id, facets }],
-                    origin: origin(&data),
-                    system: System::Marquez,
-                });
-            }
-            _ => {}
-        }
+        out.extend(marquez_node(&at.index("graph", i, v)?)?);
     }
     Ok(out)
+}
+
+/// One node of a Marquez lineage graph as events (none for a node type the answers do not use).
+fn marquez_node(node: &At) -> Result<Vec<Event>> {
+    let kind = node.str("type")?.ok_or_else(|| missing(node, "type", "DATASET or JOB"))?;
+    let Some(data) = node.obj("data")? else { return Ok(Vec::new()) };
+    if kind != "JOB" && kind != "DATASET" {
+        return Ok(Vec::new());
+    }
+    let id = name(&data.obj("id")?.ok_or_else(|| missing(&data, "id", "{namespace, name}"))?)?;
+    let time = data.time("updatedAt")?.or(data.time("createdAt")?);
+    let time = time.ok_or_else(|| missing(&data, "updatedAt", "a time"))?;
+    if kind == "DATASET" {
+        let mut facets = BTreeMap::new();
+        if let Some(source) = data.str("sourceName")?.filter(|s| s != "default") {
+            facets.insert("dataSource".to_owned(), serde_json::json!({ "name": source }));
+        }
+        let fields: Vec<Value> = data.array("fields")?.into_iter().cloned().collect();
+        if !fields.is_empty() {
+            facets.insert("schema".to_owned(), Value::String(serde_json::json!({ "fields": fields }).to_string()));
+        }
+        return Ok(vec![marquez_event(
+            EventKind::Dataset,
+            time,
+            &data,
+            Vec::new(),
+            vec![Dataset { name: id, facets }],
+        )]);
+    }
+    let mut e = marquez_event(EventKind::Job, time, &data, names(&data, "inputs")?, names(&data, "outputs")?);
+    if let Some(location) = data.str("location")? {
+        e.job_facets.insert("sourceCodeLocation".to_owned(), serde_json::json!({"type": "url", "url": location}));
+    }
+    e.job = Some(id.clone());
+    let mut out = vec![e];
+    if let Some(run) = data.obj("latestRun")? {
+        out.extend(marquez_run(&run, Some(&id))?);
+    }
+    Ok(out)
+}
+
+/// An event Marquez's response states (no job, no facets but what the caller sets).
+fn marquez_event(
+    kind: EventKind,
+    time: crate::time::Timestamp,
+    at: &At,
+    inputs: Vec<Dataset>,
+    outputs: Vec<Dataset>,
+) -> Event {
+    Event {
+        kind,
+        time,
+        producer: "Marquez".into(),
+        job: None,
+        job_facets: BTreeMap::new(),
+        run_facets: BTreeMap::new(),
+        inputs,
+        outputs,
+        origin: origin(at),
+        system: System::Marquez,
+    }
 }
 
 /// `[{namespace, name}]` as datasets without facets.

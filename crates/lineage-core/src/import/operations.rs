@@ -67,8 +67,12 @@ fn feature_group(at: &At) -> Result<FeatureGroupDescription> {
     let mut glue_table = None;
     if let Some(offline) = at.obj("OfflineStoreConfig")? {
         if let Some(s3) = offline.obj("S3StorageConfig")? {
-            offline_s3_uris.extend(s3.str("ResolvedOutputS3Uri")?);
-            offline_s3_uris.extend(s3.str("S3Uri")?);
+            // `S3Uri` is the base the user gave, which other feature groups may share; the group's own records are
+            // under `ResolvedOutputS3Uri` when AWS says where.
+            match s3.str("ResolvedOutputS3Uri")?.filter(|u| u.len() > "s3://".len()) {
+                Some(resolved) => offline_s3_uris.push(resolved),
+                None => offline_s3_uris.extend(s3.str("S3Uri")?),
+            }
         }
         if let Some(catalog) = offline.obj("DataCatalogConfig")? {
             if let (Some(db), Some(table)) = (catalog.str("Database")?, catalog.str("TableName")?) {
