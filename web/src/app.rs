@@ -578,10 +578,7 @@ const FLEET_CHECKED_AT_LOAD: usize = 500;
 
 /// How many model packages the lineage names.
 fn package_count(l: &Lineage) -> usize {
-    let g = &l.graph;
-    let mut arns: HashSet<&str> = g.model_packages.keys().map(String::as_str).collect();
-    arns.extend(g.package_of.values().map(String::as_str));
-    arns.len()
+    lineage_core::check::model_package_arns(l).len()
 }
 
 fn block_view(b: Block) -> AnyView {

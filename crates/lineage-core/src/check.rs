@@ -254,6 +254,12 @@ fn check_one(lineage: &Lineage, policy: &Policy, p: Package) -> PackageCheck {
 
 /// Every model package the export names (described, or a lineage vertex's source URI), with the
 /// package vertex (the least ARN when several stand for it) and whether it was ever deployed.
+/// Every model package of an export, by ARN: the described ones and those a lineage vertex stands for.
+pub fn model_package_arns(lineage: &Lineage) -> BTreeSet<&str> {
+    let g = &lineage.graph;
+    g.model_packages.keys().map(String::as_str).chain(g.package_of.values().map(String::as_str)).collect()
+}
+
 fn packages(lineage: &Lineage) -> Vec<Package> {
     let g = &lineage.graph;
     let mut vertex_of: BTreeMap<&str, NodeIndex> = BTreeMap::new();
@@ -263,7 +269,7 @@ fn packages(lineage: &Lineage) -> Vec<Package> {
             *slot = ix;
         }
     }
-    let arns: BTreeSet<&str> = g.model_packages.keys().map(String::as_str).chain(vertex_of.keys().copied()).collect();
+    let arns = model_package_arns(lineage);
     let deployed = deployed_packages(lineage);
     let mut out: Vec<Package> = arns
         .into_iter()

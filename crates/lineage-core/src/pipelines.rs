@@ -191,7 +191,7 @@ impl PipelineExecution {
 
     /// The execution's ID (the ARN's last part).
     pub fn id(&self) -> &str {
-        self.arn.rsplit('/').next().unwrap_or(&self.arn)
+        execution_id(&self.arn)
     }
 
     /// When it ended: the last-modified time of an execution that is over.
@@ -286,6 +286,11 @@ fn short_json(v: &Value) -> String {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text,
     }
+}
+
+/// An execution's ID: the last segment of its ARN (`…:pipeline/credit-train/execution/7x1k2` is `7x1k2`).
+pub fn execution_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use super::{Builder, EvidenceEdge, GraphVertex, ReportGraph};
-use crate::model::{resource_name, Role};
+use crate::model::Role;
 use crate::pipelines::{is_execution_arn, PipelineExecution, PipelineParameter, PipelineStep, RunStatus, StepKind};
 use crate::records::Records;
 use crate::time::Timestamp;
@@ -187,7 +187,7 @@ fn cached_job(records: &Records, step: &PipelineStep) -> Option<String> {
 impl PipelineAnswer {
     /// `credit-train, execution 7x1k2` (what a sentence or a label calls it).
     pub fn label(&self) -> String {
-        let id = resource_name(&self.execution_arn).rsplit('/').next().unwrap_or(&self.execution_arn);
+        let id = crate::pipelines::execution_id(&self.execution_arn);
         match &self.pipeline {
             Some(p) => format!("pipeline {p}, execution {id}"),
             None => format!("pipeline execution {id}"),
