@@ -19,7 +19,17 @@ import sys
 import uuid
 
 from openlineage.client import OpenLineageClient
-from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
+from openlineage.client.event_v2 import (
+    DatasetEvent,
+    InputDataset,
+    Job,
+    JobEvent,
+    OutputDataset,
+    Run,
+    RunEvent,
+    RunState,
+    StaticDataset,
+)
 from openlineage.client.facet_v2 import (
     column_lineage_dataset,
     dataset_type_dataset,
@@ -28,6 +38,7 @@ from openlineage.client.facet_v2 import (
     job_type_job,
     nominal_time_run,
     output_statistics_output_dataset,
+    ownership_dataset,
     ownership_job,
     parent_run,
     schema_dataset,
@@ -38,6 +49,7 @@ from openlineage.client.serde import Serde
 from openlineage.client.transport.file import FileConfig, FileTransport
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+PRODUCER = "https://github.com/OpenLineage/OpenLineage/tree/1.54.0/client/python"
 EXAMPLE = pathlib.Path("examples") / "credit-xgb-airflow"
 FIXTURES = pathlib.Path("tests") / "fixtures" / "cli"
 REGION, ACCOUNT = "eu-west-1", "111122223333"
@@ -313,8 +325,20 @@ def main(root: pathlib.Path) -> None:
     emit(only / "events.ndjson", events() + training_events())
     for group in FEATURE_GROUPS:
         write_json(only / f"describe-feature-group-{group}.json", feature_group(group))
-    # The same events as one JSON array, as some proxies and exports write them.
-    array = [json.loads(Serde.to_json(e)) for e in events()]
+    # The same events as one JSON array, as some proxies and exports write them, with the static lineage of the
+    # task (a JobEvent) and a DatasetEvent for the exclusion list, as a catalog sync emits them.
+    static = [
+        JobEvent(eventTime="2027-03-01T00:00:00+00:00", producer=PRODUCER, job=events()[1].job, inputs=events()[1].inputs, outputs=[training_set()]),
+        DatasetEvent(
+            eventTime="2027-03-01T00:00:00+00:00",
+            producer=PRODUCER,
+            dataset=StaticDataset(namespace="s3://acme-credit-policy", name="exclusions.csv", facets={
+                "datasetType": dataset_type_dataset.DatasetTypeDatasetFacet(datasetType="FILE"),
+                "ownership": ownership_dataset.OwnershipDatasetFacet(owners=[ownership_dataset.Owner(name="team:credit-risk-policy", type="TEAM")]),
+            }),
+        ),
+    ]
+    array = [json.loads(Serde.to_json(e)) for e in events() + static]
     write_json(root / FIXTURES / "openlineage-array" / "events.json", array)
     write_json(root / FIXTURES / "marquez" / "marquez-lineage-train-2027-W10.json", marquez_lineage())
 

@@ -446,10 +446,12 @@ struct Versions {
 
 impl Versions {
     fn of(m: &openlineage::Merged) -> Versions {
-        let mut seen: BTreeMap<String, BTreeSet<Option<&str>>> = BTreeMap::new();
+        // Mentions without a version (a DatasetEvent's ownership, a static job's inputs) do not make a dataset
+        // versioned: they join its one version, or its plain vertex when there are several.
+        let mut seen: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
         let mentions = m.runs.values().chain(m.jobs.values()).flat_map(|r| r.inputs.values().chain(r.outputs.values()));
         for d in m.datasets.values().chain(mentions) {
-            seen.entry(d.name.id()).or_default().insert(d.version());
+            seen.entry(d.name.id()).or_default().extend(d.version());
         }
         Versions { several: seen.into_iter().filter(|(_, v)| v.len() > 1).map(|(id, _)| id).collect() }
     }
