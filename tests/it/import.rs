@@ -22,7 +22,7 @@ fn check(case: &std::path::Path) {
 
 #[test]
 fn import_fixtures() {
-    for case in crate::cases("import", 5, |p| p.is_dir()) {
+    for case in crate::cases("import", 10, |p| p.is_dir()) {
         check(&case);
     }
 }

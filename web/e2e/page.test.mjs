@@ -276,6 +276,7 @@ test('OpenLineage events beside the SageMaker export answer question 3, their ed
   const colour = await p.$eval('.edge path.cross', (e) => getComputedStyle(e).stroke);
   const plain = await p.$eval('.edge path:not(.cross):not(.arrowhead)', (e) => getComputedStyle(e).stroke);
   assert.notEqual(colour, plain);
+  assert.match(await p.innerText(id('cross-legend')), /recorded by OpenLineage, not SageMaker lineage/);
   assert.match(await p.innerText(id('section-evidence')), /Joins across systems/);
 });
 

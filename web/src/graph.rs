@@ -59,6 +59,18 @@ pub fn Graph() -> impl IntoView {
                 <button aria-label="zoom out" on:click=move |_| zoom(0.8)>"−"</button>
                 <button on:click=move |_| viewport.set((1.0, 0.0, 0.0))>"reset"</button>
             </div>
+            {move || {
+                let others = state.view.get().map(|v| v.graph.other_systems()).unwrap_or_default();
+                (!others.is_empty()).then(|| {
+                    let names: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
+                    view! {
+                        <p class="cross-legend" data-testid="cross-legend">
+                            <span class="swatch" aria-hidden="true"></span>
+                            {format!("Edges in this colour were recorded by {}, not SageMaker lineage.", names.join(" and "))}
+                        </p>
+                    }
+                })
+            }}
             <svg
                 data-testid="graph"
                 class="graph"

@@ -574,7 +574,7 @@ fn datasets_block(datasets: &[&DatasetAnswer]) -> Block {
                 if props.is_empty() { Vec::new() } else { text(props.join(", ")) },
             ];
             if other_system {
-                row.push(text(&d.recorded_by));
+                row.push(code(&d.recorded_by));
             }
             row
         })
@@ -622,7 +622,7 @@ fn upstream_sources(a: &Answers) -> Vec<Block> {
             }
             row.push(place);
             if other_system {
-                row.push(text(&u.recorded_by));
+                row.push(code(&u.recorded_by));
             }
             row
         })

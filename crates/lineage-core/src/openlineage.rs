@@ -93,6 +93,8 @@ impl Name {
 pub struct Dataset {
     pub name: Name,
     pub facets: BTreeMap<String, Value>,
+    /// The system whose events named it (the first, when several did).
+    pub system: System,
 }
 
 impl Dataset {
@@ -348,8 +350,11 @@ mod tests {
     }
 
     fn event(run: &str, state: RunState, minute: u32, inputs: &[&str], line: usize) -> Event {
-        let dataset =
-            |n: &str| Dataset { name: Name { namespace: "s3://b".into(), name: n.into() }, facets: BTreeMap::new() };
+        let dataset = |n: &str| Dataset {
+            name: Name { namespace: "s3://b".into(), name: n.into() },
+            facets: BTreeMap::new(),
+            system: System::OpenLineage,
+        };
         Event {
             kind: EventKind::Run { run_id: run.into(), state },
             time: Timestamp::parse(&format!("2027-03-06T00:{minute:02}:00Z")).unwrap_or_else(|| panic!("time")),

@@ -104,7 +104,8 @@ impl Loader {
             many => {
                 let arns: Vec<String> = many.iter().map(|(ix, _)| self.graph.graph[*ix].arn.to_string()).collect();
                 self.warnings.push(format!(
-                    "OpenLineage dataset {id} names the same place as {} vertices ({}): joined to none of them",
+                    "{} dataset {id} names the same place as {} vertices ({}): joined to none of them",
+                    d.system.as_str(),
                     many.len(),
                     arns.join(", ")
                 ));
@@ -123,7 +124,7 @@ impl Loader {
         let entity_type = d.dataset_type().unwrap_or("OpenLineageDataset").to_owned();
         let (ix, _) = self.declare(id, Some(LineageType::Artifact), Some(&entity_type));
         let node = &mut self.graph.graph[ix];
-        node.system = System::OpenLineage;
+        node.system = d.system;
         node.details = Some(Box::new(EntityDetails {
             described: true,
             name: Some(display_name(&d.name)),

@@ -97,7 +97,7 @@ pub(crate) fn event(at: &At, system: System) -> Result<Event> {
         let mut facets = facets(&d, "facets")?;
         facets.retain(|_, v| v.get("_deleted").and_then(Value::as_bool) != Some(true));
         check_dataset_facets(&d, &facets)?;
-        e.outputs = vec![Dataset { name: name(&d)?, facets }];
+        e.outputs = vec![Dataset { name: name(&d)?, facets, system }];
     } else {
         return Err(missing(at, "run", "a run (RunEvent), a job (JobEvent) or a dataset (DatasetEvent)"));
     }
@@ -155,7 +155,7 @@ fn datasets(at: &At, key: &str, io_facets: &str) -> Result<Vec<Dataset>> {
         let mut facets = facets(&d, "facets")?;
         facets.extend(self::facets(&d, io_facets)?);
         check_dataset_facets(&d, &facets)?;
-        out.push(Dataset { name: name(&d)?, facets });
+        out.push(Dataset { name: name(&d)?, facets, system: System::OpenLineage });
     }
     Ok(out)
 }
@@ -260,7 +260,7 @@ fn marquez_node(node: &At) -> Result<Vec<Event>> {
             time,
             &data,
             Vec::new(),
-            vec![Dataset { name: id, facets }],
+            vec![Dataset { name: id, facets, system: System::Marquez }],
         )]);
     }
     let mut e = marquez_event(EventKind::Job, time, &data, names(&data, "inputs")?, names(&data, "outputs")?);
@@ -301,7 +301,7 @@ fn marquez_event(
 fn names(at: &At, key: &str) -> Result<Vec<Dataset>> {
     let mut out = Vec::new();
     for (i, v) in at.array(key)?.into_iter().enumerate() {
-        out.push(Dataset { name: name(&at.index(key, i, v)?)?, facets: BTreeMap::new() });
+        out.push(Dataset { name: name(&at.index(key, i, v)?)?, facets: BTreeMap::new(), system: System::Marquez });
     }
     Ok(out)
 }
@@ -336,7 +336,7 @@ fn marquez_run(run: &At, job: Option<&Name>) -> Result<Vec<Event>> {
             let id = d
                 .obj("datasetVersionId")?
                 .ok_or_else(|| missing(&d, "datasetVersionId", "{namespace, name, version}"))?;
-            out.push(Dataset { name: name(&id)?, facets: facets(&d, "facets")? });
+            out.push(Dataset { name: name(&id)?, facets: facets(&d, "facets")?, system: System::Marquez });
         }
         Ok(out)
     };
