@@ -128,15 +128,14 @@ fn facets(at: &At, key: &str) -> Result<BTreeMap<String, Value>> {
         match v {
             Value::Object(fields) => {
                 // Every facet carries `_producer` and `_schemaURL` (the event's producer says who); not kept.
-                let fields: Map<String, Value> = fields
-                    .iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "_producer" | "_schemaURL"))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                // A facet no field is read from is kept as its compact JSON text: a tree is ten times larger.
+                let own = || fields.iter().filter(|(k, _)| !matches!(k.as_str(), "_producer" | "_schemaURL"));
+                // A facet no field is read from is kept as its compact JSON text (written from the tree as it
+                // is, in key order, as `Value::to_string` would): a tree is ten times larger.
                 let kept = match TREE_FACETS.contains(&k.as_str()) {
-                    true => Value::Object(fields),
-                    false => Value::String(Value::Object(fields).to_string()),
+                    true => Value::Object(own().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                    false => {
+                        Value::String(serde_json::to_string(&own().collect::<BTreeMap<_, _>>()).unwrap_or_default())
+                    }
                 };
                 out.insert(k.clone(), kept);
             }
