@@ -10,20 +10,7 @@ from typing import Any, Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-#: Error codes AWS uses for "slow down" (SageMaker, CloudTrail and the generic ones).
-THROTTLING = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "ProvisionedThroughputExceededException",
-        "SlowDown",
-    }
-)
-
+from lineage_export.throttling import THROTTLING
 
 class CaptureError(Exception):
     """A call failed, or an input or AWS's answer does not allow recording the link; says which call and which ARN.

@@ -21,12 +21,12 @@ from botocore.exceptions import ClientError
 from lineage_export import __version__
 from lineage_export.journal import Journal
 from lineage_export.progress import Progress
+from lineage_export.throttling import THROTTLING
 
 #: QueryLineage's caps (botocore service model: QueryLineageMaxDepth max 10, QueryLineageMaxResults max 50).
 MAX_DEPTH = 10
 PAGE_SIZE = 50
 #: Error codes AWS uses for "slow down"; these are retried with exponential backoff.
-THROTTLING = {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"}
 NOT_FOUND = {"ResourceNotFound", "ValidationException", "NoSuchKey"}
 #: ListPipelineExecutionSteps, ListPipelineParametersForExecution, ListModelPackages(Groups): MaxResults max 100.
 LIST_SIZE = 100

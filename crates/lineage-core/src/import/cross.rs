@@ -60,10 +60,10 @@ impl Loader {
         let mentions =
             merged.runs.values().chain(merged.jobs.values()).flat_map(|r| r.inputs.values().chain(r.outputs.values()));
         for d in merged.datasets.values().chain(mentions) {
-            match datasets.get_mut(&versions.vertex_id(d)) {
-                Some(have) => have.absorb_ref(d),
-                None => {
-                    datasets.insert(versions.vertex_id(d), d.clone());
+            match datasets.entry(versions.vertex_id(d)) {
+                std::collections::btree_map::Entry::Occupied(mut have) => have.get_mut().absorb_ref(d),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(d.clone());
                 }
             }
         }

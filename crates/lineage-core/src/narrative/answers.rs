@@ -180,6 +180,7 @@ impl Builder<'_> {
             inputs.dedup();
             for d in inputs {
                 let n = self.node(d);
+                let evidence = self.path_evidence(d, *t);
                 datasets.push((
                     d,
                     DatasetAnswer {
@@ -188,8 +189,8 @@ impl Builder<'_> {
                         channel: channel_of(g.job(*t), n.source_uri()),
                         properties: n.details.as_ref().map(|x| answer_properties(&x.properties)).unwrap_or_default(),
                         training_job: answer.arn.clone(),
-                        recorded_by: recorded_by(&self.path_evidence(d, *t)),
-                        evidence: self.path_evidence(d, *t),
+                        recorded_by: recorded_by(&evidence),
+                        evidence,
                     },
                 ));
             }
