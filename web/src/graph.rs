@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use lineage_core::explore::View;
 use lineage_core::graph_layout::{self, GraphLayout};
-use lineage_core::openlineage::System;
+use lineage_core::model::System;
 use lineage_core::subgraph::EvidenceEdge;
 use lineage_core::LineageType;
 

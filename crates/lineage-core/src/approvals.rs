@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::import::Lineage;
 use crate::model::ApprovalStatus;
+use crate::model::Lineage;
 use crate::time::Timestamp;
 
 /// One source's word on one status change.

@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use wildmatch::WildMatch;
 
 use crate::document::{Block, Inline, Span};
-use crate::import::Lineage;
+use crate::model::roles::Role;
+use crate::model::Lineage;
 use crate::model::{resource_name, ApprovalStatus};
 use crate::narrative::{self, Answers, SourceKind};
-use crate::roles::Role;
 
 /// What a policy can require of a package: one answer of the report each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

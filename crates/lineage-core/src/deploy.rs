@@ -11,10 +11,11 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::import::Lineage;
+use crate::model::records::{field, CaptureRecord, CapturedPayload, TrailEvent, VariantSpec};
 use crate::model::resource_name;
-use crate::records::{field, CaptureRecord, CapturedPayload, Origin, TrailEvent, VariantSpec};
-use crate::roles::Role;
+use crate::model::roles::Role;
+use crate::model::Lineage;
+use crate::model::Origin;
 use crate::time::Timestamp;
 
 /// What the user asked: an inference ID, and the endpoint/variant when the capture file's path does not say.

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
-use crate::import::{format_number, ImportError, Lineage, Loader};
+use crate::import::{format_number, Loader};
+use crate::model::roles::{Role, RoleTable};
+use crate::model::{ImportError, Lineage};
 use crate::query::walk;
-use crate::roles::{Role, RoleTable};
 pub use crate::subgraph::{graph_of, EvidenceEdge, GraphVertex, ReportGraph};
 
 /// The files a reviewer has loaded, in the order they were added; a file is kept only if it parses.
@@ -260,7 +261,7 @@ pub fn view(lineage: &Lineage, subject: &str, depth: Option<usize>, types: &[Str
 
 /// A pipeline execution's box (drawn beside the lineage, not a vertex of it): what its description, steps and
 /// parameters say.
-fn pipeline_details(e: &crate::pipelines::PipelineExecution) -> Vec<(String, String)> {
+fn pipeline_details(e: &crate::model::pipeline::PipelineExecution) -> Vec<(String, String)> {
     let time = |t: Option<crate::time::Timestamp>| t.map(|t| t.minute_utc());
     let mut rows = vec![("Execution".to_owned(), e.arn.clone())];
     let mut push = |k: &str, v: Option<String>| rows.extend(v.map(|v| (k.to_owned(), v)));

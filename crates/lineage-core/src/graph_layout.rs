@@ -101,7 +101,7 @@ pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
         succs[s].push(d);
         preds[d].push(s);
     }
-    type Key<'g> = (Option<LineageType>, Option<&'g str>, crate::roles::Role, Vec<usize>, Vec<usize>);
+    type Key<'g> = (Option<LineageType>, Option<&'g str>, crate::model::roles::Role, Vec<usize>, Vec<usize>);
     let mut by_key: BTreeMap<Key<'_>, Vec<usize>> = BTreeMap::new();
     for v in 0..n_vertices {
         let (mut p, mut s) = (preds[v].clone(), succs[v].clone());
@@ -371,7 +371,7 @@ fn reorder(row: &mut Vec<usize>, pos: &mut [usize], neighbours: &[Vec<usize>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roles::Role;
+    use crate::model::roles::Role;
     use crate::subgraph::{EvidenceEdge, GraphVertex};
 
     fn graph(vertices: &[&str], edges: &[(&str, &str)]) -> ReportGraph {

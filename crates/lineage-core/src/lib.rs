@@ -14,12 +14,8 @@ pub mod graph_layout;
 pub mod import;
 pub mod model;
 pub mod narrative;
-pub mod openlineage;
-pub mod pipelines;
 pub mod query;
-pub mod records;
 pub mod render;
-pub mod roles;
 pub mod start;
 pub mod subgraph;
 pub mod summary;
@@ -28,10 +24,11 @@ pub mod time;
 pub mod user_file;
 
 pub use document::{Document, Section};
-pub use import::{ImportError, Lineage, Loader};
+pub use import::Loader;
+pub use model::roles::{Role, RoleTable};
 pub use model::{AssociationType, Graph, LineageType};
+pub use model::{ImportError, Lineage};
 pub use narrative::{answer, report, resolve_start, NarrativeError, Query, Report};
-pub use roles::{Role, RoleTable};
 
 /// Loads named inputs (in the order given) into one lineage graph.
 pub fn load<'a>(

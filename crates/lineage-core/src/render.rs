@@ -453,7 +453,7 @@ pub fn path_text(p: &crate::query::PathOutput) -> String {
 }
 
 /// `lineage inspect` as text.
-pub fn inspect_text(l: &crate::import::Lineage) -> String {
+pub fn inspect_text(l: &crate::model::Lineage) -> String {
     let s = crate::summary::Summary::new(l);
     let mut o = String::new();
     let _ = writeln!(o, "Inputs ({} files, {} documents)", s.stats.files, s.stats.documents);

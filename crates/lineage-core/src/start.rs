@@ -4,9 +4,9 @@
 
 use petgraph::graph::NodeIndex;
 
-use crate::import::Lineage;
+use crate::model::roles::Role;
+use crate::model::Lineage;
 use crate::model::{resource_name, Graph};
-use crate::roles::Role;
 
 /// How a start could not be found.
 #[derive(Debug, Clone, PartialEq, Eq)]

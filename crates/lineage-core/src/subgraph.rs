@@ -4,11 +4,11 @@
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::{Deserialize, Serialize};
 
-use crate::import::Lineage;
+use crate::model::roles::Role;
+use crate::model::Lineage;
+use crate::model::System;
 use crate::model::{Graph, LineageType};
-use crate::openlineage::System;
 use crate::query::induced_edges;
-use crate::roles::Role;
 
 /// An association named as evidence.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::import::{ImportStats, InputFile, Lineage};
 use crate::model::Join;
+use crate::model::{ImportStats, InputFile, Lineage};
 
 /// What `lineage inspect --format json` prints.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

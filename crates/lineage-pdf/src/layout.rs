@@ -10,7 +10,7 @@ use std::fmt::{self, Write as _};
 
 use lineage_core::document::{Block, DocSection, Document, Field, Figure, HistoryEntry, Inline, NoteKind, Span};
 use lineage_core::graph_layout::{self, LayoutOptions};
-use lineage_core::openlineage::System;
+use lineage_core::model::System;
 use lineage_core::render::one_line;
 use lineage_core::{LineageType, Section};
 use textwrap::core::Fragment;

@@ -10,9 +10,10 @@ use rustc_hash::FxHashSet;
 use serde_json::Value;
 
 use super::Loader;
+use crate::model::openlineage::{self, glue_table, location_key, Dataset, Name, Run};
+use crate::model::Origin;
+use crate::model::System;
 use crate::model::{AssociationType, Edge, EntityDetails, Join, LineageType, TextMap};
-use crate::openlineage::{self, glue_table, location_key, Dataset, Name, Run, System};
-use crate::records::Origin;
 
 /// Facets whose fields become properties of their vertex by name; any other facet is kept whole as
 /// `facet.NAME` (JSON text), so the details panel shows it.

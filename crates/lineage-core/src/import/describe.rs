@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 
 use super::tree::{Tree, View};
 
-use crate::model::{ApprovalStatus, AssociationType, EntityDetails, Job, LineageType, ModelPackage, UserContext};
-use crate::records::{
+use crate::model::records::{
     CaptureRecord, EndpointConfigDescription, EndpointDescription, ModelDescription, PackageStateEvent, TrailEvent,
 };
+use crate::model::{ApprovalStatus, AssociationType, EntityDetails, Job, LineageType, ModelPackage, UserContext};
 use crate::time::{EpochUnit, Timestamp};
 
 /// A field of the wrong shape: its JSON path and what was expected.
@@ -38,7 +38,7 @@ pub(crate) enum Described {
     Endpoint(Box<EndpointDescription>),
     EndpointConfig(Box<EndpointConfigDescription>),
     Model(Box<ModelDescription>),
-    FeatureGroup(Box<crate::records::FeatureGroupDescription>),
+    FeatureGroup(Box<crate::model::records::FeatureGroupDescription>),
     /// CloudTrail records of SageMaker calls, and how many records of other services were skipped.
     Trail {
         events: Vec<TrailEvent>,
@@ -52,7 +52,7 @@ pub(crate) enum Described {
     /// SageMaker Pipelines responses (one, or an exporter element's four).
     Pipeline(Vec<super::pipelines::PipelineDoc>),
     /// OpenLineage events, or what a Marquez response says as events.
-    Lineage(Vec<crate::openlineage::Event>),
+    Lineage(Vec<crate::model::openlineage::Event>),
 }
 
 /// One `AssociationSummary`.

@@ -11,113 +11,25 @@ mod snapshots;
 mod tree;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::model::{AssociationType, Edge, EntityDetails, Graph, Join, LineageType, Node};
-use crate::records::{capture_location, Origin};
-use crate::roles::{Role, RoleTable};
+use crate::model::records::capture_location;
+use crate::model::roles::{Role, RoleTable};
+use crate::model::Origin;
+use crate::model::{
+    AssociationType, Edge, EntityDetails, Graph, ImportError, ImportStats, InputFile, Join, Lineage, LineageType, Node,
+};
 
 pub use describe::format_number;
 use describe::{describe, Described};
 use raw::{parse_doc, RawDoc, RawEdge};
-pub use snapshots::Superseded;
 use snapshots::{Snapshot, SnapshotInfo, SnapshotLog};
-
-/// Bad input: which file, where in it, and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    pub file: String,
-    /// 1-based line of a `.jsonl` file.
-    pub line: Option<usize>,
-    /// JSON path such as `Vertices[12].Arn`; empty for the document as a whole.
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if self.path.is_empty() {
-            write!(f, ": {}", self.message)
-        } else {
-            write!(f, ": at {}: {}", self.path, self.message)
-        }
-    }
-}
-
-impl std::error::Error for ImportError {}
-
-/// One input file, as the report's evidence appendix lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct InputFile {
-    pub name: String,
-    pub sha256: String,
-    pub bytes: u64,
-    /// What each document in it was (`QueryLineage response`, `DescribeArtifact`, …), with counts.
-    #[serde(skip)]
-    pub kinds: BTreeMap<String, usize>,
-    /// Top-level fields no reader interprets (such as boto3's `ResponseMetadata`), kept as they were.
-    #[serde(skip)]
-    pub other_fields: BTreeMap<String, Value>,
-    /// Documents in it that were not read, and what each was (`DescribeFeatureGroup response`, `not a JSON
-    /// file`, …): listed, never silently dropped.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub skipped: Vec<String>,
-}
-
-/// What the import counted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ImportStats {
-    /// Vertices and edges of the merged graph.
-    pub vertices: usize,
-    pub edges: usize,
-    pub files: usize,
-    pub documents: usize,
-    pub query_pages: usize,
-    pub vertices_read: usize,
-    pub duplicate_vertices: usize,
-    pub edges_read: usize,
-    pub duplicate_edges: usize,
-    pub descriptions: usize,
-    pub duplicate_descriptions: usize,
-    pub association_summaries: usize,
-    /// Data-capture records read, and repeats of an `eventId` already read.
-    pub capture_records: usize,
-    pub duplicate_capture_records: usize,
-    /// CloudTrail records of SageMaker calls read, and repeats of an `eventID` already read.
-    pub cloudtrail_events: usize,
-    pub duplicate_cloudtrail_events: usize,
-    /// EventBridge model-package state changes read, and repeats of a change already read.
-    pub package_state_events: usize,
-    pub duplicate_package_state_events: usize,
-    /// OpenLineage events (and Marquez nodes and runs, read as events).
-    pub openlineage_events: usize,
-}
-
-/// The merged result of every input.
-#[derive(Debug)]
-pub struct Lineage {
-    pub graph: Graph,
-    pub inputs: Vec<InputFile>,
-    pub stats: ImportStats,
-    /// Sorted, deduplicated messages about things kept but doubtful (truncated pages, conflicting types, …).
-    pub warnings: Vec<String>,
-    /// `StartArns` of every bundle, sorted, without repeats.
-    pub start_arns: Vec<String>,
-    /// Describe* responses that a later snapshot of the same entity replaced.
-    pub superseded: Vec<Superseded>,
-}
 
 /// Where an undeclared ARN was first referenced by an edge.
 struct Reference {
@@ -169,7 +81,7 @@ pub struct Loader {
     /// directory.
     pipeline_dirs: std::collections::BTreeSet<(String, String)>,
     /// OpenLineage events and Marquez responses, merged per run into the graph in `finish`.
-    lineage_events: Vec<crate::openlineage::Event>,
+    lineage_events: Vec<crate::model::openlineage::Event>,
 }
 
 /// One document's contents, checked but not yet merged.
@@ -686,7 +598,7 @@ impl Loader {
             stand_in: false,
             role: Role::Other,
             table_role: Role::Other,
-            system: crate::openlineage::System::SageMaker,
+            system: crate::model::System::SageMaker,
         });
         self.graph.by_arn.insert(arn, ix);
         self.declared.push(false);
@@ -1119,7 +1031,7 @@ impl Loader {
     /// Another system's run that produced a model (a dataset the table calls `model_data`, such as OpenLineage's
     /// datasetType MODEL) is a training job, and its inputs that play nothing else are its training datasets.
     fn classify_other_systems_training(&mut self) {
-        use crate::openlineage::System;
+        use crate::model::System;
         let g = &self.graph.graph;
         let runs: Vec<NodeIndex> = g
             .node_indices()
@@ -1414,10 +1326,10 @@ fn describe_kind(d: &Described) -> &'static str {
             _ => "pipeline execution",
         },
         Described::Lineage(events) => match events.first().map(|e| (e.system, &e.kind)) {
-            Some((crate::openlineage::System::Marquez, _)) => "Marquez response",
-            Some((_, crate::openlineage::EventKind::Run { .. })) => "OpenLineage RunEvent",
-            Some((_, crate::openlineage::EventKind::Job)) => "OpenLineage JobEvent",
-            Some((_, crate::openlineage::EventKind::Dataset)) => "OpenLineage DatasetEvent",
+            Some((crate::model::System::Marquez, _)) => "Marquez response",
+            Some((_, crate::model::openlineage::EventKind::Run { .. })) => "OpenLineage RunEvent",
+            Some((_, crate::model::openlineage::EventKind::Job)) => "OpenLineage JobEvent",
+            Some((_, crate::model::openlineage::EventKind::Dataset)) => "OpenLineage DatasetEvent",
             None => "Marquez response",
         },
     }

@@ -1,5 +1,5 @@
 //! Reads OpenLineage events (RunEvent, JobEvent, DatasetEvent, spec 2-0-x) and Marquez lineage and runs
-//! responses into [`crate::openlineage::Event`]s, each field type-checked at its JSON path. Facets the answers read
+//! responses into [`crate::model::openlineage::Event`]s, each field type-checked at its JSON path. Facets the answers read
 //! are checked; every other facet is kept as it was (custom facets are the norm).
 
 use std::collections::BTreeMap;
@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::describe::{At, Described, FieldError};
-use crate::openlineage::{Dataset, Event, EventKind, Name, RunState, System};
-use crate::records::Origin;
+use crate::model::openlineage::{Dataset, Event, EventKind, Name, RunState};
+use crate::model::Origin;
+use crate::model::System;
 
 type Result<T> = std::result::Result<T, FieldError>;
 
 /// Facets whose fields are read (kept as trees); every other facet is kept as its JSON text (see
-/// [`crate::openlineage::facet_text`]).
+/// [`crate::model::openlineage::facet_text`]).
 const TREE_FACETS: [&str; 13] = [
     "version",
     "datasetType",

@@ -5,10 +5,11 @@
 use serde_json::{Map, Value};
 
 use super::describe::{At, Described, FieldError};
-use crate::records::{
+use crate::model::records::{
     capture_location, CaptureRecord, CapturedPayload, EndpointConfigDescription, EndpointDescription,
-    FeatureGroupDescription, ModelDescription, Origin, PackageStateEvent, TrailEvent, VariantSpec,
+    FeatureGroupDescription, ModelDescription, PackageStateEvent, TrailEvent, VariantSpec,
 };
+use crate::model::Origin;
 
 type Result<T> = std::result::Result<T, FieldError>;
 

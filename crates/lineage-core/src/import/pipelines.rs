@@ -10,11 +10,12 @@ use serde_json::{Map, Value};
 
 use super::describe::{At, Described, FieldError};
 use super::ImportError;
-use crate::pipelines::{
+use crate::model::pipeline::{
     read_definition, DefinedStep, PipelineExecution, PipelineParameter, PipelineStep, RunStatus, StepKind,
 };
-use crate::records::{Origin, Records};
-use crate::roles::RoleTable;
+use crate::model::records::Records;
+use crate::model::roles::RoleTable;
+use crate::model::Origin;
 
 type Result<T> = std::result::Result<T, FieldError>;
 

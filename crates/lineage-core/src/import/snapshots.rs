@@ -12,8 +12,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::tree::{Tree, View};
-use crate::model::{EntityDetails, Job, ModelPackage, NumberMap};
-use crate::records::{EndpointConfigDescription, EndpointDescription, FeatureGroupDescription, ModelDescription};
+use crate::model::records::{
+    EndpointConfigDescription, EndpointDescription, FeatureGroupDescription, ModelDescription,
+};
+use crate::model::{EntityDetails, Job, ModelPackage, NumberMap, Superseded};
 use crate::time::Timestamp;
 
 /// A Describe* response that may be read more than once.
@@ -112,21 +114,6 @@ fn hash_numbers(m: &NumberMap) -> u64 {
 /// [`hash_of`] of a record's fields written as JSON (the few endpoint and model records of an export).
 fn text_hash(v: &impl Serialize) -> u64 {
     hash_of(&text(v))
-}
-
-/// A Describe* response that a later snapshot of the same entity replaced: listed in the evidence.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Superseded {
-    /// `DescribeModelPackage`, `DescribeArtifact`, …
-    pub operation: String,
-    /// The entity's ARN or name.
-    pub id: String,
-    /// Where the superseded response was read.
-    pub file: String,
-    /// Where the response that is used was read.
-    pub kept: String,
-    /// Fields the answers use on which the two differ (`ModelApprovalStatus`, …).
-    pub differs: Vec<String>,
 }
 
 /// Every snapshot of one entity: the kept one is decided at the end, so no file order can change it.
@@ -387,7 +374,7 @@ impl Snapshot for FeatureGroupDescription {
     }
 }
 
-impl Snapshot for crate::pipelines::PipelineExecution {
+impl Snapshot for crate::model::pipeline::PipelineExecution {
     fn modified(&self) -> Option<Timestamp> {
         self.modified_at
     }

@@ -11,15 +11,15 @@ use super::{
     Builder, CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, MetricReport, ModelVersion, PipelineAnswer, Question,
     SourceKind, TrainingJobAnswer, UpstreamSource,
 };
+use crate::model::roles::Role;
 use crate::model::{resource_name, Node};
 use crate::query::{sort_edges, walk};
-use crate::roles::Role;
 
 impl Builder<'_> {
     /// The model version (question 1): the model package the focus stands for, as its description (else its ARN) names it.
     pub(super) fn model_version(&mut self) -> ModelVersion {
         let node = self.node(self.focus);
-        if self.role(self.focus) == Role::ModelData && node.system != crate::openlineage::System::SageMaker {
+        if self.role(self.focus) == Role::ModelData && node.system != crate::model::System::SageMaker {
             return self.recorded_model_version();
         }
         if self.role(self.focus) != Role::ModelPackage {
@@ -349,7 +349,7 @@ impl Builder<'_> {
             let n = self.node(t);
             if let Some(d) = n.details.as_ref() {
                 let source = match n.system {
-                    crate::openlineage::System::SageMaker => "DescribeTrialComponent.MetadataProperties".to_owned(),
+                    crate::model::System::SageMaker => "DescribeTrialComponent.MetadataProperties".to_owned(),
                     other => format!("{} sourceCodeLocation of {}", other.as_str(), n.arn),
                 };
                 meta.push((d.metadata.clone(), source));
@@ -433,7 +433,7 @@ fn recorded_by(ev: &Evidence) -> String {
     by.sort_unstable();
     by.dedup();
     match by.as_slice() {
-        [] => crate::openlineage::System::SageMaker.as_str().to_owned(),
+        [] => crate::model::System::SageMaker.as_str().to_owned(),
         runs => runs.join("; "),
     }
 }

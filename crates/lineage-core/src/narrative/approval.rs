@@ -10,8 +10,8 @@ use petgraph::Direction as PgDirection;
 
 use super::{ApprovalAnswer, Builder, Evidence, EvidenceEdge, Question};
 use crate::approvals::{self, ApprovalChange, Observation};
+use crate::model::roles::Role;
 use crate::model::{ApprovalStatus, ModelPackage, Node};
-use crate::roles::Role;
 use crate::time::Timestamp;
 
 /// A fact and the sources it was read from (joined with `; ` in [`ApprovalAnswer::sources`]).

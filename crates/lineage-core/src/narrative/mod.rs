@@ -22,10 +22,10 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use crate::deploy::{resolve_inference, InferenceAnswer, InferenceError, InferenceQuery};
-use crate::import::{ImportStats, InputFile, Lineage, Superseded};
+use crate::model::roles::Role;
 use crate::model::{resource_name, ApprovalStatus, Graph, Node};
+use crate::model::{ImportStats, InputFile, Lineage, Superseded};
 use crate::query::walk;
-use crate::roles::Role;
 use crate::start::StartMiss;
 use crate::time::Timestamp;
 
@@ -168,7 +168,7 @@ pub struct ModelVersion {
 /// A model another system recorded as a dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecordedModel {
-    pub system: crate::openlineage::System,
+    pub system: crate::model::System,
     /// `{namespace}/{name}`.
     pub dataset: String,
     /// Its `version` facet's `datasetVersion`.

@@ -12,9 +12,9 @@ use super::approval::{approver_of, record_time};
 use super::SubjectKind;
 use super::{Builder, DatasetAnswer};
 use crate::deploy::InferenceAnswer;
+use crate::model::roles::Role;
 use crate::model::Node;
 use crate::query::walk;
-use crate::roles::Role;
 use crate::time::Timestamp;
 
 /// The facts the prose needs beyond the answers; `Default` is a report whose graph says nothing more.

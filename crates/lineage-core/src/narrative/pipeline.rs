@@ -8,9 +8,11 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use super::{Builder, EvidenceEdge, GraphVertex, ReportGraph};
+use crate::model::pipeline::{
+    is_execution_arn, PipelineExecution, PipelineParameter, PipelineStep, RunStatus, StepKind,
+};
+use crate::model::records::Records;
 use crate::model::Role;
-use crate::pipelines::{is_execution_arn, PipelineExecution, PipelineParameter, PipelineStep, RunStatus, StepKind};
-use crate::records::Records;
 use crate::time::Timestamp;
 
 /// The execution that produced the model package, as the export records it.
@@ -187,7 +189,7 @@ fn cached_job(records: &Records, step: &PipelineStep) -> Option<String> {
 impl PipelineAnswer {
     /// `credit-train, execution 7x1k2` (what a sentence or a label calls it).
     pub fn label(&self) -> String {
-        let id = crate::pipelines::execution_id(&self.execution_arn);
+        let id = crate::model::pipeline::execution_id(&self.execution_arn);
         match &self.pipeline {
             Some(p) => format!("pipeline {p}, execution {id}"),
             None => format!("pipeline execution {id}"),
@@ -202,7 +204,7 @@ impl PipelineAnswer {
 
 /// Draws the execution that made the package `start` stands for (see [`Builder::draw_pipeline`]) into `graph`, the
 /// page explorer's view of it; nothing when no execution is named or `start` is not a model, endpoint or job.
-pub fn draw_pipeline_of(lineage: &crate::import::Lineage, start: NodeIndex, graph: &mut ReportGraph) {
+pub fn draw_pipeline_of(lineage: &crate::model::Lineage, start: NodeIndex, graph: &mut ReportGraph) {
     let Ok(b) = Builder::new(lineage, start) else { return };
     if let Some(p) = b.pipeline() {
         b.draw_pipeline(&p, graph);

@@ -5,30 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::records::Origin;
+use super::vocab::{Origin, System};
 use crate::time::Timestamp;
-
-/// The system that recorded a vertex or an association.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum System {
-    #[default]
-    SageMaker,
-    OpenLineage,
-    Marquez,
-}
-
-impl System {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            System::SageMaker => "SageMaker lineage",
-            System::OpenLineage => "OpenLineage",
-            System::Marquez => "Marquez",
-        }
-    }
-}
 
 /// A run event's `eventType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -12,8 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{Role, UserContext};
-use crate::records::Origin;
+use super::vocab::{Origin, Role, UserContext};
 use crate::time::Timestamp;
 
 /// `PipelineExecutionStatus` and `StepStatus`: AWS's values, and any other the input names (kept as written).

@@ -4,9 +4,10 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use wildmatch::WildMatch;
 
-use crate::model::{LineageType, Node};
+use super::graph::Node;
+use super::vocab::LineageType;
 
-pub use crate::model::Role;
+pub use super::vocab::Role;
 
 /// One row of the role table.
 /// A glob (wildmatch: `*` any text, `?` one character) whose literal ends are checked first: most vertices are
@@ -129,7 +130,7 @@ pub struct RoleTable {
     parameters: Vec<(WildMatch, Role)>,
 }
 
-const BUILTIN: &str = include_str!("../data/roles.json");
+const BUILTIN: &str = include_str!("../../data/roles.json");
 
 impl Default for RoleTable {
     fn default() -> Self {

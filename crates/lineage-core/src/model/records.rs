@@ -7,30 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{ApprovalStatus, UserContext};
+use super::pipeline::PipelineExecution;
+use super::vocab::{ApprovalStatus, Origin, UserContext};
 use crate::time::Timestamp;
-
-/// Where a record was read: the input file and, for `.jsonl`, its line; plus the JSON path inside the document.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Origin {
-    pub file: String,
-    pub line: Option<usize>,
-    /// JSON path inside the document (`Records[3]`); empty for the document itself.
-    pub path: String,
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.file)?;
-        if let Some(l) = self.line {
-            write!(f, ":{l}")?;
-        }
-        if !self.path.is_empty() {
-            write!(f, " at {}", self.path)?;
-        }
-        Ok(())
-    }
-}
 
 /// One side of a captured call (`captureData.endpointInput` / `endpointOutput`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -230,7 +209,7 @@ pub struct Records {
     /// DescribeFeatureGroup responses by feature-group ARN: they name feature-store versions by their S3 place.
     pub feature_groups: BTreeMap<String, FeatureGroupDescription>,
     /// SageMaker Pipelines executions by ARN, each with its steps, parameters and definition where exported.
-    pub pipelines: BTreeMap<String, crate::pipelines::PipelineExecution>,
+    pub pipelines: BTreeMap<String, PipelineExecution>,
     /// Model-package ARN -> the execution whose `RegisterModel` step registered it.
     pub registered_by: BTreeMap<String, String>,
 }

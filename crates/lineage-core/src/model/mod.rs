@@ -1,0 +1,18 @@
+//! The ground floor: the graph, its vertices, edges and roles, the operational records beside it, SageMaker
+//! Pipelines executions and other systems' events, and what a load returns. It imports nothing of the core but
+//! `time` and `user_file` (the role table is a user file); every floor above speaks its vocabulary.
+
+pub mod graph;
+pub mod lineage;
+pub mod openlineage;
+pub mod pipeline;
+pub mod records;
+pub mod roles;
+pub mod vocab;
+
+pub use graph::{Edge, EntityDetails, Graph, Job, Join, ModelPackage, Node};
+pub use lineage::{ImportError, ImportStats, InputFile, Lineage, Superseded};
+pub use vocab::{
+    person, person_name, resource_name, ApprovalStatus, AssociationType, LineageType, NumberMap, Origin, Role, System,
+    TextMap, UserContext,
+};
