@@ -102,7 +102,7 @@ fn example_pdf_is_valid_complete_and_stable() {
             assert_contains(&text, &format!("{k}{v}"));
         }
         for (k, v) in j.metrics.iter() {
-            assert_contains(&text, &format!("{k}{}", lineage_core::import::format_number(*v)));
+            assert_contains(&text, &format!("{k}{}", lineage_core::text::format_number(*v)));
         }
     }
     // The values, not only their labels: the version, the group, the approval status and time.

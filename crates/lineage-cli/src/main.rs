@@ -363,7 +363,7 @@ fn run(cli: Cli) -> Result<Fleet, Failure> {
                         continue;
                     }
                     ParseMode::Typed => {
-                        let (v, e) = lineage_core::import::parse_only(&bytes)
+                        let (v, e) = lineage_core::read::parse_only(&bytes)
                             .map_err(|m| Failure::input(format!("{}: {m}", path.display())))?;
                         println!("{}: {v} vertex records, {e} edge records", path.display());
                         continue;

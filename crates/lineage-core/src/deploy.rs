@@ -604,8 +604,8 @@ fn traffic_shift(e: &TrailEvent) -> Option<(String, i64)> {
 
 fn size_text(kind: &str, value: f64) -> String {
     match kind {
-        "CAPACITY_PERCENT" => format!("{}%", crate::import::format_number(value)),
-        _ => format!("{} instance(s)", crate::import::format_number(value)),
+        "CAPACITY_PERCENT" => format!("{}%", crate::text::format_number(value)),
+        _ => format!("{} instance(s)", crate::text::format_number(value)),
     }
 }
 

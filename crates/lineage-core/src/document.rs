@@ -12,13 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::approvals::ApprovalChange;
 use crate::deploy::{Deployment, InferenceAnswer};
-use crate::import::format_number;
 use crate::model::ApprovalStatus;
 use crate::model::System;
 use crate::model::{InputFile, Superseded};
 use crate::narrative::{
     Answers, ApprovalAnswer, DatasetAnswer, PipelineAnswer, Report, ReportGraph, StepAnswer, TrainingJobAnswer,
 };
+use crate::text::format_number;
 
 /// What a value the export lacks reads as, in every format.
 pub const NOT_RECORDED: &str = "not recorded";

@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
-use crate::import::{format_number, Loader};
+use crate::build::Loader;
 use crate::model::roles::{Role, RoleTable};
 use crate::model::{ImportError, Lineage};
 use crate::query::walk;
 pub use crate::subgraph::{graph_of, EvidenceEdge, GraphVertex, ReportGraph};
+use crate::text::format_number;
 
 /// The files a reviewer has loaded, in the order they were added; a file is kept only if it parses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -150,7 +151,7 @@ pub struct Build {
     generation: Option<u64>,
     loader: Loader,
     index: usize,
-    current: Option<crate::import::FileLoad>,
+    current: Option<crate::build::FileLoad>,
     refused: Vec<Refused>,
 }
 

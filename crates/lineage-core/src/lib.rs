@@ -6,25 +6,27 @@
 //! HTML) or `serde_json` (the JSON contract). Nothing here reads a file, a clock or the environment.
 
 pub mod approvals;
+pub mod build;
 pub mod check;
 pub mod deploy;
 pub mod document;
 pub mod explore;
 pub mod graph_layout;
-pub mod import;
 pub mod model;
 pub mod narrative;
 pub mod query;
+pub mod read;
 pub mod render;
 pub mod start;
 pub mod subgraph;
 pub mod summary;
 pub mod synth;
+pub mod text;
 pub mod time;
 pub mod user_file;
 
+pub use build::Loader;
 pub use document::{Document, Section};
-pub use import::Loader;
 pub use model::roles::{Role, RoleTable};
 pub use model::{AssociationType, Graph, LineageType};
 pub use model::{ImportError, Lineage};

@@ -7,8 +7,8 @@ use super::{
     Answers, ApprovalAnswer, DatasetAnswer, Gap, ModelVersion, Question, SourceKind, SubjectKind, TrainingJobAnswer,
     UpstreamSource,
 };
-use crate::import::format_number;
 use crate::model::{resource_name, ApprovalStatus};
+use crate::text::format_number;
 
 /// The gaps of the answers that rest on descriptions: an undescribed model package, a training job without
 /// hyperparameters or metrics.

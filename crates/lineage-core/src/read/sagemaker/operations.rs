@@ -4,12 +4,13 @@
 
 use serde_json::{Map, Value};
 
-use super::describe::{At, Described, FieldError};
 use crate::model::records::{
     capture_location, CaptureRecord, CapturedPayload, EndpointConfigDescription, EndpointDescription,
     FeatureGroupDescription, ModelDescription, PackageStateEvent, TrailEvent, VariantSpec,
 };
 use crate::model::Origin;
+use crate::read::described::Described;
+use crate::read::json::{At, FieldError};
 
 type Result<T> = std::result::Result<T, FieldError>;
 

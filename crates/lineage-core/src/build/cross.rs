@@ -46,207 +46,204 @@ pub fn job_id(job: &Name) -> String {
     format!("openlineage:job/{}", job.id())
 }
 
-impl Loader {
-    /// Merges the OpenLineage events and Marquez responses read into the graph (after SageMaker's vertices and
-    /// edges are in, before roles are classified).
-    pub(super) fn merge_cross_system(&mut self) {
-        let events = std::mem::take(&mut self.lineage_events);
-        if events.is_empty() {
-            return;
-        }
-        let merged = openlineage::merge(events);
-        let mut places = Places::of_sagemaker(self);
-        let versions = Versions::of(&merged);
-        let mut datasets: BTreeMap<String, Dataset> = BTreeMap::new();
-        let mentions =
-            merged.runs.values().chain(merged.jobs.values()).flat_map(|r| r.inputs.values().chain(r.outputs.values()));
-        for d in merged.datasets.values().chain(mentions) {
-            match datasets.entry(versions.vertex_id(d)) {
-                std::collections::btree_map::Entry::Occupied(mut have) => have.get_mut().absorb_ref(d),
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(d.clone());
-                }
+/// Merges the OpenLineage events and Marquez responses read into the graph (after SageMaker's vertices and
+/// edges are in, before roles are classified).
+pub(super) fn merge_cross_system(l: &mut Loader) {
+    let events = std::mem::take(&mut l.lineage_events);
+    if events.is_empty() {
+        return;
+    }
+    let merged = openlineage::merge(events);
+    let mut places = Places::of_sagemaker(l);
+    let versions = Versions::of(&merged);
+    let mut datasets: BTreeMap<String, Dataset> = BTreeMap::new();
+    let mentions =
+        merged.runs.values().chain(merged.jobs.values()).flat_map(|r| r.inputs.values().chain(r.outputs.values()));
+    for d in merged.datasets.values().chain(mentions) {
+        match datasets.entry(versions.vertex_id(d)) {
+            std::collections::btree_map::Entry::Occupied(mut have) => have.get_mut().absorb_ref(d),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(d.clone());
             }
-        }
-        let vertex: BTreeMap<String, NodeIndex> =
-            datasets.iter().map(|(id, d)| (id.clone(), self.dataset_vertex(id, d, &mut places))).collect();
-        let mut added = FxHashSet::default();
-        for run in merged.runs.values() {
-            let ix = self.run_vertex(run, LineageType::TrialComponent, &run_id(&run.run_id));
-            self.link_run(run, ix, &vertex, &versions, &mut added);
-        }
-        for job in merged.jobs.values() {
-            let ix = self.run_vertex(job, LineageType::Action, &job_id(&job.job));
-            self.link_run(job, ix, &vertex, &versions, &mut added);
-        }
-        for run in merged.runs.values() {
-            self.link_parent(run, &mut added);
         }
     }
+    let vertex: BTreeMap<String, NodeIndex> =
+        datasets.iter().map(|(id, d)| (id.clone(), dataset_vertex(l, id, d, &mut places))).collect();
+    let mut added = FxHashSet::default();
+    for run in merged.runs.values() {
+        let ix = run_vertex(l, run, LineageType::TrialComponent, &run_id(&run.run_id));
+        link_run(l, run, ix, &vertex, &versions, &mut added);
+    }
+    for job in merged.jobs.values() {
+        let ix = run_vertex(l, job, LineageType::Action, &job_id(&job.job));
+        link_run(l, job, ix, &vertex, &versions, &mut added);
+    }
+    for run in merged.runs.values() {
+        link_parent(l, run, &mut added);
+    }
+}
 
-    /// The vertex of a dataset: the one SageMaker artifact (or other dataset) naming the same place, else its own
-    /// (with ID `id`).
-    fn dataset_vertex(&mut self, id: &str, d: &Dataset, places: &mut Places) -> NodeIndex {
-        let id = id.to_owned();
-        let keys = keys_of(d);
-        let version = d.version().map(str::to_owned);
-        let found = places.find(&keys, &version);
-        let ix = match found.as_slice() {
-            [(ix, rule)] => {
-                let (ix, rule) = (*ix, *rule);
-                let vertex = self.graph.graph[ix].arn.to_string();
-                if vertex != id {
-                    self.graph.cross_joins.push(Join { vertex, described: id.clone(), how: rule.to_owned() });
-                    self.graph.aliases.insert(id.clone(), ix);
-                }
-                ix
+/// The vertex of a dataset: the one SageMaker artifact (or other dataset) naming the same place, else its own
+/// (with ID `id`).
+fn dataset_vertex(l: &mut Loader, id: &str, d: &Dataset, places: &mut Places) -> NodeIndex {
+    let id = id.to_owned();
+    let keys = keys_of(d);
+    let version = d.version().map(str::to_owned);
+    let found = places.find(&keys, &version);
+    let ix = match found.as_slice() {
+        [(ix, rule)] => {
+            let (ix, rule) = (*ix, *rule);
+            let vertex = l.graph.graph[ix].arn.to_string();
+            if vertex != id {
+                l.graph.cross_joins.push(Join { vertex, described: id.clone(), how: rule.to_owned() });
+                l.graph.aliases.insert(id.clone(), ix);
             }
-            [] => self.new_dataset(&id, d),
-            many => {
-                let arns: Vec<String> = many.iter().map(|(ix, _)| self.graph.graph[*ix].arn.to_string()).collect();
-                self.warnings.push(format!(
-                    "{} dataset {id} names the same place as {} vertices ({}): joined to none of them",
-                    d.system.as_str(),
-                    many.len(),
-                    arns.join(", ")
-                ));
-                self.new_dataset(&id, d)
-            }
+            ix
+        }
+        [] => new_dataset(l, &id, d),
+        many => {
+            let arns: Vec<String> = many.iter().map(|(ix, _)| l.graph.graph[*ix].arn.to_string()).collect();
+            l.warnings.push(format!(
+                "{} dataset {id} names the same place as {} vertices ({}): joined to none of them",
+                d.system.as_str(),
+                many.len(),
+                arns.join(", ")
+            ));
+            new_dataset(l, &id, d)
+        }
+    };
+    fill_dataset(l, ix, d);
+    for key in &keys {
+        places.own.entry((key.clone(), version.clone())).or_insert(ix);
+    }
+    feature_group_join(l, ix, &id, &keys);
+    ix
+}
+
+fn new_dataset(l: &mut Loader, id: &str, d: &Dataset) -> NodeIndex {
+    let entity_type = d.dataset_type().unwrap_or("OpenLineageDataset").to_owned();
+    let (ix, _) = l.declare(id, Some(LineageType::Artifact), Some(&entity_type));
+    let node = &mut l.graph.graph[ix];
+    node.system = d.system;
+    node.details = Some(Box::new(EntityDetails {
+        described: true,
+        name: Some(display_name(&d.name)),
+        source_uri: Some(place_of(d)),
+        ..Default::default()
+    }));
+    ix
+}
+
+/// Adds the dataset's facets as properties its vertex does not have yet (a SageMaker artifact keeps its own).
+fn fill_dataset(l: &mut Loader, ix: NodeIndex, d: &Dataset) {
+    let node = &mut l.graph.graph[ix];
+    let details = node.details.get_or_insert_with(Default::default);
+    for (k, v) in dataset_properties(d) {
+        if !details.properties.contains_key(&k) {
+            details.properties.insert(k, v);
+        }
+    }
+}
+
+/// A dataset that is a described feature group's offline store (its Glue table or a place inside its S3
+/// store) is that feature group: listed as a join, and the vertex plays the feature-store version.
+fn feature_group_join(l: &mut Loader, ix: NodeIndex, id: &str, keys: &[String]) {
+    let records = &l.graph.records;
+    let hit = keys.iter().find_map(|k| {
+        let (uri, how) = match glue_table(k) {
+            Some(t) => (glue_arn(k), format!("Glue table {t} is the offline store of feature group")),
+            None => (k.clone(), format!("{k} is inside the offline store of feature group")),
         };
-        self.fill_dataset(ix, d);
-        for key in &keys {
-            places.own.entry((key.clone(), version.clone())).or_insert(ix);
-        }
-        self.feature_group_join(ix, &id, &keys);
-        ix
+        let g = records.feature_group_of(&uri)?;
+        let source = if glue_table(k).is_some() { "DataCatalogConfig" } else { "S3StorageConfig" };
+        Some((g.arn.clone(), format!("{how} {} (DescribeFeatureGroup OfflineStoreConfig.{source})", g.name)))
+    });
+    if let Some((arn, how)) = hit {
+        l.graph.feature_group_vertices.insert(ix, arn.clone());
+        l.graph.cross_joins.push(Join { vertex: arn, described: id.to_owned(), how });
     }
+}
 
-    fn new_dataset(&mut self, id: &str, d: &Dataset) -> NodeIndex {
-        let entity_type = d.dataset_type().unwrap_or("OpenLineageDataset").to_owned();
-        let (ix, _) = self.declare(id, Some(LineageType::Artifact), Some(&entity_type));
-        let node = &mut self.graph.graph[ix];
-        node.system = d.system;
-        node.details = Some(Box::new(EntityDetails {
-            described: true,
-            name: Some(display_name(&d.name)),
-            source_uri: Some(place_of(d)),
-            ..Default::default()
-        }));
-        ix
-    }
-
-    /// Adds the dataset's facets as properties its vertex does not have yet (a SageMaker artifact keeps its own).
-    fn fill_dataset(&mut self, ix: NodeIndex, d: &Dataset) {
-        let node = &mut self.graph.graph[ix];
-        let details = node.details.get_or_insert_with(Default::default);
-        for (k, v) in dataset_properties(d) {
-            if !details.properties.contains_key(&k) {
-                details.properties.insert(k, v);
-            }
-        }
-    }
-
-    /// A dataset that is a described feature group's offline store (its Glue table or a place inside its S3
-    /// store) is that feature group: listed as a join, and the vertex plays the feature-store version.
-    fn feature_group_join(&mut self, ix: NodeIndex, id: &str, keys: &[String]) {
-        let records = &self.graph.records;
-        let hit = keys.iter().find_map(|k| {
-            let (uri, how) = match glue_table(k) {
-                Some(t) => (glue_arn(k), format!("Glue table {t} is the offline store of feature group")),
-                None => (k.clone(), format!("{k} is inside the offline store of feature group")),
-            };
-            let g = records.feature_group_of(&uri)?;
-            let source = if glue_table(k).is_some() { "DataCatalogConfig" } else { "S3StorageConfig" };
-            Some((g.arn.clone(), format!("{how} {} (DescribeFeatureGroup OfflineStoreConfig.{source})", g.name)))
-        });
-        if let Some((arn, how)) = hit {
-            self.graph.feature_group_vertices.insert(ix, arn.clone());
-            self.graph.cross_joins.push(Join { vertex: arn, described: id.to_owned(), how });
+/// A run's (or a static job's) vertex with what its facets say.
+fn run_vertex(l: &mut Loader, run: &Run, lineage_type: LineageType, id: &str) -> NodeIndex {
+    let entity_type = run.job_str("jobType", "jobType").unwrap_or(match lineage_type {
+        LineageType::Action => "Job",
+        _ => "Run",
+    });
+    let entity_type = entity_type.to_owned();
+    let (ix, _) = l.declare(id, Some(lineage_type), Some(&entity_type));
+    let node = &mut l.graph.graph[ix];
+    node.system = run.system;
+    let mut details = EntityDetails {
+        described: true,
+        name: Some(run.job.name.clone()),
+        source_uri: Some(run.job.id()),
+        status: (lineage_type == LineageType::TrialComponent).then(|| run.state.as_str().to_owned()),
+        start_time: run.started_at,
+        end_time: run.ended_at,
+        properties: run_properties(run),
+        parameters: parameters(run),
+        ..Default::default()
+    };
+    if let Some(commit) = run.job_str("sourceCodeLocation", "version") {
+        details.metadata.insert("CommitId".into(), commit.to_owned());
+        let repo = run.job_str("sourceCodeLocation", "repoUrl").or_else(|| run.job_str("sourceCodeLocation", "url"));
+        if let Some(repo) = repo {
+            details.metadata.insert("Repository".into(), repo.to_owned());
         }
     }
+    node.details = Some(Box::new(details));
+    ix
+}
 
-    /// A run's (or a static job's) vertex with what its facets say.
-    fn run_vertex(&mut self, run: &Run, lineage_type: LineageType, id: &str) -> NodeIndex {
-        let entity_type = run.job_str("jobType", "jobType").unwrap_or(match lineage_type {
-            LineageType::Action => "Job",
-            _ => "Run",
-        });
-        let entity_type = entity_type.to_owned();
-        let (ix, _) = self.declare(id, Some(lineage_type), Some(&entity_type));
-        let node = &mut self.graph.graph[ix];
-        node.system = run.system;
-        let mut details = EntityDetails {
-            described: true,
-            name: Some(run.job.name.clone()),
-            source_uri: Some(run.job.id()),
-            status: (lineage_type == LineageType::TrialComponent).then(|| run.state.as_str().to_owned()),
-            start_time: run.started_at,
-            end_time: run.ended_at,
-            properties: run_properties(run),
-            parameters: parameters(run),
-            ..Default::default()
-        };
-        if let Some(commit) = run.job_str("sourceCodeLocation", "version") {
-            details.metadata.insert("CommitId".into(), commit.to_owned());
-            let repo =
-                run.job_str("sourceCodeLocation", "repoUrl").or_else(|| run.job_str("sourceCodeLocation", "url"));
-            if let Some(repo) = repo {
-                details.metadata.insert("Repository".into(), repo.to_owned());
-            }
-        }
-        node.details = Some(Box::new(details));
-        ix
+/// Inputs `ContributedTo` the run, the run `Produced` its outputs; each edge says which run recorded it, where.
+fn link_run(
+    l: &mut Loader,
+    run: &Run,
+    ix: NodeIndex,
+    vertex: &BTreeMap<String, NodeIndex>,
+    versions: &Versions,
+    added: &mut FxHashSet<(NodeIndex, NodeIndex)>,
+) {
+    let what = if l.graph.graph[ix].lineage_type == Some(LineageType::Action) { "job" } else { "run" };
+    let by = recorded_by(run, what);
+    for d in run.inputs.values() {
+        let from = vertex[&versions.vertex_id(d)];
+        add_cross_edge(l, from, ix, AssociationType::ContributedTo, run.system, &by, added);
     }
+    for d in run.outputs.values() {
+        let to = vertex[&versions.vertex_id(d)];
+        add_cross_edge(l, ix, to, AssociationType::Produced, run.system, &by, added);
+    }
+}
 
-    /// Inputs `ContributedTo` the run, the run `Produced` its outputs; each edge says which run recorded it, where.
-    fn link_run(
-        &mut self,
-        run: &Run,
-        ix: NodeIndex,
-        vertex: &BTreeMap<String, NodeIndex>,
-        versions: &Versions,
-        added: &mut FxHashSet<(NodeIndex, NodeIndex)>,
-    ) {
-        let what = if self.graph.graph[ix].lineage_type == Some(LineageType::Action) { "job" } else { "run" };
-        let by = recorded_by(run, what);
-        for d in run.inputs.values() {
-            let from = vertex[&versions.vertex_id(d)];
-            self.add_cross_edge(from, ix, AssociationType::ContributedTo, run.system, &by, added);
-        }
-        for d in run.outputs.values() {
-            let to = vertex[&versions.vertex_id(d)];
-            self.add_cross_edge(ix, to, AssociationType::Produced, run.system, &by, added);
-        }
-    }
+/// A run `AssociatedWith` its parent run (an Airflow task with its DAG run), when the parent's events are here.
+fn link_parent(l: &mut Loader, run: &Run, added: &mut FxHashSet<(NodeIndex, NodeIndex)>) {
+    let (Some(parent), _) = run.parent_and_root() else { return };
+    let (Some(&child), Some(&parent)) =
+        (l.graph.by_arn.get(run_id(&run.run_id).as_str()), l.graph.by_arn.get(run_id(parent).as_str()))
+    else {
+        return;
+    };
+    let by = recorded_by(run, "run");
+    add_cross_edge(l, child, parent, AssociationType::AssociatedWith, run.system, &by, added);
+}
 
-    /// A run `AssociatedWith` its parent run (an Airflow task with its DAG run), when the parent's events are here.
-    fn link_parent(&mut self, run: &Run, added: &mut FxHashSet<(NodeIndex, NodeIndex)>) {
-        let (Some(parent), _) = run.parent_and_root() else { return };
-        let (Some(&child), Some(&parent)) =
-            (self.graph.by_arn.get(run_id(&run.run_id).as_str()), self.graph.by_arn.get(run_id(parent).as_str()))
-        else {
-            return;
-        };
-        let by = recorded_by(run, "run");
-        self.add_cross_edge(child, parent, AssociationType::AssociatedWith, run.system, &by, added);
+/// Adds an association another system recorded, once (a run's vertex is new, so no SageMaker edge repeats it).
+fn add_cross_edge(
+    l: &mut Loader,
+    src: NodeIndex,
+    dst: NodeIndex,
+    t: AssociationType,
+    system: System,
+    by: &Arc<str>,
+    added: &mut FxHashSet<(NodeIndex, NodeIndex)>,
+) {
+    if !added.insert((src, dst)) {
+        return;
     }
-
-    /// Adds an association another system recorded, once (a run's vertex is new, so no SageMaker edge repeats it).
-    fn add_cross_edge(
-        &mut self,
-        src: NodeIndex,
-        dst: NodeIndex,
-        t: AssociationType,
-        system: System,
-        by: &Arc<str>,
-        added: &mut FxHashSet<(NodeIndex, NodeIndex)>,
-    ) {
-        if !added.insert((src, dst)) {
-            return;
-        }
-        let e = self.graph.graph.add_edge(src, dst, Edge { association_type: Some(t) });
-        self.graph.recorded_by.insert(e, (system, by.clone()));
-    }
+    let e = l.graph.graph.add_edge(src, dst, Edge { association_type: Some(t) });
+    l.graph.recorded_by.insert(e, (system, by.clone()));
 }
 
 /// Where a run's (or a static job's) events were read: `OpenLineage run ID (job) in FILE lines L, M`, `Marquez job

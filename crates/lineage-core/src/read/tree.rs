@@ -9,6 +9,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Number, Value};
+use sha2::{Digest, Sha256};
 
 /// A JSON tree as the readers see it.
 pub(crate) trait Tree: Sized {
@@ -142,7 +143,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
         let mut out: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
-        while let Some(key) = map.next_key::<super::raw::CowStr<'de>>()? {
+        while let Some(key) = map.next_key::<crate::read::sagemaker::lineage::CowStr<'de>>()? {
             out.push((key.0, map.next_value::<Json<'de>>()?));
         }
         // Sorted by key, stably, so that of a repeated key the last one read is the one kept.
@@ -212,4 +213,44 @@ mod tests {
         assert!(Json::get(object, "c").is_none());
         assert_eq!(Json::len(object), 3);
     }
+}
+/// SHA-256 over a JSON object's structure (a tag, then lengths and bytes; members in key order), encoded into
+/// one buffer and hashed once: the same digest for the same content whichever tree holds it and on every platform,
+/// without writing the value out as JSON text (a large export holds a hundred thousand descriptions).
+pub(crate) fn object_digest<T: Tree>(object: &T::Object) -> [u8; 32] {
+    fn put(out: &mut Vec<u8>, tag: u8, b: &[u8]) {
+        out.push(tag);
+        out.extend_from_slice(&(b.len() as u64).to_le_bytes());
+        out.extend_from_slice(b);
+    }
+    fn feed_object<T: Tree>(object: &T::Object, out: &mut Vec<u8>) {
+        put(out, 5, &[]);
+        out.extend_from_slice(&(T::len(object) as u64).to_le_bytes());
+        for (k, x) in T::members(object) {
+            put(out, 6, k.as_bytes());
+            feed(x, out);
+        }
+    }
+    fn feed<T: Tree>(v: &T, out: &mut Vec<u8>) {
+        match v.view() {
+            View::Null => out.push(0),
+            View::Bool(b) => out.extend_from_slice(&[1, u8::from(b)]),
+            View::Number(n) => put(out, 2, n.to_string().as_bytes()),
+            View::Str(s) => put(out, 3, s.as_bytes()),
+            View::Array(a) => {
+                put(out, 4, &[]);
+                out.extend_from_slice(&(a.len() as u64).to_le_bytes());
+                a.iter().for_each(|x| feed(x, out));
+            }
+            View::Object(m) => feed_object::<T>(m, out),
+        }
+    }
+    let mut buf = Vec::with_capacity(1024);
+    feed_object::<T>(object, &mut buf);
+    Sha256::digest(&buf).into()
+}
+
+/// SHA-256 of a text.
+pub(crate) fn text_digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
 }

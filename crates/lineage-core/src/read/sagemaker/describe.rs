@@ -2,70 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use crate::read::described::{AssociationSummary, Described};
+use crate::read::json::{At, Result};
+use crate::read::tree::{Tree, View};
 
-use super::tree::{Tree, View};
-
-use crate::model::records::{
-    CaptureRecord, EndpointConfigDescription, EndpointDescription, ModelDescription, PackageStateEvent, TrailEvent,
-};
-use crate::model::{ApprovalStatus, AssociationType, EntityDetails, Job, LineageType, ModelPackage, UserContext};
-use crate::time::{EpochUnit, Timestamp};
-
-/// A field of the wrong shape: its JSON path and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FieldError {
-    pub path: String,
-    pub message: String,
-}
-
-type Result<T> = std::result::Result<T, FieldError>;
-
-/// What one Describe*/ListAssociations document said.
-#[derive(Debug)]
-pub(crate) enum Described {
-    Entity {
-        arn: String,
-        lineage_type: LineageType,
-        entity_type: Option<String>,
-        details: Box<EntityDetails>,
-    },
-    TrainingJob(Box<Job>),
-    ProcessingJob(Box<Job>),
-    ModelPackage(Box<ModelPackage>),
-    Associations(Vec<AssociationSummary>),
-    Capture(Box<CaptureRecord>),
-    Endpoint(Box<EndpointDescription>),
-    EndpointConfig(Box<EndpointConfigDescription>),
-    Model(Box<ModelDescription>),
-    FeatureGroup(Box<crate::model::records::FeatureGroupDescription>),
-    /// CloudTrail records of SageMaker calls, and how many records of other services were skipped.
-    Trail {
-        events: Vec<TrailEvent>,
-        other_services: usize,
-    },
-    PackageEvent(Box<PackageStateEvent>),
-    /// A recognised document that carries nothing the report uses; the message becomes a warning.
-    Ignored(String),
-    /// ListArtifacts/ListActions/ListContexts: `Entity` summaries, not descriptions.
-    Listed(Vec<Described>),
-    /// SageMaker Pipelines responses (one, or an exporter element's four).
-    Pipeline(Vec<super::pipelines::PipelineDoc>),
-    /// OpenLineage events, or what a Marquez response says as events.
-    Lineage(Vec<crate::model::openlineage::Event>),
-}
-
-/// One `AssociationSummary`.
-#[derive(Debug)]
-pub(crate) struct AssociationSummary {
-    pub source: String,
-    pub destination: String,
-    pub source_type: Option<String>,
-    pub destination_type: Option<String>,
-    pub source_name: Option<String>,
-    pub destination_name: Option<String>,
-    pub association_type: Option<AssociationType>,
-}
+use crate::model::{ApprovalStatus, AssociationType, EntityDetails, Job, LineageType, ModelPackage};
+use crate::time::Timestamp;
 
 /// The ARN keys that identify a Describe response, in the order they are tried.
 pub(crate) const DESCRIBE_KEYS: [&str; 7] = [
@@ -87,42 +29,7 @@ const SUMMARY_LISTS: [(&str, &str, LineageType, &str, &str); 3] = [
     ("ContextSummaries", "ContextArn", LineageType::Context, "ContextName", "ContextType"),
 ];
 
-/// Recognises and reads one response object found at `path` (empty for a whole file). A description keeps a
-/// digest of the whole response, not the response.
-pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
-    if let Some(d) = describe_lineage::<Value>(map, path)? {
-        return Ok(Some(d));
-    }
-    if let Some(d) = super::openlineage::read(map, path)? {
-        return Ok(Some(d));
-    }
-    super::operations::operation(map, path)
-}
-
-/// [`describe`] for the responses lineage answers read (Describe{Artifact,Action,Context,TrialComponent,
-/// ModelPackage,TrainingJob,ProcessingJob}, ListAssociations, List{Artifacts,Actions,Contexts}), in any [`Tree`];
-/// `None` for any other document.
-pub(crate) fn describe_lineage<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>> {
-    let mut d = read::<T>(map, path)?;
-    if let Some(d) = d.as_mut() {
-        d.set_digest(|| super::snapshots::object_digest::<T>(map));
-    }
-    Ok(d)
-}
-
-impl Described {
-    /// Sets the digest of the whole response where a description keeps one.
-    fn set_digest(&mut self, digest: impl FnOnce() -> [u8; 32]) {
-        match self {
-            Described::Entity { details, .. } if details.described => details.digest = digest(),
-            Described::TrainingJob(j) | Described::ProcessingJob(j) => j.digest = digest(),
-            Described::ModelPackage(p) => p.digest = digest(),
-            _ => {}
-        }
-    }
-}
-
-fn read<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>> {
+pub(crate) fn read<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>> {
     let at = At::<T> { map, path: path.to_owned() };
     if at.get("AssociationSummaries").is_some() {
         let mut out = Vec::new();
@@ -239,7 +146,7 @@ fn trial_component<T: Tree>(at: &At<'_, T>) -> Result<Described> {
             let p = params.child(k, v)?;
             let text = match (p.get("StringValue"), p.get("NumberValue")) {
                 (Some(_), _) => p.str("StringValue")?,
-                (None, Some(_)) => p.f64("NumberValue")?.map(format_number),
+                (None, Some(_)) => p.f64("NumberValue")?.map(crate::text::format_number),
                 (None, None) => None,
             };
             d.parameters.insert(k.to_owned(), text.unwrap_or_default());
@@ -399,175 +306,4 @@ fn association<T: Tree>(at: &At<'_, T>) -> Result<AssociationSummary> {
         destination_name: at.str("DestinationName")?,
         association_type: at.str("AssociationType")?.map(|s| AssociationType::parse(&s)),
     })
-}
-
-/// Renders a number the way a person writes it (`6`, `0.3`, `1e-7`).
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
-
-/// An object being read, with its JSON path.
-pub(crate) struct At<'t, T: Tree = Value> {
-    pub map: &'t T::Object,
-    pub path: String,
-}
-
-fn kind<T: Tree>(v: &T) -> &'static str {
-    match v.view() {
-        View::Null => "null",
-        View::Bool(_) => "a boolean",
-        View::Number(_) => "a number",
-        View::Str(_) => "a string",
-        View::Array(_) => "an array",
-        View::Object(_) => "an object",
-    }
-}
-
-impl<'t, T: Tree + 't> At<'t, T> {
-    pub(crate) fn key_path(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        }
-    }
-
-    pub(crate) fn get(&self, key: &str) -> Option<&'t T> {
-        T::get(self.map, key)
-    }
-
-    fn wrong(&self, key: &str, expected: &str, found: &T) -> FieldError {
-        FieldError { path: self.key_path(key), message: format!("expected {expected}, found {}", kind(found)) }
-    }
-
-    pub(crate) fn child(&self, key: &str, v: &'t T) -> Result<At<'t, T>> {
-        match v.view() {
-            View::Object(map) => Ok(At { map, path: self.key_path(key) }),
-            _ => Err(self.wrong(key, "an object", v)),
-        }
-    }
-
-    pub(crate) fn index(&self, key: &str, i: usize, v: &'t T) -> Result<At<'t, T>> {
-        match v.view() {
-            View::Object(map) => Ok(At { map, path: format!("{}[{i}]", self.key_path(key)) }),
-            _ => Err(FieldError {
-                path: format!("{}[{i}]", self.key_path(key)),
-                message: format!("expected an object, found {}", kind(v)),
-            }),
-        }
-    }
-
-    pub(crate) fn str(&self, key: &str) -> Result<Option<String>> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        match v.view() {
-            View::Null => Ok(None),
-            View::Str(s) => Ok(Some(s.to_owned())),
-            _ => Err(self.wrong(key, "a string", v)),
-        }
-    }
-
-    pub(crate) fn req_str(&self, key: &str) -> Result<String> {
-        match self.str(key)? {
-            Some(s) if !s.trim().is_empty() => Ok(s),
-            Some(_) => Err(FieldError {
-                path: self.key_path(key),
-                message: "expected a non-empty ARN string, found an empty string".into(),
-            }),
-            None => Err(FieldError {
-                path: self.key_path(key),
-                message: "required field is missing (expected a string)".into(),
-            }),
-        }
-    }
-
-    pub(crate) fn obj(&self, key: &str) -> Result<Option<At<'t, T>>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) if matches!(v.view(), View::Null) => Ok(None),
-            Some(v) => self.child(key, v).map(Some),
-        }
-    }
-
-    pub(crate) fn array(&self, key: &str) -> Result<Vec<&'t T>> {
-        let Some(v) = self.get(key) else { return Ok(Vec::new()) };
-        match v.view() {
-            View::Null => Ok(Vec::new()),
-            View::Array(items) => Ok(items.iter().collect()),
-            _ => Err(self.wrong(key, "an array", v)),
-        }
-    }
-
-    pub(crate) fn f64(&self, key: &str) -> Result<Option<f64>> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        match v.view() {
-            View::Null => Ok(None),
-            View::Number(n) => Ok(n.as_f64()),
-            _ => Err(self.wrong(key, "a number", v)),
-        }
-    }
-
-    pub(crate) fn u64(&self, key: &str) -> Result<Option<u64>> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        match v.view() {
-            View::Null => Ok(None),
-            View::Number(n) if n.as_u64().is_some() => Ok(n.as_u64()),
-            _ => Err(self.wrong(key, "a whole number", v)),
-        }
-    }
-
-    /// Epoch seconds or an ISO 8601 string.
-    pub(crate) fn time(&self, key: &str) -> Result<Option<Timestamp>> {
-        let bad = |found: &str| FieldError {
-            path: self.key_path(key),
-            message: format!("expected a timestamp (epoch seconds or milliseconds, or ISO 8601), found {found}"),
-        };
-        let Some(v) = self.get(key) else { return Ok(None) };
-        match v.view() {
-            View::Null => Ok(None),
-            // serde_json prints a number as the shortest text that reads back the same, which is the text the
-            // input had (up to 17 significant digits): read those digits, not the f64.
-            View::Number(n) => {
-                let text = n.to_string();
-                Timestamp::from_epoch_text(&text, EpochUnit::Guess).map(Some).ok_or_else(|| bad(&text))
-            }
-            View::Str(s) => Timestamp::parse(s)
-                .or_else(|| Timestamp::from_epoch_text(s, EpochUnit::Guess))
-                .map(Some)
-                .ok_or_else(|| bad(&format!("{s:?}"))),
-            _ => Err(bad(kind(v))),
-        }
-    }
-
-    /// A string-valued map; numbers and booleans are kept as their text, nested values as JSON.
-    pub(crate) fn str_map(&self, key: &str) -> Result<crate::model::TextMap> {
-        let Some(obj) = self.obj(key)? else {
-            return Ok(Default::default());
-        };
-        Ok(T::members(obj.map)
-            .map(|(k, v)| {
-                let text = match v.view() {
-                    View::Str(s) => s.to_owned(),
-                    View::Null => String::new(),
-                    _ => super::tree::to_json_text(v),
-                };
-                (k.to_owned(), text)
-            })
-            .collect())
-    }
-
-    pub(crate) fn user(&self, key: &str) -> Result<Option<UserContext>> {
-        let Some(u) = self.obj(key)? else {
-            return Ok(None);
-        };
-        let ctx = UserContext {
-            iam_arn: u.obj("IamIdentity")?.map(|i| i.str("Arn")).transpose()?.flatten(),
-            user_profile: u.str("UserProfileName")?,
-            user_profile_arn: u.str("UserProfileArn")?,
-        };
-        Ok((!ctx.is_empty()).then_some(ctx))
-    }
 }

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::describe::{At, Described, FieldError};
 use crate::model::openlineage::{Dataset, Event, EventKind, Name, RunState};
 use crate::model::Origin;
 use crate::model::System;
+use crate::read::described::Described;
+use crate::read::json::{At, FieldError};
 
 type Result<T> = std::result::Result<T, FieldError>;
 

@@ -9,13 +9,12 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use super::tree::{Tree, View};
 use crate::model::records::{
     EndpointConfigDescription, EndpointDescription, FeatureGroupDescription, ModelDescription,
 };
 use crate::model::{EntityDetails, Job, ModelPackage, NumberMap, Superseded};
+use crate::read::tree::text_digest;
 use crate::time::Timestamp;
 
 /// A Describe* response that may be read more than once.
@@ -174,47 +173,6 @@ impl SnapshotLog {
 
 fn text(v: &impl Serialize) -> String {
     serde_json::to_string(v).unwrap_or_default()
-}
-
-/// SHA-256 of a text.
-fn text_digest(text: &str) -> [u8; 32] {
-    Sha256::digest(text.as_bytes()).into()
-}
-
-/// SHA-256 over a JSON object's structure (a tag, then lengths and bytes; members in key order), encoded into
-/// one buffer and hashed once: the same digest for the same content whichever tree holds it and on every platform,
-/// without writing the value out as JSON text (a large export holds a hundred thousand descriptions).
-pub(crate) fn object_digest<T: Tree>(object: &T::Object) -> [u8; 32] {
-    fn put(out: &mut Vec<u8>, tag: u8, b: &[u8]) {
-        out.push(tag);
-        out.extend_from_slice(&(b.len() as u64).to_le_bytes());
-        out.extend_from_slice(b);
-    }
-    fn feed_object<T: Tree>(object: &T::Object, out: &mut Vec<u8>) {
-        put(out, 5, &[]);
-        out.extend_from_slice(&(T::len(object) as u64).to_le_bytes());
-        for (k, x) in T::members(object) {
-            put(out, 6, k.as_bytes());
-            feed(x, out);
-        }
-    }
-    fn feed<T: Tree>(v: &T, out: &mut Vec<u8>) {
-        match v.view() {
-            View::Null => out.push(0),
-            View::Bool(b) => out.extend_from_slice(&[1, u8::from(b)]),
-            View::Number(n) => put(out, 2, n.to_string().as_bytes()),
-            View::Str(s) => put(out, 3, s.as_bytes()),
-            View::Array(a) => {
-                put(out, 4, &[]);
-                out.extend_from_slice(&(a.len() as u64).to_le_bytes());
-                a.iter().for_each(|x| feed(x, out));
-            }
-            View::Object(m) => feed_object::<T>(m, out),
-        }
-    }
-    let mut buf = Vec::with_capacity(1024);
-    feed_object::<T>(object, &mut buf);
-    Sha256::digest(&buf).into()
 }
 
 impl Snapshot for ModelPackage {

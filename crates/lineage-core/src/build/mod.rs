@@ -1,0 +1,356 @@
+//! The graph builder: merges the documents the readers return, file by file ([`Loader::begin_file`],
+//! [`Loader::continue_file`]), into one [`Graph`], then finishes it in named phases ([`Loader::finish`]): pipeline
+//! parts attached, stand-ins, twins, edges, joins, records, other systems, roles.
+
+mod classify;
+mod cross;
+mod graph;
+mod join;
+mod merge;
+mod pipelines;
+mod records;
+mod snapshots;
+mod stand_ins;
+mod twins;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use petgraph::graph::NodeIndex;
+use rustc_hash::{FxHashMap, FxHashSet};
+use sha2::{Digest, Sha256};
+
+use crate::model::roles::RoleTable;
+use crate::model::{AssociationType, Graph, ImportError, ImportStats, InputFile, Lineage, LineageType};
+
+use crate::read::dispatch::{
+    json_lines, not_json, one_after_the_other, read_descriptions, stage, stage_array, BothAtOnce,
+};
+use crate::read::sagemaker::lineage::parse_doc;
+use crate::read::sagemaker::pipelines::PipelineDoc;
+use snapshots::SnapshotLog;
+
+/// Where an undeclared ARN was first referenced by an edge.
+struct Reference {
+    file: Arc<str>,
+    line: Option<usize>,
+    path: String,
+    count: usize,
+}
+
+/// Accumulates files into one graph. After a file fails, the loader is dropped (see [`Loader::add_file`]).
+#[derive(Default)]
+pub struct Loader {
+    /// How a batch of descriptions is read in two halves; `None`: one after the other.
+    join: Option<BothAtOnce>,
+    graph: Graph,
+    declared: Vec<bool>,
+    /// Whether a vertex appeared in some page's `Vertices` (repeats there are the duplicates counted).
+    listed: Vec<bool>,
+    pending: FxHashMap<NodeIndex, Reference>,
+    /// Every edge record as (source, destination, index into `association_types`); deduplicated by sorting in
+    /// `finish`, which is cheaper than a hash set over millions of edges.
+    edges: Vec<(u32, u32, u16)>,
+    /// Association types seen, index 0 being "none given".
+    association_types: Vec<Option<AssociationType>>,
+    /// The last source and destination ARN an edge named, and their vertices: edges of one vertex usually come
+    /// together, so most lookups end here.
+    last_reference: [Option<(Arc<str>, NodeIndex)>; 2],
+    inputs: Vec<InputFile>,
+    stats: ImportStats,
+    warnings: Vec<String>,
+    start_arns: Vec<String>,
+    type_names: FxHashSet<Arc<str>>,
+    /// A page whose `NextToken` promised a next page: the warning to give unless the next document is a page.
+    unfinished_page: Option<String>,
+    /// CloudTrail records of services other than SageMaker, skipped.
+    skipped_trail_records: usize,
+    /// Every Describe* snapshot read, to keep the newest and list the rest.
+    snapshots: SnapshotLog,
+    /// The name of the file being read.
+    inputs_named: Arc<str>,
+    /// Each file's name, whether it starts with a QueryLineage page, and the warning due when its last page has a
+    /// `NextToken` and the next file (in name order) does not start with a page.
+    page_files: Vec<(String, bool, Option<String>)>,
+    /// ARN → every LineageType and Type given for it, where the inputs disagree.
+    type_conflicts: BTreeMap<String, (std::collections::BTreeSet<LineageType>, std::collections::BTreeSet<String>)>,
+    /// Pipeline steps pages, parameters pages and definitions, joined to their executions in `finish`.
+    pipeline_parts: Vec<PipelineDoc>,
+    /// (directory, execution ARN) of every loose DescribePipelineExecution: a loose part belongs to the one in its
+    /// directory.
+    pipeline_dirs: std::collections::BTreeSet<(String, String)>,
+    /// OpenLineage events and Marquez responses, merged per run into the graph in `finish`.
+    lineage_events: Vec<crate::model::openlineage::Event>,
+}
+
+/// One document's contents, checked but not yet merged.
+/// A file [`Loader::begin_file`] has parsed: what is left to read is a bundle's descriptions.
+#[derive(Debug)]
+pub struct FileLoad {
+    name: String,
+    pending: Vec<PendingDescriptions>,
+    done: usize,
+    total: usize,
+}
+
+impl FileLoad {
+    /// Descriptions read so far, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.total)
+    }
+}
+
+/// One document's descriptions, as places in the file's bytes, and how many are read.
+#[derive(Debug)]
+struct PendingDescriptions {
+    line: Option<usize>,
+    at: Arc<str>,
+    /// `Pages[i].` for a bundle nested in a bundle's `Pages`, else empty.
+    prefix: String,
+    texts: Vec<Range<usize>>,
+    next: usize,
+}
+
+impl Loader {
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// Lets the import run two pieces of work at once through `join` (the CLI lends it a second thread this way;
+    /// the core itself starts none). The result is the same whichever `join` runs them.
+    pub fn lend_threads(&mut self, join: BothAtOnce) {
+        self.join = Some(join);
+    }
+
+    /// Reads one file. `name` is how errors and the evidence appendix call it; a `.jsonl` name means one
+    /// document per line. A bundle's descriptions are read while they are merged, so after an error the loader may
+    /// hold part of the file: it is to be dropped, and a new one given the other files (as `Workspace` does).
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), ImportError> {
+        self.add_file_with_sha256(name, bytes, || Loader::sha256_hex(bytes))
+    }
+
+    /// SHA-256 of an input as lowercase hex, as the evidence appendix lists it.
+    pub fn sha256_hex(bytes: &[u8]) -> String {
+        hex(&Sha256::digest(bytes))
+    }
+
+    /// [`Loader::add_file`] for a caller that computes the file's SHA-256 (hex, see [`Loader::sha256_hex`])
+    /// itself, for example on another thread while this one parses: `sha256` is called once the file parsed.
+    pub fn add_file_with_sha256(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        sha256: impl FnOnce() -> String,
+    ) -> Result<(), ImportError> {
+        let mut file = self.begin_file(name, bytes, sha256)?;
+        while self.continue_file(&mut file, bytes)? {}
+        Ok(())
+    }
+
+    /// [`Loader::add_file_with_sha256`] in steps, for a caller that shows progress between them: this parses the
+    /// file and merges all but a bundle's descriptions; [`Loader::continue_file`] then reads those a batch at a
+    /// time. After an error the loader is to be dropped (see [`Loader::add_file`]).
+    pub fn begin_file(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        sha256: impl FnOnce() -> String,
+    ) -> Result<FileLoad, ImportError> {
+        let mut load = FileLoad { name: name.to_owned(), pending: Vec::new(), done: 0, total: 0 };
+        let err = |line: Option<usize>, path: String, message: String| ImportError {
+            file: name.to_owned(),
+            line,
+            path,
+            message,
+        };
+        let mut staged = Vec::new();
+        self.inputs_named = Arc::from(name);
+        if let Some(reason) = not_json(name, bytes) {
+            self.skip_file(name, bytes, sha256, reason);
+            return Ok(load);
+        }
+        if name.ends_with(".jsonl") || name.ends_with(".ndjson") || json_lines(bytes) {
+            let text =
+                std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                // Positions inside one line: the line number is the file's, so only the column is kept.
+                let doc = parse_doc(line.as_bytes())
+                    .map_err(|e| err(Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
+                staged.push(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
+            }
+            if staged.is_empty() {
+                return Err(err(
+                    None,
+                    String::new(),
+                    "the file has no JSON lines (expected one JSON object per line)".into(),
+                ));
+            }
+        } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            staged = stage_array(bytes).map_err(|(path, m)| err(None, path, m))?;
+        } else {
+            let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
+            staged.push(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
+        }
+
+        let mut input = InputFile {
+            name: name.to_owned(),
+            sha256: sha256(),
+            bytes: bytes.len() as u64,
+            kinds: BTreeMap::new(),
+            other_fields: BTreeMap::new(),
+            skipped: Vec::new(),
+        };
+        let first_is_page = staged.first().is_some_and(|s| s.doc.is_page());
+        for mut s in staged {
+            *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
+            input.other_fields.append(&mut s.other_fields);
+            if let Some(what) = s.skipped.take() {
+                self.warnings.push(skip_warning(name, s.line, &what));
+                input.skipped.push(what);
+                continue;
+            }
+            load.pending.extend(self.merge(name, s, bytes));
+        }
+        load.total = load.pending.iter().map(|p| p.texts.len()).sum();
+        // Whether this file's last page is continued is decided in `finish`, in name order, not load order.
+        let trailing_token = self.unfinished_page.take();
+        self.page_files.push((name.to_owned(), first_is_page, trailing_token));
+        self.stats.files += 1;
+        self.inputs.push(input);
+        Ok(load)
+    }
+
+    /// Reads and merges the next batch of `file`'s descriptions (`bytes` is the file [`Loader::begin_file`] was
+    /// given); returns whether any remain.
+    pub fn continue_file(&mut self, file: &mut FileLoad, bytes: &[u8]) -> Result<bool, ImportError> {
+        let Some(doc) = file.pending.first_mut() else { return Ok(false) };
+        let err =
+            |path: String, message: String| ImportError { file: file.name.clone(), line: doc.line, path, message };
+        let end = (doc.next + DESCRIPTION_BATCH).min(doc.texts.len());
+        let mut texts = Vec::with_capacity(end - doc.next);
+        for (i, range) in doc.texts[doc.next..end].iter().enumerate() {
+            let text = bytes.get(range.clone()).and_then(|b| std::str::from_utf8(b).ok()).ok_or_else(|| {
+                err(
+                    format!("{}Descriptions[{}]", doc.prefix, doc.next + i),
+                    "not the text parsed before (the file changed)".into(),
+                )
+            })?;
+            texts.push(text);
+        }
+        for d in read_descriptions(&texts, doc.next, &doc.prefix, self.join.unwrap_or(one_after_the_other)) {
+            let d = d.map_err(|(path, m)| err(path, m))?;
+            self.merge_described(d, &file.name, doc.line, &doc.at);
+        }
+        file.done += end - doc.next;
+        doc.next = end;
+        if doc.next == doc.texts.len() {
+            file.pending.remove(0);
+        }
+        Ok(!file.pending.is_empty())
+    }
+
+    /// Lists a file that holds no document this tool reads, so the evidence appendix still accounts for it.
+    fn skip_file(&mut self, name: &str, bytes: &[u8], sha256: impl FnOnce() -> String, reason: String) {
+        self.warnings.push(skip_warning(name, None, &reason));
+        self.stats.files += 1;
+        self.inputs.push(InputFile {
+            name: name.to_owned(),
+            sha256: sha256(),
+            bytes: bytes.len() as u64,
+            kinds: BTreeMap::from([("skipped".to_owned(), 1)]),
+            other_fields: BTreeMap::new(),
+            skipped: vec![reason],
+        });
+    }
+
+    /// Checks that every edge endpoint is a vertex, makes the joins, and returns the merged lineage.
+    pub fn finish(mut self, roles: &RoleTable) -> Result<Lineage, ImportError> {
+        self.close_unfinished_files();
+        if let Some((ix, r)) = self.pending.iter().min_by_key(|(_, r)| (r.file.clone(), r.line, r.path.clone())) {
+            let others = self.pending.len() - 1;
+            let arn = self.graph.graph[*ix].arn.clone();
+            let mut message = format!(
+                "edge endpoint {arn} is not a vertex of any input (expected every SourceArn/DestinationArn among some page's Vertices, a Describe response or an association summary; is a QueryLineage page missing?)"
+            );
+            if r.count > 1 {
+                message.push_str(&format!("; {} edges name it", r.count));
+            }
+            if others > 0 {
+                message.push_str(&format!("; {others} other unknown ARN(s) too"));
+            }
+            return Err(ImportError { file: r.file.to_string(), line: r.line, path: r.path.clone(), message });
+        }
+        let parts = std::mem::take(&mut self.pipeline_parts);
+        let attached = pipelines::attach(&mut self.graph.records, parts, &self.pipeline_dirs, roles)?;
+        self.warnings.extend(attached.warnings);
+        for (origin, why) in attached.skipped {
+            self.warnings.push(skip_warning(&origin.file, origin.line, &why));
+            if let Some(input) = self.inputs.iter_mut().find(|i| i.name == origin.file) {
+                input.skipped.push(why);
+            }
+        }
+        stand_ins::stand_ins(&mut self);
+        twins::merge_twins(&mut self);
+        self.build_edges();
+        join::join(&mut self, roles);
+        records::dedupe_records(&mut self);
+        cross::merge_cross_system(&mut self);
+        classify::classify_roles(&mut self, roles);
+        self.stats.vertices = self.graph.node_count();
+        self.stats.edges = self.graph.edge_count();
+        for snapshots in self.graph.superseded_packages.values_mut() {
+            snapshots.sort_by_key(|p| (p.modified_at, p.created_at, p.digest));
+        }
+        for (arn, (lineage_types, types)) in std::mem::take(&mut self.type_conflicts) {
+            if let Some(kept) = lineage_types.first() {
+                let all: Vec<&str> = lineage_types.iter().map(|t| t.as_str()).collect();
+                self.warnings.push(format!("{arn}: the inputs give LineageType {}; kept {kept}", all.join(", ")));
+            }
+            if let Some(kept) = types.first() {
+                let all: Vec<String> = types.iter().map(|t| format!("{t:?}")).collect();
+                self.warnings.push(format!("{arn}: the inputs give Type {}; kept {kept:?}", all.join(", ")));
+            }
+        }
+        let (superseded, disagreements) = std::mem::take(&mut self.snapshots).finish();
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(disagreements);
+        warnings.sort();
+        warnings.dedup();
+        // Nothing below depends on the order the files were given in.
+        let mut inputs = self.inputs;
+        inputs.sort_by(|a, b| (&a.name, &a.sha256).cmp(&(&b.name, &b.sha256)));
+        let mut start_arns = self.start_arns;
+        start_arns.sort();
+        Ok(Lineage { graph: self.graph, inputs, stats: self.stats, warnings, start_arns, superseded })
+    }
+}
+
+fn skip_warning(name: &str, line: Option<usize>, what: &str) -> String {
+    let at = line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
+    format!("{at}: skipped (not used): {what}")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// How many edges of a page have their ends looked up at once (see [`Loader::known_ends`]).
+pub(super) const EDGE_CHUNK: usize = 1 << 16;
+
+/// How many of a bundle's descriptions are read before they are merged: enough to share between two threads,
+/// few enough that their trees never weigh much at once. In WASM a batch is one step of the page's load, so it
+/// is smaller: about 50 ms, so the page stays responsive and its progress bar moves.
+#[cfg(not(target_arch = "wasm32"))]
+const DESCRIPTION_BATCH: usize = 8192;
+#[cfg(target_arch = "wasm32")]
+const DESCRIPTION_BATCH: usize = 2048;

@@ -1,0 +1,64 @@
+//! What one document said, as typed values ([`Described`]): the readers' common output, which the builder merges.
+
+use crate::model::records::{
+    CaptureRecord, EndpointConfigDescription, EndpointDescription, ModelDescription, PackageStateEvent, TrailEvent,
+};
+use crate::model::{AssociationType, EntityDetails, Job, LineageType, ModelPackage};
+
+/// What one Describe*/ListAssociations document said.
+#[derive(Debug)]
+pub(crate) enum Described {
+    Entity {
+        arn: String,
+        lineage_type: LineageType,
+        entity_type: Option<String>,
+        details: Box<EntityDetails>,
+    },
+    TrainingJob(Box<Job>),
+    ProcessingJob(Box<Job>),
+    ModelPackage(Box<ModelPackage>),
+    Associations(Vec<AssociationSummary>),
+    Capture(Box<CaptureRecord>),
+    Endpoint(Box<EndpointDescription>),
+    EndpointConfig(Box<EndpointConfigDescription>),
+    Model(Box<ModelDescription>),
+    FeatureGroup(Box<crate::model::records::FeatureGroupDescription>),
+    /// CloudTrail records of SageMaker calls, and how many records of other services were skipped.
+    Trail {
+        events: Vec<TrailEvent>,
+        other_services: usize,
+    },
+    PackageEvent(Box<PackageStateEvent>),
+    /// A recognised document that carries nothing the report uses; the message becomes a warning.
+    Ignored(String),
+    /// ListArtifacts/ListActions/ListContexts: `Entity` summaries, not descriptions.
+    Listed(Vec<Described>),
+    /// SageMaker Pipelines responses (one, or an exporter element's four).
+    Pipeline(Vec<crate::read::sagemaker::pipelines::PipelineDoc>),
+    /// OpenLineage events, or what a Marquez response says as events.
+    Lineage(Vec<crate::model::openlineage::Event>),
+}
+
+/// One `AssociationSummary`.
+#[derive(Debug)]
+pub(crate) struct AssociationSummary {
+    pub source: String,
+    pub destination: String,
+    pub source_type: Option<String>,
+    pub destination_type: Option<String>,
+    pub source_name: Option<String>,
+    pub destination_name: Option<String>,
+    pub association_type: Option<AssociationType>,
+}
+
+impl Described {
+    /// Sets the digest of the whole response where a description keeps one.
+    pub(crate) fn set_digest(&mut self, digest: impl FnOnce() -> [u8; 32]) {
+        match self {
+            Described::Entity { details, .. } if details.described => details.digest = digest(),
+            Described::TrainingJob(j) | Described::ProcessingJob(j) => j.digest = digest(),
+            Described::ModelPackage(p) => p.digest = digest(),
+            _ => {}
+        }
+    }
+}

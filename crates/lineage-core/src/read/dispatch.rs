@@ -1,0 +1,331 @@
+//! Decides what a document is and hands it to its reader.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::model::LineageType;
+use crate::read::described::Described;
+use crate::read::json::{At, FieldError};
+use crate::read::sagemaker::describe::DESCRIBE_KEYS;
+use crate::read::sagemaker::lineage::{parse_doc, RawDoc};
+use crate::read::sagemaker::operations;
+use crate::read::tree::{self, Tree};
+
+/// Recognises and reads one response object found at `path` (empty for a whole file). A description keeps a
+/// digest of the whole response, not the response.
+pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>, FieldError> {
+    if let Some(d) = describe_lineage::<Value>(map, path)? {
+        return Ok(Some(d));
+    }
+    if let Some(d) = crate::read::openlineage::read(map, path)? {
+        return Ok(Some(d));
+    }
+    crate::read::sagemaker::operations::operation(map, path)
+}
+
+/// [`describe`] for the responses lineage answers read (Describe{Artifact,Action,Context,TrialComponent,
+/// ModelPackage,TrainingJob,ProcessingJob}, ListAssociations, List{Artifacts,Actions,Contexts}), in any [`Tree`];
+/// `None` for any other document.
+pub(crate) fn describe_lineage<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>, FieldError> {
+    let mut d = crate::read::sagemaker::describe::read::<T>(map, path)?;
+    if let Some(d) = d.as_mut() {
+        d.set_digest(|| crate::read::tree::object_digest::<T>(map));
+    }
+    Ok(d)
+}
+
+pub(crate) struct Staged<'a> {
+    pub line: Option<usize>,
+    pub doc: RawDoc<'a>,
+    pub described: Vec<Described>,
+    /// Top-level fields of a page or bundle that no reader interprets (`ResponseMetadata`, …).
+    pub other_fields: BTreeMap<String, Value>,
+    pub kind: &'static str,
+    /// Why the document was not read (`DescribeFeatureGroup response`, …), when it is none of ours.
+    pub skipped: Option<String>,
+}
+
+/// Benchmark baseline: parses one document with the importer's own readers and counts its vertex and edge
+/// records, building nothing.
+pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
+    let doc = parse_doc(bytes).map_err(|e| format!("{}: {}", e.path, e.message))?;
+    let pages = doc.pages.iter().flatten();
+    let v = doc.vertices.as_ref().map_or(0, Vec::len)
+        + pages.clone().map(|p| p.vertices.as_ref().map_or(0, Vec::len)).sum::<usize>();
+    let e = doc.edges.as_ref().map_or(0, Vec::len) + pages.map(|p| p.edges.as_ref().map_or(0, Vec::len)).sum::<usize>();
+    Ok((v, e))
+}
+
+/// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
+pub(crate) fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
+    let mut described = Vec::new();
+    let is_page = doc.is_page();
+    let mut kind = if doc.descriptions.is_some() || doc.start_arns.is_some() || doc.pages.is_some() {
+        "bundle"
+    } else if is_page {
+        "QueryLineage response"
+    } else {
+        ""
+    };
+    // Moved, not cloned: a document's tree is as large as its text several times over.
+    let rest = serde_json::Map::from_iter(std::mem::take(&mut doc.rest));
+    let mut top_is_body = false;
+    if let Some(mut d) = describe(&rest, "").map_err(|e| (e.path, e.message))? {
+        top_is_body = !matches!(d, Described::Associations(_));
+        // A list page's NextToken was read with the document (as a QueryLineage page's is): it says more follow.
+        if let (Described::Pipeline(docs), Some(token)) = (&mut d, doc.next_token.as_deref()) {
+            docs.iter_mut().for_each(|p| p.continued = !token.is_empty());
+        }
+        if kind.is_empty() {
+            kind = describe_kind(&d);
+        }
+        described.push(d);
+    }
+    if let Some(groups) = rest.get("DataCapture") {
+        if kind.is_empty() {
+            kind = "bundle";
+        }
+        described.extend(bundle_captures(groups).map_err(|e| (e.path, e.message))?);
+    }
+    if kind.is_empty() {
+        // Not one of ours: an AWS document we do not read (or any other JSON object) is listed as skipped.
+        let what = unused_document(&rest).map_or_else(
+            || format!("a JSON object that is no document this tool reads (keys {})", keys(&rest)),
+            |op| format!("{op} response"),
+        );
+        return Ok(Staged {
+            line,
+            doc,
+            described,
+            kind: "skipped",
+            other_fields: BTreeMap::new(),
+            skipped: Some(what),
+        });
+    }
+    let other_fields = if !top_is_body {
+        rest.into_iter().filter(|(k, _)| !matches!(k.as_str(), "AssociationSummaries" | "DataCapture")).collect()
+    } else {
+        BTreeMap::new()
+    };
+    Ok(Staged { line, doc, described, kind, other_fields, skipped: None })
+}
+
+/// A file that is a JSON array: OpenLineage events as some clients and proxies write them (one array of events).
+/// Each element is staged as its own document; a path says which (`[3].run.runId`).
+pub(crate) fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
+    let items: Vec<&serde_json::value::RawValue> =
+        serde_json::from_slice(bytes).map_err(|e| (String::new(), format!("not a JSON array of objects: {e}")))?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = |path: String| if path.is_empty() { format!("[{i}]") } else { format!("[{i}].{path}") };
+        let doc = parse_doc(item.get().as_bytes()).map_err(|e| (at(e.path), e.message))?;
+        let mut s = stage(doc, None).map_err(|(path, m)| (at(path), m))?;
+        if !s.described.iter().any(|d| matches!(d, Described::Lineage(_))) {
+            let what = s.skipped.take().unwrap_or_else(|| s.kind.to_owned());
+            return Err((
+                format!("[{i}]"),
+                format!("expected an OpenLineage event (a JSON array is read as a list of events), found {what}"),
+            ));
+        }
+        for d in &mut s.described {
+            if let Described::Lineage(events) = d {
+                events.iter_mut().for_each(|e| e.origin.path = at(std::mem::take(&mut e.origin.path)));
+            }
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// Whether a file not named `.jsonl` holds JSON Lines: its first line is a whole JSON object and more lines follow
+/// (OpenLineage's file transport appends one event per line to whatever file it is given).
+pub(crate) fn json_lines(bytes: &[u8]) -> bool {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let bytes = &bytes[start..];
+    let Some(end) = bytes.iter().position(|&b| b == b'\n') else { return false };
+    let (first, rest) = bytes.split_at(end);
+    first.first() == Some(&b'{')
+        && rest.iter().any(|b| !b.is_ascii_whitespace())
+        && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
+}
+
+/// AWS responses that say nothing the answers use, recognised by a key only they have, so `inspect` and the
+/// evidence appendix can name what was skipped.
+pub(crate) fn unused_document(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
+    const KNOWN: [(&str, &str); 14] = [
+        ("FeatureGroupSummaries", "ListFeatureGroups"),
+        ("ModelPackageGroupArn", "DescribeModelPackageGroup"),
+        ("ModelPackageSummaryList", "ListModelPackages"),
+        ("ModelPackageGroupSummaryList", "ListModelPackageGroups"),
+        ("PipelineExecutionSummaries", "ListPipelineExecutions"),
+        ("PipelineArn", "DescribePipeline"),
+        ("TrialComponentSummaries", "ListTrialComponents"),
+        ("TrainingJobSummaries", "ListTrainingJobs"),
+        ("ExperimentArn", "DescribeExperiment"),
+        ("TrialArn", "DescribeTrial"),
+        ("DomainArn", "DescribeDomain"),
+        ("Tags", "ListTags"),
+        ("Contents", "S3 ListObjectsV2"),
+        ("CommonPrefixes", "S3 ListObjectsV2"),
+    ];
+    KNOWN.iter().find(|(key, _)| map.contains_key(*key)).map(|(_, op)| *op)
+}
+
+/// Why a file is not read as JSON at all: its name does not say `.json`/`.jsonl` and it does not parse as JSON
+/// (a README, a CSV, a model tarball beside the export). A `.json` file that does not parse is an error instead.
+pub(crate) fn not_json(name: &str, bytes: &[u8]) -> Option<String> {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let says_json = file.ends_with(".json") || file.ends_with(".jsonl") || file.ends_with(".ndjson");
+    if says_json || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        return None;
+    }
+    Some(match file.rsplit_once('.') {
+        Some((_, ext)) if !ext.is_empty() => format!("not a JSON file (.{ext})"),
+        _ => "not a JSON file".to_owned(),
+    })
+}
+
+pub(crate) fn describe_kind(d: &Described) -> &'static str {
+    match d {
+        Described::Entity { lineage_type: LineageType::Artifact, .. } => "DescribeArtifact",
+        Described::Entity { lineage_type: LineageType::Action, .. } => "DescribeAction",
+        Described::Entity { lineage_type: LineageType::Context, .. } => "DescribeContext",
+        Described::Entity { lineage_type: LineageType::TrialComponent, .. } => "DescribeTrialComponent",
+        Described::TrainingJob(_) => "DescribeTrainingJob",
+        Described::ProcessingJob(_) => "DescribeProcessingJob",
+        Described::ModelPackage(_) => "DescribeModelPackage",
+        Described::Associations(_) => "ListAssociations",
+        Described::Capture(_) => "data-capture record",
+        Described::Endpoint(_) => "DescribeEndpoint",
+        Described::EndpointConfig(_) => "DescribeEndpointConfig",
+        Described::Model(_) => "DescribeModel",
+        Described::FeatureGroup(_) => "DescribeFeatureGroup",
+        Described::Trail { events, .. } => events.first().map_or("CloudTrail records", |e| e.layout),
+        Described::PackageEvent(_) => "EventBridge model-package state change",
+        Described::Ignored(_) => "EventBridge event (not read)",
+        Described::Listed(_) => "List* summaries",
+        Described::Pipeline(docs) => match docs.as_slice() {
+            [one] => one.part.operation(),
+            _ => "pipeline execution",
+        },
+        Described::Lineage(events) => match events.first().map(|e| (e.system, &e.kind)) {
+            Some((crate::model::System::Marquez, _)) => "Marquez response",
+            Some((_, crate::model::openlineage::EventKind::Run { .. })) => "OpenLineage RunEvent",
+            Some((_, crate::model::openlineage::EventKind::Job)) => "OpenLineage JobEvent",
+            Some((_, crate::model::openlineage::EventKind::Dataset)) => "OpenLineage DatasetEvent",
+            None => "Marquez response",
+        },
+    }
+}
+
+/// A bundle's `DataCapture`: `[{"S3Uri": "s3://…/{endpoint}/{variant}/yyyy/mm/dd/hh/f.jsonl", "Records": […]}]`.
+pub(crate) fn bundle_captures(groups: &Value) -> Result<Vec<Described>, FieldError> {
+    let err = |path: String, message: &str| FieldError { path, message: message.to_owned() };
+    let Value::Array(groups) = groups else {
+        return Err(err("DataCapture".into(), "expected an array of {S3Uri, Records} objects"));
+    };
+    let mut out = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let path = format!("DataCapture[{i}]");
+        let Value::Object(map) = g else {
+            return Err(err(path, "expected an object with S3Uri and Records"));
+        };
+        let at = At { map, path: path.clone() };
+        let uri = at.str("S3Uri")?;
+        for (j, item) in at.array("Records")?.into_iter().enumerate() {
+            let record = at.index("Records", j, item)?;
+            out.push(Described::Capture(Box::new(operations::capture(&record, uri.as_deref())?)));
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn keys(map: &serde_json::Map<String, Value>) -> String {
+    if map.is_empty() {
+        return "(none)".into();
+    }
+    let mut names: Vec<&str> = map.keys().map(String::as_str).take(12).collect();
+    names.sort_unstable();
+    let more = map.len().saturating_sub(12);
+    let mut s = names.join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s
+}
+
+/// Reads `batch`, which starts at `Descriptions[first]`, in order: its two halves through `join` (which may run
+/// them at once, see [`Loader::lend_threads`]); the merge that follows is on the caller's thread either way.
+pub(crate) fn read_descriptions(
+    batch: &[&str],
+    first: usize,
+    prefix: &str,
+    join: BothAtOnce,
+) -> Vec<Result<Described, (String, String)>> {
+    in_halves(batch, join, |text, i| description(text, &format!("{prefix}Descriptions[{}]", first + i)))
+}
+
+/// `f(item, index)` of every item, in order, the two halves run through `join`.
+pub(crate) fn in_halves<T: Sync, R: Send>(items: &[T], join: BothAtOnce, f: impl Fn(&T, usize) -> R + Sync) -> Vec<R> {
+    let (a, b) = items.split_at(items.len() / 2);
+    let half = |part: &[T], first: usize| -> Vec<R> { part.iter().enumerate().map(|(i, x)| f(x, first + i)).collect() };
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    join(&mut || left = half(a, 0), &mut || right = half(b, a.len()));
+    left.append(&mut right);
+    left
+}
+
+/// Runs two pieces of work and returns when both are done.
+pub type BothAtOnce = fn(&mut (dyn FnMut() + Send), &mut (dyn FnMut() + Send));
+
+/// The core's own [`BothAtOnce`]: one after the other, on the calling thread.
+pub(crate) fn one_after_the_other(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send)) {
+    a();
+    b();
+}
+
+/// Reads `Descriptions[i]` of a bundle: a Describe*/ListAssociations response, or one we recognise and do not use.
+/// Its text was checked when the bundle parsed; it becomes a tree only now, one response at a time.
+pub(crate) fn description(text: &str, path: &str) -> Result<Described, (String, String)> {
+    let path = path.to_owned();
+    // The responses the answers read are walked as a borrowed tree; any other document as a `Value`, as before.
+    let json: tree::Json = serde_json::from_str(text).map_err(|e| (path.clone(), e.to_string()))?;
+    if let tree::Json::Object(object) = &json {
+        if let Some(d) = describe_lineage::<tree::Json>(object, &path).map_err(|e| (e.path, e.message))? {
+            return Ok(d);
+        }
+    }
+    let item: Value = serde_json::from_str(text).map_err(|e| (path.clone(), e.to_string()))?;
+    let Value::Object(map) = item else {
+        return Err((
+            path,
+            format!("expected a Describe* or ListAssociations response object, found {}", short(&item)),
+        ));
+    };
+    if let Some(d) = describe(&map, &path).map_err(|e| (e.path, e.message))? {
+        return Ok(d);
+    }
+    match unused_document(&map) {
+        Some(op) => Ok(Described::Ignored(format!("{path}: {op} response skipped (not used)"))),
+        None => Err((
+            path,
+            format!(
+                "expected a Describe* response (one of the keys {}) or a ListAssociations response (AssociationSummaries); found keys {}",
+                DESCRIBE_KEYS.join(", "),
+                keys(&map)
+            ),
+        )),
+    }
+}
+
+pub(crate) fn short(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,12 @@
+//! The readers: bytes of one document in, typed values out ([`Described`], [`sagemaker::lineage::RawDoc`]), with
+//! the file's JSON path in every error. One module per system; [`dispatch`] decides what a document is. Readers
+//! import the JSON mechanics ([`json`], [`tree`]) and the model, never each other's dispatcher or the builder.
+
+pub(crate) mod described;
+pub(crate) mod dispatch;
+pub(crate) mod json;
+pub(crate) mod openlineage;
+pub(crate) mod sagemaker;
+pub(crate) mod tree;
+
+pub use dispatch::{parse_only, BothAtOnce};
