@@ -2,7 +2,7 @@
 
 use petgraph::graph::NodeIndex;
 
-use super::Loader;
+use super::state::Loader;
 use crate::model::roles::{Role, RoleTable};
 use crate::model::LineageType;
 

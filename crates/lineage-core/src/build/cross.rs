@@ -9,7 +9,7 @@ use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashSet;
 use serde_json::Value;
 
-use super::Loader;
+use super::state::Loader;
 use crate::model::openlineage::{self, glue_table, location_key, Dataset, Name, Run};
 use crate::model::Origin;
 use crate::model::System;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::Loader;
+use super::state::Loader;
 use crate::model::roles::{Role, RoleTable};
 use crate::model::{Join, LineageType};
 

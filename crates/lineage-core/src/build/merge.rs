@@ -7,10 +7,10 @@ use std::sync::Arc;
 use petgraph::graph::NodeIndex;
 
 use super::snapshots::{Snapshot, SnapshotInfo};
-use super::{Loader, PendingDescriptions, EDGE_CHUNK};
+use super::state::{Loader, PendingDescriptions, EDGE_CHUNK};
 use crate::model::records::capture_location;
 use crate::model::{EntityDetails, LineageType, Origin};
-use crate::read::described::Described;
+use crate::read::described::{Described, PipelineDoc, PipelinePart};
 use crate::read::dispatch::{in_halves, Staged};
 use crate::read::sagemaker::lineage::{RawDoc, RawEdge};
 use crate::read::sagemaker::pipelines::{self};
@@ -233,9 +233,8 @@ impl Loader {
         }
     }
 
-    pub(super) fn merge_pipeline(&mut self, doc: pipelines::PipelineDoc, at: &Arc<str>) {
-        let pipelines::PipelineDoc { part: pipelines::PipelinePart::Execution(mut e), origin, execution, .. } = doc
-        else {
+    pub(super) fn merge_pipeline(&mut self, doc: PipelineDoc, at: &Arc<str>) {
+        let PipelineDoc { part: PipelinePart::Execution(mut e), origin, execution, .. } = doc else {
             self.pipeline_parts.push(doc);
             return;
         };

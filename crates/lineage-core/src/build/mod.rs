@@ -11,106 +11,23 @@ mod pipelines;
 mod records;
 mod snapshots;
 mod stand_ins;
+mod state;
 mod twins;
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::sync::Arc;
 
-use petgraph::graph::NodeIndex;
-use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
 
 use crate::model::roles::RoleTable;
-use crate::model::{AssociationType, Graph, ImportError, ImportStats, InputFile, Lineage, LineageType};
+use crate::model::{ImportError, InputFile, Lineage};
 
 use crate::read::dispatch::{
     json_lines, not_json, one_after_the_other, read_descriptions, stage, stage_array, BothAtOnce,
 };
 use crate::read::sagemaker::lineage::parse_doc;
-use crate::read::sagemaker::pipelines::PipelineDoc;
-use snapshots::SnapshotLog;
-
-/// Where an undeclared ARN was first referenced by an edge.
-struct Reference {
-    file: Arc<str>,
-    line: Option<usize>,
-    path: String,
-    count: usize,
-}
-
-/// Accumulates files into one graph. After a file fails, the loader is dropped (see [`Loader::add_file`]).
-#[derive(Default)]
-pub struct Loader {
-    /// How a batch of descriptions is read in two halves; `None`: one after the other.
-    join: Option<BothAtOnce>,
-    graph: Graph,
-    declared: Vec<bool>,
-    /// Whether a vertex appeared in some page's `Vertices` (repeats there are the duplicates counted).
-    listed: Vec<bool>,
-    pending: FxHashMap<NodeIndex, Reference>,
-    /// Every edge record as (source, destination, index into `association_types`); deduplicated by sorting in
-    /// `finish`, which is cheaper than a hash set over millions of edges.
-    edges: Vec<(u32, u32, u16)>,
-    /// Association types seen, index 0 being "none given".
-    association_types: Vec<Option<AssociationType>>,
-    /// The last source and destination ARN an edge named, and their vertices: edges of one vertex usually come
-    /// together, so most lookups end here.
-    last_reference: [Option<(Arc<str>, NodeIndex)>; 2],
-    inputs: Vec<InputFile>,
-    stats: ImportStats,
-    warnings: Vec<String>,
-    start_arns: Vec<String>,
-    type_names: FxHashSet<Arc<str>>,
-    /// A page whose `NextToken` promised a next page: the warning to give unless the next document is a page.
-    unfinished_page: Option<String>,
-    /// CloudTrail records of services other than SageMaker, skipped.
-    skipped_trail_records: usize,
-    /// Every Describe* snapshot read, to keep the newest and list the rest.
-    snapshots: SnapshotLog,
-    /// The name of the file being read.
-    inputs_named: Arc<str>,
-    /// Each file's name, whether it starts with a QueryLineage page, and the warning due when its last page has a
-    /// `NextToken` and the next file (in name order) does not start with a page.
-    page_files: Vec<(String, bool, Option<String>)>,
-    /// ARN → every LineageType and Type given for it, where the inputs disagree.
-    type_conflicts: BTreeMap<String, (std::collections::BTreeSet<LineageType>, std::collections::BTreeSet<String>)>,
-    /// Pipeline steps pages, parameters pages and definitions, joined to their executions in `finish`.
-    pipeline_parts: Vec<PipelineDoc>,
-    /// (directory, execution ARN) of every loose DescribePipelineExecution: a loose part belongs to the one in its
-    /// directory.
-    pipeline_dirs: std::collections::BTreeSet<(String, String)>,
-    /// OpenLineage events and Marquez responses, merged per run into the graph in `finish`.
-    lineage_events: Vec<crate::model::openlineage::Event>,
-}
-
-/// One document's contents, checked but not yet merged.
-/// A file [`Loader::begin_file`] has parsed: what is left to read is a bundle's descriptions.
-#[derive(Debug)]
-pub struct FileLoad {
-    name: String,
-    pending: Vec<PendingDescriptions>,
-    done: usize,
-    total: usize,
-}
-
-impl FileLoad {
-    /// Descriptions read so far, of how many.
-    pub fn progress(&self) -> (usize, usize) {
-        (self.done, self.total)
-    }
-}
-
-/// One document's descriptions, as places in the file's bytes, and how many are read.
-#[derive(Debug)]
-struct PendingDescriptions {
-    line: Option<usize>,
-    at: Arc<str>,
-    /// `Pages[i].` for a bundle nested in a bundle's `Pages`, else empty.
-    prefix: String,
-    texts: Vec<Range<usize>>,
-    next: usize,
-}
+use state::Reference;
+pub use state::{FileLoad, Loader};
 
 impl Loader {
     pub fn new() -> Loader {
@@ -343,9 +260,6 @@ fn hex(bytes: &[u8]) -> String {
     }
     s
 }
-
-/// How many edges of a page have their ends looked up at once (see [`Loader::known_ends`]).
-pub(super) const EDGE_CHUNK: usize = 1 << 16;
 
 /// How many of a bundle's descriptions are read before they are merged: enough to share between two threads,
 /// few enough that their trees never weigh much at once. In WASM a batch is one step of the page's load, so it

@@ -6,7 +6,8 @@ use crate::model::pipeline::{PipelineExecution, PipelineParameter, PipelineStep,
 use crate::model::records::Records;
 use crate::model::roles::RoleTable;
 use crate::model::{ImportError, Origin};
-use crate::read::sagemaker::pipelines::{directory, PipelineDoc, PipelinePart};
+use crate::read::described::{PipelineDoc, PipelinePart};
+use crate::read::sagemaker::pipelines::directory;
 
 /// Joins the steps, parameters and definitions read to their executions (the one the exporter's element names,
 /// else the one described in the same directory), orders them, gives each parameter its role, and indexes the

@@ -1,6 +1,6 @@
 //! Phase: the operational records sorted and their repeats dropped.
 
-use super::Loader;
+use super::state::Loader;
 
 /// Sorts the operational records and drops repeats: a capture record read twice (same `eventId`), an
 /// EventBridge change sent twice (same package, status and time — AWS may send several events per change).

@@ -3,7 +3,7 @@
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashSet;
 
-use super::Loader;
+use super::state::Loader;
 use crate::model::{AssociationType, EntityDetails};
 
 /// A Describe-only export: a model package no lineage vertex stands for gets a stand-in vertex, and so does

@@ -2,7 +2,7 @@
 
 use petgraph::graph::NodeIndex;
 
-use super::Loader;
+use super::state::Loader;
 use crate::model::{AssociationType, Node};
 
 /// Cross-account `SameAs` twins (one artifact seen from two accounts) become one vertex, named by the least

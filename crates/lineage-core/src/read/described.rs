@@ -1,9 +1,10 @@
 //! What one document said, as typed values ([`Described`]): the readers' common output, which the builder merges.
 
+use crate::model::pipeline::{DefinedStep, PipelineExecution, PipelineStep};
 use crate::model::records::{
     CaptureRecord, EndpointConfigDescription, EndpointDescription, ModelDescription, PackageStateEvent, TrailEvent,
 };
-use crate::model::{AssociationType, EntityDetails, Job, LineageType, ModelPackage};
+use crate::model::{AssociationType, EntityDetails, Job, LineageType, ModelPackage, Origin};
 
 /// What one Describe*/ListAssociations document said.
 #[derive(Debug)]
@@ -34,7 +35,7 @@ pub(crate) enum Described {
     /// ListArtifacts/ListActions/ListContexts: `Entity` summaries, not descriptions.
     Listed(Vec<Described>),
     /// SageMaker Pipelines responses (one, or an exporter element's four).
-    Pipeline(Vec<crate::read::sagemaker::pipelines::PipelineDoc>),
+    Pipeline(Vec<PipelineDoc>),
     /// OpenLineage events, or what a Marquez response says as events.
     Lineage(Vec<crate::model::openlineage::Event>),
 }
@@ -59,6 +60,36 @@ impl Described {
             Described::TrainingJob(j) | Described::ProcessingJob(j) => j.digest = digest(),
             Described::ModelPackage(p) => p.digest = digest(),
             _ => {}
+        }
+    }
+}
+
+/// One pipeline response, and the execution it belongs to when the document says (the exporter's element).
+#[derive(Debug)]
+pub(crate) struct PipelineDoc {
+    pub execution: Option<String>,
+    pub part: PipelinePart,
+    pub origin: Origin,
+    /// A list page whose `NextToken` says another page follows.
+    pub continued: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum PipelinePart {
+    Execution(Box<PipelineExecution>),
+    Steps(Vec<PipelineStep>),
+    Parameters(Vec<(String, String)>),
+    Definition(Vec<DefinedStep>),
+}
+
+impl PipelinePart {
+    /// The operation whose response this is.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            PipelinePart::Execution(_) => "DescribePipelineExecution",
+            PipelinePart::Steps(_) => "ListPipelineExecutionSteps",
+            PipelinePart::Parameters(_) => "ListPipelineParametersForExecution",
+            PipelinePart::Definition(_) => "DescribePipelineDefinitionForExecution",
         }
     }
 }

@@ -143,7 +143,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
         let mut out: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
-        while let Some(key) = map.next_key::<crate::read::sagemaker::lineage::CowStr<'de>>()? {
+        while let Some(key) = map.next_key::<CowStr<'de>>()? {
             out.push((key.0, map.next_value::<Json<'de>>()?));
         }
         // Sorted by key, stably, so that of a repeated key the last one read is the one kept.
@@ -253,4 +253,30 @@ pub(crate) fn object_digest<T: Tree>(object: &T::Object) -> [u8; 32] {
 /// SHA-256 of a text.
 pub(crate) fn text_digest(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
+}
+
+/// A string that borrows from the input when it can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CowStr<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }

@@ -8,40 +8,10 @@ use serde_json::{Map, Value};
 
 use crate::model::pipeline::{read_definition, DefinedStep, PipelineExecution, PipelineStep, RunStatus, StepKind};
 use crate::model::Origin;
-use crate::read::described::Described;
+use crate::read::described::{Described, PipelineDoc, PipelinePart};
 use crate::read::json::{At, FieldError};
 
 type Result<T> = std::result::Result<T, FieldError>;
-
-/// One pipeline response, and the execution it belongs to when the document says (the exporter's element).
-#[derive(Debug)]
-pub(crate) struct PipelineDoc {
-    pub execution: Option<String>,
-    pub part: PipelinePart,
-    pub origin: Origin,
-    /// A list page whose `NextToken` says another page follows.
-    pub continued: bool,
-}
-
-#[derive(Debug)]
-pub(crate) enum PipelinePart {
-    Execution(Box<PipelineExecution>),
-    Steps(Vec<PipelineStep>),
-    Parameters(Vec<(String, String)>),
-    Definition(Vec<DefinedStep>),
-}
-
-impl PipelinePart {
-    /// The operation whose response this is.
-    pub fn operation(&self) -> &'static str {
-        match self {
-            PipelinePart::Execution(_) => "DescribePipelineExecution",
-            PipelinePart::Steps(_) => "ListPipelineExecutionSteps",
-            PipelinePart::Parameters(_) => "ListPipelineParametersForExecution",
-            PipelinePart::Definition(_) => "DescribePipelineDefinitionForExecution",
-        }
-    }
-}
 
 /// The keys of the exporter's element, in the order they are read.
 const ELEMENT_KEYS: [&str; 4] = [

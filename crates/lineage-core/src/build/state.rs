@@ -1,0 +1,99 @@
+//! The builder's state: the graph being built and what the phases still need (pending references, edge triples,
+//! pipeline parts, other systems' events, snapshots, counts, warnings).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use petgraph::graph::NodeIndex;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::snapshots::SnapshotLog;
+use crate::model::{AssociationType, Graph, ImportStats, InputFile, LineageType};
+use crate::read::described::PipelineDoc;
+use crate::read::BothAtOnce;
+
+/// Where an undeclared ARN was first referenced by an edge.
+pub(crate) struct Reference {
+    pub(super) file: Arc<str>,
+    pub(super) line: Option<usize>,
+    pub(super) path: String,
+    pub(super) count: usize,
+}
+
+/// Accumulates files into one graph. After a file fails, the loader is dropped (see [`Loader::add_file`]).
+#[derive(Default)]
+pub struct Loader {
+    /// How a batch of descriptions is read in two halves; `None`: one after the other.
+    pub(super) join: Option<BothAtOnce>,
+    pub(super) graph: Graph,
+    pub(super) declared: Vec<bool>,
+    /// Whether a vertex appeared in some page's `Vertices` (repeats there are the duplicates counted).
+    pub(super) listed: Vec<bool>,
+    pub(super) pending: FxHashMap<NodeIndex, Reference>,
+    /// Every edge record as (source, destination, index into `association_types`); deduplicated by sorting in
+    /// `finish`, which is cheaper than a hash set over millions of edges.
+    pub(super) edges: Vec<(u32, u32, u16)>,
+    /// Association types seen, index 0 being "none given".
+    pub(super) association_types: Vec<Option<AssociationType>>,
+    /// The last source and destination ARN an edge named, and their vertices: edges of one vertex usually come
+    /// together, so most lookups end here.
+    pub(super) last_reference: [Option<(Arc<str>, NodeIndex)>; 2],
+    pub(super) inputs: Vec<InputFile>,
+    pub(super) stats: ImportStats,
+    pub(super) warnings: Vec<String>,
+    pub(super) start_arns: Vec<String>,
+    pub(super) type_names: FxHashSet<Arc<str>>,
+    /// A page whose `NextToken` promised a next page: the warning to give unless the next document is a page.
+    pub(super) unfinished_page: Option<String>,
+    /// CloudTrail records of services other than SageMaker, skipped.
+    pub(super) skipped_trail_records: usize,
+    /// Every Describe* snapshot read, to keep the newest and list the rest.
+    pub(super) snapshots: SnapshotLog,
+    /// The name of the file being read.
+    pub(super) inputs_named: Arc<str>,
+    /// Each file's name, whether it starts with a QueryLineage page, and the warning due when its last page has a
+    /// `NextToken` and the next file (in name order) does not start with a page.
+    pub(super) page_files: Vec<(String, bool, Option<String>)>,
+    /// ARN → every LineageType and Type given for it, where the inputs disagree.
+    pub(super) type_conflicts:
+        BTreeMap<String, (std::collections::BTreeSet<LineageType>, std::collections::BTreeSet<String>)>,
+    /// Pipeline steps pages, parameters pages and definitions, joined to their executions in `finish`.
+    pub(super) pipeline_parts: Vec<PipelineDoc>,
+    /// (directory, execution ARN) of every loose DescribePipelineExecution: a loose part belongs to the one in its
+    /// directory.
+    pub(super) pipeline_dirs: std::collections::BTreeSet<(String, String)>,
+    /// OpenLineage events and Marquez responses, merged per run into the graph in `finish`.
+    pub(super) lineage_events: Vec<crate::model::openlineage::Event>,
+}
+
+/// One document's contents, checked but not yet merged.
+/// A file [`Loader::begin_file`] has parsed: what is left to read is a bundle's descriptions.
+#[derive(Debug)]
+pub struct FileLoad {
+    pub(super) name: String,
+    pub(super) pending: Vec<PendingDescriptions>,
+    pub(super) done: usize,
+    pub(super) total: usize,
+}
+
+impl FileLoad {
+    /// Descriptions read so far, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.total)
+    }
+}
+
+/// One document's descriptions, as places in the file's bytes, and how many are read.
+#[derive(Debug)]
+pub(crate) struct PendingDescriptions {
+    pub(super) line: Option<usize>,
+    pub(super) at: Arc<str>,
+    /// `Pages[i].` for a bundle nested in a bundle's `Pages`, else empty.
+    pub(super) prefix: String,
+    pub(super) texts: Vec<Range<usize>>,
+    pub(super) next: usize,
+}
+
+/// How many edges of a page have their ends looked up at once (see [`Loader::known_ends`]).
+pub(super) const EDGE_CHUNK: usize = 1 << 16;
