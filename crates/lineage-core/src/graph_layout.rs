@@ -150,10 +150,43 @@ pub fn layout(graph: &ReportGraph, opts: &LayoutOptions) -> GraphLayout {
 fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions) -> GraphLayout {
     let mut edges = edges.to_vec();
     edges.sort_unstable();
+    let reversed = break_cycles(n, &edges);
+    let dag: Vec<(usize, usize, usize)> =
+        edges.iter().map(|&(s, d, i)| if reversed[i] { (d, s, i) } else { (s, d, i) }).collect();
+    let layer = assign_layers(n, &dag);
+    let layers = layer.iter().copied().max().map_or(0, |m| m + 1);
+    let slots = add_dummies(&layer, &dag);
+    let order = order_layers(&slots, layers, opts.sweeps);
+    let frame = Frame::new(n, opts);
+    let y = place_across(&frame, &order, &slots);
 
-    // 1. Cycle breaking: depth-first from every vertex in order; an edge to a vertex on the stack is reversed.
+    let height = (0..slots.layer.len()).map(|s| y[s] + frame.height_of(s)).fold(0.0, f64::max);
+    let width = if layers == 0 { 0.0 } else { frame.x_of(layers - 1) + frame.along };
+    // Computed as if the layers ran rightwards; turned a quarter for top-to-bottom.
+    let (width, height) = if opts.top_to_bottom { (height, width) } else { (width, height) };
+    let nodes = (0..n)
+        .map(|v| {
+            let (x, y) = frame.at(frame.x_of(layer[v]), y[v]);
+            PlacedNode {
+                vertex: v,
+                members: vec![v],
+                layer: layer[v],
+                x,
+                y,
+                width: opts.box_width,
+                height: opts.box_height,
+            }
+        })
+        .collect();
+    let edges = route_edges(&frame, &slots, &y, &dag, &reversed);
+    GraphLayout { width, height, layers, nodes, edges }
+}
+
+/// Step 1, cycle breaking: depth-first from every vertex in order; an edge to a vertex on the stack is reversed.
+/// Returns, by edge id, whether the edge is reversed.
+fn break_cycles(n: usize, edges: &[(usize, usize, usize)]) -> Vec<bool> {
     let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
-    for &(s, d, i) in &edges {
+    for &(s, d, i) in edges {
         out[s].push((d, i));
     }
     let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
@@ -180,13 +213,14 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
             }
         }
     }
-    let dag: Vec<(usize, usize, usize)> =
-        edges.iter().map(|&(s, d, i)| if reversed[i] { (d, s, i) } else { (s, d, i) }).collect();
+    reversed
+}
 
-    // 2. Longest-path layering from the sources (Kahn order, ties by index).
+/// Step 2, longest-path layering of the acyclic `dag` from the sources (Kahn order, ties by index): each vertex's layer.
+fn assign_layers(n: usize, dag: &[(usize, usize, usize)]) -> Vec<usize> {
     let mut indegree = vec![0usize; n];
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(s, d, _) in &dag {
+    for &(s, d, _) in dag {
         indegree[d] += 1;
         succ[s].push(d);
     }
@@ -210,13 +244,26 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
             }
         }
     }
-    let layers = layer.iter().copied().max().map_or(0, |m| m + 1);
+    layer
+}
 
-    // 3. Dummy vertices: each edge becomes a chain through every layer it crosses.
-    // Slots 0..n are real vertices, n.. are dummies; `chains[k]` lists the slots of dag edge k.
-    let mut slot_layer = layer.clone();
+/// Step 3's result. Slots 0..n are real vertices, n.. are dummies.
+struct Slots {
+    /// Each slot's layer.
+    layer: Vec<usize>,
+    /// `chains[k]` lists the slots of dag edge k, from its source to its destination.
+    chains: Vec<Vec<usize>>,
+    /// Each slot's neighbours in the layer before it.
+    up: Vec<Vec<usize>>,
+    /// Each slot's neighbours in the layer after it.
+    down: Vec<Vec<usize>>,
+}
+
+/// Step 3, dummy vertices: each edge becomes a chain through every layer it crosses.
+fn add_dummies(layer: &[usize], dag: &[(usize, usize, usize)]) -> Slots {
+    let mut slot_layer = layer.to_vec();
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(dag.len());
-    for &(s, d, _) in &dag {
+    for &(s, d, _) in dag {
         let mut chain = vec![s];
         for l in layer[s] + 1..layer[d] {
             slot_layer.push(l);
@@ -234,48 +281,95 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
             up[pair[1]].push(pair[0]);
         }
     }
+    Slots { layer: slot_layer, chains, up, down }
+}
 
-    // 4. Ordering: start in slot order, then barycentre sweeps; stable sorts keep ties in their place.
+/// Step 4, ordering: start in slot order, then barycentre sweeps; stable sorts keep ties in their place. Returns each
+/// layer's slots, top to bottom.
+fn order_layers(slots: &Slots, layers: usize, sweeps: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<Vec<usize>> = vec![Vec::new(); layers];
-    for (slot, &l) in slot_layer.iter().enumerate() {
+    for (slot, &l) in slots.layer.iter().enumerate() {
         order[l].push(slot);
     }
-    let mut pos = vec![0usize; slots];
-    let renumber = |order: &Vec<Vec<usize>>, pos: &mut Vec<usize>| {
-        for row in order {
-            for (i, &s) in row.iter().enumerate() {
-                pos[s] = i;
-            }
+    let mut pos = vec![0usize; slots.layer.len()];
+    for row in &order {
+        for (i, &s) in row.iter().enumerate() {
+            pos[s] = i;
         }
-    };
-    renumber(&order, &mut pos);
-    for _ in 0..opts.sweeps {
+    }
+    for _ in 0..sweeps {
         for row in order.iter_mut().skip(1) {
-            reorder(row, &mut pos, &up);
+            reorder(row, &mut pos, &slots.up);
         }
         for row in order.iter_mut().rev().skip(1) {
-            reorder(row, &mut pos, &down);
+            reorder(row, &mut pos, &slots.down);
+        }
+    }
+    order
+}
+
+/// Sizes of the drawing, computed as if the layers ran rightwards.
+struct Frame {
+    /// Real vertices; slots from here on are dummies.
+    n: usize,
+    /// A box's extent in the direction the layers run.
+    along: f64,
+    /// A box's extent within a layer.
+    across: f64,
+    layer_gap: f64,
+    row_gap: f64,
+    top_to_bottom: bool,
+}
+
+impl Frame {
+    fn new(n: usize, opts: &LayoutOptions) -> Frame {
+        let (along, across) =
+            if opts.top_to_bottom { (opts.box_height, opts.box_width) } else { (opts.box_width, opts.box_height) };
+        Frame { n, along, across, layer_gap: opts.layer_gap, row_gap: opts.row_gap, top_to_bottom: opts.top_to_bottom }
+    }
+
+    /// A slot's extent within its layer: dummies take little room.
+    fn height_of(&self, s: usize) -> f64 {
+        if s < self.n {
+            self.across
+        } else {
+            2.0
         }
     }
 
-    // 5. Vertical placement: stack each layer, then move slots towards their neighbours' mean, keeping order and
-    // spacing. Dummies take little room.
-    // `along` is a box's extent in the direction the layers run, `across` its extent within a layer.
-    let (along, across) =
-        if opts.top_to_bottom { (opts.box_height, opts.box_width) } else { (opts.box_width, opts.box_height) };
-    let height_of = |s: usize| if s < n { across } else { 2.0 };
-    let mut y = vec![0.0f64; slots];
-    for row in &order {
+    fn centre(&self, s: usize, y: &[f64]) -> f64 {
+        y[s] + self.height_of(s) / 2.0
+    }
+
+    /// Where layer `l` starts.
+    fn x_of(&self, l: usize) -> f64 {
+        l as f64 * (self.along + self.layer_gap)
+    }
+
+    /// A point given along and across the layers, turned a quarter for top-to-bottom.
+    fn at(&self, layer_pos: f64, cross: f64) -> (f64, f64) {
+        if self.top_to_bottom {
+            (cross, layer_pos)
+        } else {
+            (layer_pos, cross)
+        }
+    }
+}
+
+/// Step 5, vertical placement: stack each layer, then move slots towards their neighbours' mean, keeping order and
+/// spacing. Returns each slot's position within its layer, the topmost at 0.
+fn place_across(frame: &Frame, order: &[Vec<usize>], slots: &Slots) -> Vec<f64> {
+    let mut y = vec![0.0f64; slots.layer.len()];
+    for row in order {
         let mut cursor = 0.0;
         for &s in row {
             y[s] = cursor;
-            cursor += height_of(s) + opts.row_gap;
+            cursor += frame.height_of(s) + frame.row_gap;
         }
     }
-    let centre = |s: usize, y: &[f64]| y[s] + height_of(s) / 2.0;
     for iteration in 0..4 {
-        let neighbours = if iteration % 2 == 0 { &up } else { &down };
-        for row in &order {
+        let neighbours = if iteration % 2 == 0 { &slots.up } else { &slots.down };
+        for row in order {
             let mut wanted: Vec<f64> = row
                 .iter()
                 .map(|&s| {
@@ -283,13 +377,14 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
                     if ns.is_empty() {
                         y[s]
                     } else {
-                        ns.iter().map(|&x| centre(x, &y)).sum::<f64>() / ns.len() as f64 - height_of(s) / 2.0
+                        ns.iter().map(|&x| frame.centre(x, &y)).sum::<f64>() / ns.len() as f64
+                            - frame.height_of(s) / 2.0
                     }
                 })
                 .collect();
             // Push apart downwards, then pull back up, so the row keeps its order without overlaps.
             for i in 1..row.len() {
-                let min = wanted[i - 1] + height_of(row[i - 1]) + opts.row_gap;
+                let min = wanted[i - 1] + frame.height_of(row[i - 1]) + frame.row_gap;
                 if wanted[i] < min {
                     wanted[i] = min;
                 }
@@ -304,41 +399,31 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
     for v in &mut y {
         *v -= top;
     }
-    let x_of = |l: usize| l as f64 * (along + opts.layer_gap);
-    let height = (0..slots).map(|s| y[s] + height_of(s)).fold(0.0, f64::max);
-    let width = if layers == 0 { 0.0 } else { x_of(layers - 1) + along };
-    // Computed as if the layers ran rightwards; turned a quarter for top-to-bottom.
-    let at = |layer_pos: f64, cross: f64| if opts.top_to_bottom { (cross, layer_pos) } else { (layer_pos, cross) };
-    let (width, height) = if opts.top_to_bottom { (height, width) } else { (width, height) };
+    y
+}
 
-    let nodes = (0..n)
-        .map(|v| {
-            let (x, y) = at(x_of(layer[v]), y[v]);
-            PlacedNode {
-                vertex: v,
-                members: vec![v],
-                layer: layer[v],
-                x,
-                y,
-                width: opts.box_width,
-                height: opts.box_height,
-            }
-        })
-        .collect();
+/// Edge routes through their chains' slots, sorted by edge id; reversed edges run back against the layering.
+fn route_edges(
+    frame: &Frame,
+    slots: &Slots,
+    y: &[f64],
+    dag: &[(usize, usize, usize)],
+    reversed: &[bool],
+) -> Vec<RoutedEdge> {
     let mut routed: Vec<RoutedEdge> = dag
         .iter()
-        .zip(&chains)
+        .zip(&slots.chains)
         .map(|(&(_, _, i), chain)| {
             let mut points = Vec::with_capacity(chain.len() + 1);
             let first = chain[0];
-            points.push(at(x_of(slot_layer[first]) + along, centre(first, &y)));
+            points.push(frame.at(frame.x_of(slots.layer[first]) + frame.along, frame.centre(first, y)));
             for &s in &chain[1..chain.len() - 1] {
-                let x = x_of(slot_layer[s]);
-                points.push(at(x, centre(s, &y)));
-                points.push(at(x + along, centre(s, &y)));
+                let x = frame.x_of(slots.layer[s]);
+                points.push(frame.at(x, frame.centre(s, y)));
+                points.push(frame.at(x + frame.along, frame.centre(s, y)));
             }
             let last = chain[chain.len() - 1];
-            points.push(at(x_of(slot_layer[last]), centre(last, &y)));
+            points.push(frame.at(frame.x_of(slots.layer[last]), frame.centre(last, y)));
             if reversed[i] {
                 points.reverse();
             }
@@ -346,7 +431,7 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
         })
         .collect();
     routed.sort_by_key(|e| e.edge);
-    GraphLayout { width, height, layers, nodes, edges: routed }
+    routed
 }
 
 /// Sorts one layer by the mean position of each slot's neighbours in the adjacent layer (a slot without

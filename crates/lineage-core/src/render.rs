@@ -456,6 +456,16 @@ pub fn path_text(p: &crate::query::PathOutput) -> String {
 pub fn inspect_text(l: &crate::model::Lineage) -> String {
     let s = crate::summary::Summary::new(l);
     let mut o = String::new();
+    inspect_inputs(&mut o, l, &s);
+    inspect_graph(&mut o, &s);
+    inspect_joins(&mut o, l);
+    inspect_records(&mut o, l);
+    inspect_starts_and_warnings(&mut o, l);
+    o
+}
+
+/// `lineage inspect`: the input files, what each held and the fields kept but not interpreted.
+fn inspect_inputs(o: &mut String, l: &crate::import::Lineage, s: &crate::summary::Summary) {
     let _ = writeln!(o, "Inputs ({} files, {} documents)", s.stats.files, s.stats.documents);
     for i in &l.inputs {
         let kinds: Vec<String> =
@@ -465,6 +475,10 @@ pub fn inspect_text(l: &crate::model::Lineage) -> String {
             let _ = writeln!(o, "    kept, not interpreted: {}", one_line(k));
         }
     }
+}
+
+/// `lineage inspect`: the graph's size, the records read and merged, and the counts by type.
+fn inspect_graph(o: &mut String, s: &crate::summary::Summary) {
     let _ = writeln!(o, "\nGraph: {} vertices, {} edges", s.vertices, s.edges);
     let _ = writeln!(
         o,
@@ -489,6 +503,10 @@ pub fn inspect_text(l: &crate::model::Lineage) -> String {
     for (k, n) in &s.by_association_type {
         let _ = writeln!(o, "  {:<16} {n}", one_line(k));
     }
+}
+
+/// `lineage inspect`: the joins of vertices to Describe responses, other systems and joins across them.
+fn inspect_joins(o: &mut String, l: &crate::import::Lineage) {
     let _ = writeln!(o, "\nJoins ({}):", l.graph.joins.len());
     for j in &l.graph.joins {
         let _ = writeln!(o, "  {} = {}  [{}]", one_line(&j.vertex), one_line(&j.described), j.how);
@@ -506,6 +524,10 @@ pub fn inspect_text(l: &crate::model::Lineage) -> String {
             let _ = writeln!(o, "  {} = {}  [{}]", one_line(&j.vertex), one_line(&j.described), j.how);
         }
     }
+}
+
+/// `lineage inspect`: the Describe responses and the records beside the lineage.
+fn inspect_records(o: &mut String, l: &crate::import::Lineage) {
     let _ = writeln!(
         o,
         "\nDescribed: {} training jobs, {} processing jobs, {} model packages",
@@ -531,6 +553,10 @@ pub fn inspect_text(l: &crate::model::Lineage) -> String {
     let executions = &r.pipelines;
     let steps: usize = executions.values().map(|e| e.steps().len()).sum();
     let _ = writeln!(o, "Pipelines: {} executions, {steps} steps", executions.len());
+}
+
+/// `lineage inspect`: the export's StartArns and the warnings.
+fn inspect_starts_and_warnings(o: &mut String, l: &crate::import::Lineage) {
     if !l.start_arns.is_empty() {
         let _ = writeln!(o, "\nStartArns:");
         for a in &l.start_arns {
@@ -541,7 +567,6 @@ pub fn inspect_text(l: &crate::model::Lineage) -> String {
     for w in &l.warnings {
         let _ = writeln!(o, "  - {}", one_line(w));
     }
-    o
 }
 
 #[cfg(test)]

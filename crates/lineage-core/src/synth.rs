@@ -106,57 +106,89 @@ fn unit(m: usize, w: usize, raw_partitions: usize) -> Unit {
 pub fn synth(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<()> {
     let start = unit(0, opts.weeks.saturating_sub(1), opts.raw_partitions);
     write!(out, "{{\"StartArns\":[\"{}\"],\"Direction\":\"Ascendants\",\n\"Vertices\":[", start.package)?;
+    write_vertices(opts, out)?;
+    write!(out, "\n],\n\"Edges\":[")?;
+    write_edges(opts, out)?;
+    write!(out, "\n],\n\"Descriptions\":[")?;
+    write_descriptions(opts, &start, out)?;
+    writeln!(out, "\n]}}")
+}
+
+/// The separator before an element of a JSON list written one element a line: a newline before the first, a
+/// comma and newline before the others.
+fn separator(first: &mut bool) -> &'static str {
+    if std::mem::take(first) {
+        "\n"
+    } else {
+        ",\n"
+    }
+}
+
+/// A model group's vertices other than its weekly ones.
+struct GroupArns {
+    train_image: String,
+    proc_image: String,
+    context: String,
+    endpoint: String,
+}
+
+fn group_arns(m: usize) -> GroupArns {
+    let group = format!("credit-m{m:04}");
+    GroupArns {
+        train_image: arn("artifact", &id(&format!("{m}/train-image"))),
+        proc_image: arn("artifact", &id(&format!("{m}/proc-image"))),
+        context: arn("context", &format!("{group}-{}-ModelGroup", &id(&format!("{m}/group"))[..8])),
+        endpoint: arn("context", &format!("{group}-prod-{}-Endpoint", &id(&format!("{m}/endpoint"))[..8])),
+    }
+}
+
+/// The elements of `Vertices`: each group's own vertices, then each week's.
+fn write_vertices(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut first = true;
     let mut vertex = |out: &mut dyn Write, arn: &str, ty: &str, lt: &str| -> io::Result<()> {
-        let sep = if std::mem::take(&mut first) { "\n" } else { ",\n" };
+        let sep = separator(&mut first);
         write!(out, "{sep}{{\"Arn\":\"{arn}\",\"Type\":\"{ty}\",\"LineageType\":\"{lt}\"}}")
     };
     for m in 0..opts.models {
-        let group = format!("credit-m{m:04}");
-        vertex(out, &arn("artifact", &id(&format!("{m}/train-image"))), "Image", "Artifact")?;
-        vertex(out, &arn("artifact", &id(&format!("{m}/proc-image"))), "Image", "Artifact")?;
-        vertex(
-            out,
-            &arn("context", &format!("{group}-{}-ModelGroup", &id(&format!("{m}/group"))[..8])),
-            "ModelGroup",
-            "Context",
-        )?;
-        vertex(
-            out,
-            &arn("context", &format!("{group}-prod-{}-Endpoint", &id(&format!("{m}/endpoint"))[..8])),
-            "Endpoint",
-            "Context",
-        )?;
+        let g = group_arns(m);
+        vertex(out, &g.train_image, "Image", "Artifact")?;
+        vertex(out, &g.proc_image, "Image", "Artifact")?;
+        vertex(out, &g.context, "ModelGroup", "Context")?;
+        vertex(out, &g.endpoint, "Endpoint", "Context")?;
         for w in 0..opts.weeks {
             let u = unit(m, w, opts.raw_partitions);
             for r in &u.raws {
                 vertex(out, r, "DataSet", "Artifact")?;
             }
-            vertex(out, &u.fs_acc, "FeatureStoreVersion", "Artifact")?;
-            vertex(out, &u.fs_beh, "FeatureStoreVersion", "Artifact")?;
-            vertex(out, &u.excl, "DataSet", "Artifact")?;
-            vertex(out, &u.proc, "ProcessingJob", "TrialComponent")?;
-            vertex(out, &u.dataset, "DataSet", "Artifact")?;
-            vertex(out, &u.train, "TrainingJob", "TrialComponent")?;
-            vertex(out, &u.code, "CodeCommit", "Artifact")?;
-            vertex(out, &u.model_data, "Model", "Artifact")?;
-            vertex(out, &u.package, "Model", "Artifact")?;
-            vertex(out, &u.approval, "Approval", "Action")?;
-            vertex(out, &u.deployment, "ModelDeployment", "Action")?;
+            for (a, ty, lt) in [
+                (&u.fs_acc, "FeatureStoreVersion", "Artifact"),
+                (&u.fs_beh, "FeatureStoreVersion", "Artifact"),
+                (&u.excl, "DataSet", "Artifact"),
+                (&u.proc, "ProcessingJob", "TrialComponent"),
+                (&u.dataset, "DataSet", "Artifact"),
+                (&u.train, "TrainingJob", "TrialComponent"),
+                (&u.code, "CodeCommit", "Artifact"),
+                (&u.model_data, "Model", "Artifact"),
+                (&u.package, "Model", "Artifact"),
+                (&u.approval, "Approval", "Action"),
+                (&u.deployment, "ModelDeployment", "Action"),
+            ] {
+                vertex(out, a, ty, lt)?;
+            }
         }
     }
-    write!(out, "\n],\n\"Edges\":[")?;
+    Ok(())
+}
+
+/// The elements of `Edges`: each week's, group by group.
+fn write_edges(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut first = true;
     let mut edge = |out: &mut dyn Write, s: &str, d: &str, t: &str| -> io::Result<()> {
-        let sep = if std::mem::take(&mut first) { "\n" } else { ",\n" };
+        let sep = separator(&mut first);
         write!(out, "{sep}{{\"SourceArn\":\"{s}\",\"DestinationArn\":\"{d}\",\"AssociationType\":\"{t}\"}}")
     };
     for m in 0..opts.models {
-        let group = format!("credit-m{m:04}");
-        let train_image = arn("artifact", &id(&format!("{m}/train-image")));
-        let proc_image = arn("artifact", &id(&format!("{m}/proc-image")));
-        let group_ctx = arn("context", &format!("{group}-{}-ModelGroup", &id(&format!("{m}/group"))[..8]));
-        let endpoint = arn("context", &format!("{group}-prod-{}-Endpoint", &id(&format!("{m}/endpoint"))[..8]));
+        let g = group_arns(m);
         for w in 0..opts.weeks {
             let u = unit(m, w, opts.raw_partitions);
             for r in &u.raws {
@@ -169,35 +201,39 @@ pub fn synth(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<()> {
                 (&u.fs_acc, &u.proc, "ContributedTo"),
                 (&u.fs_beh, &u.proc, "ContributedTo"),
                 (&u.excl, &u.proc, "ContributedTo"),
-                (&proc_image, &u.proc, "ContributedTo"),
+                (&g.proc_image, &u.proc, "ContributedTo"),
                 (&u.proc, &u.dataset, "Produced"),
                 (&u.fs_acc, &u.dataset, "ContributedTo"),
                 (&u.fs_beh, &u.dataset, "ContributedTo"),
                 (&u.excl, &u.dataset, "ContributedTo"),
                 (&u.dataset, &u.train, "ContributedTo"),
-                (&train_image, &u.train, "ContributedTo"),
+                (&g.train_image, &u.train, "ContributedTo"),
                 (&u.code, &u.train, "AssociatedWith"),
                 (&u.train, &u.model_data, "Produced"),
                 (&u.model_data, &u.package, "ContributedTo"),
-                (&train_image, &u.package, "ContributedTo"),
-                (&u.package, &group_ctx, "AssociatedWith"),
+                (&g.train_image, &u.package, "ContributedTo"),
+                (&u.package, &g.context, "AssociatedWith"),
                 (&u.package, &u.approval, "ContributedTo"),
                 (&u.approval, &u.deployment, "ContributedTo"),
                 (&u.package, &u.deployment, "ContributedTo"),
-                (&u.deployment, &endpoint, "AssociatedWith"),
+                (&u.deployment, &g.endpoint, "AssociatedWith"),
             ] {
                 edge(out, s, d, t)?;
             }
         }
     }
-    write!(out, "\n],\n\"Descriptions\":[")?;
+    Ok(())
+}
+
+/// The elements of `Descriptions`: the start package's lineage, then (when described) every group's and week's.
+fn write_descriptions(opts: &SynthOptions, start: &Unit, out: &mut dyn Write) -> io::Result<()> {
     let mut first = true;
     let mut describe = |out: &mut dyn Write, d: &serde_json::Value| -> io::Result<()> {
-        out.write_all(if std::mem::take(&mut first) { b"\n" } else { b",\n" })?;
+        out.write_all(separator(&mut first).as_bytes())?;
         serde_json::to_writer(&mut *out, d).map_err(io::Error::from)
     };
     let start_week = opts.weeks.saturating_sub(1);
-    for d in descriptions(&start, start_week).as_array().into_iter().flatten() {
+    for d in descriptions(start, start_week).as_array().into_iter().flatten() {
         describe(out, d)?;
     }
     if opts.described {
@@ -212,7 +248,7 @@ pub fn synth(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    writeln!(out, "\n]}}")
+    Ok(())
 }
 
 /// A model group's own vertices as DescribeArtifact / DescribeContext print them.
@@ -249,67 +285,112 @@ fn group_descriptions(m: usize) -> Vec<serde_json::Value> {
 /// metrics on the trial components, `InputDataConfig`, `HyperParameters` and metric lists on the training job,
 /// `ModelMetrics` and `MetadataProperties` on the package.
 fn week_descriptions(m: usize, w: usize, u: &Unit) -> Vec<serde_json::Value> {
-    let group = format!("credit-m{m:04}");
-    let week = week_label(w);
-    let t0 = 1_830_000_000 + 604_800 * w as i64;
-    let job = crate::model::resource_name(&u.train).trim_end_matches("-aws-training-job").to_owned();
-    let proc = crate::model::resource_name(&u.proc).trim_end_matches("-aws-processing-job").to_owned();
-    let package_arn = arn("model-package", &format!("{group}/{}", w + 1));
-    let commit = &id(&format!("{m}/commit{w}"));
-    let hyper = json!({"max_depth": "6", "eta": "0.2", "num_round": "400", "subsample": "0.8",
-        "colsample_bytree": "0.7", "min_child_weight": "6", "gamma": "4", "objective": "binary:logistic",
-        "eval_metric": "auc", "scale_pos_weight": "3.1"});
-    let metrics = |at: i64| {
-        json!([
-        {"MetricName": "train:auc", "Value": 0.934, "Timestamp": at},
-        {"MetricName": "validation:auc", "Value": 0.912, "Timestamp": at},
-        {"MetricName": "validation:logloss", "Value": 0.301, "Timestamp": at}])
-    };
-    let artifact = |a: &str, ty: &str, uri: String, props: serde_json::Value| {
-        json!({"ArtifactArn": a, "ArtifactName": crate::model::resource_name(a), "ArtifactType": ty,
-               "Source": {"SourceUri": uri}, "Properties": props, "CreationTime": t0, "LastModifiedTime": t0,
-               "CreatedBy": {"UserProfileName": "ml-platform"},
-               "MetadataProperties": {"GeneratedBy": arn("pipeline", &format!("{group}/execution/{}", &id(&format!("{m}/{w}/x"))[..12]))}})
-    };
-    let channel = |name: &str, uri: String| {
-        json!({"ChannelName": name, "ContentType": "application/x-parquet",
-        "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri, "S3DataDistributionType": "FullyReplicated"}}})
-    };
-    let trial = |tc: &str, source: String, ty: &str| {
-        json!({"TrialComponentArn": tc,
-        "TrialComponentName": crate::model::resource_name(tc), "DisplayName": crate::model::resource_name(tc),
-        "Source": {"SourceArn": source, "SourceType": ty}, "Status": {"PrimaryStatus": "Completed"},
-        "StartTime": t0, "EndTime": t0 + 3600, "CreationTime": t0, "LastModifiedTime": t0 + 3600,
-        "Parameters": hyper.as_object().map(|h| h.iter().map(|(k, v)| (k.clone(), json!({"StringValue": v}))).collect::<serde_json::Map<_, _>>()),
-        "Metrics": [{"MetricName": "validation:auc", "SourceArn": source, "TimeStamp": t0 + 3600, "Max": 0.912, "Min": 0.5, "Last": 0.912, "Count": 400, "Avg": 0.85, "StdDev": 0.1}]})
-    };
+    let k = Week::new(m, w, u);
+    let (group, week, t0, job) = (&k.group, &k.week, k.t0, &k.job);
     vec![
-        artifact(&u.fs_acc, "FeatureStoreVersion", arn("feature-group", "accounts"), json!({"version": week})),
-        artifact(&u.fs_beh, "FeatureStoreVersion", arn("feature-group", "behaviour"), json!({"version": week})),
-        artifact(&u.excl, "DataSet", format!("s3://policy/{group}/excl-w{w}.csv"), json!({"version": format!("v{w}")})),
-        artifact(
+        k.artifact(&u.fs_acc, "FeatureStoreVersion", arn("feature-group", "accounts"), json!({"version": week})),
+        k.artifact(&u.fs_beh, "FeatureStoreVersion", arn("feature-group", "behaviour"), json!({"version": week})),
+        k.artifact(
+            &u.excl,
+            "DataSet",
+            format!("s3://policy/{group}/excl-w{w}.csv"),
+            json!({"version": format!("v{w}")}),
+        ),
+        k.artifact(
             &u.dataset,
             "DataSet",
             format!("s3://credit/{group}/train/{week}/"),
             json!({"rows": "27000000", "features": "180", "format": "parquet"}),
         ),
-        artifact(
+        k.artifact(
             &u.code,
             "CodeCommit",
-            format!("https://github.com/acme/credit-ml/commit/{commit}"),
+            format!("https://github.com/acme/credit-ml/commit/{}", k.commit),
             json!({"repository": "github.com/acme/credit-ml"}),
         ),
-        artifact(&u.model_data, "Model", format!("s3://credit-models/{job}/output/model.tar.gz"), json!({})),
-        artifact(&u.package, "Model", package_arn.clone(), json!({})),
-        trial(&u.train, arn("training-job", &job), "SageMakerTrainingJob"),
-        trial(&u.proc, arn("processing-job", &proc), "SageMakerProcessingJob"),
+        k.artifact(&u.model_data, "Model", format!("s3://credit-models/{job}/output/model.tar.gz"), json!({})),
+        k.artifact(&u.package, "Model", k.package_arn.clone(), json!({})),
+        k.trial(&u.train, arn("training-job", job), "SageMakerTrainingJob"),
+        k.trial(&u.proc, arn("processing-job", &k.proc), "SageMakerProcessingJob"),
         json!({"ActionArn": u.approval, "ActionName": crate::model::resource_name(&u.approval), "ActionType": "Approval",
-               "Source": {"SourceUri": package_arn}, "Status": "Completed", "CreationTime": t0 + 86400,
+               "Source": {"SourceUri": k.package_arn}, "Status": "Completed", "CreationTime": t0 + 86400,
                "Properties": {"approver": "risk-ops@company.com", "status": "Approved"}}),
         json!({"ActionArn": u.deployment, "ActionName": crate::model::resource_name(&u.deployment), "ActionType": "ModelDeployment",
                "Source": {"SourceUri": arn("endpoint", &format!("{group}-prod"))}, "Status": "Completed", "CreationTime": t0 + 90000}),
-        json!({"TrainingJobArn": arn("training-job", &job), "TrainingJobName": job, "TrainingJobStatus": "Completed",
-               "SecondaryStatus": "Completed", "HyperParameters": hyper,
+        k.training_job(),
+        k.processing_job(),
+        k.model_package(),
+    ]
+}
+
+/// What one week's descriptions share.
+struct Week {
+    w: usize,
+    group: String,
+    week: String,
+    t0: i64,
+    /// The training job's name.
+    job: String,
+    /// The processing job's name.
+    proc: String,
+    package_arn: String,
+    commit: String,
+    /// The pipeline execution that generated the week's artifacts.
+    execution: String,
+    hyper: serde_json::Value,
+}
+
+impl Week {
+    fn new(m: usize, w: usize, u: &Unit) -> Week {
+        let group = format!("credit-m{m:04}");
+        Week {
+            w,
+            week: week_label(w),
+            t0: 1_830_000_000 + 604_800 * w as i64,
+            job: crate::model::resource_name(&u.train).trim_end_matches("-aws-training-job").to_owned(),
+            proc: crate::model::resource_name(&u.proc).trim_end_matches("-aws-processing-job").to_owned(),
+            package_arn: arn("model-package", &format!("{group}/{}", w + 1)),
+            commit: id(&format!("{m}/commit{w}")),
+            execution: arn("pipeline", &format!("{group}/execution/{}", &id(&format!("{m}/{w}/x"))[..12])),
+            hyper: json!({"max_depth": "6", "eta": "0.2", "num_round": "400", "subsample": "0.8",
+                "colsample_bytree": "0.7", "min_child_weight": "6", "gamma": "4", "objective": "binary:logistic",
+                "eval_metric": "auc", "scale_pos_weight": "3.1"}),
+            group,
+        }
+    }
+
+    fn artifact(&self, a: &str, ty: &str, uri: String, props: serde_json::Value) -> serde_json::Value {
+        let t0 = self.t0;
+        json!({"ArtifactArn": a, "ArtifactName": crate::model::resource_name(a), "ArtifactType": ty,
+               "Source": {"SourceUri": uri}, "Properties": props, "CreationTime": t0, "LastModifiedTime": t0,
+               "CreatedBy": {"UserProfileName": "ml-platform"},
+               "MetadataProperties": {"GeneratedBy": self.execution}})
+    }
+
+    fn trial(&self, tc: &str, source: String, ty: &str) -> serde_json::Value {
+        let t0 = self.t0;
+        json!({"TrialComponentArn": tc,
+        "TrialComponentName": crate::model::resource_name(tc), "DisplayName": crate::model::resource_name(tc),
+        "Source": {"SourceArn": source, "SourceType": ty}, "Status": {"PrimaryStatus": "Completed"},
+        "StartTime": t0, "EndTime": t0 + 3600, "CreationTime": t0, "LastModifiedTime": t0 + 3600,
+        "Parameters": self.hyper.as_object().map(|h| h.iter().map(|(k, v)| (k.clone(), json!({"StringValue": v}))).collect::<serde_json::Map<_, _>>()),
+        "Metrics": [{"MetricName": "validation:auc", "SourceArn": source, "TimeStamp": t0 + 3600, "Max": 0.912, "Min": 0.5, "Last": 0.912, "Count": 400, "Avg": 0.85, "StdDev": 0.1}]})
+    }
+
+    fn training_job(&self) -> serde_json::Value {
+        let (group, week, t0, job) = (&self.group, &self.week, self.t0, &self.job);
+        let metrics = |at: i64| {
+            json!([
+            {"MetricName": "train:auc", "Value": 0.934, "Timestamp": at},
+            {"MetricName": "validation:auc", "Value": 0.912, "Timestamp": at},
+            {"MetricName": "validation:logloss", "Value": 0.301, "Timestamp": at}])
+        };
+        let channel = |name: &str, uri: String| {
+            json!({"ChannelName": name, "ContentType": "application/x-parquet",
+            "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri, "S3DataDistributionType": "FullyReplicated"}}})
+        };
+        json!({"TrainingJobArn": arn("training-job", job), "TrainingJobName": job, "TrainingJobStatus": "Completed",
+               "SecondaryStatus": "Completed", "HyperParameters": self.hyper,
                "AlgorithmSpecification": {"TrainingImage": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{group}-train:1.7-1"), "TrainingInputMode": "File"},
                "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/SageMakerExecution"),
                "InputDataConfig": [channel("train", format!("s3://credit/{group}/train/{week}/")), channel("validation", format!("s3://credit/{group}/validation/{week}/"))],
@@ -321,26 +402,34 @@ fn week_descriptions(m: usize, w: usize, u: &Unit) -> Vec<serde_json::Value> {
                "FinalMetricDataList": metrics(t0 + 3600),
                "SecondaryStatusTransitions": [{"Status": "Starting", "StartTime": t0, "EndTime": t0 + 60, "StatusMessage": "Preparing the instances for training"},
                                               {"Status": "Training", "StartTime": t0 + 60, "EndTime": t0 + 3500, "StatusMessage": "Training image download completed. Training in progress."},
-                                              {"Status": "Completed", "StartTime": t0 + 3500, "EndTime": t0 + 3600, "StatusMessage": "Training job completed"}]}),
-        json!({"ProcessingJobArn": arn("processing-job", &proc), "ProcessingJobName": proc, "ProcessingJobStatus": "Completed",
+                                              {"Status": "Completed", "StartTime": t0 + 3500, "EndTime": t0 + 3600, "StatusMessage": "Training job completed"}]})
+    }
+
+    fn processing_job(&self) -> serde_json::Value {
+        let (group, week, t0, proc) = (&self.group, &self.week, self.t0, &self.proc);
+        json!({"ProcessingJobArn": arn("processing-job", proc), "ProcessingJobName": proc, "ProcessingJobStatus": "Completed",
                "ProcessingInputs": [{"InputName": "raw", "S3Input": {"S3Uri": format!("s3://raw/{group}/{week}/"), "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix", "S3InputMode": "File"}}],
                "ProcessingOutputConfig": {"Outputs": [{"OutputName": "train", "S3Output": {"S3Uri": format!("s3://credit/{group}/train/{week}/"), "LocalPath": "/opt/ml/processing/train", "S3UploadMode": "EndOfJob"}}]},
                "ProcessingResources": {"ClusterConfig": {"InstanceCount": 2, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}},
                "AppSpecification": {"ImageUri": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{group}-proc:1.0")},
                "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/SageMakerExecution"),
-               "CreationTime": t0 - 7200, "ProcessingStartTime": t0 - 7100, "ProcessingEndTime": t0 - 600, "LastModifiedTime": t0 - 600}),
-        json!({"ModelPackageArn": package_arn, "ModelPackageName": group, "ModelPackageGroupName": group,
+               "CreationTime": t0 - 7200, "ProcessingStartTime": t0 - 7100, "ProcessingEndTime": t0 - 600, "LastModifiedTime": t0 - 600})
+    }
+
+    fn model_package(&self) -> serde_json::Value {
+        let (group, t0, job, w) = (&self.group, self.t0, &self.job, self.w);
+        json!({"ModelPackageArn": self.package_arn, "ModelPackageName": group, "ModelPackageGroupName": group,
                "ModelPackageVersion": w + 1, "ModelApprovalStatus": "Approved", "ModelPackageStatus": "Completed",
                "ApprovalDescription": "Backtest, stability and fairness review passed.",
                "InferenceSpecification": {"Containers": [{"Image": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{group}-train:1.7-1"),
                    "ModelDataUrl": format!("s3://credit-models/{job}/output/model.tar.gz")}],
                    "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
                "ModelMetrics": {"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": format!("s3://credit-models/{job}/evaluation.json")}}},
-               "MetadataProperties": {"CommitId": commit, "Repository": "github.com/acme/credit-ml", "GeneratedBy": arn("pipeline", &format!("{group}/execution/{}", &id(&format!("{m}/{w}/x"))[..12]))},
+               "MetadataProperties": {"CommitId": self.commit, "Repository": "github.com/acme/credit-ml", "GeneratedBy": self.execution},
                "CreationTime": t0 + 7200, "LastModifiedTime": t0 + 86400,
                "CreatedBy": {"UserProfileName": "ml-platform"},
-               "LastModifiedBy": {"IamIdentity": {"Arn": format!("arn:aws:sts::{ACCOUNT}:assumed-role/RiskOps/risk-ops@company.com")}}}),
-    ]
+               "LastModifiedBy": {"IamIdentity": {"Arn": format!("arn:aws:sts::{ACCOUNT}:assumed-role/RiskOps/risk-ops@company.com")}}})
+    }
 }
 
 fn descriptions(u: &Unit, w: usize) -> serde_json::Value {
