@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::ParsedFont;
 
-use crate::fonts::{Face, Fonts};
-use crate::layout::{Item, Layout, Rgb as Colour};
+use crate::fonts::{Face, Fonts, Run};
+use crate::layout::{Item, Layout, Page, Rgb as Colour};
 
 /// Document metadata.
 pub struct Meta<'a> {
@@ -42,6 +42,20 @@ fn face_id(face: Face) -> FontId {
 /// The PDF bytes.
 pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
     let mut doc = PdfDocument::new(meta.title);
+    set_metadata(&mut doc, meta);
+    embed_fonts(&mut doc, layout, fonts);
+    for (i, (title, page)) in layout.outline.iter().enumerate() {
+        doc.bookmarks.map.insert(PageAnnotId(format!("B{i:03}")), PageAnnotation { name: title.clone(), page: *page });
+    }
+    doc.pages = layout.pages.iter().map(pdf_page).collect();
+    let mut warnings = Vec::new();
+    let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let bytes = doc.save(&opts, &mut warnings);
+    stable_ids(bytes)
+}
+
+/// The document information: subject, producer, creator, and the generation date (at midnight UTC) as every date.
+fn set_metadata(doc: &mut PdfDocument, meta: &Meta<'_>) {
     let (y, m, d) = meta.date;
     let date = DateTime {
         date: Date { year: y, month: m, day: d },
@@ -55,8 +69,10 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
+}
 
-    // Only the faces some text uses are embedded, each subset to the characters it draws.
+/// Only the faces some text uses are embedded, each subset to the characters it draws.
+fn embed_fonts(doc: &mut PdfDocument, layout: &Layout, fonts: &Fonts<'_>) {
     let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
     for page in &layout.pages {
         for item in &page.items {
@@ -73,113 +89,110 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
             doc.resources.fonts.map.insert(face_id(*face), PdfFont::new(font));
         }
     }
-    for (i, (title, page)) in layout.outline.iter().enumerate() {
-        doc.bookmarks.map.insert(PageAnnotId(format!("B{i:03}")), PageAnnotation { name: title.clone(), page: *page });
+}
+
+/// One page's operators. Layout coordinates run down from the top; PDF's run up from the bottom.
+fn pdf_page(page: &Page) -> PdfPage {
+    let mut out = PageOps { height: page.height, ops: Vec::new(), text_fill: None, text_font: None };
+    for item in &page.items {
+        match item {
+            Item::Text { x, y, size, color, runs } => out.text(*x, *y, *size, *color, runs),
+            Item::Rect { x, y, w, h, fill, stroke, line } => out.rect((*x, *y, *w, *h), *fill, *stroke, *line),
+            Item::Path { points, color, width, dashed } => out.path(points, *color, *width, *dashed),
+            Item::Triangle { points, color } => out.triangle(points, *color),
+        }
+    }
+    PdfPage::new(pt_mm(page.width), pt_mm(page.height), out.ops)
+}
+
+/// The operators of one page as they are written.
+struct PageOps {
+    height: f32,
+    ops: Vec<Op>,
+    // Text colour and font are graphics state that lasts across text sections (every other item draws inside
+    // save/restore), so each is set only when it changes: a table of a thousand rows stays small.
+    text_fill: Option<Colour>,
+    text_font: Option<(Face, f32)>,
+}
+
+impl PageOps {
+    /// A layout point (from the top-left corner) as a PDF point (from the bottom-left).
+    fn at(&self, x: f32, y: f32) -> Point {
+        Point { x: Pt(x), y: Pt(self.height - y) }
     }
 
-    let pages = layout
-        .pages
-        .iter()
-        .map(|page| {
-            let h = page.height;
-            let at = |x: f32, y: f32| Point { x: Pt(x), y: Pt(h - y) };
-            let mut ops = Vec::new();
-            // Text colour and font are graphics state that lasts across text sections (every other item draws
-            // inside save/restore), so each is set only when it changes: a table of a thousand rows stays small.
-            let (mut text_fill, mut text_font) = (None, None);
-            for item in &page.items {
-                match item {
-                    Item::Text { x, y, size, color, runs } => {
-                        ops.push(Op::StartTextSection);
-                        if text_fill != Some(*color) {
-                            ops.push(Op::SetFillColor { col: colour(*color) });
-                            text_fill = Some(*color);
-                        }
-                        ops.push(Op::SetTextCursor { pos: at(*x, *y) });
-                        for run in runs {
-                            if text_font != Some((run.face, *size)) {
-                                let font = PdfFontHandle::External(face_id(run.face));
-                                ops.push(Op::SetFont { font, size: Pt(*size) });
-                                text_font = Some((run.face, *size));
-                            }
-                            ops.push(Op::ShowText { items: vec![TextItem::Text(run.text.clone())] });
-                        }
-                        ops.push(Op::EndTextSection);
-                    }
-                    Item::Rect { x, y, w, h: rh, fill, stroke, line } => {
-                        let mode = match (fill, stroke) {
-                            (Some(_), Some(_)) => PaintMode::FillStroke,
-                            (Some(_), None) => PaintMode::Fill,
-                            _ => PaintMode::Stroke,
-                        };
-                        ops.push(Op::SaveGraphicsState);
-                        if let Some(f) = fill {
-                            ops.push(Op::SetFillColor { col: colour(*f) });
-                        }
-                        if let Some(s) = stroke {
-                            ops.push(Op::SetOutlineColor { col: colour(*s) });
-                            ops.push(Op::SetOutlineThickness { pt: Pt(*line) });
-                        }
-                        let corners = [(*x, *y), (x + w, *y), (x + w, y + rh), (*x, y + rh)];
-                        ops.push(Op::DrawPolygon {
-                            polygon: Polygon {
-                                rings: vec![PolygonRing {
-                                    points: corners
-                                        .iter()
-                                        .map(|&(cx, cy)| LinePoint { p: at(cx, cy), bezier: false })
-                                        .collect(),
-                                }],
-                                mode,
-                                winding_order: WindingOrder::NonZero,
-                            },
-                        });
-                        ops.push(Op::RestoreGraphicsState);
-                    }
-                    Item::Path { points, color, width, dashed } => {
-                        ops.push(Op::SaveGraphicsState);
-                        ops.push(Op::SetOutlineColor { col: colour(*color) });
-                        ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                        if *dashed {
-                            ops.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &[3.0, 2.0]) });
-                        }
-                        ops.push(Op::DrawLine {
-                            line: Line {
-                                points: points
-                                    .iter()
-                                    .map(|&(px, py)| LinePoint { p: at(px, py), bezier: false })
-                                    .collect(),
-                                is_closed: false,
-                            },
-                        });
-                        ops.push(Op::RestoreGraphicsState);
-                    }
-                    Item::Triangle { points, color } => {
-                        ops.push(Op::SaveGraphicsState);
-                        ops.push(Op::SetFillColor { col: colour(*color) });
-                        ops.push(Op::DrawPolygon {
-                            polygon: Polygon {
-                                rings: vec![PolygonRing {
-                                    points: points
-                                        .iter()
-                                        .map(|&(px, py)| LinePoint { p: at(px, py), bezier: false })
-                                        .collect(),
-                                }],
-                                mode: PaintMode::Fill,
-                                winding_order: WindingOrder::NonZero,
-                            },
-                        });
-                        ops.push(Op::RestoreGraphicsState);
-                    }
-                }
+    fn line_points(&self, points: &[(f32, f32)]) -> Vec<LinePoint> {
+        points.iter().map(|&(px, py)| LinePoint { p: self.at(px, py), bezier: false }).collect()
+    }
+
+    fn text(&mut self, x: f32, y: f32, size: f32, color: Colour, runs: &[Run]) {
+        self.ops.push(Op::StartTextSection);
+        if self.text_fill != Some(color) {
+            self.ops.push(Op::SetFillColor { col: colour(color) });
+            self.text_fill = Some(color);
+        }
+        let pos = self.at(x, y);
+        self.ops.push(Op::SetTextCursor { pos });
+        for run in runs {
+            if self.text_font != Some((run.face, size)) {
+                let font = PdfFontHandle::External(face_id(run.face));
+                self.ops.push(Op::SetFont { font, size: Pt(size) });
+                self.text_font = Some((run.face, size));
             }
-            PdfPage::new(pt_mm(page.width), pt_mm(page.height), ops)
-        })
-        .collect();
-    doc.pages = pages;
-    let mut warnings = Vec::new();
-    let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
-    let bytes = doc.save(&opts, &mut warnings);
-    stable_ids(bytes)
+            self.ops.push(Op::ShowText { items: vec![TextItem::Text(run.text.clone())] });
+        }
+        self.ops.push(Op::EndTextSection);
+    }
+
+    /// A rectangle, `(x, y, w, h)` with (x, y) its top-left corner.
+    fn rect(&mut self, (x, y, w, h): (f32, f32, f32, f32), fill: Option<Colour>, stroke: Option<Colour>, line: f32) {
+        let mode = match (fill, stroke) {
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+            (Some(_), None) => PaintMode::Fill,
+            _ => PaintMode::Stroke,
+        };
+        self.ops.push(Op::SaveGraphicsState);
+        if let Some(f) = fill {
+            self.ops.push(Op::SetFillColor { col: colour(f) });
+        }
+        if let Some(s) = stroke {
+            self.ops.push(Op::SetOutlineColor { col: colour(s) });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(line) });
+        }
+        let corners = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)];
+        let polygon = self.polygon(&corners, mode);
+        self.ops.push(Op::DrawPolygon { polygon });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    fn path(&mut self, points: &[(f32, f32)], color: Colour, width: f32, dashed: bool) {
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetOutlineColor { col: colour(color) });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        if dashed {
+            self.ops.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &[3.0, 2.0]) });
+        }
+        let line = Line { points: self.line_points(points), is_closed: false };
+        self.ops.push(Op::DrawLine { line });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    fn triangle(&mut self, points: &[(f32, f32); 3], color: Colour) {
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetFillColor { col: colour(color) });
+        let polygon = self.polygon(points, PaintMode::Fill);
+        self.ops.push(Op::DrawPolygon { polygon });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// A closed polygon through `points`, filled by the non-zero rule.
+    fn polygon(&self, points: &[(f32, f32)], mode: PaintMode) -> Polygon {
+        Polygon {
+            rings: vec![PolygonRing { points: self.line_points(points) }],
+            mode,
+            winding_order: WindingOrder::NonZero,
+        }
+    }
 }
 
 /// A copy of `font` holding only the glyphs of `chars` (and `.notdef`), renumbered, with a Unicode cmap for

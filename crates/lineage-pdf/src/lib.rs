@@ -52,12 +52,20 @@ pub struct Rendered {
     pub uncovered: Vec<char>,
 }
 
-fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
-    let mut parts = s.split('-');
-    let y = parts.next()?.parse().ok()?;
-    let m: u8 = parts.next()?.parse().ok()?;
-    let d: u8 = parts.next()?.parse().ok()?;
-    (parts.next().is_none() && s.len() == 10 && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+/// Reads a `YYYY-MM-DD` date: four digits, a dash, a month 01 to 12, a dash, a day 01 to 31 (the day is not yet
+/// checked against the month). The one date check: [`render`] uses it for the generation date, and the command line
+/// for `--date` and `--period` before it asks for a PDF.
+pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let (y, m, d): (i32, u8, u8) = (s[..4].parse().ok()?, s[5..7].parse().ok()?, s[8..10].parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
 /// Checks that `bytes` are a font this crate can embed (for callers that take fonts from users).
@@ -110,5 +118,17 @@ mod tests {
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("26-1-1"), None);
         assert_eq!(parse_date("2026-11-28T00"), None);
+        assert_eq!(parse_date("2026-1-28"), None);
+        assert_eq!(parse_date("2026/11/28"), None);
+        assert_eq!(parse_date("28.11.2026"), None);
+        assert_eq!(parse_date("2026-00-10"), None);
+        assert_eq!(parse_date("2026-11-00"), None);
+        assert_eq!(parse_date("2026-11-32"), None);
+        assert_eq!(parse_date("+026-11-28"), None);
+        assert_eq!(parse_date("2026-+1-28"), None);
+        assert_eq!(parse_date("20261-1-28"), None);
+        assert_eq!(parse_date("2026-11-2x"), None);
+        // Not yet: a day the month does not have.
+        assert_eq!(parse_date("2026-02-30"), Some((2026, 2, 30)));
     }
 }
