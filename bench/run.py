@@ -6,11 +6,12 @@ Both shapes by default: "described" (a Describe response for every vertex but th
 and package, as lineage-export-sagemaker writes) and "lineage-only" (the start package described only), each with
 its targets.
 
-Baselines on the same bytes: `lineage parse-only --mode floor` (serde derive structs of just the fields the answers
-read, strings borrowed: the floor the described shape's target is measured against), `--mode typed` (the importer's
-own readers, building nothing; a bundle's descriptions are only scanned), `--mode value` (serde_json::Value) and
-`--mode skip` (a validating scan), and bench/networkx_walk.py (json +
-networkx: what a user would write instead). Wall time is the median of --runs; peak RSS is the largest seen
+Baselines on the same bytes: `lineage-bench parse-only --mode floor` (bench/floor, a workspace package that is not
+shipped: serde derive structs of just the fields the answers read, strings borrowed: the floor the described shape's
+target is measured against), `--mode typed` (the importer's own readers, building nothing; a bundle's descriptions
+are only scanned), `--mode value` (serde_json::Value) and `--mode skip` (a validating scan), and
+bench/networkx_walk.py (json + networkx: what a user would write instead). lineage-bench has the same global
+allocator as `lineage` (jemalloc). Wall time is the median of --runs; peak RSS is the largest seen
 (from wait4's rusage, so no tool beyond Python is needed). Needs `pip install networkx` for the last row.
 """
 import argparse
@@ -23,6 +24,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "lineage")
+# The parse-only baselines: `lineage-bench`, built from bench/floor (not part of the shipped `lineage`).
+BENCH = os.path.join(ROOT, "target", "release", "lineage-bench")
 OUT = os.path.join(ROOT, "bench", "out")
 
 
@@ -58,15 +61,15 @@ TARGETS = {
 def shape(label, export, runs):
     """Measures every row on one export, rounds interleaved; prints and returns the summary."""
     size = os.path.getsize(export)
-    counts = subprocess.run([BIN, "parse-only", export], capture_output=True, text=True, check=True).stdout.strip()
+    counts = subprocess.run([BENCH, "parse-only", export], capture_output=True, text=True, check=True).stdout.strip()
     rows = {
         "report (json)": [BIN, "report", export, "--format", "json", "-o", os.path.join(OUT, "report.json")],
         # Every model package of the export (37,440 at 720 x 52) against the built-in policy (issue 12).
         "check (json)": [BIN, "check", export, "--format", "json", "-o", os.path.join(OUT, "check.json")],
-        "parse-only floor": [BIN, "parse-only", export, "--mode", "floor"],
-        "parse-only typed": [BIN, "parse-only", export, "--mode", "typed"],
-        "parse-only skip": [BIN, "parse-only", export, "--mode", "skip"],
-        "parse-only value": [BIN, "parse-only", export, "--mode", "value"],
+        "parse-only floor": [BENCH, "parse-only", export, "--mode", "floor"],
+        "parse-only typed": [BENCH, "parse-only", export, "--mode", "typed"],
+        "parse-only skip": [BENCH, "parse-only", export, "--mode", "skip"],
+        "parse-only value": [BENCH, "parse-only", export, "--mode", "value"],
         "python json + networkx": [sys.executable, os.path.join(ROOT, "bench", "networkx_walk.py"), export],
     }
     # Rounds interleave the commands, so a slow spell on a shared machine hits every row alike.
@@ -114,7 +117,9 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--shape", choices=["both", "described", "lineage-only"], default="both")
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "lineage-cli"], cwd=ROOT, check=True)
+    # lineage-bench is a workspace member but not a default one: it is named here, never built by a plain `cargo build`.
+    build = ["cargo", "build", "--release", "--locked", "-q", "-p", "lineage-cli", "-p", "lineage-bench"]
+    subprocess.run(build, cwd=ROOT, check=True)
     os.makedirs(OUT, exist_ok=True)
     summaries = {}
     for label in (["described", "lineage-only"] if args.shape == "both" else [args.shape]):

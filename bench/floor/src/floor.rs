@@ -1,6 +1,6 @@
-//! The benchmark's floor (`parse-only --mode floor`): what a developer would write with serde derive to read just
-//! the fields the five answers use from an export bundle, borrowing strings from the input, building nothing.
-//! `lineage report` is measured against this (bench/run.py), not against its own reader.
+//! The benchmark's floor (`lineage-bench parse-only --mode floor`): what a developer would write with serde derive
+//! to read just the fields the five answers use from an export bundle, borrowing strings from the input, building
+//! nothing. `lineage report` is measured against this (bench/run.py), not against its own reader.
 
 // The fields are read by serde and never looked at again: reading them is the point.
 #![allow(dead_code)]
