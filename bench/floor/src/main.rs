@@ -64,8 +64,7 @@ fn parse_only(files: &[PathBuf], mode: ParseMode) -> Result<(), String> {
                 continue;
             }
             ParseMode::Typed => {
-                let (v, e) =
-                    lineage_core::read::parse_only(&bytes).map_err(|m| format!("{}: {m}", path.display()))?;
+                let (v, e) = lineage_core::read::parse_only(&bytes).map_err(|m| format!("{}: {m}", path.display()))?;
                 println!("{}: {v} vertex records, {e} edge records", path.display());
                 continue;
             }

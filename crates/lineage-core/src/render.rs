@@ -2,6 +2,7 @@
 //! (the Markdown through pulldown-cmark, with any raw HTML turned back into text). Each walks the document's blocks
 //! generically; neither reads the report. Also the text forms of `lineage query` and `lineage inspect`.
 
+use crate::text::{one_line, report_title};
 use std::fmt::Write as _;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser};
@@ -12,7 +13,7 @@ use crate::document::{plain, Block, Document, Field, Inline, Span};
 /// The document as plain text for a terminal: every input string on one line.
 pub fn text(d: &Document) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Lineage audit: {}", one_line(&d.title));
+    let _ = writeln!(o, "{}", report_title(&d.title, one_line));
     text_fields(&mut o, "   ", &d.facts);
     let _ = writeln!(o, "\n{}\n{}\n", one_line(&d.sentence), text_spans(&d.summary));
     for s in &d.sections {
@@ -133,22 +134,6 @@ fn text_block(o: &mut String, indent: &str, b: &Block) {
     }
 }
 
-/// Input text on one line: control characters (line breaks, escapes) become spaces, so they cannot forge lines,
-/// and bidirectional overrides are shown as `<U+202E>`, so they cannot reorder what a reader sees.
-pub fn one_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            c if c.is_control() => out.push(' '),
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-                out.push_str(&format!("<U+{:04X}>", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Escapes text from an input for Markdown: the characters that can start emphasis, code, links, images, HTML,
 /// entities or table cells get a backslash wherever they stand, and a leading punctuation mark (or the `.`/`)` of
 /// a leading number) too, so no heading, list or quote can start with it either. What remains renders literally.
@@ -182,7 +167,7 @@ fn md_code_block(out: &mut String, text: &str) {
 /// The document as Markdown: every input string escaped, so it renders as the text it is.
 pub fn markdown(d: &Document) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# Lineage audit: {}\n", md_escape(&d.title));
+    let _ = writeln!(o, "# {}\n", report_title(&d.title, md_escape));
     md_fields(&mut o, &d.facts);
     let _ = writeln!(o, "> {}\n", md_escape(&d.sentence));
     let _ = writeln!(o, "{}\n", md_spans(&d.summary));
@@ -342,7 +327,7 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 /// The report as a standalone HTML page (no scripts; a Content-Security-Policy forbids them anyway).
 pub fn html(d: &Document) -> String {
     let body = markdown_to_html(&markdown(d));
-    let title = html_escape(&format!("Lineage audit: {}", one_line(&d.title)));
+    let title = html_escape(&report_title(&d.title, one_line));
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
@@ -465,7 +450,7 @@ pub fn inspect_text(l: &crate::model::Lineage) -> String {
 }
 
 /// `lineage inspect`: the input files, what each held and the fields kept but not interpreted.
-fn inspect_inputs(o: &mut String, l: &crate::import::Lineage, s: &crate::summary::Summary) {
+fn inspect_inputs(o: &mut String, l: &crate::model::Lineage, s: &crate::summary::Summary) {
     let _ = writeln!(o, "Inputs ({} files, {} documents)", s.stats.files, s.stats.documents);
     for i in &l.inputs {
         let kinds: Vec<String> =
@@ -506,7 +491,7 @@ fn inspect_graph(o: &mut String, s: &crate::summary::Summary) {
 }
 
 /// `lineage inspect`: the joins of vertices to Describe responses, other systems and joins across them.
-fn inspect_joins(o: &mut String, l: &crate::import::Lineage) {
+fn inspect_joins(o: &mut String, l: &crate::model::Lineage) {
     let _ = writeln!(o, "\nJoins ({}):", l.graph.joins.len());
     for j in &l.graph.joins {
         let _ = writeln!(o, "  {} = {}  [{}]", one_line(&j.vertex), one_line(&j.described), j.how);
@@ -527,7 +512,7 @@ fn inspect_joins(o: &mut String, l: &crate::import::Lineage) {
 }
 
 /// `lineage inspect`: the Describe responses and the records beside the lineage.
-fn inspect_records(o: &mut String, l: &crate::import::Lineage) {
+fn inspect_records(o: &mut String, l: &crate::model::Lineage) {
     let _ = writeln!(
         o,
         "\nDescribed: {} training jobs, {} processing jobs, {} model packages",
@@ -556,7 +541,7 @@ fn inspect_records(o: &mut String, l: &crate::import::Lineage) {
 }
 
 /// `lineage inspect`: the export's StartArns and the warnings.
-fn inspect_starts_and_warnings(o: &mut String, l: &crate::import::Lineage) {
+fn inspect_starts_and_warnings(o: &mut String, l: &crate::model::Lineage) {
     if !l.start_arns.is_empty() {
         let _ = writeln!(o, "\nStartArns:");
         for a in &l.start_arns {

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 
 use lineage_core::document::{Block, DocSection, Document, Field, HistoryEntry, Inline, NoteKind, Span};
-use lineage_core::render::one_line;
+use lineage_core::text::one_line;
 use lineage_core::Section;
 
 use crate::fonts::{Fonts, Run, Style};
@@ -102,7 +102,7 @@ pub fn layout(doc: &Document, info: &DocumentInfo, fonts: &mut Fonts<'_>) -> Lay
         b.section(s);
     }
     b.uncovered_note();
-    let title = format!("Lineage audit: {}", one_line(&doc.title));
+    let title = lineage_core::text::report_title(&doc.title, one_line);
     b.footers(&title);
     let uncovered = b.fonts.uncovered.clone();
     Layout { pages: b.pages, outline: b.outline, uncovered }

@@ -97,8 +97,8 @@ pub fn render(doc: &Document, opts: &PdfOptions<'_>) -> Result<Rendered, PdfErro
             i + 1
         )));
     }
-    let title = format!("Lineage audit: {}", lineage_core::render::one_line(&doc.title));
-    let meta = emit::Meta { title: &title, subject: &lineage_core::render::one_line(&doc.sentence), date };
+    let title = lineage_core::text::report_title(&doc.title, lineage_core::text::one_line);
+    let meta = emit::Meta { title: &title, subject: &lineage_core::text::one_line(&doc.sentence), date };
     let bytes = emit::emit(&laid, &fonts, &meta);
     Ok(Rendered { bytes, pages: laid.pages.len(), uncovered: laid.uncovered.into_iter().collect() })
 }

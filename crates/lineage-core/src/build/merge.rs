@@ -116,6 +116,81 @@ impl Loader {
             o.file = name.to_owned();
             o.line = line;
         };
+        match d {
+            d @ (Described::Capture(_)
+            | Described::Endpoint(_)
+            | Described::EndpointConfig(_)
+            | Described::Model(_)
+            | Described::FeatureGroup(_)
+            | Described::Trail { .. }
+            | Described::PackageEvent(_)) => self.merge_record(d, name, line, at),
+            Described::Pipeline(docs) => {
+                for mut doc in docs {
+                    locate(&mut doc.origin);
+                    self.merge_pipeline(doc, &at);
+                }
+            }
+            Described::Lineage(events) => {
+                for mut e in events {
+                    locate(&mut e.origin);
+                    self.stats.openlineage_events += 1;
+                    self.lineage_events.push(e);
+                }
+            }
+            Described::Ignored(message) => {
+                self.warnings.push(format!("{at}: {message}"));
+            }
+            Described::Listed(items) => {
+                for item in items {
+                    self.merge_described(item, name, line, &at);
+                }
+            }
+            Described::Entity { arn, lineage_type, entity_type, details } if !details.described => {
+                let (ix, _) = self.declare(&arn, Some(lineage_type), entity_type.as_deref());
+                let node = &mut self.graph.graph[ix];
+                if !node.details.as_ref().is_some_and(|d| d.described) {
+                    node.details = Some(details);
+                }
+            }
+            Described::Entity { arn, lineage_type, entity_type, details } => {
+                let (ix, _) = self.declare(&arn, Some(lineage_type), entity_type.as_deref());
+                self.merge_entity(ix, describe_operation(lineage_type), details, at);
+            }
+            Described::TrainingJob(job) => {
+                let id = job.arn.clone();
+                self.keep_newest("DescribeTrainingJob", &id, at, *job, |l| &mut l.graph.training_jobs);
+            }
+            Described::ProcessingJob(job) => {
+                let id = job.arn.clone();
+                self.keep_newest("DescribeProcessingJob", &id, at, *job, |l| &mut l.graph.processing_jobs);
+            }
+            Described::ModelPackage(p) => {
+                let id = p.arn.clone();
+                if let Some(old) =
+                    self.keep_newest("DescribeModelPackage", &id, at, *p, |l| &mut l.graph.model_packages)
+                {
+                    // Every snapshot's approval status is a word on the approval history.
+                    self.graph.superseded_packages.entry(id).or_default().push(old);
+                }
+            }
+            Described::Associations(list) => {
+                for a in list {
+                    self.stats.association_summaries += 1;
+                    let src = self.declare_summary(&a.source, a.source_type.as_deref(), a.source_name);
+                    let dst = self.declare_summary(&a.destination, a.destination_type.as_deref(), a.destination_name);
+                    self.add_edge(src, dst, a.association_type);
+                }
+            }
+        }
+    }
+
+    /// Merges an operational record (data capture, endpoint, config, model, feature group, CloudTrail, EventBridge)
+    /// read in `name` at `line`; its newest description is kept, repeats of an event are counted.
+    fn merge_record(&mut self, d: Described, name: &str, line: Option<usize>, at: Arc<str>) {
+        let locate = |o: &mut Origin| {
+            o.file = name.to_owned();
+            o.line = line;
+        };
         let records = &mut self.graph.records;
         match d {
             Described::Capture(mut c) => {
@@ -168,68 +243,13 @@ impl Loader {
                     }
                 }
             }
-            Described::Pipeline(docs) => {
-                for mut doc in docs {
-                    locate(&mut doc.origin);
-                    self.merge_pipeline(doc, &at);
-                }
-            }
-            Described::Lineage(events) => {
-                for mut e in events {
-                    locate(&mut e.origin);
-                    self.stats.openlineage_events += 1;
-                    self.lineage_events.push(e);
-                }
-            }
             Described::PackageEvent(mut e) => {
                 locate(&mut e.origin);
                 self.stats.package_state_events += 1;
                 records.package_events.push(*e);
             }
-            Described::Ignored(message) => {
-                self.warnings.push(format!("{at}: {message}"));
-            }
-            Described::Listed(items) => {
-                for item in items {
-                    self.merge_described(item, name, line, &at);
-                }
-            }
-            Described::Entity { arn, lineage_type, entity_type, details } if !details.described => {
-                let (ix, _) = self.declare(&arn, Some(lineage_type), entity_type.as_deref());
-                let node = &mut self.graph.graph[ix];
-                if !node.details.as_ref().is_some_and(|d| d.described) {
-                    node.details = Some(details);
-                }
-            }
-            Described::Entity { arn, lineage_type, entity_type, details } => {
-                let (ix, _) = self.declare(&arn, Some(lineage_type), entity_type.as_deref());
-                self.merge_entity(ix, describe_operation(lineage_type), details, at);
-            }
-            Described::TrainingJob(job) => {
-                let id = job.arn.clone();
-                self.keep_newest("DescribeTrainingJob", &id, at, *job, |l| &mut l.graph.training_jobs);
-            }
-            Described::ProcessingJob(job) => {
-                let id = job.arn.clone();
-                self.keep_newest("DescribeProcessingJob", &id, at, *job, |l| &mut l.graph.processing_jobs);
-            }
-            Described::ModelPackage(p) => {
-                let id = p.arn.clone();
-                if let Some(old) =
-                    self.keep_newest("DescribeModelPackage", &id, at, *p, |l| &mut l.graph.model_packages)
-                {
-                    // Every snapshot's approval status is a word on the approval history.
-                    self.graph.superseded_packages.entry(id).or_default().push(old);
-                }
-            }
-            Described::Associations(list) => {
-                for a in list {
-                    self.stats.association_summaries += 1;
-                    let src = self.declare_summary(&a.source, a.source_type.as_deref(), a.source_name);
-                    let dst = self.declare_summary(&a.destination, a.destination_type.as_deref(), a.destination_name);
-                    self.add_edge(src, dst, a.association_type);
-                }
-            }
+            // Only the record variants above are routed here (see `merge_described`).
+            _ => {}
         }
     }
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::model::LineageType;
 use crate::read::described::Described;
-use crate::read::json::{At, FieldError};
+use crate::read::json::{kind, At, FieldError};
 use crate::read::sagemaker::describe::DESCRIBE_KEYS;
 use crate::read::sagemaker::lineage::{parse_doc, RawDoc};
 use crate::read::sagemaker::operations;
@@ -298,10 +298,7 @@ pub(crate) fn description(text: &str, path: &str) -> Result<Described, (String, 
     }
     let item: Value = serde_json::from_str(text).map_err(|e| (path.clone(), e.to_string()))?;
     let Value::Object(map) = item else {
-        return Err((
-            path,
-            format!("expected a Describe* or ListAssociations response object, found {}", short(&item)),
-        ));
+        return Err((path, format!("expected a Describe* or ListAssociations response object, found {}", kind(&item))));
     };
     if let Some(d) = describe(&map, &path).map_err(|e| (e.path, e.message))? {
         return Ok(d);
@@ -316,16 +313,5 @@ pub(crate) fn description(text: &str, path: &str) -> Result<Described, (String, 
                 keys(&map)
             ),
         )),
-    }
-}
-
-pub(crate) fn short(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

@@ -22,7 +22,8 @@ pub(crate) struct At<'t, T: Tree = Value> {
     pub path: String,
 }
 
-fn kind<T: Tree>(v: &T) -> &'static str {
+/// What a JSON value is, as an error message says it (`a string`, `an array`, …).
+pub(crate) fn kind<T: Tree>(v: &T) -> &'static str {
     match v.view() {
         View::Null => "null",
         View::Bool(_) => "a boolean",

@@ -1,7 +1,7 @@
 //! The builder's page state: the current page and cursor, new pages when the next piece does not fit, plain text
 //! lines, headings (which feed the outline) and the footers written once every page exists.
 
-use lineage_core::render::one_line;
+use lineage_core::text::one_line;
 
 use super::{Builder, Item, Page, Rgb, A4, BODY, BOTTOM, LEADING, MARGIN, TOP};
 use crate::fonts::Style;

@@ -2,7 +2,7 @@
 //! pages with the header repeated, and the two-column field tables.
 
 use lineage_core::document::{Field, Inline, Span};
-use lineage_core::render::one_line;
+use lineage_core::text::one_line;
 
 use super::text::{span_style, Lines};
 use super::{Builder, Item, Rgb, CELL_PAD, LEADING, MARGIN, ROW_KEPT_WHOLE, TABLE};

@@ -2,7 +2,7 @@
 //! paragraphs and the shaded boxes of paragraphs that split across pages.
 
 use lineage_core::document::Span;
-use lineage_core::render::one_line;
+use lineage_core::text::one_line;
 use textwrap::core::Fragment;
 
 use super::{Builder, Item, Rgb, BODY, LEADING, MARGIN};
