@@ -1,9 +1,10 @@
-//! Lineage Audit's pure core: reads SageMaker lineage exports into a typed graph, queries it, and writes the
-//! regulator's five answers.
+//! Lineage Audit's pure core: reads lineage exports into a typed graph, queries it, and writes the regulator's five
+//! answers.
 //!
-//! Pipeline: bytes of each input → [`import::Loader`] (parse, dedupe, join) → [`import::Lineage`] →
-//! [`query`] (walks, paths) and [`narrative::report`] (answers, sentence, tree, gaps) → [`render`] (text, Markdown,
-//! HTML) or `serde_json` (the JSON contract). Nothing here reads a file, a clock or the environment.
+//! Floors, bottom up: [`text`], [`time`], [`user_file`] → [`model`] (the vocabulary) → [`read`] (bytes → typed
+//! documents) → [`build`] ([`build::Loader`]: documents → [`model::Lineage`]) → services ([`query`], [`deploy`],
+//! [`approvals`], …) → [`narrative`] (the [`Report`]) → [`document`] (the [`Document`] every face walks) → faces
+//! ([`render`]: text, Markdown, HTML; [`explore`], [`check`]). Nothing here reads a file, a clock or the environment.
 
 pub mod approvals;
 pub mod build;
