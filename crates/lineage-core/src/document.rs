@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::approvals::ApprovalChange;
-use crate::deploy::{Deployment, InferenceAnswer};
+use crate::deployments::Deployment;
 use crate::import::format_number;
 use crate::model::ApprovalStatus;
 use crate::model::System;
@@ -19,6 +19,7 @@ use crate::model::{InputFile, Superseded};
 use crate::narrative::{
     Answers, ApprovalAnswer, DatasetAnswer, PipelineAnswer, Report, ReportGraph, StepAnswer, TrainingJobAnswer,
 };
+use crate::subject::InferenceAnswer;
 
 /// What a value the export lacks reads as, in every format.
 pub const NOT_RECORDED: &str = "not recorded";

@@ -7,7 +7,7 @@
 
 pub mod approvals;
 pub mod check;
-pub mod deploy;
+pub mod deployments;
 pub mod document;
 pub mod explore;
 pub mod graph_layout;
@@ -16,8 +16,8 @@ pub mod model;
 pub mod narrative;
 pub mod query;
 pub mod render;
-pub mod start;
 pub mod subgraph;
+pub mod subject;
 pub mod summary;
 pub mod synth;
 pub mod time;
