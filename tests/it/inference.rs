@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use lineage_core::deploy::InferenceQuery;
 use lineage_core::narrative::report_inference;
+use lineage_core::subject::InferenceQuery;
 use serde::Deserialize;
 
 use crate::narrative::assert_schema;

@@ -5,7 +5,7 @@ use lineage_core::{render, Document};
 
 fn report() -> lineage_core::Report {
     let lineage = crate::load(&crate::fixtures("injection")).unwrap_or_else(|e| panic!("{e}"));
-    let query = lineage_core::deploy::InferenceQuery {
+    let query = lineage_core::subject::InferenceQuery {
         id: "loan-<script>alert(\"x\")</script>".into(),
         endpoint: None,
         variant: None,

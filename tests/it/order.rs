@@ -80,7 +80,7 @@ fn outputs(files: &[(String, Vec<u8>)], order: &[usize], asks: &[Ask]) -> Output
     let report = |ask: &Ask| {
         let query = match &ask.id {
             Some(id) => {
-                let query = lineage_core::deploy::InferenceQuery {
+                let query = lineage_core::subject::InferenceQuery {
                     id: id.clone(),
                     endpoint: ask.endpoint.clone(),
                     variant: ask.variant.clone(),

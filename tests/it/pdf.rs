@@ -198,7 +198,7 @@ fn the_injection_corpus_is_printed_literally() {
 #[test]
 fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
     let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
-    let query = lineage_core::deploy::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
+    let query = lineage_core::subject::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
     let report = lineage_core::narrative::report_inference(&lineage, &query, None).unwrap_or_else(|e| panic!("{e}"));
     let r = render(&report);
     let (ok, check) = tool("qpdf", &["--check"], &r.bytes);
@@ -258,7 +258,7 @@ fn every_format_lists_the_same_numbered_sections_in_the_same_order() {
     let expected: Vec<String> = lineage_core::render::Section::ALL.iter().map(|s| s.title().to_owned()).collect();
     let mut reports = vec![report_for(&root().join("examples/credit-xgb"), Some("credit-xgb/73"))];
     let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
-    let q = lineage_core::deploy::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
+    let q = lineage_core::subject::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
     reports.push(lineage_core::narrative::report_inference(&lineage, &q, None).unwrap_or_else(|e| panic!("{e}")));
     for case in crate::cases("narrative", 8, |p| p.is_dir()) {
         reports.push(report_for(&case, None));

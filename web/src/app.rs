@@ -84,7 +84,7 @@ impl State {
             let query = if id.is_empty() {
                 lineage_core::Query::Start(Some(subject.get()?))
             } else {
-                let query = lineage_core::deploy::InferenceQuery { id, endpoint: None, variant: None };
+                let query = lineage_core::subject::InferenceQuery { id, endpoint: None, variant: None };
                 lineage_core::Query::Inference { query, start: None }
             };
             Some(lineage_core::answer(&l, &query).map_err(|e| e.to_string()))

@@ -263,7 +263,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
     let lineage = inputs::load(&files, &roles)?;
     let query = match inference {
         Some(id) => {
-            let query = lineage_core::deploy::InferenceQuery { id, endpoint, variant };
+            let query = lineage_core::subject::InferenceQuery { id, endpoint, variant };
             lineage_core::Query::Inference { query, start }
         }
         None => lineage_core::Query::Start(start),

@@ -317,7 +317,7 @@ fn deployed_packages(lineage: &Lineage) -> BTreeSet<String> {
         }
     }
     for c in configs {
-        out.extend(crate::deploy::config_packages(lineage, c));
+        out.extend(crate::deployments::config_packages(lineage, c));
     }
     out
 }

@@ -11,13 +11,14 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::approvals::ApprovalChange;
-use crate::deploy::{Deployment, InferenceAnswer};
+use crate::deployments::Deployment;
 use crate::model::ApprovalStatus;
 use crate::model::System;
 use crate::model::{InputFile, Superseded};
 use crate::narrative::{
     Answers, ApprovalAnswer, DatasetAnswer, PipelineAnswer, Report, ReportGraph, StepAnswer, TrainingJobAnswer,
 };
+use crate::subject::InferenceAnswer;
 use crate::text::format_number;
 
 /// What a value the export lacks reads as, in every format.

@@ -8,7 +8,7 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use crate::build::Loader;
-use crate::model::roles::{Role, RoleTable};
+use crate::model::roles::RoleTable;
 use crate::model::{ImportError, Lineage};
 use crate::query::walk;
 pub use crate::subgraph::{graph_of, EvidenceEdge, GraphVertex, ReportGraph};
@@ -166,65 +166,7 @@ pub enum NextStep {
     Finish { bytes: usize },
 }
 
-/// A model package the reviewer can pick as the subject.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Candidate {
-    /// The lineage vertex.
-    pub arn: String,
-    /// `GROUP/VERSION`, else the model-package ARN, else the vertex name.
-    pub label: String,
-}
-
-/// Every model package in the lineage, by label; when there is none, every endpoint, else every model artifact
-/// (an export of the auto-created deployment shape has no package to pick).
-pub fn candidates(lineage: &Lineage) -> Vec<Candidate> {
-    let g = &lineage.graph;
-    for (role, what) in [(Role::Endpoint, "Endpoint"), (Role::ModelData, "Model artifact")] {
-        if g.node_indices().any(|ix| g.node(ix).role == Role::ModelPackage) {
-            break;
-        }
-        let mut out: Vec<Candidate> = g
-            .node_indices()
-            .filter(|&ix| g.node(ix).role == role)
-            .map(|ix| {
-                let n = g.node(ix);
-                Candidate { arn: n.arn.to_string(), label: format!("{what} {}", n.endpoint_name()) }
-            })
-            .collect();
-        if !out.is_empty() {
-            out.sort_by(|a, b| (&a.label, &a.arn).cmp(&(&b.label, &b.arn)));
-            return out;
-        }
-    }
-    let mut out: Vec<Candidate> = g
-        .node_indices()
-        .filter(|&ix| g.node(ix).role == Role::ModelPackage)
-        .map(|ix| {
-            let n = g.node(ix);
-            let label = match g.package(ix) {
-                Some(p) => match (&p.group, p.version) {
-                    (Some(gr), Some(v)) => format!("{gr}/{v}"),
-                    _ => p.arn.clone(),
-                },
-                None => g
-                    .package_of
-                    .get(&ix)
-                    .map_or_else(|| n.name().to_owned(), |a| crate::model::resource_name(a).to_owned()),
-            };
-            Candidate { arn: n.arn.to_string(), label }
-        })
-        .collect();
-    // Versions of one group sort by number, not as text (credit-xgb/9 before credit-xgb/10).
-    out.sort_by(|a, b| version_key(&a.label).cmp(&version_key(&b.label)).then(a.arn.cmp(&b.arn)));
-    out
-}
-
-fn version_key(label: &str) -> (String, u64) {
-    match label.rsplit_once('/') {
-        Some((g, v)) => (g.to_owned(), v.parse().unwrap_or(u64::MAX)),
-        None => (label.to_owned(), 0),
-    }
-}
+pub use crate::subject::{candidates, search, Candidate};
 
 /// The part of the lineage the page draws.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -441,26 +383,6 @@ pub fn path(graph: &ReportGraph, from: &str, to: &str) -> Vec<String> {
     out
 }
 
-/// Vertices whose ARN, name or source URI contains `query` (any case), sorted by ARN, at most `limit`.
-pub fn search(lineage: &Lineage, query: &str, limit: usize) -> Vec<String> {
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        return Vec::new();
-    }
-    let g = &lineage.graph;
-    let mut hits: Vec<NodeIndex> = g
-        .node_indices()
-        .filter(|&ix| {
-            let n = g.node(ix);
-            n.arn.to_lowercase().contains(&q)
-                || n.name().to_lowercase().contains(&q)
-                || n.source_uri().is_some_and(|u| u.to_lowercase().contains(&q))
-        })
-        .collect();
-    g.sort_by_arn(&mut hits);
-    hits.into_iter().take(limit).map(|ix| g.node(ix).arn.to_string()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -604,10 +526,5 @@ mod tests {
         assert_eq!(filtered.graph.vertices.len(), 2);
         assert_eq!(search(&l, "DEP", 10), ["arn:aws:sagemaker:r:1:action/dep"]);
         assert!(details(&l, pk).iter().any(|(k, v)| k == "Type" && v == "Model"));
-    }
-
-    #[test]
-    fn candidates_sort_versions_numerically() {
-        assert!(version_key("g/9") < version_key("g/10"));
     }
 }

@@ -9,7 +9,7 @@
 pub mod approvals;
 pub mod build;
 pub mod check;
-pub mod deploy;
+pub mod deployments;
 pub mod document;
 pub mod explore;
 pub mod graph_layout;
@@ -18,8 +18,8 @@ pub mod narrative;
 pub mod query;
 pub mod read;
 pub mod render;
-pub mod start;
 pub mod subgraph;
+pub mod subject;
 pub mod summary;
 pub mod synth;
 pub mod text;

@@ -10,6 +10,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 use serde::Serialize;
 
+use crate::model::roles::Role;
 use crate::model::{Graph, LineageType};
 
 /// Which way to walk from the start vertex.
@@ -97,6 +98,28 @@ pub fn walk(graph: &Graph, start: NodeIndex, upstream: bool, max_depth: Option<u
         }
     }
     out
+}
+
+/// The nearest vertices upstream of `from` that play `role`, not looking past one (sorted by ARN).
+pub fn nearest_upstream(graph: &Graph, from: NodeIndex, role: Role) -> Vec<NodeIndex> {
+    let g = graph.petgraph();
+    let mut seen = std::collections::BTreeSet::from([from]);
+    let mut stack = vec![from];
+    let mut found = Vec::new();
+    while let Some(ix) = stack.pop() {
+        for p in g.neighbors_directed(ix, PgDirection::Incoming) {
+            if !seen.insert(p) {
+                continue;
+            }
+            if graph.node(p).role == role {
+                found.push(p);
+            } else {
+                stack.push(p);
+            }
+        }
+    }
+    graph.sort_by_arn(&mut found);
+    found
 }
 
 /// Ancestors / descendants / both of `start`, filtered, with the subgraph on their paths.

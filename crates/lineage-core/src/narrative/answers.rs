@@ -2,7 +2,7 @@
 //! sources of each dataset, and the code; each with the vertices, edges and descriptions it rests on, and a gap for
 //! each link the export does not hold.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction as PgDirection;
@@ -13,7 +13,7 @@ use super::{
 };
 use crate::model::roles::Role;
 use crate::model::{resource_name, Node};
-use crate::query::{sort_edges, walk};
+use crate::query::{nearest_upstream, sort_edges, walk};
 
 impl Builder<'_> {
     /// The model version (question 1): the model package the focus stands for, as its description (else its ARN) names it.
@@ -102,7 +102,7 @@ impl Builder<'_> {
     /// When no lineage path names one, the job of the pipeline's training step (see
     /// [`Builder::pipeline_training_vertex`]), its execution then in the evidence.
     pub(super) fn training_jobs(&mut self, pipeline: Option<&PipelineAnswer>) -> Vec<(NodeIndex, TrainingJobAnswer)> {
-        let vertices = self.nearest_upstream(self.focus, Role::TrainingJob);
+        let vertices = nearest_upstream(self.g, self.focus, Role::TrainingJob);
         if let (true, Some(p)) = (vertices.is_empty(), pipeline) {
             if let Some(t) = self.pipeline_training_vertex(p) {
                 let mut job = self.training_job(t);
@@ -377,28 +377,6 @@ impl Builder<'_> {
                 "an AssociatedWith association from a code-commit artifact (source URI = the commit URL; properties repository and commit) to the training job, or MetadataProperties.CommitId/Repository on the training job or model package, or a pipeline parameter the role table marks as the commit (GitCommit, CommitSha, *_commit)",
             );
         }
-    }
-
-    /// Nearest vertices upstream of `from` with role `role`, not looking past one (sorted by ARN).
-    pub(super) fn nearest_upstream(&self, from: NodeIndex, role: Role) -> Vec<NodeIndex> {
-        let g = self.g.petgraph();
-        let mut seen = BTreeSet::from([from]);
-        let mut stack = vec![from];
-        let mut found = Vec::new();
-        while let Some(ix) = stack.pop() {
-            for p in g.neighbors_directed(ix, PgDirection::Incoming) {
-                if !seen.insert(p) {
-                    continue;
-                }
-                if self.role(p) == role {
-                    found.push(p);
-                } else {
-                    stack.push(p);
-                }
-            }
-        }
-        self.g.sort_by_arn(&mut found);
-        found
     }
 
     /// A shortest path from `a` down to `b` (a is upstream), as evidence; `a` and `b` included.

@@ -1,40 +1,9 @@
-//! The report's closed sets: what kind of thing the report is about, what kind of upstream source a dataset was
-//! assembled from, and which question a gap leaves open. Serialised in snake_case (the JSON contract's values).
+//! The report's closed sets: what kind of thing the report is about (resolved by [`crate::subject`]), what kind of
+//! upstream source a dataset was assembled from, and which question a gap leaves open. Serialised in snake_case (the JSON contract's values).
 
 use serde::Serialize;
 
-/// What the report starts from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    #[default]
-    ModelPackage,
-    ModelArtifact,
-    Endpoint,
-    TrainingJob,
-}
-
-impl SubjectKind {
-    /// `Model package`, as a title starts.
-    pub fn title(self) -> &'static str {
-        match self {
-            SubjectKind::ModelPackage => "Model package",
-            SubjectKind::ModelArtifact => "Model artifact",
-            SubjectKind::Endpoint => "Endpoint",
-            SubjectKind::TrainingJob => "Training job",
-        }
-    }
-
-    /// `model package`, inside a sentence.
-    pub fn words(self) -> &'static str {
-        match self {
-            SubjectKind::ModelPackage => "model package",
-            SubjectKind::ModelArtifact => "model artifact",
-            SubjectKind::Endpoint => "endpoint",
-            SubjectKind::TrainingJob => "training job",
-        }
-    }
-}
+pub use crate::subject::SubjectKind;
 
 /// The kind of an upstream source, in the order the report lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -11,10 +11,10 @@ use super::answers::{commit_of, repository_of};
 use super::approval::{approver_of, record_time};
 use super::SubjectKind;
 use super::{Builder, DatasetAnswer};
-use crate::deploy::InferenceAnswer;
 use crate::model::roles::Role;
 use crate::model::Node;
 use crate::query::walk;
+use crate::subject::InferenceAnswer;
 use crate::time::Timestamp;
 
 /// The facts the prose needs beyond the answers; `Default` is a report whose graph says nothing more.

@@ -205,7 +205,8 @@ impl PipelineAnswer {
 /// Draws the execution that made the package `start` stands for (see [`Builder::draw_pipeline`]) into `graph`, the
 /// page explorer's view of it; nothing when no execution is named or `start` is not a model, endpoint or job.
 pub fn draw_pipeline_of(lineage: &crate::model::Lineage, start: NodeIndex, graph: &mut ReportGraph) {
-    let Ok(b) = Builder::new(lineage, start) else { return };
+    let Ok(subject) = crate::subject::Resolved::of_start(lineage, start) else { return };
+    let b = Builder::new(lineage, &subject);
     if let Some(p) = b.pipeline() {
         b.draw_pipeline(&p, graph);
     }

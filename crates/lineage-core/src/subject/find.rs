@@ -1,12 +1,77 @@
 //! What a user types as `--start`, resolved: a lineage vertex's ARN, name or source URI, a model package's ARN,
 //! name or `GROUP/VERSION`, an endpoint, model or training-job name, read through the Describe* responses as well
-//! as the lineage vertices. A name that matches nothing says what was searched and what comes closest.
+//! as the lineage vertices. A name that matches nothing says what was searched and what comes closest. With no
+//! name, the export's `StartArns`, else its only model package (else endpoint, else model artifact). Also the
+//! page's subject picker ([`candidates`]) and its search box ([`search`]).
 
 use petgraph::graph::NodeIndex;
+use serde::Serialize;
 
+use super::error::NarrativeError;
+use super::resolved::{arns, package_names};
 use crate::model::roles::Role;
 use crate::model::Lineage;
 use crate::model::{resource_name, Graph};
+
+/// Picks the start vertex: `id` if given, else the export's `StartArns`, else the only model package.
+pub fn resolve_start(lineage: &Lineage, id: Option<&str>) -> Result<NodeIndex, NarrativeError> {
+    let g = &lineage.graph;
+    if let Some(id) = id {
+        return named_start(lineage, id);
+    }
+    match lineage.start_arns.as_slice() {
+        [only] => return named_start(lineage, only),
+        [] => {}
+        many => {
+            // A package's StartArns may hold every artifact with its ARN as source URI (its approval records
+            // too): the one a report can start from is the start.
+            let startable = |arn: &&String| {
+                g.find_arn(arn).is_some_and(|ix| {
+                    matches!(g.node(ix).role, Role::ModelPackage | Role::Endpoint | Role::ModelData | Role::TrainingJob)
+                })
+            };
+            return match many.iter().filter(startable).collect::<Vec<_>>().as_slice() {
+                [only] => named_start(lineage, only),
+                _ => Err(NarrativeError::NoStart { candidates: many.to_vec() }),
+            };
+        }
+    }
+    // The only model package; with none, the only endpoint, else the only model artifact (the auto-created
+    // deployment shape has no package).
+    let of_role = |role: Role| -> Vec<NodeIndex> {
+        let mut v: Vec<NodeIndex> = g.node_indices().filter(|&ix| g.node(ix).role == role).collect();
+        g.sort_by_arn(&mut v);
+        v
+    };
+    let packages = of_role(Role::ModelPackage);
+    if !packages.is_empty() {
+        return match packages.as_slice() {
+            [only] => Ok(*only),
+            many => Err(NarrativeError::NoStart { candidates: package_names(g, many) }),
+        };
+    }
+    for role in [Role::Endpoint, Role::ModelData] {
+        match of_role(role).as_slice() {
+            [] => continue,
+            [only] => return Ok(*only),
+            many => return Err(NarrativeError::NoStart { candidates: arns(g, many) }),
+        }
+    }
+    Err(NarrativeError::NoStart { candidates: Vec::new() })
+}
+
+/// The one vertex `id` names (see [`find`]).
+fn named_start(lineage: &Lineage, id: &str) -> Result<NodeIndex, NarrativeError> {
+    let hits = find(lineage, id).map_err(|miss| match miss {
+        StartMiss::Unknown { nearest } => NarrativeError::NotFound { id: id.to_owned(), nearest },
+        StartMiss::NotLinked { what, expected } => NarrativeError::NotLinked { what, expected },
+    })?;
+    match hits.as_slice() {
+        [] => Err(NarrativeError::NotFound { id: id.to_owned(), nearest: Vec::new() }),
+        [one] => Ok(*one),
+        many => Err(NarrativeError::Ambiguous { id: id.to_owned(), candidates: arns(&lineage.graph, many) }),
+    }
+}
 
 /// How a start could not be found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +141,7 @@ fn by_endpoint(lineage: &Lineage, id: &str) -> Option<Found> {
         return Some(Ok(sorted(g, contexts)));
     }
     let described = g.records.endpoints.get(name)?;
-    let packages = described.config_name.as_deref().map(|c| crate::deploy::config_packages(lineage, c));
+    let packages = described.config_name.as_deref().map(|c| crate::deployments::config_packages(lineage, c));
     let vertices = package_vertices(g, &packages.unwrap_or_default());
     if !vertices.is_empty() {
         return Some(Ok(vertices));
@@ -91,7 +156,7 @@ fn by_endpoint(lineage: &Lineage, id: &str) -> Option<Found> {
 fn by_model(lineage: &Lineage, id: &str) -> Option<Found> {
     let g = &lineage.graph;
     let model = g.records.models.get(id)?;
-    let packages = crate::deploy::model_packages(lineage, id).unwrap_or_default();
+    let packages = crate::deployments::model_packages(lineage, id).unwrap_or_default();
     let mut hits = package_vertices(g, &packages);
     if hits.is_empty() {
         hits = g
@@ -155,4 +220,94 @@ fn nearest(lineage: &Lineage, id: &str) -> Vec<String> {
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     scored.into_iter().take(5).map(|(_, n)| n).collect()
+}
+
+/// A model package the reviewer can pick as the subject.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    /// The lineage vertex.
+    pub arn: String,
+    /// `GROUP/VERSION`, else the model-package ARN, else the vertex name.
+    pub label: String,
+}
+
+/// Every model package in the lineage, by label; when there is none, every endpoint, else every model artifact
+/// (an export of the auto-created deployment shape has no package to pick).
+pub fn candidates(lineage: &Lineage) -> Vec<Candidate> {
+    let g = &lineage.graph;
+    for (role, what) in [(Role::Endpoint, "Endpoint"), (Role::ModelData, "Model artifact")] {
+        if g.node_indices().any(|ix| g.node(ix).role == Role::ModelPackage) {
+            break;
+        }
+        let mut out: Vec<Candidate> = g
+            .node_indices()
+            .filter(|&ix| g.node(ix).role == role)
+            .map(|ix| {
+                let n = g.node(ix);
+                Candidate { arn: n.arn.to_string(), label: format!("{what} {}", n.endpoint_name()) }
+            })
+            .collect();
+        if !out.is_empty() {
+            out.sort_by(|a, b| (&a.label, &a.arn).cmp(&(&b.label, &b.arn)));
+            return out;
+        }
+    }
+    let mut out: Vec<Candidate> = g
+        .node_indices()
+        .filter(|&ix| g.node(ix).role == Role::ModelPackage)
+        .map(|ix| {
+            let n = g.node(ix);
+            let label = match g.package(ix) {
+                Some(p) => match (&p.group, p.version) {
+                    (Some(gr), Some(v)) => format!("{gr}/{v}"),
+                    _ => p.arn.clone(),
+                },
+                None => g
+                    .package_of
+                    .get(&ix)
+                    .map_or_else(|| n.name().to_owned(), |a| crate::model::resource_name(a).to_owned()),
+            };
+            Candidate { arn: n.arn.to_string(), label }
+        })
+        .collect();
+    // Versions of one group sort by number, not as text (credit-xgb/9 before credit-xgb/10).
+    out.sort_by(|a, b| version_key(&a.label).cmp(&version_key(&b.label)).then(a.arn.cmp(&b.arn)));
+    out
+}
+
+fn version_key(label: &str) -> (String, u64) {
+    match label.rsplit_once('/') {
+        Some((g, v)) => (g.to_owned(), v.parse().unwrap_or(u64::MAX)),
+        None => (label.to_owned(), 0),
+    }
+}
+
+/// Vertices whose ARN, name or source URI contains `query` (any case), sorted by ARN, at most `limit`.
+pub fn search(lineage: &Lineage, query: &str, limit: usize) -> Vec<String> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let g = &lineage.graph;
+    let mut hits: Vec<NodeIndex> = g
+        .node_indices()
+        .filter(|&ix| {
+            let n = g.node(ix);
+            n.arn.to_lowercase().contains(&q)
+                || n.name().to_lowercase().contains(&q)
+                || n.source_uri().is_some_and(|u| u.to_lowercase().contains(&q))
+        })
+        .collect();
+    g.sort_by_arn(&mut hits);
+    hits.into_iter().take(limit).map(|ix| g.node(ix).arn.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_sort_versions_numerically() {
+        assert!(version_key("g/9") < version_key("g/10"));
+    }
 }

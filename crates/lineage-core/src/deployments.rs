@@ -1,7 +1,7 @@
-//! From one inference to the model package that served it: finds the data-capture record, builds the endpoint's
-//! deployment history (lineage ModelDeployment actions, CloudTrail CreateEndpoint/UpdateEndpoint, DescribeEndpoint,
-//! endpoint configs and models) and picks the deployment in effect at the inference time. Never guesses: an
-//! inference in a traffic-shifting window, before the first deployment or without a record is an error that says so.
+//! An endpoint's deployment history: which model packages it served from when, read from every source (lineage
+//! ModelDeployment actions, CloudTrail CreateEndpoint/UpdateEndpoint, DescribeEndpoint, endpoint configs and
+//! models), with the switches that took time (a traffic shift, sources that disagree) kept as windows, and what a
+//! config or model runs. [`crate::subject::inference`] picks the deployment that served one inference from it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -11,20 +11,11 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::records::{field, CaptureRecord, CapturedPayload, TrailEvent, VariantSpec};
+use crate::model::records::{field, TrailEvent, VariantSpec};
 use crate::model::resource_name;
 use crate::model::roles::Role;
 use crate::model::Lineage;
-use crate::model::Origin;
 use crate::time::Timestamp;
-
-/// What the user asked: an inference ID, and the endpoint/variant when the capture file's path does not say.
-#[derive(Clone, Debug, Default)]
-pub struct InferenceQuery {
-    pub id: String,
-    pub endpoint: Option<String>,
-    pub variant: Option<String>,
-}
 
 /// One switch of the endpoint to a set of model packages, as the sources record it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -48,42 +39,6 @@ pub struct Deployment {
     pub unresolved: Option<String>,
     /// Every record of the switch: `CloudTrail UpdateEndpoint event … (file)`, `lineage ModelDeployment action …`.
     pub sources: Vec<String>,
-}
-
-/// The answer to "which model version served this inference".
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct InferenceAnswer {
-    /// The ID asked for.
-    pub id: String,
-    /// `inferenceId` or `eventId`: which field of the capture record matched.
-    pub matched_by: String,
-    pub event_id: String,
-    pub time: Timestamp,
-    pub endpoint: String,
-    pub variant: Option<String>,
-    /// The model package ARN that served it.
-    pub model_package: String,
-    /// What the endpoint was sent and what it returned, as captured.
-    pub input: Option<CapturedPayload>,
-    pub output: Option<CapturedPayload>,
-    /// The deployment in effect, and the endpoint's whole history as the sources record it.
-    pub deployment: Deployment,
-    pub history: Vec<Deployment>,
-    /// When the inference fell in a switch and the caller chose which package to follow: what the switch was.
-    pub overlap: Option<String>,
-    /// Records of the endpoint that could not be placed in its history (a deployment action without a time, …).
-    pub notes: Vec<String>,
-    pub evidence: InferenceEvidence,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct InferenceEvidence {
-    /// The capture record: file, line, JSON path.
-    pub capture_record: Origin,
-    /// Where the endpoint and variant came from (`S3 key layout`, `--endpoint`, …).
-    pub location: String,
-    /// The records of the deployment in effect.
-    pub deployment: Vec<String>,
 }
 
 /// An inference inside a switch: the window, why it is a window, and the packages that may have served it.
@@ -211,186 +166,6 @@ impl fmt::Display for InferenceError {
 
 impl std::error::Error for InferenceError {}
 
-/// Finds the capture record of `q.id` and the model package that served it.
-pub fn resolve_inference(lineage: &Lineage, q: &InferenceQuery) -> Result<InferenceAnswer, InferenceError> {
-    resolve(lineage, q, None)
-}
-
-/// [`resolve_inference`] for an inference that fell in a switch ([`InferenceError::Overlap`]): follows `package`,
-/// one of the packages that may have served it, and says so in [`InferenceAnswer::overlap`].
-pub fn resolve_inference_choosing(
-    lineage: &Lineage,
-    q: &InferenceQuery,
-    package: &str,
-) -> Result<InferenceAnswer, InferenceError> {
-    resolve(lineage, q, Some(package))
-}
-
-fn resolve(lineage: &Lineage, q: &InferenceQuery, pick: Option<&str>) -> Result<InferenceAnswer, InferenceError> {
-    let records = &lineage.graph.records;
-    let (record, matched_by) = find_record(&records.captures, q)?;
-    let (endpoint, location) = match (&q.endpoint, &record.endpoint) {
-        (Some(e), _) => (e.clone(), "--endpoint".to_owned()),
-        (None, Some(e)) => {
-            (e.clone(), format!("S3 key layout of {}", record.s3_uri.as_deref().unwrap_or(&record.origin.file)))
-        }
-        (None, None) => {
-            return Err(InferenceError::NoEndpoint { id: q.id.clone(), origin: record.origin.to_string() });
-        }
-    };
-    let variant = q.variant.clone().or_else(|| record.variant.clone());
-    let History { deployments: history, notes, unresolved } = history(lineage, &endpoint, variant.as_deref())?;
-    let t = record.time;
-    let Some(k) = history.iter().rposition(|d| d.from <= t) else {
-        return Err(InferenceError::BeforeFirstDeployment {
-            id: q.id.clone(),
-            time: t,
-            endpoint,
-            first: history[0].from,
-        });
-    };
-    let mut chosen = k;
-    let mut overlap = None;
-    if let (Some(until), true) = (history[k].until, k > 0) {
-        let (previous, current) = (&history[k - 1], &history[k]);
-        // A previous deployment without this variant cannot have answered on it; one that is merely not
-        // described might have.
-        let previous_absent = matches!(unresolved[k - 1], Some(InferenceError::VariantNotDeployed { .. }));
-        if t < until && !previous_absent {
-            if let Some(e) = &unresolved[k - 1] {
-                return Err(e.clone());
-            }
-            let mut packages: Vec<String> =
-                previous.model_packages.iter().chain(&current.model_packages).cloned().collect();
-            packages.dedup();
-            let why = match &current.traffic_shift {
-                Some(s) => format!("blue/green traffic shift {s}"),
-                None => "the sources record the switch at different times".to_owned(),
-            };
-            let (from, id) = (current.from, q.id.clone());
-            overlap = Some(format!(
-                "Inference {id} at {t} falls in a switch of endpoint {endpoint} between {from} and {until} ({why}): {} may have served it.",
-                packages.join(" or ")
-            ));
-            match pick {
-                Some(p) if previous.model_packages.iter().any(|x| x == p) => chosen = k - 1,
-                Some(p) if current.model_packages.iter().any(|x| x == p) => {}
-                _ => {
-                    let o = Overlap { id, time: t, endpoint, from, until, why, packages };
-                    return Err(InferenceError::Overlap(Box::new(o)));
-                }
-            }
-        }
-    }
-    if let Some(e) = &unresolved[chosen] {
-        return Err(e.clone());
-    }
-    let deployment = history[chosen].clone();
-    let chosen = pick.filter(|p| deployment.model_packages.iter().any(|x| x == p)).map(str::to_owned);
-    let Some(model_package) = chosen.or_else(|| deployment.model_packages.first().cloned()) else {
-        return Err(InferenceError::Unresolved {
-            endpoint,
-            what: format!("the deployment of {} names no model package", deployment.from),
-            closes_with: "the DescribeModel response of the variant's model (PrimaryContainer.ModelPackageName)".into(),
-        });
-    };
-    if deployment.model_packages.len() > 1 && pick.is_none() {
-        return Err(InferenceError::Unresolved {
-            endpoint,
-            what: format!(
-                "the deployment of {} serves several model packages ({}) and the record does not say which one answered",
-                deployment.from,
-                deployment.model_packages.join(", ")
-            ),
-            closes_with: "--variant, or an endpoint config whose variant runs one model package".into(),
-        });
-    }
-    Ok(InferenceAnswer {
-        id: q.id.clone(),
-        matched_by: matched_by.to_owned(),
-        event_id: record.event_id.clone(),
-        time: t,
-        endpoint,
-        variant,
-        model_package,
-        input: record.input.clone(),
-        output: record.output.clone(),
-        evidence: InferenceEvidence {
-            capture_record: record.origin.clone(),
-            location,
-            deployment: deployment.sources.clone(),
-        },
-        deployment,
-        history,
-        overlap,
-        notes,
-    })
-}
-
-fn find_record<'a>(
-    captures: &'a [CaptureRecord],
-    q: &InferenceQuery,
-) -> Result<(&'a CaptureRecord, &'static str), InferenceError> {
-    let fits = |c: &CaptureRecord| {
-        q.endpoint.as_deref().is_none_or(|e| c.endpoint.as_deref().is_none_or(|ce| ce.eq_ignore_ascii_case(e)))
-            && q.variant.as_deref().is_none_or(|v| c.variant.as_deref().is_none_or(|cv| cv == v))
-    };
-    let by_inference: Vec<&CaptureRecord> =
-        captures.iter().filter(|c| c.inference_id.as_deref() == Some(q.id.as_str())).collect();
-    let (all, how) = if by_inference.is_empty() {
-        (captures.iter().filter(|c| c.event_id == q.id).collect::<Vec<_>>(), "eventId")
-    } else {
-        (by_inference, "inferenceId")
-    };
-    let hits: Vec<&CaptureRecord> = all.iter().copied().filter(|c| fits(c)).collect();
-    if hits.is_empty() && !all.is_empty() {
-        let asked = [("endpoint", &q.endpoint), ("variant", &q.variant)]
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
-            .collect::<Vec<_>>()
-            .join(" ");
-        return Err(InferenceError::Mismatch {
-            id: q.id.clone(),
-            asked,
-            found: all.iter().map(|c| describe_record(c)).collect(),
-        });
-    }
-    match hits.as_slice() {
-        [] => {
-            let endpoints: BTreeSet<String> = captures.iter().filter_map(|c| c.endpoint.clone()).collect();
-            Err(InferenceError::NoCaptureRecord {
-                id: q.id.clone(),
-                records: captures.len(),
-                endpoints: endpoints.into_iter().collect(),
-            })
-        }
-        [one] => Ok((one, how)),
-        many => {
-            // The same call captured twice (two files of one variant) is one record; different places are not.
-            let places: BTreeSet<(Option<&String>, Option<&String>)> =
-                many.iter().map(|c| (c.endpoint.as_ref(), c.variant.as_ref())).collect();
-            if places.len() == 1 {
-                return Ok((many[0], how));
-            }
-            Err(InferenceError::SeveralRecords {
-                id: q.id.clone(),
-                candidates: many.iter().map(|c| describe_record(c)).collect(),
-            })
-        }
-    }
-}
-
-/// `endpoint E variant V at T (file:line)` for error messages.
-fn describe_record(c: &CaptureRecord) -> String {
-    format!(
-        "endpoint {} variant {} at {} ({})",
-        c.endpoint.as_deref().unwrap_or("(not in its path)"),
-        c.variant.as_deref().unwrap_or("(not in its path)"),
-        c.time,
-        c.origin
-    )
-}
-
 /// What one record says the endpoint switched to.
 #[derive(Clone, Debug)]
 enum Target {
@@ -421,6 +196,49 @@ pub struct History {
 
 /// The deployments of `endpoint` for `variant`, from every source in the export.
 pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Result<History, InferenceError> {
+    let (mut switches, notes) = recorded_switches(lineage, endpoint);
+    // A DescribeEndpoint only stands for a switch no other record names.
+    let named: BTreeSet<String> = switches
+        .iter()
+        .filter(|s| !s.fallback)
+        .filter_map(|s| match &s.target {
+            Target::Config(c) => Some(c.clone()),
+            Target::Packages(_) => None,
+        })
+        .collect();
+    let mut confirmations = Vec::new();
+    switches.retain(|s| match (&s.target, s.fallback) {
+        (Target::Config(c), true) if named.contains(c) => {
+            confirmations.push((c.clone(), s.source.clone()));
+            false
+        }
+        _ => true,
+    });
+    if switches.is_empty() {
+        return Err(InferenceError::NoHistory { endpoint: endpoint.to_owned() });
+    }
+    switches.sort_by(|a, b| (a.at, &a.source).cmp(&(b.at, &b.source)));
+    attach_configs(lineage, &mut switches);
+    let Merged { mut deployments, unresolved, first_by_kind } = merge(lineage, endpoint, variant, switches);
+    for (d, kinds) in deployments.iter_mut().zip(&first_by_kind) {
+        // Sources that disagree on when the switch happened make it a window, not an instant.
+        if let Some(latest) = kinds.values().max().filter(|t| **t > d.from) {
+            d.until = Some(d.until.map_or(*latest, |u| u.max(*latest)));
+        }
+        for (config, source) in &confirmations {
+            if d.config.as_deref() == Some(config) {
+                d.sources.push(source.clone());
+            }
+        }
+        d.sources.sort();
+        d.sources.dedup();
+    }
+    Ok(History { deployments, notes, unresolved })
+}
+
+/// Every record of a switch of `endpoint`: CloudTrail CreateEndpoint/UpdateEndpoint, DescribeEndpoint (a fallback)
+/// and lineage ModelDeployment actions; with the records that could not be placed.
+fn recorded_switches(lineage: &Lineage, endpoint: &str) -> (Vec<Switch>, Vec<String>) {
     let records = &lineage.graph.records;
     let mut switches = Vec::new();
     for e in records.trail.values() {
@@ -452,29 +270,12 @@ pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Resu
     }
     let (from_lineage, notes) = lineage_deployments(lineage, endpoint);
     switches.extend(from_lineage);
-    // A DescribeEndpoint only stands for a switch no other record names.
-    let named: BTreeSet<String> = switches
-        .iter()
-        .filter(|s| !s.fallback)
-        .filter_map(|s| match &s.target {
-            Target::Config(c) => Some(c.clone()),
-            Target::Packages(_) => None,
-        })
-        .collect();
-    let mut confirmations = Vec::new();
-    switches.retain(|s| match (&s.target, s.fallback) {
-        (Target::Config(c), true) if named.contains(c) => {
-            confirmations.push((c.clone(), s.source.clone()));
-            false
-        }
-        _ => true,
-    });
-    if switches.is_empty() {
-        return Err(InferenceError::NoHistory { endpoint: endpoint.to_owned() });
-    }
-    switches.sort_by(|a, b| (a.at, &a.source).cmp(&(b.at, &b.source)));
-    // A lineage deployment action does not say which variant it deployed: when a config deployed within
-    // minutes runs its packages, it is a record of that config's deployment.
+    (switches, notes)
+}
+
+/// A lineage deployment action does not say which variant it deployed: when a config deployed within minutes runs
+/// its packages, it is a record of that config's deployment.
+fn attach_configs(lineage: &Lineage, switches: &mut [Switch]) {
     let configs: Vec<(Timestamp, String)> = switches
         .iter()
         .filter_map(|s| match &s.target {
@@ -482,7 +283,7 @@ pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Resu
             Target::Packages(_) => None,
         })
         .collect();
-    for s in &mut switches {
+    for s in switches {
         let Target::Packages(packages) = &s.target else { continue };
         let near = configs.iter().filter(|(at, _)| (at.0 - s.at.0).num_seconds().abs() <= SAME_SWITCH_SECONDS);
         let matching = near.filter(|(_, c)| config_packages(lineage, c).iter().any(|p| packages.contains(p)));
@@ -490,11 +291,20 @@ pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Resu
             s.target = Target::Config(c.clone());
         }
     }
+}
 
-    let mut out: Vec<Deployment> = Vec::new();
-    let mut unresolved: Vec<Option<InferenceError>> = Vec::new();
-    // Per deployment: the earliest time each kind of source records it.
-    let mut first_by_kind: Vec<BTreeMap<String, Timestamp>> = Vec::new();
+/// Switches merged into deployments, with what [`merge`] keeps beside each.
+struct Merged {
+    deployments: Vec<Deployment>,
+    /// Per deployment: why it names no package for the variant.
+    unresolved: Vec<Option<InferenceError>>,
+    /// Per deployment: the earliest time each kind of source records it.
+    first_by_kind: Vec<BTreeMap<String, Timestamp>>,
+}
+
+/// Consecutive records (oldest first) that serve the same packages as one deployment.
+fn merge(lineage: &Lineage, endpoint: &str, variant: Option<&str>, switches: Vec<Switch>) -> Merged {
+    let mut out = Merged { deployments: Vec::new(), unresolved: Vec::new(), first_by_kind: Vec::new() };
     for s in switches {
         let (config, model, packages, error) = match &s.target {
             Target::Packages(p) => (None, None, p.clone(), None),
@@ -504,8 +314,8 @@ pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Resu
             },
         };
         let kind = s.source.split(' ').next().unwrap_or_default().to_owned();
-        match out.last_mut() {
-            Some(last) if last.model_packages == packages && *unresolved.last().unwrap_or(&None) == error => {
+        match out.deployments.last_mut() {
+            Some(last) if last.model_packages == packages && *out.unresolved.last().unwrap_or(&None) == error => {
                 last.sources.push(s.source);
                 if last.config.is_none() {
                     last.config = config;
@@ -513,7 +323,7 @@ pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Resu
                 if last.model.is_none() {
                     last.model = model;
                 }
-                first_by_kind.last_mut().map(|m| m.entry(kind).or_insert(s.at));
+                out.first_by_kind.last_mut().map(|m| m.entry(kind).or_insert(s.at));
             }
             _ => {
                 let traffic_shift = s.shift.as_ref().map(|(text, _)| text.clone());
@@ -521,43 +331,32 @@ pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Resu
                     .shift
                     .as_ref()
                     .and_then(|(_, secs)| s.at.0.checked_add_signed(chrono::TimeDelta::seconds(*secs)).map(Timestamp));
-                out.push(Deployment {
+                out.deployments.push(Deployment {
                     from: s.at,
                     until,
                     config,
                     model,
                     model_packages: packages,
                     traffic_shift,
-                    unresolved: error.as_ref().map(|e| match e {
-                        InferenceError::VariantNotDeployed { variant, config, .. } => {
-                            format!(
-                                "variant {variant} is not in config {config}; it ran {}",
-                                config_summary(lineage, config)
-                            )
-                        }
-                        other => other.to_string(),
-                    }),
+                    unresolved: error.as_ref().map(|e| unresolved_text(lineage, e)),
                     sources: vec![s.source],
                 });
-                unresolved.push(error);
-                first_by_kind.push(BTreeMap::from([(kind, s.at)]));
+                out.unresolved.push(error);
+                out.first_by_kind.push(BTreeMap::from([(kind, s.at)]));
             }
         }
     }
-    for (d, kinds) in out.iter_mut().zip(&first_by_kind) {
-        // Sources that disagree on when the switch happened make it a window, not an instant.
-        if let Some(latest) = kinds.values().max().filter(|t| **t > d.from) {
-            d.until = Some(d.until.map_or(*latest, |u| u.max(*latest)));
+    out
+}
+
+/// Why a deployment names no model package for the variant, as its `unresolved` says.
+fn unresolved_text(lineage: &Lineage, e: &InferenceError) -> String {
+    match e {
+        InferenceError::VariantNotDeployed { variant, config, .. } => {
+            format!("variant {variant} is not in config {config}; it ran {}", config_summary(lineage, config))
         }
-        for (config, source) in &confirmations {
-            if d.config.as_deref() == Some(config) {
-                d.sources.push(source.clone());
-            }
-        }
-        d.sources.sort();
-        d.sources.dedup();
+        other => other.to_string(),
     }
-    Ok(History { deployments: out, notes, unresolved })
 }
 
 /// The blue/green traffic routing an UpdateEndpoint asked for, and how long both fleets served.
