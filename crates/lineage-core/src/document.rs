@@ -14,15 +14,13 @@ pub use blocks::{
     NOT_RECORDED,
 };
 
-use crate::approvals::ApprovalChange;
-use crate::deployments::Deployment;
 use crate::model::ApprovalStatus;
 use crate::model::System;
 use crate::model::{InputFile, Superseded};
-use crate::narrative::{
-    Answers, ApprovalAnswer, DatasetAnswer, PipelineAnswer, Report, ReportGraph, StepAnswer, TrainingJobAnswer,
+use crate::narrative::report::{
+    Answers, ApprovalAnswer, ApprovalChange, DatasetAnswer, Deployment, InferenceAnswer, PipelineAnswer, Report,
+    ReportGraph, StepAnswer, TrainingJobAnswer,
 };
-use crate::subject::InferenceAnswer;
 use crate::text::format_number;
 
 impl Document {

@@ -8,7 +8,8 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
-use super::{ApprovalAnswer, Builder, Evidence, EvidenceEdge, Question};
+use super::report::{ApprovalAnswer, Evidence, EvidenceEdge, Gap, Question};
+use super::Ctx;
 use crate::approvals::{self, ApprovalChange, Observation};
 use crate::model::roles::Role;
 use crate::model::{ApprovalStatus, ModelPackage, Node};
@@ -118,220 +119,221 @@ impl Draft {
     }
 }
 
-impl Builder<'_> {
-    /// Approval vertices: upstream of the package, next to it, or naming it in their source URI.
-    pub(super) fn approval_vertices(&self) -> Vec<NodeIndex> {
-        let mut v: BTreeSet<NodeIndex> = self.ancestors_of_role(Role::Approval).into_iter().collect();
-        for n in self.g.petgraph().neighbors_undirected(self.focus) {
-            if self.role(n) == Role::Approval {
-                v.insert(n);
-            }
+/// Approval vertices: upstream of the package, next to it, or naming it in their source URI.
+pub(super) fn approval_vertices(cx: &Ctx) -> Vec<NodeIndex> {
+    let mut v: BTreeSet<NodeIndex> = cx.ancestors_of_role(Role::Approval).into_iter().collect();
+    for n in cx.g.petgraph().neighbors_undirected(cx.focus) {
+        if cx.role(n) == Role::Approval {
+            v.insert(n);
         }
-        if let Some(pkg) = self.g.package_of.get(&self.focus) {
-            v.extend(self.g.approvals_of_package.get(pkg).into_iter().flatten().copied());
-        }
-        let mut v: Vec<NodeIndex> = v.into_iter().collect();
-        self.g.sort_by_arn(&mut v);
-        v
     }
+    if let Some(pkg) = cx.g.package_of.get(&cx.focus) {
+        v.extend(cx.g.approvals_of_package.get(pkg).into_iter().flatten().copied());
+    }
+    let mut v: Vec<NodeIndex> = v.into_iter().collect();
+    cx.g.sort_by_arn(&mut v);
+    v
+}
 
-    /// Every source's word on the focus package's approval status changes.
-    fn approval_observations(&self, records: &[NodeIndex]) -> Vec<Observation> {
-        let mut out = Vec::new();
-        let Some(arn) = self.g.package_of.get(&self.focus) else { return out };
-        out.extend(approvals::recorded_changes(self.lineage, arn));
-        for &r in records {
-            let n = self.node(r);
-            if let Some(status) = status_of(n) {
-                out.push(Observation {
-                    at: record_time(n),
-                    status,
-                    by: approver_of(n),
-                    description: n.property("description").map(str::to_owned),
-                    source: format!("approval record {}", n.arn),
-                });
-            }
-        }
-        let superseded = self.g.superseded_packages.get(arn).into_iter().flatten();
-        let snapshots =
-            superseded.map(|p| (p, " (an earlier snapshot)")).chain(self.g.package(self.focus).map(|p| (p, "")));
-        for (p, which) in snapshots {
-            let Some(status) = &p.approval_status else { continue };
-            // A package never modified carries its creation time only: the source says which time it is.
-            let (at, by, fields) = match (p.modified_at, p.created_at) {
-                (Some(t), _) => (Some(t), &p.modified_by, "ModelApprovalStatus, LastModifiedTime, LastModifiedBy"),
-                (None, t) => (t, &p.created_by, "ModelApprovalStatus, CreationTime, CreatedBy; no LastModifiedTime"),
-            };
+/// Every source's word on the focus package's approval status changes.
+fn approval_observations(cx: &Ctx, records: &[NodeIndex]) -> Vec<Observation> {
+    let mut out = Vec::new();
+    let Some(arn) = cx.g.package_of.get(&cx.focus) else { return out };
+    out.extend(approvals::recorded_changes(cx.lineage, arn));
+    for &r in records {
+        let n = cx.node(r);
+        if let Some(status) = status_of(n) {
             out.push(Observation {
-                at,
-                status: status.clone(),
-                by: by.as_ref().and_then(|u| u.iam_arn.clone().or_else(|| u.display())),
-                description: p.approval_description.clone(),
-                source: format!("DescribeModelPackage{which} ({fields})"),
+                at: record_time(n),
+                status,
+                by: approver_of(n),
+                description: n.property("description").map(str::to_owned),
+                source: format!("approval record {}", n.arn),
             });
         }
-        out
     }
+    let superseded = cx.g.superseded_packages.get(arn).into_iter().flatten();
+    let snapshots = superseded.map(|p| (p, " (an earlier snapshot)")).chain(cx.g.package(cx.focus).map(|p| (p, "")));
+    for (p, which) in snapshots {
+        let Some(status) = &p.approval_status else { continue };
+        // A package never modified carries its creation time only: the source says which time it is.
+        let (at, by, fields) = match (p.modified_at, p.created_at) {
+            (Some(t), _) => (Some(t), &p.modified_by, "ModelApprovalStatus, LastModifiedTime, LastModifiedBy"),
+            (None, t) => (t, &p.created_by, "ModelApprovalStatus, CreationTime, CreatedBy; no LastModifiedTime"),
+        };
+        out.push(Observation {
+            at,
+            status: status.clone(),
+            by: by.as_ref().and_then(|u| u.iam_arn.clone().or_else(|| u.display())),
+            description: p.approval_description.clone(),
+            source: format!("DescribeModelPackage{which} ({fields})"),
+        });
+    }
+    out
+}
 
-    /// The approval (question 5): the newest approval record first, then DescribeModelPackage, then the status history.
-    pub(super) fn approval(&mut self, vertices: &[NodeIndex]) -> Option<ApprovalAnswer> {
-        let (history, mut conflicts) = approvals::merge(self.approval_observations(vertices));
-        if vertices.is_empty() && history.is_empty() {
-            self.gap(
+/// The approval (question 5): the newest approval record first, then DescribeModelPackage, then the status history.
+pub(super) fn approval(cx: &Ctx, vertices: &[NodeIndex]) -> (Option<ApprovalAnswer>, Vec<Gap>) {
+    let (history, mut conflicts) = approvals::merge(approval_observations(cx, vertices));
+    if vertices.is_empty() && history.is_empty() {
+        let gap = Gap::new(
+            Question::Approval,
+            "Who approved the model, and when, was never recorded: no approval record is linked and no DescribeModelPackage response gives the approval status.".into(),
+            "an approval artifact (properties approver, approved_at, status) AssociatedWith the model package, or the DescribeModelPackage response (ModelApprovalStatus, LastModifiedBy)",
+        );
+        return (None, vec![gap]);
+    }
+    let mut draft = Draft::default();
+    let mut evidence = Evidence::default();
+    // Newest approval record first: it describes the current status.
+    let mut records: Vec<NodeIndex> = vertices.to_vec();
+    records.sort_by_key(|&ix| std::cmp::Reverse(record_time(cx.node(ix))));
+    for &r in &records {
+        record_evidence(cx, r, &mut evidence);
+        draft.read_record(cx.node(r));
+    }
+    let mut gaps = Vec::new();
+    if let Some(p) = cx.g.package(cx.focus) {
+        evidence.descriptions.push(p.arn.clone());
+        gaps.extend(read_package(&mut draft, p, conflicts.is_empty()));
+    }
+    gaps.extend(approval_from_history(cx, &mut draft, &history, &mut conflicts));
+    evidence.vertices.sort();
+    evidence.edges.sort();
+    gaps.extend(status_gaps(&draft));
+    (Some(draft.into_answer(history, conflicts, evidence)), gaps)
+}
+
+/// The record's vertex and its associations with the focus.
+fn record_evidence(cx: &Ctx, r: NodeIndex, evidence: &mut Evidence) {
+    evidence.vertices.push(cx.arn(r));
+    let pg = cx.g.petgraph();
+    for e in pg.edges_directed(r, PgDirection::Outgoing).filter(|e| e.target() == cx.focus) {
+        evidence.edges.push(EvidenceEdge::of(cx.g, e.id()));
+    }
+    for e in pg.edges_directed(r, PgDirection::Incoming).filter(|e| e.source() == cx.focus) {
+        evidence.edges.push(EvidenceEdge::of(cx.g, e.id()));
+    }
+}
+
+/// What DescribeModelPackage says: its status wins (a record that disagrees is a gap); its last modifier is
+/// the approver of an approved package where no record names one. `unresolved`: the history holds no conflict.
+fn read_package(d: &mut Draft, p: &ModelPackage, unresolved: bool) -> Vec<Gap> {
+    let label = "DescribeModelPackage";
+    let mut gaps = Vec::new();
+    if let Some(s) = &p.approval_status {
+        if let Some(rec) = value(&d.status).filter(|r| r != s) {
+            gaps.push(Gap::new(
                 Question::Approval,
-                "Who approved the model, and when, was never recorded: no approval record is linked and no DescribeModelPackage response gives the approval status.".into(),
-                "an approval artifact (properties approver, approved_at, status) AssociatedWith the model package, or the DescribeModelPackage response (ModelApprovalStatus, LastModifiedBy)",
-            );
-            return None;
+                format!("The approval record says {rec} but DescribeModelPackage says ModelApprovalStatus {s}; the model package's current status is shown."),
+                "an approval record for the latest status change",
+            ));
         }
-        let mut draft = Draft::default();
-        let mut evidence = Evidence::default();
-        // Newest approval record first: it describes the current status.
-        let mut records: Vec<NodeIndex> = vertices.to_vec();
-        records.sort_by_key(|&ix| std::cmp::Reverse(record_time(self.node(ix))));
-        for &r in &records {
-            self.record_evidence(r, &mut evidence);
-            draft.read_record(self.node(r));
-        }
-        if let Some(p) = self.g.package(self.focus) {
-            evidence.descriptions.push(p.arn.clone());
-            self.read_package(&mut draft, p, conflicts.is_empty());
-        }
-        self.approval_from_history(&mut draft, &history, &mut conflicts);
-        evidence.vertices.sort();
-        evidence.edges.sort();
-        self.status_gaps(&draft);
-        Some(draft.into_answer(history, conflicts, evidence))
+        d.status = Some(Sourced::new(s.clone(), format!("{label}.ModelApprovalStatus")));
     }
-
-    /// The record's vertex and its associations with the focus.
-    fn record_evidence(&self, r: NodeIndex, evidence: &mut Evidence) {
-        evidence.vertices.push(self.arn(r));
-        let pg = self.g.petgraph();
-        for e in pg.edges_directed(r, PgDirection::Outgoing).filter(|e| e.target() == self.focus) {
-            evidence.edges.push(EvidenceEdge::of(self.g, e.id()));
-        }
-        for e in pg.edges_directed(r, PgDirection::Incoming).filter(|e| e.source() == self.focus) {
-            evidence.edges.push(EvidenceEdge::of(self.g, e.id()));
-        }
-    }
-
-    /// What DescribeModelPackage says: its status wins (a record that disagrees is a gap); its last modifier is
-    /// the approver of an approved package where no record names one. `unresolved`: the history holds no conflict.
-    fn read_package(&mut self, d: &mut Draft, p: &ModelPackage, unresolved: bool) {
-        let label = "DescribeModelPackage";
-        if let Some(s) = &p.approval_status {
-            if let Some(rec) = value(&d.status).filter(|r| r != s) {
-                self.gap(
+    let approved = p.approval_status == Some(ApprovalStatus::Approved);
+    if let Some(u) = p.modified_by.as_ref().filter(|_| approved) {
+        let src = || "DescribeModelPackage.LastModifiedBy".to_owned();
+        fill(&mut d.by, u.iam_arn.clone(), src);
+        fill(&mut d.iam_arn, u.iam_arn.clone(), src);
+        fill(&mut d.user_profile, u.user_profile.clone(), src);
+        // A disagreement within one recorded change is already a conflict of the history.
+        if let (Some(record), Some(modifier), true) = (value(&d.iam_arn), &u.iam_arn, unresolved) {
+            if record != *modifier {
+                gaps.push(Gap::new(
                     Question::Approval,
-                    format!("The approval record says {rec} but DescribeModelPackage says ModelApprovalStatus {s}; the model package's current status is shown."),
-                    "an approval record for the latest status change",
-                );
-            }
-            d.status = Some(Sourced::new(s.clone(), format!("{label}.ModelApprovalStatus")));
-        }
-        let approved = p.approval_status == Some(ApprovalStatus::Approved);
-        if let Some(u) = p.modified_by.as_ref().filter(|_| approved) {
-            let src = || "DescribeModelPackage.LastModifiedBy".to_owned();
-            fill(&mut d.by, u.iam_arn.clone(), src);
-            fill(&mut d.iam_arn, u.iam_arn.clone(), src);
-            fill(&mut d.user_profile, u.user_profile.clone(), src);
-            // A disagreement within one recorded change is already a conflict of the history.
-            if let (Some(record), Some(modifier), true) = (value(&d.iam_arn), &u.iam_arn, unresolved) {
-                if record != *modifier {
-                    self.gap(
-                        Question::Approval,
-                        format!("The approval record names {record}, but the model package was last modified by {modifier}: the sources disagree on who approved it."),
-                        "an approval record written from the CloudTrail UpdateModelPackage event of the approval",
-                    );
-                }
-            }
-        }
-        if approved {
-            fill(&mut d.at, p.modified_at, || "DescribeModelPackage.LastModifiedTime".to_owned());
-        }
-        if let Some(desc) = &p.approval_description {
-            d.description = Some(Sourced::new(desc.clone(), format!("{label}.ApprovalDescription")));
-        }
-    }
-
-    /// Fills what the records and DescribeModelPackage left open from the status history, and reports where the
-    /// history disagrees with them or the model was not approved when the inference was served.
-    fn approval_from_history(&mut self, d: &mut Draft, history: &[ApprovalChange], conflicts: &mut Vec<String>) {
-        if d.status.is_none() {
-            if let Some(c) = history.last() {
-                d.status = Some(Sourced { value: c.status.clone(), sources: c.sources.clone() });
-            }
-        }
-        let describe = self.g.package(self.focus).and_then(|p| p.approval_status.clone());
-        if let (Some(current), Some(latest)) = (&describe, history.iter().rfind(|c| c.at.is_some())) {
-            if *current != latest.status {
-                let at = latest.at.map(|t| t.to_string()).unwrap_or_default();
-                conflicts.push(format!(
-                    "DescribeModelPackage says ModelApprovalStatus {current}, but the latest recorded change ({at}, {}) set {}.",
-                    latest.sources.join("; "),
-                    latest.status
+                    format!("The approval record names {record}, but the model package was last modified by {modifier}: the sources disagree on who approved it."),
+                    "an approval record written from the CloudTrail UpdateModelPackage event of the approval",
                 ));
             }
         }
-        if value(&d.status) == Some(ApprovalStatus::Approved) {
-            if let Some(c) = history.iter().rfind(|c| c.status == ApprovalStatus::Approved) {
-                d.read_approved_change(c);
-            }
-        }
-        for c in conflicts.iter() {
-            let closes = "one record of the change that every source agrees with (check the CloudTrail event)";
-            self.gaps.push(super::Gap::new(Question::Approval, c.clone(), closes));
-        }
-        self.inference_approval_gap(history);
     }
+    if approved {
+        fill(&mut d.at, p.modified_at, || "DescribeModelPackage.LastModifiedTime".to_owned());
+    }
+    if let Some(desc) = &p.approval_description {
+        d.description = Some(Sourced::new(desc.clone(), format!("{label}.ApprovalDescription")));
+    }
+    gaps
+}
 
-    /// Whether the model was approved when the inference (if the report is about one) was served.
-    fn inference_approval_gap(&mut self, history: &[ApprovalChange]) {
-        let Some(inf) = &self.inference else { return };
-        let (id, t) = (inf.id.clone(), inf.time);
-        match approvals::status_at(history, t) {
-            Some(c) if c.status == ApprovalStatus::Approved => {}
-            Some(c) => {
-                let (status, at) = (c.status.clone(), c.at.map(|t| t.to_string()).unwrap_or_default());
-                self.gap(
-                    Question::Approval,
-                    format!("When inference {id} was served ({t}) the model package's approval status was {status} (set {at}): it served without a standing approval."),
-                    "an approval (ModelApprovalStatus Approved) before the deployment",
-                );
-            }
-            None if !history.is_empty() => self.gap(
-                Question::Approval,
-                format!("No approval status change is recorded before inference {id} ({t}): whether the model was approved when it served is unknown."),
-                "the CloudTrail UpdateModelPackage record or EventBridge event of the approval",
-            ),
-            None => {}
+/// Fills what the records and DescribeModelPackage left open from the status history, and reports where the
+/// history disagrees with them or the model was not approved when the inference was served.
+fn approval_from_history(cx: &Ctx, d: &mut Draft, history: &[ApprovalChange], conflicts: &mut Vec<String>) -> Vec<Gap> {
+    if d.status.is_none() {
+        if let Some(c) = history.last() {
+            d.status = Some(Sourced { value: c.status.clone(), sources: c.sources.clone() });
         }
     }
+    let describe = cx.g.package(cx.focus).and_then(|p| p.approval_status.clone());
+    if let (Some(current), Some(latest)) = (&describe, history.iter().rfind(|c| c.at.is_some())) {
+        if *current != latest.status {
+            let at = latest.at.map(|t| t.to_string()).unwrap_or_default();
+            conflicts.push(format!(
+                "DescribeModelPackage says ModelApprovalStatus {current}, but the latest recorded change ({at}, {}) set {}.",
+                latest.sources.join("; "),
+                latest.status
+            ));
+        }
+    }
+    if value(&d.status) == Some(ApprovalStatus::Approved) {
+        if let Some(c) = history.iter().rfind(|c| c.status == ApprovalStatus::Approved) {
+            d.read_approved_change(c);
+        }
+    }
+    let closes = "one record of the change that every source agrees with (check the CloudTrail event)";
+    let mut gaps: Vec<Gap> = conflicts.iter().map(|c| Gap::new(Question::Approval, c.clone(), closes)).collect();
+    gaps.extend(inference_approval_gap(cx, history));
+    gaps
+}
 
-    /// What the approval still lacks once every source is read.
-    fn status_gaps(&mut self, d: &Draft) {
-        match value(&d.status) {
-            Some(ApprovalStatus::Approved) => {
-                if d.by.is_none() {
-                    self.gap(Question::Approval, "The model is approved, but who approved it was never recorded.".into(), "an approval artifact with an approver property AssociatedWith the model package, or LastModifiedBy in the DescribeModelPackage response");
-                }
-                if d.at.is_none() {
-                    self.gap(Question::Approval, "The model is approved, but when was never recorded.".into(), "an approval artifact with an approved_at property AssociatedWith the model package");
-                }
-            }
-            Some(other) => self.gap(
+/// Whether the model was approved when the inference (if the report is about one) was served.
+fn inference_approval_gap(cx: &Ctx, history: &[ApprovalChange]) -> Option<Gap> {
+    let inf = cx.inference?;
+    let (id, t) = (inf.id.clone(), inf.time);
+    match approvals::status_at(history, t) {
+        Some(c) if c.status == ApprovalStatus::Approved => None,
+        Some(c) => {
+            let (status, at) = (c.status.clone(), c.at.map(|t| t.to_string()).unwrap_or_default());
+            Some(Gap::new(
                 Question::Approval,
-                format!("The model package's approval status is {other}: no approval for deployment is recorded."),
-                "an approval (ModelApprovalStatus Approved) before the model served traffic",
-            ),
-            None => self.gap(
-                Question::Approval,
-                "An approval record is linked, but no approval status is recorded in it and no DescribeModelPackage response is in the export.".into(),
-                "the DescribeModelPackage response, or a status property on the approval artifact",
-            ),
+                format!("When inference {id} was served ({t}) the model package's approval status was {status} (set {at}): it served without a standing approval."),
+                "an approval (ModelApprovalStatus Approved) before the deployment",
+            ))
         }
+        None if !history.is_empty() => Some(Gap::new(
+            Question::Approval,
+            format!("No approval status change is recorded before inference {id} ({t}): whether the model was approved when it served is unknown."),
+            "the CloudTrail UpdateModelPackage record or EventBridge event of the approval",
+        )),
+        None => None,
     }
+}
+
+/// What the approval still lacks once every source is read.
+fn status_gaps(d: &Draft) -> Vec<Gap> {
+    let mut gaps = Vec::new();
+    match value(&d.status) {
+        Some(ApprovalStatus::Approved) => {
+            if d.by.is_none() {
+                gaps.push(Gap::new(Question::Approval, "The model is approved, but who approved it was never recorded.".into(), "an approval artifact with an approver property AssociatedWith the model package, or LastModifiedBy in the DescribeModelPackage response"));
+            }
+            if d.at.is_none() {
+                gaps.push(Gap::new(Question::Approval, "The model is approved, but when was never recorded.".into(), "an approval artifact with an approved_at property AssociatedWith the model package"));
+            }
+        }
+        Some(other) => gaps.push(Gap::new(
+            Question::Approval,
+            format!("The model package's approval status is {other}: no approval for deployment is recorded."),
+            "an approval (ModelApprovalStatus Approved) before the model served traffic",
+        )),
+        None => gaps.push(Gap::new(
+            Question::Approval,
+            "An approval record is linked, but no approval status is recorded in it and no DescribeModelPackage response is in the export.".into(),
+            "the DescribeModelPackage response, or a status property on the approval artifact",
+        )),
+    }
+    gaps
 }
 
 /// The status an approval record states.

@@ -1,5 +1,6 @@
 //! The report's closed sets: what kind of thing the report is about (resolved by [`crate::subject`]), what kind of
-//! upstream source a dataset was assembled from, and which question a gap leaves open. Serialised in snake_case (the JSON contract's values).
+//! upstream source a dataset was assembled from, and which question a gap leaves open. Serialised in snake_case
+//! (the JSON contract's values).
 
 use serde::Serialize;
 

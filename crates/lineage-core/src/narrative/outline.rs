@@ -9,8 +9,8 @@ use petgraph::Direction as PgDirection;
 
 use super::answers::{commit_of, repository_of};
 use super::approval::{approver_of, record_time};
-use super::SubjectKind;
-use super::{Builder, DatasetAnswer};
+use super::report::{DatasetAnswer, SubjectKind};
+use super::Ctx;
 use crate::model::roles::Role;
 use crate::model::Node;
 use crate::query::walk;
@@ -74,77 +74,71 @@ pub(super) struct DeploymentStep {
     pub beside: Vec<(String, String)>,
 }
 
-impl<'a> Builder<'a> {
-    /// `training`: the training-job vertices of the answers, in their order; `datasets` likewise.
-    pub(super) fn outline(
-        &'a self,
-        training: &[NodeIndex],
-        datasets: &[(NodeIndex, DatasetAnswer)],
-        code_vertices: &[NodeIndex],
-        approval_vertices: &[NodeIndex],
-    ) -> Outline<'a> {
-        let start = self.node(self.start);
-        let (job_code, other_code) = self.place_code(training, code_vertices);
-        Outline {
-            start_kind: self.start_kind,
-            start_name: start.name().to_owned(),
-            endpoint_name: start.endpoint_name().to_owned(),
-            focus_is_start: self.focus == self.start,
-            focus_is_package: self.role(self.focus) == Role::ModelPackage,
-            focus_name: self.node(self.focus).name().to_owned(),
-            model_artifact: model_artifact_name(self.node(self.focus)),
-            inference: self.inference.as_ref(),
-            datasets: datasets.iter().map(|(d, _)| dataset_facts(self.node(*d))).collect(),
-            job_code,
-            other_code,
-            approval_records: approval_vertices.iter().map(|&a| record_facts(self.node(a))).collect(),
-            deployment: self.deployment(),
-        }
+/// `training`: the training-job vertices of the answers, in their order; `datasets` likewise.
+pub(super) fn outline<'a>(
+    cx: &Ctx<'a>,
+    training: &[NodeIndex],
+    datasets: &[(NodeIndex, DatasetAnswer)],
+    code_vertices: &[NodeIndex],
+    approval_vertices: &[NodeIndex],
+) -> Outline<'a> {
+    let start = cx.node(cx.start);
+    let (job_code, other_code) = place_code(cx, training, code_vertices);
+    Outline {
+        start_kind: cx.start_kind,
+        start_name: start.name().to_owned(),
+        endpoint_name: start.endpoint_name().to_owned(),
+        focus_is_start: cx.focus == cx.start,
+        focus_is_package: cx.role(cx.focus) == Role::ModelPackage,
+        focus_name: cx.node(cx.focus).name().to_owned(),
+        model_artifact: model_artifact_name(cx.node(cx.focus)),
+        inference: cx.inference,
+        datasets: datasets.iter().map(|(d, _)| dataset_facts(cx.node(*d))).collect(),
+        job_code,
+        other_code,
+        approval_records: approval_vertices.iter().map(|&a| record_facts(cx.node(a))).collect(),
+        deployment: deployment(cx),
     }
+}
 
-    /// Each code commit under the first training job it is upstream of; the rest beside them.
-    fn place_code(&self, training: &[NodeIndex], code: &[NodeIndex]) -> (Vec<Vec<CodeFacts>>, Vec<CodeFacts>) {
-        let mut placed = BTreeSet::new();
-        let mut per_job = Vec::new();
-        for &t in training {
-            let upstream: BTreeSet<NodeIndex> = walk(self.g, t, true, None).into_iter().map(|(ix, _)| ix).collect();
-            let here = code.iter().filter(|&&c| upstream.contains(&c) && placed.insert(c));
-            per_job.push(here.map(|&c| code_facts(self.node(c))).collect());
-        }
-        let rest = code.iter().filter(|&&c| placed.insert(c)).map(|&c| code_facts(self.node(c))).collect();
-        (per_job, rest)
+/// Each code commit under the first training job it is upstream of; the rest beside them.
+fn place_code(cx: &Ctx, training: &[NodeIndex], code: &[NodeIndex]) -> (Vec<Vec<CodeFacts>>, Vec<CodeFacts>) {
+    let mut placed = BTreeSet::new();
+    let mut per_job = Vec::new();
+    for &t in training {
+        let upstream: BTreeSet<NodeIndex> = walk(cx.g, t, true, None).into_iter().map(|(ix, _)| ix).collect();
+        let here = code.iter().filter(|&&c| upstream.contains(&c) && placed.insert(c));
+        per_job.push(here.map(|&c| code_facts(cx.node(c))).collect());
     }
+    let rest = code.iter().filter(|&&c| placed.insert(c)).map(|&c| code_facts(cx.node(c))).collect();
+    (per_job, rest)
+}
 
-    fn deployment(&self) -> Option<Vec<DeploymentStep>> {
-        let path = self.deployment_path();
-        let [_, between @ .., _] = path.as_slice() else { return None };
-        let step = |step: NodeIndex| {
-            let n = self.node(step);
-            let mut beside: Vec<NodeIndex> = self
-                .g
-                .petgraph()
-                .neighbors_directed(step, PgDirection::Incoming)
-                .filter(|ix| !path.contains(ix))
-                .collect();
-            self.g.sort_by_arn(&mut beside);
-            beside.dedup();
-            DeploymentStep {
-                name: n.name().to_owned(),
-                kind: n.entity_type().unwrap_or("Action").to_owned(),
-                beside: beside
-                    .into_iter()
-                    .map(|b| self.node(b))
-                    .map(|b| {
-                        (
-                            b.entity_type().unwrap_or("Input").to_owned(),
-                            b.source_uri().unwrap_or_else(|| b.name()).to_owned(),
-                        )
-                    })
-                    .collect(),
-            }
-        };
-        Some(between.iter().rev().map(|&s| step(s)).collect())
-    }
+fn deployment(cx: &Ctx) -> Option<Vec<DeploymentStep>> {
+    let path = cx.deployment_path();
+    let [_, between @ .., _] = path.as_slice() else { return None };
+    let step = |step: NodeIndex| {
+        let n = cx.node(step);
+        let mut beside: Vec<NodeIndex> =
+            cx.g.petgraph().neighbors_directed(step, PgDirection::Incoming).filter(|ix| !path.contains(ix)).collect();
+        cx.g.sort_by_arn(&mut beside);
+        beside.dedup();
+        DeploymentStep {
+            name: n.name().to_owned(),
+            kind: n.entity_type().unwrap_or("Action").to_owned(),
+            beside: beside
+                .into_iter()
+                .map(|b| cx.node(b))
+                .map(|b| {
+                    (
+                        b.entity_type().unwrap_or("Input").to_owned(),
+                        b.source_uri().unwrap_or_else(|| b.name()).to_owned(),
+                    )
+                })
+                .collect(),
+        }
+    };
+    Some(between.iter().rev().map(|&s| step(s)).collect())
 }
 
 /// A model artifact as a person names it: its S3 URI, else its name.

@@ -5,104 +5,51 @@
 use std::collections::BTreeSet;
 
 use petgraph::graph::NodeIndex;
-use serde::Serialize;
 
-use super::{Builder, EvidenceEdge, GraphVertex, ReportGraph};
-use crate::model::pipeline::{
-    is_execution_arn, PipelineExecution, PipelineParameter, PipelineStep, RunStatus, StepKind,
-};
+use super::report::{EvidenceEdge, GraphVertex, PipelineAnswer, ReportGraph, StepAnswer};
+use super::Ctx;
+use crate::model::pipeline::{is_execution_arn, PipelineExecution, PipelineStep, StepKind};
 use crate::model::records::Records;
 use crate::model::Role;
-use crate::time::Timestamp;
 
-/// The execution that produced the model package, as the export records it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PipelineAnswer {
-    pub execution_arn: String,
-    /// How the package is tied to it: `DescribeModelPackage.MetadataProperties.GeneratedBy`, or `RegisterModel
-    /// step NAME` (the execution's step that registered it).
-    pub joined_by: String,
-    /// Whether the export holds its `DescribePipelineExecution` response (else only its ARN is known).
-    pub described: bool,
-    pub pipeline: Option<String>,
-    pub pipeline_arn: Option<String>,
-    pub display_name: Option<String>,
-    pub status: Option<RunStatus>,
-    pub started_at: Option<Timestamp>,
-    pub ended_at: Option<Timestamp>,
-    pub created_by: Option<String>,
-    pub failure_reason: Option<String>,
-    /// `None`: the export has no `ListPipelineExecutionSteps` response for it.
-    pub steps: Option<Vec<StepAnswer>>,
-    /// `None`: the export has no `ListPipelineParametersForExecution` response for it.
-    pub parameters: Option<Vec<PipelineParameter>>,
-    /// The steps that trained (training or tuning job steps), by name.
-    pub training_steps: Vec<String>,
-    /// Where each of its responses was read.
-    pub sources: Vec<String>,
+/// The execution that produced the focus package, when the package or a `RegisterModel` step names one.
+pub(super) fn pipeline(cx: &Ctx) -> Option<PipelineAnswer> {
+    let package_arn = cx.g.package_of.get(&cx.focus)?;
+    let records = &cx.g.records;
+    let generated_by =
+        cx.g.package(cx.focus).and_then(|p| p.metadata.get("GeneratedBy")).filter(|arn| is_execution_arn(arn));
+    let (arn, joined_by) = match (generated_by, records.registered_by.get(package_arn)) {
+        (Some(arn), _) => (arn.clone(), "DescribeModelPackage.MetadataProperties.GeneratedBy".to_owned()),
+        (None, Some(arn)) => {
+            let step = records.pipelines.get(arn).and_then(|e| registering_step(e, package_arn));
+            let how = step.map_or_else(|| "a RegisterModel step".to_owned(), |s| format!("RegisterModel step {s}"));
+            (arn.clone(), how)
+        }
+        (None, None) => return None,
+    };
+    Some(match records.pipelines.get(&arn) {
+        Some(exec) => described(records, exec, joined_by),
+        None => PipelineAnswer {
+            pipeline: arn.split_once(":pipeline/").and_then(|(_, r)| r.split('/').next()).map(str::to_owned),
+            ..undescribed(arn, joined_by)
+        },
+    })
 }
 
-/// One step of the execution, with the job that really ran for a cached step.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StepAnswer {
-    pub name: String,
-    pub kind: Option<StepKind>,
-    pub status: Option<RunStatus>,
-    pub started_at: Option<Timestamp>,
-    pub ended_at: Option<Timestamp>,
-    /// The job, model or package the step names.
-    pub arn: Option<String>,
-    /// A cache hit: the execution whose step really ran (`CacheHitResult.SourcePipelineExecutionArn`).
-    pub cache_hit_from: Option<String>,
-    /// For a cached step, the job that ran in that execution (its step's job, followed through further cache
-    /// hits); `None` when the export does not hold it.
-    pub ran_job: Option<String>,
-    pub attempts: Option<u64>,
-    pub failure_reason: Option<String>,
-    pub depends_on: Vec<String>,
+/// The trial component of the job a training step ran (the job of the execution it was cached from), when no
+/// lineage path names a training job.
+pub(super) fn pipeline_training_vertex(cx: &Ctx, p: &PipelineAnswer) -> Option<NodeIndex> {
+    let jobs: BTreeSet<&str> = (p.steps.iter().flatten())
+        .filter(|s| p.training_steps.contains(&s.name))
+        .filter_map(|s| s.ran_job.as_deref().or(s.arn.as_deref()))
+        .collect();
+    let mut found: Vec<NodeIndex> = (cx.g.job_of.iter())
+        .filter(|(ix, job)| jobs.contains(job.as_str()) && cx.role(**ix) == Role::TrainingJob)
+        .map(|(ix, _)| *ix)
+        .collect();
+    cx.g.sort_by_arn(&mut found);
+    found.first().copied()
 }
-
-impl Builder<'_> {
-    /// The execution that produced the focus package, when the package or a `RegisterModel` step names one.
-    pub(super) fn pipeline(&self) -> Option<PipelineAnswer> {
-        let package_arn = self.g.package_of.get(&self.focus)?;
-        let records = &self.g.records;
-        let generated_by =
-            self.g.package(self.focus).and_then(|p| p.metadata.get("GeneratedBy")).filter(|arn| is_execution_arn(arn));
-        let (arn, joined_by) = match (generated_by, records.registered_by.get(package_arn)) {
-            (Some(arn), _) => (arn.clone(), "DescribeModelPackage.MetadataProperties.GeneratedBy".to_owned()),
-            (None, Some(arn)) => {
-                let step = records.pipelines.get(arn).and_then(|e| registering_step(e, package_arn));
-                let how = step.map_or_else(|| "a RegisterModel step".to_owned(), |s| format!("RegisterModel step {s}"));
-                (arn.clone(), how)
-            }
-            (None, None) => return None,
-        };
-        Some(match records.pipelines.get(&arn) {
-            Some(exec) => described(records, exec, joined_by),
-            None => PipelineAnswer {
-                pipeline: arn.split_once(":pipeline/").and_then(|(_, r)| r.split('/').next()).map(str::to_owned),
-                ..undescribed(arn, joined_by)
-            },
-        })
-    }
-
-    /// The trial component of the job a training step ran (the job of the execution it was cached from), when no
-    /// lineage path names a training job.
-    pub(super) fn pipeline_training_vertex(&self, p: &PipelineAnswer) -> Option<NodeIndex> {
-        let jobs: BTreeSet<&str> = (p.steps.iter().flatten())
-            .filter(|s| p.training_steps.contains(&s.name))
-            .filter_map(|s| s.ran_job.as_deref().or(s.arn.as_deref()))
-            .collect();
-        let mut found: Vec<NodeIndex> = (self.g.job_of.iter())
-            .filter(|(ix, job)| jobs.contains(job.as_str()) && self.role(**ix) == Role::TrainingJob)
-            .map(|(ix, _)| *ix)
-            .collect();
-        self.g.sort_by_arn(&mut found);
-        found.first().copied()
-    }
-}
-
 fn registering_step<'e>(exec: &'e PipelineExecution, package: &str) -> Option<&'e str> {
     let registers = |s: &&PipelineStep| s.kind == Some(StepKind::RegisterModel) && s.arn.as_deref() == Some(package);
     exec.steps().iter().find(registers).map(|s| s.name.as_str())
@@ -186,77 +133,59 @@ fn cached_job(records: &Records, step: &PipelineStep) -> Option<String> {
     job
 }
 
-impl PipelineAnswer {
-    /// `credit-train, execution 7x1k2` (what a sentence or a label calls it).
-    pub fn label(&self) -> String {
-        let id = crate::model::pipeline::execution_id(&self.execution_arn);
-        match &self.pipeline {
-            Some(p) => format!("pipeline {p}, execution {id}"),
-            None => format!("pipeline execution {id}"),
-        }
-    }
-
-    /// The parameters the role table marks as the code commit.
-    pub fn commit_parameters(&self) -> impl Iterator<Item = &PipelineParameter> {
-        self.parameters.iter().flatten().filter(|p| p.role == Some(Role::CodeCommit) && !p.value.trim().is_empty())
-    }
-}
-
-/// Draws the execution that made the package `start` stands for (see [`Builder::draw_pipeline`]) into `graph`, the
+/// Draws the execution that made the package `start` stands for (see [`draw_pipeline`]) into `graph`, the
 /// page explorer's view of it; nothing when no execution is named or `start` is not a model, endpoint or job.
 pub fn draw_pipeline_of(lineage: &crate::model::Lineage, start: NodeIndex, graph: &mut ReportGraph) {
     let Ok(subject) = crate::subject::Resolved::of_start(lineage, start) else { return };
-    let b = Builder::new(lineage, &subject);
-    if let Some(p) = b.pipeline() {
-        b.draw_pipeline(&p, graph);
+    let cx = Ctx::new(lineage, &subject);
+    if let Some(p) = pipeline(&cx) {
+        draw_pipeline(&cx, &p, graph);
     }
 }
 
-impl Builder<'_> {
-    /// Draws the execution into the report's graph as one vertex (its steps grouped in it: the Training data
-    /// section lists them), linked to the package it made and to the trial components its training steps ran.
-    /// A lineage vertex that stands for the execution (source URI = its ARN) is used instead of a new one.
-    pub(super) fn draw_pipeline(&self, p: &PipelineAnswer, graph: &mut ReportGraph) {
-        let existing = graph
-            .vertices
-            .iter()
-            .find(|v| v.arn == p.execution_arn || v.source_uri.as_deref() == Some(p.execution_arn.as_str()));
-        let exec = match existing {
-            Some(v) => v.arn.clone(),
-            None => {
-                let steps =
-                    p.steps.as_ref().map_or_else(|| "steps not recorded".to_owned(), |s| format!("{} steps", s.len()));
-                graph.vertices.push(GraphVertex {
-                    arn: p.execution_arn.clone(),
-                    lineage_type: None,
-                    entity_type: Some("PipelineExecution".into()),
-                    name: format!("{} ({steps})", p.label()),
-                    source_uri: None,
-                    role: Role::PipelineExecution,
-                });
-                p.execution_arn.clone()
-            }
-        };
-        // The edge says `GeneratedBy` or `RegisterModel step NAME`: the full field path is in section 2.
-        let how = p.joined_by.rsplit('.').next().unwrap_or(&p.joined_by).to_owned();
-        let mut edges = vec![(self.arn(self.focus), how)];
-        for step in p.steps.iter().flatten().filter(|s| p.training_steps.contains(&s.name)) {
-            let job = step.ran_job.as_deref().or(step.arn.as_deref());
-            let vertices = self.g.job_of.iter().filter(|(_, j)| Some(j.as_str()) == job);
-            edges.extend(vertices.map(|(ix, _)| (self.arn(*ix), format!("pipeline step {}", step.name))));
+/// Draws the execution into the report's graph as one vertex (its steps grouped in it: the Training data
+/// section lists them), linked to the package it made and to the trial components its training steps ran.
+/// A lineage vertex that stands for the execution (source URI = its ARN) is used instead of a new one.
+pub(super) fn draw_pipeline(cx: &Ctx, p: &PipelineAnswer, graph: &mut ReportGraph) {
+    let existing = graph
+        .vertices
+        .iter()
+        .find(|v| v.arn == p.execution_arn || v.source_uri.as_deref() == Some(p.execution_arn.as_str()));
+    let exec = match existing {
+        Some(v) => v.arn.clone(),
+        None => {
+            let steps =
+                p.steps.as_ref().map_or_else(|| "steps not recorded".to_owned(), |s| format!("{} steps", s.len()));
+            graph.vertices.push(GraphVertex {
+                arn: p.execution_arn.clone(),
+                lineage_type: None,
+                entity_type: Some("PipelineExecution".into()),
+                name: format!("{} ({steps})", p.label()),
+                source_uri: None,
+                role: Role::PipelineExecution,
+            });
+            p.execution_arn.clone()
         }
-        for (to, how) in edges {
-            if graph.vertices.iter().any(|v| v.arn == to) {
-                graph.edges.push(EvidenceEdge {
-                    source: exec.clone(),
-                    destination: to,
-                    association_type: Some(how),
-                    recorded_by: None,
-                });
-            }
-        }
-        graph.vertices.sort_by(|a, b| a.arn.cmp(&b.arn));
-        graph.edges.sort();
-        graph.edges.dedup();
+    };
+    // The edge says `GeneratedBy` or `RegisterModel step NAME`: the full field path is in section 2.
+    let how = p.joined_by.rsplit('.').next().unwrap_or(&p.joined_by).to_owned();
+    let mut edges = vec![(cx.arn(cx.focus), how)];
+    for step in p.steps.iter().flatten().filter(|s| p.training_steps.contains(&s.name)) {
+        let job = step.ran_job.as_deref().or(step.arn.as_deref());
+        let vertices = cx.g.job_of.iter().filter(|(_, j)| Some(j.as_str()) == job);
+        edges.extend(vertices.map(|(ix, _)| (cx.arn(*ix), format!("pipeline step {}", step.name))));
     }
+    for (to, how) in edges {
+        if graph.vertices.iter().any(|v| v.arn == to) {
+            graph.edges.push(EvidenceEdge {
+                source: exec.clone(),
+                destination: to,
+                association_type: Some(how),
+                recorded_by: None,
+            });
+        }
+    }
+    graph.vertices.sort_by(|a, b| a.arn.cmp(&b.arn));
+    graph.edges.sort();
+    graph.edges.dedup();
 }

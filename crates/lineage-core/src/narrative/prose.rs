@@ -3,12 +3,20 @@
 //! ancestry tree with its labels.
 
 use super::outline::{CodeFacts, DatasetFacts, DeploymentStep, Outline, RecordFacts};
-use super::{
+use super::report::{
     Answers, ApprovalAnswer, DatasetAnswer, Gap, ModelVersion, Question, SourceKind, SubjectKind, TrainingJobAnswer,
     UpstreamSource,
 };
 use crate::model::{resource_name, ApprovalStatus};
 use crate::text::format_number;
+
+impl Answers {
+    /// Which datasets an upstream source fed (by channel where the job names one), when the report has more than
+    /// one dataset: `train, validation`.
+    pub fn fed_label(&self, u: &UpstreamSource) -> Option<String> {
+        fed_into(&self.training_datasets.iter().collect::<Vec<_>>(), u)
+    }
+}
 
 /// The gaps of the answers that rest on descriptions: an undescribed model package, a training job without
 /// hyperparameters or metrics.
