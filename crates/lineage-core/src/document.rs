@@ -15,11 +15,10 @@ pub use blocks::{
 };
 
 use crate::model::ApprovalStatus;
-use crate::model::System;
 use crate::model::{InputFile, Superseded};
 use crate::narrative::report::{
-    Answers, ApprovalAnswer, ApprovalChange, DatasetAnswer, Deployment, InferenceAnswer, PipelineAnswer, Report,
-    ReportGraph, StepAnswer, TrainingJobAnswer,
+    Answers, ApprovalAnswer, ApprovalChange, ApprovalFact, DatasetAnswer, Deployment, InferenceAnswer, PipelineAnswer,
+    Report, ReportGraph, StepAnswer, TrainingJobAnswer,
 };
 use crate::text::format_number;
 
@@ -349,7 +348,7 @@ fn datasets_block(datasets: &[&DatasetAnswer]) -> Block {
     if datasets.is_empty() {
         return para("No training dataset is recorded.");
     }
-    let other_system = datasets.iter().any(|d| d.recorded_by != System::SageMaker.as_str());
+    let other_system = datasets.iter().any(|d| !d.recorded_by.is_sagemaker());
     let rows = datasets
         .iter()
         .map(|d| {
@@ -361,7 +360,7 @@ fn datasets_block(datasets: &[&DatasetAnswer]) -> Block {
                 if props.is_empty() { Vec::new() } else { text(props.join(", ")) },
             ];
             if other_system {
-                row.push(code(&d.recorded_by));
+                row.push(code(d.recorded_by.to_string()));
             }
             row
         })
@@ -385,7 +384,7 @@ fn upstream_sources(a: &Answers) -> Vec<Block> {
         header.push("Went into");
     }
     header.push("URI and artifact");
-    let other_system = a.upstream_sources.iter().any(|u| u.recorded_by != System::SageMaker.as_str());
+    let other_system = a.upstream_sources.iter().any(|u| !u.recorded_by.is_sagemaker());
     if other_system {
         header.push("Recorded by");
     }
@@ -409,7 +408,7 @@ fn upstream_sources(a: &Answers) -> Vec<Block> {
             }
             row.push(place);
             if other_system {
-                row.push(code(&u.recorded_by));
+                row.push(code(u.recorded_by.to_string()));
             }
             row
         })
@@ -461,16 +460,17 @@ fn approval(ap: Option<&ApprovalAnswer>) -> Vec<Block> {
 fn approval_fields(ap: &ApprovalAnswer) -> Vec<Field> {
     let same = ap.by.is_some() && ap.by == ap.iam_arn;
     let by = ap.by.as_deref().map(crate::model::person);
-    let mut rows = vec![("Status", or_nr(ap.status.as_ref().map(ApprovalStatus::as_str), Span::Text), "status")];
-    rows.push(("By", or_nr(by.as_deref(), Span::Text), "by"));
+    let status = or_nr(ap.status.as_ref().map(ApprovalStatus::as_str), Span::Text);
+    let mut rows = vec![("Status", status, ApprovalFact::Status)];
+    rows.push(("By", or_nr(by.as_deref(), Span::Text), ApprovalFact::By));
     if !same {
-        rows.push(("IAM identity", or_nr(ap.iam_arn.as_deref(), Span::Code), "iam_arn"));
+        rows.push(("IAM identity", or_nr(ap.iam_arn.as_deref(), Span::Code), ApprovalFact::IamArn));
     }
-    rows.push(("User profile", or_nr(ap.user_profile.as_deref(), Span::Text), "user_profile"));
-    rows.push(("At", or_nr(ap.at.map(|t| t.minute_utc()).as_deref(), Span::Text), "at"));
-    rows.push(("Description", or_nr(ap.description.as_deref(), Span::Text), "description"));
+    rows.push(("User profile", or_nr(ap.user_profile.as_deref(), Span::Text), ApprovalFact::UserProfile));
+    rows.push(("At", or_nr(ap.at.map(|t| t.minute_utc()).as_deref(), Span::Text), ApprovalFact::At));
+    rows.push(("Description", or_nr(ap.description.as_deref(), Span::Text), ApprovalFact::Description));
     rows.into_iter()
-        .map(|(label, value, key)| Field { label: label.into(), value, source: ap.sources.get(key).cloned() })
+        .map(|(label, value, key)| Field { label: label.into(), value, source: ap.sources.get(&key).cloned() })
         .collect()
 }
 

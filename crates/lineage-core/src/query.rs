@@ -275,11 +275,31 @@ fn bfs_path(graph: &Graph, from: NodeIndex, to: NodeIndex, dirs: &[bool]) -> Opt
     Some((nodes, steps))
 }
 
+/// Which side of the start a walk's vertex is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    /// An ancestor.
+    Upstream,
+    /// A descendant.
+    Downstream,
+}
+
+/// How a path's step takes its edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Walked {
+    /// Along the edge.
+    Forward,
+    /// Against it.
+    Backward,
+}
+
 /// A vertex in a query's output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OutVertex {
     pub arn: String,
-    pub lineage_type: Option<String>,
+    pub lineage_type: Option<LineageType>,
     #[serde(rename = "type")]
     pub entity_type: Option<String>,
     pub name: String,
@@ -287,7 +307,7 @@ pub struct OutVertex {
     pub depth: Option<usize>,
     /// `upstream` (an ancestor) or `downstream` (a descendant).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<&'static str>,
+    pub direction: Option<Stream>,
 }
 
 /// An edge in a query's output.
@@ -298,7 +318,7 @@ pub struct OutEdge {
     pub association_type: Option<String>,
     /// For paths: whether the step follows the edge (`forward`) or walks it backwards (`backward`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub walked: Option<&'static str>,
+    pub walked: Option<Walked>,
 }
 
 /// `lineage query` output (walk form), serializable as the CLI's JSON.
@@ -327,7 +347,7 @@ pub fn out_vertex(graph: &Graph, ix: NodeIndex) -> OutVertex {
     let n = graph.node(ix);
     OutVertex {
         arn: n.arn.to_string(),
-        lineage_type: n.lineage_type.map(|t| t.as_str().to_owned()),
+        lineage_type: n.lineage_type,
         entity_type: n.entity_type().map(str::to_owned),
         name: n.name().to_owned(),
         depth: None,
@@ -335,7 +355,7 @@ pub fn out_vertex(graph: &Graph, ix: NodeIndex) -> OutVertex {
     }
 }
 
-pub fn out_edge(graph: &Graph, e: EdgeIndex, walked: Option<&'static str>) -> OutEdge {
+pub fn out_edge(graph: &Graph, e: EdgeIndex, walked: Option<Walked>) -> OutEdge {
     let (s, d) = graph.endpoints(e);
     OutEdge {
         source: graph.node(s).arn.to_string(),
@@ -356,7 +376,7 @@ impl WalkOutput {
                 .iter()
                 .map(|h| OutVertex {
                     depth: Some(h.depth),
-                    direction: Some(if h.upstream { "upstream" } else { "downstream" }),
+                    direction: Some(if h.upstream { Stream::Upstream } else { Stream::Downstream }),
                     ..out_vertex(graph, h.node)
                 })
                 .collect(),
@@ -376,7 +396,9 @@ impl PathOutput {
                 .map(|p| {
                     p.steps
                         .iter()
-                        .map(|s| out_edge(graph, s.edge, Some(if s.forward { "forward" } else { "backward" })))
+                        .map(|s| {
+                            out_edge(graph, s.edge, Some(if s.forward { Walked::Forward } else { Walked::Backward }))
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -369,7 +369,7 @@ pub fn walk_text(w: &crate::query::WalkOutput) -> String {
     let _ = writeln!(o, "{dir} of {} (max depth {depth})", one_line(&w.start.arn));
     let _ = writeln!(o, "{} vertices; {} edges among the vertices reached\n", w.vertices.len(), w.edges.len());
     if !w.vertices.is_empty() {
-        let lt = w.vertices.iter().map(|v| v.lineage_type.as_deref().unwrap_or("-").len()).max().unwrap_or(0).max(12);
+        let lt = w.vertices.iter().map(|v| v.lineage_type.map_or("-", |t| t.as_str()).len()).max().unwrap_or(0).max(12);
         let ty = w
             .vertices
             .iter()
@@ -380,13 +380,13 @@ pub fn walk_text(w: &crate::query::WalkOutput) -> String {
         let _ = writeln!(o, "depth  {:<lt$}  {:<ty$}  arn", "lineage type", "type");
         for v in &w.vertices {
             let d = match v.direction {
-                Some("downstream") => format!("+{}", v.depth.unwrap_or(0)),
+                Some(crate::query::Stream::Downstream) => format!("+{}", v.depth.unwrap_or(0)),
                 _ => format!("-{}", v.depth.unwrap_or(0)),
             };
             let _ = writeln!(
                 o,
                 "{d:<5}  {:<lt$}  {:<ty$}  {}",
-                v.lineage_type.as_deref().unwrap_or("-"),
+                v.lineage_type.map_or("-", |t| t.as_str()),
                 one_line(v.entity_type.as_deref().unwrap_or("-")),
                 one_line(&v.arn)
             );
@@ -431,7 +431,8 @@ pub fn path_text(p: &crate::query::PathOutput) -> String {
     }
     for (e, v) in p.edges.iter().zip(p.vertices.iter().skip(1)) {
         let t = one_line(e.association_type.as_deref().unwrap_or("(none)"));
-        let arrow = if e.walked == Some("backward") { format!("<--{t}--") } else { format!("--{t}-->") };
+        let backward = e.walked == Some(crate::query::Walked::Backward);
+        let arrow = if backward { format!("<--{t}--") } else { format!("--{t}-->") };
         let _ = writeln!(o, "    {arrow} {}", one_line(&v.arn));
     }
     o

@@ -10,7 +10,7 @@ use petgraph::Direction as PgDirection;
 use super::pipeline::pipeline_training_vertex;
 use super::report::{
     CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, Gap, MetricReport, ModelVersion, PipelineAnswer, Question,
-    RecordedModel, SourceKind, TrainingJobAnswer, UpstreamSource,
+    RecordedBy, RecordedModel, SourceKind, TrainingJobAnswer, UpstreamSource,
 };
 use super::Ctx;
 use crate::model::roles::Role;
@@ -412,13 +412,13 @@ fn answer_properties(p: &crate::model::TextMap) -> BTreeMap<String, String> {
 }
 
 /// Which system recorded a path: the other systems' runs among its edges (`OpenLineage run …`), else SageMaker.
-fn recorded_by(ev: &Evidence) -> String {
+fn recorded_by(ev: &Evidence) -> RecordedBy {
     let mut by: Vec<&str> = ev.edges.iter().filter_map(|e| e.recorded_by.as_ref()).map(|r| r.by.as_str()).collect();
     by.sort_unstable();
     by.dedup();
     match by.as_slice() {
-        [] => crate::model::System::SageMaker.as_str().to_owned(),
-        runs => runs.join("; "),
+        [] => RecordedBy::SageMaker,
+        runs => RecordedBy::Runs(runs.iter().map(|r| (*r).to_owned()).collect()),
     }
 }
 

@@ -8,7 +8,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
-use super::report::{ApprovalAnswer, Evidence, EvidenceEdge, Gap, Question};
+use super::report::{ApprovalAnswer, ApprovalFact, Evidence, EvidenceEdge, Gap, Question};
 use super::Ctx;
 use crate::approvals::{self, ApprovalChange, Observation};
 use crate::model::roles::Role;
@@ -93,17 +93,17 @@ impl Draft {
 
     fn into_answer(self, history: Vec<ApprovalChange>, conflicts: Vec<String>, evidence: Evidence) -> ApprovalAnswer {
         let mut sources = BTreeMap::new();
-        let mut note = |field: &str, s: Option<&Vec<String>>| {
+        let mut note = |fact: ApprovalFact, s: Option<&Vec<String>>| {
             if let Some(s) = s {
-                sources.insert(field.to_owned(), s.join("; "));
+                sources.insert(fact, s.join("; "));
             }
         };
-        note("status", self.status.as_ref().map(|s| &s.sources));
-        note("by", self.by.as_ref().map(|s| &s.sources));
-        note("iam_arn", self.iam_arn.as_ref().map(|s| &s.sources));
-        note("user_profile", self.user_profile.as_ref().map(|s| &s.sources));
-        note("at", self.at.as_ref().map(|s| &s.sources));
-        note("description", self.description.as_ref().map(|s| &s.sources));
+        note(ApprovalFact::Status, self.status.as_ref().map(|s| &s.sources));
+        note(ApprovalFact::By, self.by.as_ref().map(|s| &s.sources));
+        note(ApprovalFact::IamArn, self.iam_arn.as_ref().map(|s| &s.sources));
+        note(ApprovalFact::UserProfile, self.user_profile.as_ref().map(|s| &s.sources));
+        note(ApprovalFact::At, self.at.as_ref().map(|s| &s.sources));
+        note(ApprovalFact::Description, self.description.as_ref().map(|s| &s.sources));
         ApprovalAnswer {
             status: self.status.map(|s| s.value),
             by: self.by.map(|s| s.value),

@@ -32,8 +32,8 @@ pub use kinds::{Question, SourceKind, SubjectKind};
 pub use pipeline::draw_pipeline_of;
 pub use prose::humanize_count;
 pub use report::{
-    Answers, ApprovalAnswer, CodeAnswer, DatasetAnswer, Gap, MetricReport, ModelVersion, PipelineAnswer, RecordedModel,
-    Report, StepAnswer, Subject, TrainingJobAnswer, UpstreamSource,
+    Answers, ApprovalAnswer, ApprovalFact, CodeAnswer, DatasetAnswer, Gap, MetricReport, ModelVersion, PipelineAnswer,
+    RecordedBy, RecordedModel, Report, StepAnswer, Subject, TrainingJobAnswer, UpstreamSource,
 };
 
 /// The report a [`Query`] asks for: the one call the faces make. The subject is resolved first

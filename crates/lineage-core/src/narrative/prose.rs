@@ -4,8 +4,8 @@
 
 use super::outline::{CodeFacts, DatasetFacts, DeploymentStep, Outline, RecordFacts};
 use super::report::{
-    Answers, ApprovalAnswer, DatasetAnswer, Gap, ModelVersion, Question, SourceKind, SubjectKind, TrainingJobAnswer,
-    UpstreamSource,
+    Answers, ApprovalAnswer, ApprovalFact, DatasetAnswer, Gap, ModelVersion, Question, SourceKind, SubjectKind,
+    TrainingJobAnswer, UpstreamSource,
 };
 use crate::model::{resource_name, ApprovalStatus};
 use crate::text::format_number;
@@ -26,7 +26,7 @@ pub(super) fn answer_gaps(a: &Answers) -> Vec<Gap> {
     if let Some(arn) = &mv.arn {
         // The package's DescribeModelPackage is among the evidence exactly when the export holds it.
         let described = !mv.evidence.descriptions.is_empty();
-        if !described && a.approval.as_ref().is_some_and(|a| !a.sources.contains_key("status")) {
+        if !described && a.approval.as_ref().is_some_and(|a| !a.sources.contains_key(&ApprovalFact::Status)) {
             gaps.push(Gap::new(
                 Question::ModelVersion,
                 format!(

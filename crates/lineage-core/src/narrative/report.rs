@@ -3,8 +3,9 @@
 //! here (the inference, its deployments, the approval history, the graph), so [`crate::document`] reads one module.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::model::pipeline::{execution_id, PipelineParameter, RunStatus, StepKind};
 use crate::model::roles::Role;
@@ -91,7 +92,7 @@ pub struct DatasetAnswer {
     /// The training job (answer `arn`) it fed.
     pub training_job: String,
     /// The system that recorded its link to the job: `SageMaker lineage`, or another system's run, file and line.
-    pub recorded_by: String,
+    pub recorded_by: RecordedBy,
     pub evidence: Evidence,
 }
 
@@ -119,7 +120,7 @@ pub struct UpstreamSource {
     pub datasets: Vec<String>,
     /// The system that recorded its path to the dataset: `SageMaker lineage`, or another system's run, file and
     /// line (an OpenLineage run that wrote the dataset).
-    pub recorded_by: String,
+    pub recorded_by: RecordedBy,
     pub evidence: Evidence,
 }
 
@@ -131,6 +132,59 @@ pub struct CodeAnswer {
     pub arn: Option<String>,
     /// Where it was read (`artifact`, `DescribeTrainingJob.MetadataProperties`, …).
     pub source: String,
+}
+
+/// Which system recorded the path an answer rests on: SageMaker lineage, or other systems' runs (`OpenLineage run
+/// …`, with file and line). The JSON writes it as one string: `SageMaker lineage`, or the runs joined with `; `.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordedBy {
+    SageMaker,
+    Runs(Vec<String>),
+}
+
+impl RecordedBy {
+    pub fn is_sagemaker(&self) -> bool {
+        matches!(self, RecordedBy::SageMaker)
+    }
+}
+
+impl fmt::Display for RecordedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordedBy::SageMaker => f.write_str(System::SageMaker.as_str()),
+            RecordedBy::Runs(runs) => f.write_str(&runs.join("; ")),
+        }
+    }
+}
+
+impl Serialize for RecordedBy {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A fact of the approval answer, as [`ApprovalAnswer::sources`] keys it. Declared in the order of the JSON keys
+/// (the map writes its keys in this order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalFact {
+    At,
+    By,
+    Description,
+    IamArn,
+    Status,
+    UserProfile,
+}
+
+impl ApprovalFact {
+    pub const ALL: [ApprovalFact; 6] = [
+        ApprovalFact::At,
+        ApprovalFact::By,
+        ApprovalFact::Description,
+        ApprovalFact::IamArn,
+        ApprovalFact::Status,
+        ApprovalFact::UserProfile,
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -145,7 +199,7 @@ pub struct ApprovalAnswer {
     pub at: Option<Timestamp>,
     pub description: Option<String>,
     /// For each fact, where it came from.
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<ApprovalFact, String>,
     /// Every recorded status change, oldest first, each with the sources that record it.
     pub history: Vec<ApprovalChange>,
     /// Where the sources disagree (also listed as gaps); nothing here was resolved silently.

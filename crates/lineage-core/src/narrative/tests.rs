@@ -67,7 +67,7 @@ fn dataset(arn: Option<&str>, uri: Option<&str>, job: &str) -> DatasetAnswer {
         channel: None,
         properties: Default::default(),
         training_job: format!("arn:job/{job}"),
-        recorded_by: "SageMaker lineage".into(),
+        recorded_by: RecordedBy::SageMaker,
         evidence: Evidence::default(),
     }
 }
@@ -146,7 +146,7 @@ fn tree_places_the_outline_facts() {
         version: None,
         dataset: "arn:ds".into(),
         datasets: vec!["arn:ds".into()],
-        recorded_by: "SageMaker lineage".into(),
+        recorded_by: RecordedBy::SageMaker,
         evidence: Evidence::default(),
     });
     let o = Outline {
@@ -193,7 +193,7 @@ fn everything() -> (Answers, Outline<'static>) {
         version: version.map(str::to_owned),
         dataset: "arn:ds/train".into(),
         datasets: vec!["arn:ds/train".into(), "arn:ds/validation".into()],
-        recorded_by: "SageMaker lineage".into(),
+        recorded_by: RecordedBy::SageMaker,
         evidence: Evidence::default(),
     };
     a.upstream_sources.extend([
@@ -282,5 +282,30 @@ fn sentence_with_every_field_missing_in_turn() {
         assert!(!shown || s != sentence(&full, &o), "{what}: the sentence did not change");
         let t = tree(&a, &o);
         assert!(t.lines().all(|l| !l.trim_end().ends_with(':')), "{what}: a tree label without its value\n{t}");
+    }
+}
+
+#[test]
+fn closed_sets_serialise_as_the_strings_they_replace() {
+    let json = |v: &dyn erased::Ser| v.json();
+    // The approval's sources map writes its keys in the enum's order: that order is the order of their names.
+    let names: Vec<String> = ApprovalFact::ALL.iter().map(|f| json(f)).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert_eq!(names.join(","), r#""at","by","description","iam_arn","status","user_profile""#);
+    assert_eq!(json(&RecordedBy::SageMaker), r#""SageMaker lineage""#);
+    let runs = RecordedBy::Runs(vec!["OpenLineage run a (f:1)".into(), "OpenLineage run b (f:2)".into()]);
+    assert_eq!(json(&runs), r#""OpenLineage run a (f:1); OpenLineage run b (f:2)""#);
+}
+
+mod erased {
+    pub trait Ser {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
     }
 }
