@@ -104,10 +104,7 @@ fn core_imports() -> std::collections::BTreeMap<String, std::collections::BTreeS
         let me = module_of(f);
         let is_folder = f.file_name().is_some_and(|n| n == "mod.rs" || n == "lib.rs");
         let text = crate::read_text(f);
-        let code: String = (text.split("#[cfg(test)]").next().unwrap_or("").lines())
-            .filter(|l| !l.trim_start().starts_with("//"))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let code = non_test_code(&text);
         let mut names = std::collections::BTreeSet::new();
         for path in paths_in(&code) {
             let Some(resolved) = resolve_path(&me, is_folder, &path, &modules) else { continue };
@@ -124,6 +121,29 @@ fn core_imports() -> std::collections::BTreeMap<String, std::collections::BTreeS
         out.insert(me, names);
     }
     out
+}
+
+/// `text` without comments and test code: a `#[cfg(test)] mod x;` line pair is dropped, and an inline
+/// `#[cfg(test)]` module (at the end of a file, by convention) ends the code.
+fn non_test_code(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let t = line.trim_start();
+        if t == "#[cfg(test)]" {
+            match lines.peek() {
+                Some(next) if next.trim_end().ends_with(';') => {
+                    lines.next();
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        if !t.starts_with("//") {
+            out.push(line);
+        }
+    }
+    out.join("\n")
 }
 
 /// Every path of two or more segments in `code`, with `use` groups (`a::{b, c::d}`) expanded.
@@ -275,6 +295,9 @@ fn the_import_scan_reads_groups_and_relative_paths() {
     let code =
         "use crate::{model::graph::Graph, read::{json::At, tree}};\nuse super::state::Loader;\nfn f() { x::y(); }";
     let paths = paths_in(code);
+    let gated = "use crate::a::B;\n#[cfg(test)]\nmod tests;\nuse crate::c::D;\n#[cfg(test)]\nmod t {\n    use crate::e::F;\n}";
+    let kept = non_test_code(gated);
+    assert!(kept.contains("crate::c::D") && !kept.contains("crate::e::F"), "{kept}");
     for want in ["crate::model::graph::Graph", "crate::read::json::At", "crate::read::tree", "super::state::Loader"] {
         assert!(paths.iter().any(|p| p == want), "{want} not in {paths:?}");
     }
