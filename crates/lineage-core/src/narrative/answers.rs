@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction as PgDirection;
 
+use super::context::Ctx;
 use super::pipeline::pipeline_training_vertex;
 use super::report::{
     CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, Gap, MetricReport, ModelVersion, PipelineAnswer, Question,
     RecordedBy, RecordedModel, SourceKind, TrainingJobAnswer, UpstreamSource,
 };
-use super::Ctx;
 use crate::model::roles::Role;
 use crate::model::{resource_name, Node};
 use crate::query::{nearest_upstream, sort_edges, walk};

@@ -8,8 +8,8 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
+use super::context::Ctx;
 use super::report::{ApprovalAnswer, ApprovalFact, Evidence, EvidenceEdge, Gap, Question};
-use super::Ctx;
 use crate::approvals::{self, ApprovalChange, Observation};
 use crate::model::roles::Role;
 use crate::model::{ApprovalStatus, ModelPackage, Node};

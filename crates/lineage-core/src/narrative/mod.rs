@@ -3,14 +3,16 @@
 //! a missing link becomes a gap, never a guess.
 //!
 //! Here: the façade ([`answer`] for a [`Query`]; [`build`] on a resolved subject; [`report`],
-//! [`report_inference`], [`answers_for`]), the context every answer reads (`Ctx`) and `collect`, which calls one
+//! [`report_inference`], [`answers_for`]), the report's subject, graph and `collect`, which calls one
 //! function per question and keeps their gaps in order. Each answer is a function of the context that returns its
 //! gaps beside it: `answers.rs` answers the first four questions, `approval.rs` the fifth, `pipeline.rs` finds the
 //! pipeline execution, `outline.rs` gathers what the prose needs from the graph, and `prose.rs` makes the gaps,
-//! sentence and tree that rest on the answers. The types are in `report.rs`.
+//! sentence and tree that rest on the answers. The context every answer reads (`Ctx`) is in `context.rs`, the types
+//! in `report.rs`.
 
 mod answers;
 mod approval;
+mod context;
 mod kinds;
 mod outline;
 mod pipeline;
@@ -22,8 +24,9 @@ mod tests;
 use petgraph::graph::NodeIndex;
 
 use crate::model::roles::Role;
-use crate::model::{Graph, Lineage, Node};
-use crate::subject::{self, InferenceAnswer, InferenceQuery, Resolved};
+use crate::model::Lineage;
+use crate::subject::{self, InferenceQuery, Resolved};
+use context::Ctx;
 
 pub use crate::approvals::ApprovalChange;
 pub use crate::subgraph::{graph_of, Evidence, EvidenceEdge, GraphVertex, ReportGraph};
@@ -89,71 +92,6 @@ pub fn build(lineage: &Lineage, subject: &Resolved) -> Report {
         import: lineage.stats.clone(),
         warnings: lineage.warnings.clone(),
         cross_joins: lineage.graph.cross_joins.clone(),
-    }
-}
-
-/// What every answer reads: the lineage and the resolved subject. Nothing in it changes while a report is made;
-/// each answer returns its gaps.
-pub(super) struct Ctx<'a> {
-    lineage: &'a Lineage,
-    g: &'a Graph,
-    start: NodeIndex,
-    start_kind: SubjectKind,
-    /// The model package vertex (or the model artifact when no package is linked).
-    focus: NodeIndex,
-    /// Ancestors of the focus.
-    ancestors: &'a [NodeIndex],
-    /// The inference the report answers for, when asked by inference.
-    inference: Option<&'a InferenceAnswer>,
-    /// What the gap about `--start` choosing among overlapping packages says.
-    chosen_gap: Option<&'a str>,
-}
-
-impl<'a> Ctx<'a> {
-    fn new(lineage: &'a Lineage, subject: &'a Resolved) -> Ctx<'a> {
-        Ctx {
-            lineage,
-            g: &lineage.graph,
-            start: subject.start,
-            start_kind: subject.kind,
-            focus: subject.focus,
-            ancestors: &subject.ancestors,
-            inference: subject.inference.as_ref(),
-            chosen_gap: subject.chosen_gap.as_deref(),
-        }
-    }
-
-    fn role(&self, ix: NodeIndex) -> Role {
-        self.g.node(ix).role
-    }
-
-    fn node(&self, ix: NodeIndex) -> &'a Node {
-        self.g.node(ix)
-    }
-
-    fn arn(&self, ix: NodeIndex) -> String {
-        self.g.node(ix).arn.to_string()
-    }
-
-    /// The ancestors of the focus that play `role`, sorted by ARN.
-    fn ancestors_of_role(&self, role: Role) -> Vec<NodeIndex> {
-        let mut v: Vec<NodeIndex> = self.ancestors.iter().copied().filter(|&ix| self.role(ix) == role).collect();
-        self.g.sort_by_arn(&mut v);
-        v
-    }
-
-    /// The vertices between a served model artifact and the endpoint (the ModelDeployment action), endpoint first.
-    fn deployment_path(&self) -> Vec<NodeIndex> {
-        if self.start_kind != SubjectKind::Endpoint
-            || self.focus == self.start
-            || self.role(self.focus) == Role::ModelPackage
-        {
-            return Vec::new();
-        }
-        let mut nodes =
-            crate::query::shortest_path(self.g, self.focus, self.start).map(|p| p.nodes).unwrap_or_default();
-        nodes.reverse();
-        nodes
     }
 }
 

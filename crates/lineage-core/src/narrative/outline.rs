@@ -9,8 +9,8 @@ use petgraph::Direction as PgDirection;
 
 use super::answers::{commit_of, repository_of};
 use super::approval::{approver_of, record_time};
+use super::context::Ctx;
 use super::report::{DatasetAnswer, SubjectKind};
-use super::Ctx;
 use crate::model::roles::Role;
 use crate::model::Node;
 use crate::query::walk;

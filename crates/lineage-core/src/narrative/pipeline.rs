@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use petgraph::graph::NodeIndex;
 
+use super::context::Ctx;
 use super::report::{EvidenceEdge, GraphVertex, PipelineAnswer, ReportGraph, StepAnswer};
-use super::Ctx;
 use crate::model::pipeline::{is_execution_arn, PipelineExecution, PipelineStep, StepKind};
 use crate::model::records::Records;
 use crate::model::Role;
