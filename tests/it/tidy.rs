@@ -295,7 +295,8 @@ fn the_import_scan_reads_groups_and_relative_paths() {
     let code =
         "use crate::{model::graph::Graph, read::{json::At, tree}};\nuse super::state::Loader;\nfn f() { x::y(); }";
     let paths = paths_in(code);
-    let gated = "use crate::a::B;\n#[cfg(test)]\nmod tests;\nuse crate::c::D;\n#[cfg(test)]\nmod t {\n    use crate::e::F;\n}";
+    let gated =
+        "use crate::a::B;\n#[cfg(test)]\nmod tests;\nuse crate::c::D;\n#[cfg(test)]\nmod t {\n    use crate::e::F;\n}";
     let kept = non_test_code(gated);
     assert!(kept.contains("crate::c::D") && !kept.contains("crate::e::F"), "{kept}");
     for want in ["crate::model::graph::Graph", "crate::read::json::At", "crate::read::tree", "super::state::Loader"] {
