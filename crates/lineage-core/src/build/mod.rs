@@ -22,10 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::model::roles::RoleTable;
 use crate::model::{ImportError, InputFile, Lineage};
 
-use crate::read::dispatch::{
-    json_lines, not_json, one_after_the_other, read_descriptions, stage, stage_array, BothAtOnce,
-};
-use crate::read::sagemaker::lineage::parse_doc;
+use crate::read::dispatch::{not_json, one_after_the_other, read_descriptions, stage_file, BothAtOnce};
 use state::Reference;
 pub use state::{FileLoad, Loader};
 
@@ -75,43 +72,12 @@ impl Loader {
         sha256: impl FnOnce() -> String,
     ) -> Result<FileLoad, ImportError> {
         let mut load = FileLoad { name: name.to_owned(), pending: Vec::new(), done: 0, total: 0 };
-        let err = |line: Option<usize>, path: String, message: String| ImportError {
-            file: name.to_owned(),
-            line,
-            path,
-            message,
-        };
-        let mut staged = Vec::new();
         self.inputs_named = Arc::from(name);
         if let Some(reason) = not_json(name, bytes) {
             self.skip_file(name, bytes, sha256, reason);
             return Ok(load);
         }
-        if name.ends_with(".jsonl") || name.ends_with(".ndjson") || json_lines(bytes) {
-            let text =
-                std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                // Positions inside one line: the line number is the file's, so only the column is kept.
-                let doc = parse_doc(line.as_bytes())
-                    .map_err(|e| err(Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
-                staged.push(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
-            }
-            if staged.is_empty() {
-                return Err(err(
-                    None,
-                    String::new(),
-                    "the file has no JSON lines (expected one JSON object per line)".into(),
-                ));
-            }
-        } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-            staged = stage_array(bytes).map_err(|(path, m)| err(None, path, m))?;
-        } else {
-            let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
-            staged.push(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
-        }
+        let staged = stage_file(name, bytes)?;
 
         let mut input = InputFile {
             name: name.to_owned(),

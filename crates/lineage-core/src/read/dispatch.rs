@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::LineageType;
+use crate::model::{ImportError, LineageType};
 use crate::read::described::Described;
 use crate::read::json::{kind, At, FieldError};
 use crate::read::sagemaker::describe::DESCRIBE_KEYS;
@@ -55,6 +55,40 @@ pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
         + pages.clone().map(|p| p.vertices.as_ref().map_or(0, Vec::len)).sum::<usize>();
     let e = doc.edges.as_ref().map_or(0, Vec::len) + pages.map(|p| p.edges.as_ref().map_or(0, Vec::len)).sum::<usize>();
     Ok((v, e))
+}
+
+/// Every document of one JSON file staged: a JSON Lines file line by line (`.jsonl`, `.ndjson`, or a file whose
+/// first line is a whole object), a top-level array element by element, else the file as one document. Errors
+/// name the file, the line of a JSON Lines file and the JSON path.
+pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Staged<'a>>, ImportError> {
+    let err =
+        |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
+    if name.ends_with(".jsonl") || name.ends_with(".ndjson") || json_lines(bytes) {
+        let text = std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
+        let mut staged = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            // Positions inside one line: the line number is the file's, so only the column is kept.
+            let doc = parse_doc(line.as_bytes())
+                .map_err(|e| err(Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
+            staged.push(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
+        }
+        if staged.is_empty() {
+            return Err(err(
+                None,
+                String::new(),
+                "the file has no JSON lines (expected one JSON object per line)".into(),
+            ));
+        }
+        Ok(staged)
+    } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        stage_array(bytes).map_err(|(path, m)| err(None, path, m))
+    } else {
+        let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
+        Ok(vec![stage(doc, None).map_err(|(path, m)| err(None, path, m))?])
+    }
 }
 
 /// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.

@@ -2,6 +2,7 @@
 //! entities, jobs and packages ([`describe`]), operational records ([`operations`]) and Pipelines responses
 //! ([`pipelines`]).
 
+pub(crate) mod definition;
 pub(crate) mod describe;
 pub(crate) mod lineage;
 pub(crate) mod operations;

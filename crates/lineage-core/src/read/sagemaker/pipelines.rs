@@ -6,7 +6,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::pipeline::{read_definition, DefinedStep, PipelineExecution, PipelineStep, RunStatus, StepKind};
+use super::definition::read_definition;
+use crate::model::pipeline::{DefinedStep, PipelineExecution, PipelineStep, RunStatus, StepKind};
 use crate::model::Origin;
 use crate::read::described::{Described, PipelineDoc, PipelinePart};
 use crate::read::json::{At, FieldError};
