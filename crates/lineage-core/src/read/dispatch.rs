@@ -14,7 +14,7 @@ use crate::read::tree::{self, Tree};
 
 /// Recognises and reads one response object found at `path` (empty for a whole file). A description keeps a
 /// digest of the whole response, not the response.
-pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>, FieldError> {
+fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>, FieldError> {
     if let Some(d) = describe_lineage::<Value>(map, path)? {
         return Ok(Some(d));
     }
@@ -27,7 +27,7 @@ pub(crate) fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<De
 /// [`describe`] for the responses lineage answers read (Describe{Artifact,Action,Context,TrialComponent,
 /// ModelPackage,TrainingJob,ProcessingJob}, ListAssociations, List{Artifacts,Actions,Contexts}), in any [`Tree`];
 /// `None` for any other document.
-pub(crate) fn describe_lineage<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>, FieldError> {
+fn describe_lineage<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>, FieldError> {
     let mut d = crate::read::sagemaker::describe::read::<T>(map, path)?;
     if let Some(d) = d.as_mut() {
         d.set_digest(|| crate::read::tree::object_digest::<T>(map));
@@ -92,7 +92,7 @@ pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Staged<'
 }
 
 /// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
-pub(crate) fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
+fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
     let mut described = Vec::new();
     let is_page = doc.is_page();
     let mut kind = if doc.descriptions.is_some() || doc.start_arns.is_some() || doc.pages.is_some() {
@@ -147,7 +147,7 @@ pub(crate) fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'
 
 /// A file that is a JSON array: OpenLineage events as some clients and proxies write them (one array of events).
 /// Each element is staged as its own document; a path says which (`[3].run.runId`).
-pub(crate) fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
+fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
     let items: Vec<&serde_json::value::RawValue> =
         serde_json::from_slice(bytes).map_err(|e| (String::new(), format!("not a JSON array of objects: {e}")))?;
     let mut out = Vec::with_capacity(items.len());
@@ -174,7 +174,7 @@ pub(crate) fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, Stri
 
 /// Whether a file not named `.jsonl` holds JSON Lines: its first line is a whole JSON object and more lines follow
 /// (OpenLineage's file transport appends one event per line to whatever file it is given).
-pub(crate) fn json_lines(bytes: &[u8]) -> bool {
+fn json_lines(bytes: &[u8]) -> bool {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
     let bytes = &bytes[start..];
     let Some(end) = bytes.iter().position(|&b| b == b'\n') else { return false };
@@ -186,7 +186,7 @@ pub(crate) fn json_lines(bytes: &[u8]) -> bool {
 
 /// AWS responses that say nothing the answers use, recognised by a key only they have, so `inspect` and the
 /// evidence appendix can name what was skipped.
-pub(crate) fn unused_document(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
+fn unused_document(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
     const KNOWN: [(&str, &str); 14] = [
         ("FeatureGroupSummaries", "ListFeatureGroups"),
         ("ModelPackageGroupArn", "DescribeModelPackageGroup"),
@@ -220,7 +220,7 @@ pub(crate) fn not_json(name: &str, bytes: &[u8]) -> Option<String> {
     })
 }
 
-pub(crate) fn describe_kind(d: &Described) -> &'static str {
+fn describe_kind(d: &Described) -> &'static str {
     match d {
         Described::Entity { lineage_type: LineageType::Artifact, .. } => "DescribeArtifact",
         Described::Entity { lineage_type: LineageType::Action, .. } => "DescribeAction",
@@ -254,7 +254,7 @@ pub(crate) fn describe_kind(d: &Described) -> &'static str {
 }
 
 /// A bundle's `DataCapture`: `[{"S3Uri": "s3://…/{endpoint}/{variant}/yyyy/mm/dd/hh/f.jsonl", "Records": […]}]`.
-pub(crate) fn bundle_captures(groups: &Value) -> Result<Vec<Described>, FieldError> {
+fn bundle_captures(groups: &Value) -> Result<Vec<Described>, FieldError> {
     let err = |path: String, message: &str| FieldError { path, message: message.to_owned() };
     let Value::Array(groups) = groups else {
         return Err(err("DataCapture".into(), "expected an array of {S3Uri, Records} objects"));
@@ -275,7 +275,7 @@ pub(crate) fn bundle_captures(groups: &Value) -> Result<Vec<Described>, FieldErr
     Ok(out)
 }
 
-pub(crate) fn keys(map: &serde_json::Map<String, Value>) -> String {
+fn keys(map: &serde_json::Map<String, Value>) -> String {
     if map.is_empty() {
         return "(none)".into();
     }
@@ -321,7 +321,7 @@ pub(crate) fn one_after_the_other(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnM
 
 /// Reads `Descriptions[i]` of a bundle: a Describe*/ListAssociations response, or one we recognise and do not use.
 /// Its text was checked when the bundle parsed; it becomes a tree only now, one response at a time.
-pub(crate) fn description(text: &str, path: &str) -> Result<Described, (String, String)> {
+fn description(text: &str, path: &str) -> Result<Described, (String, String)> {
     let path = path.to_owned();
     // The responses the answers read are walked as a borrowed tree; any other document as a `Value`, as before.
     let json: tree::Json = serde_json::from_str(text).map_err(|e| (path.clone(), e.to_string()))?;
