@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use lineage_core::build::steps::{self, Build, NextStep, Workspace};
 use lineage_core::document::{Block, DocSection, Document, Field, HistoryEntry, Inline, NoteKind, Span};
-use lineage_core::explore::{self, Build, Candidate, NextStep, Relatives, View, Workspace};
+use lineage_core::explore::{self, Candidate, Relatives, View};
 use lineage_core::graph_layout::{self, GraphLayout, LayoutOptions};
 use lineage_core::render;
 use lineage_core::{Lineage, Report, RoleTable, Section};
@@ -216,7 +217,7 @@ impl State {
 
     /// Merges the workspace's files a step at a time (a file, a batch of a bundle's descriptions, the joins),
     /// saying what runs next and letting the page paint: before each step on a large input, else every 100 ms.
-    async fn merge_in_steps(&self) -> explore::Merged {
+    async fn merge_in_steps(&self) -> steps::Merged {
         const LARGE: usize = 4_000_000;
         let roles = roles();
         let mut build = Build::default();

@@ -12,6 +12,7 @@ mod records;
 mod snapshots;
 mod stand_ins;
 mod state;
+pub mod steps;
 mod twins;
 
 use std::collections::BTreeMap;

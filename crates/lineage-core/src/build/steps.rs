@@ -1,0 +1,283 @@
+//! The page's stepped load: the files a reviewer has loaded ([`Workspace`]), merged a step at a time ([`Build`],
+//! [`NextStep`]) through the builder's own steps (`Loader::begin_file`, `Loader::continue_file`), so the page can
+//! show progress between them; the CLI and the tests run the same steps back to back (`Loader::add_file`).
+
+use super::state::FileLoad;
+use super::state::Loader;
+use crate::model::roles::RoleTable;
+use crate::model::{ImportError, Lineage};
+
+/// The files a reviewer has loaded, in the order they were added; a file is kept only if it parses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Workspace {
+    /// Name, bytes, and the SHA-256 the caller computed (hex), if it did.
+    files: Vec<(String, Vec<u8>, Option<String>)>,
+    /// Counts changes to `files`: a [`Build`] begun before a change starts again (its places in the bytes of
+    /// a replaced file would point into the wrong text).
+    generation: u64,
+}
+
+/// A file the workspace refused, with the reason (the same text the CLI prints).
+pub type Refused = String;
+
+/// What merging a workspace's files gives: the lineage (none without files), and the files refused.
+pub type Merged = (Result<Option<Lineage>, ImportError>, Vec<Refused>);
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// Adds files (a name already loaded is replaced) and merges everything once: a file that does not parse is
+    /// dropped again, and its error returned, so it changes nothing. `sha256` (hex) may come from the caller (the
+    /// browser hashes faster than WASM); absent, it is computed here.
+    pub fn add(&mut self, files: Vec<(String, Vec<u8>, Option<String>)>, roles: &RoleTable) -> Merged {
+        self.insert(files);
+        self.build(roles)
+    }
+
+    /// Adds files (a name already loaded is replaced) without merging: [`Workspace::step`] then merges in steps.
+    pub fn insert(&mut self, files: Vec<(String, Vec<u8>, Option<String>)>) {
+        self.generation += 1;
+        for (name, bytes, sha) in files {
+            self.files.retain(|(n, _, _)| *n != name);
+            self.files.push((name, bytes, sha));
+        }
+    }
+
+    pub fn remove(&mut self, name: &str, roles: &RoleTable) -> Result<Option<Lineage>, ImportError> {
+        self.generation += 1;
+        self.files.retain(|(n, _, _)| n != name);
+        self.build(roles).0
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.files.iter().map(|(n, _, _)| n.clone()).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Merges every file; a file that fails to parse is removed and reported, and the others are merged again
+    /// without it (a loader that failed part-way through a file is not reused). The lineage is `Err` when the
+    /// files together lack something (an edge to a vertex no file declares, e.g. a missing page).
+    fn build(&mut self, roles: &RoleTable) -> Merged {
+        let mut build = Build::default();
+        loop {
+            if let Some(done) = self.step(&mut build, roles) {
+                return done;
+            }
+        }
+    }
+
+    /// What the next [`Workspace::step`] of `build` will do, for a caller that says so first.
+    pub fn next_step(&self, build: &Build) -> NextStep {
+        let fresh = build.generation == Some(self.generation);
+        let (current, index) = if fresh { (&build.current, build.index) } else { (&None, 0) };
+        match (current, self.files.get(index)) {
+            (Some(load), Some((name, _, _))) => {
+                let (done, total) = load.progress();
+                NextStep::Descriptions { file: name.clone(), done, total }
+            }
+            (None, Some((name, bytes, _))) => NextStep::Parse { file: name.clone(), bytes: bytes.len() },
+            (_, None) => NextStep::Finish { bytes: self.files.iter().map(|(_, b, _)| b.len()).sum() },
+        }
+    }
+
+    /// One step of merging every file (parse a file, read a batch of a bundle's descriptions, or finish); returns
+    /// what [`Workspace::add`] returns once done. A file that fails is removed and the merge starts again.
+    pub fn step(&mut self, build: &mut Build, roles: &RoleTable) -> Option<Merged> {
+        if build.generation != Some(self.generation) {
+            // Files changed since this build began (or it begins now): start from the first file.
+            *build = Build {
+                generation: Some(self.generation),
+                refused: std::mem::take(&mut build.refused),
+                ..Build::default()
+            };
+        }
+        let Some((name, bytes, sha)) = self.files.get(build.index) else {
+            let loader = std::mem::take(&mut build.loader);
+            let refused = std::mem::take(&mut build.refused);
+            return Some(if self.files.is_empty() {
+                (Ok(None), refused)
+            } else {
+                (loader.finish(roles).map(Some), refused)
+            });
+        };
+        // Whether the file is done with.
+        let finished = match build.current.as_mut() {
+            Some(load) => build.loader.continue_file(load, bytes).map(|more| !more),
+            None => {
+                let begun = match sha {
+                    Some(h) => build.loader.begin_file(name, bytes, || h.clone()),
+                    None => build.loader.begin_file(name, bytes, || Loader::sha256_hex(bytes)),
+                };
+                begun.map(|load| {
+                    let nothing_left = load.progress().1 == 0;
+                    build.current = Some(load);
+                    nothing_left
+                })
+            }
+        };
+        match finished {
+            Ok(false) => {}
+            Ok(true) => {
+                build.current = None;
+                build.index += 1;
+            }
+            Err(e) => {
+                // Removed, and the merge starts again without it (the next step sees the new generation).
+                self.files.remove(build.index);
+                self.generation += 1;
+                build.refused.push(e.to_string());
+            }
+        }
+        None
+    }
+}
+
+/// A merge of a workspace's files in progress (see [`Workspace::step`]).
+#[derive(Default)]
+pub struct Build {
+    /// The workspace's generation this build merges.
+    generation: Option<u64>,
+    loader: Loader,
+    index: usize,
+    current: Option<FileLoad>,
+    refused: Vec<Refused>,
+}
+
+/// What the next step of a [`Build`] does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NextStep {
+    /// Parse a file (and merge all of it but a bundle's descriptions).
+    Parse { file: String, bytes: usize },
+    /// Read the next batch of a bundle's descriptions.
+    Descriptions { file: String, done: usize, total: usize },
+    /// Check that the files fit together and make the joins: all files' `bytes`.
+    Finish { bytes: usize },
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn page() -> Vec<u8> {
+        br#"{"Vertices":[
+            {"Arn":"arn:aws:sagemaker:r:1:artifact/ds","Type":"DataSet","LineageType":"Artifact"},
+            {"Arn":"arn:aws:sagemaker:r:1:experiment-trial-component/t-aws-training-job","Type":"TrainingJob","LineageType":"TrialComponent"},
+            {"Arn":"arn:aws:sagemaker:r:1:artifact/pk","Type":"Model","LineageType":"Artifact"},
+            {"Arn":"arn:aws:sagemaker:r:1:action/dep","Type":"ModelDeployment","LineageType":"Action"}],
+          "Edges":[
+            {"SourceArn":"arn:aws:sagemaker:r:1:artifact/ds","DestinationArn":"arn:aws:sagemaker:r:1:experiment-trial-component/t-aws-training-job","AssociationType":"ContributedTo"},
+            {"SourceArn":"arn:aws:sagemaker:r:1:experiment-trial-component/t-aws-training-job","DestinationArn":"arn:aws:sagemaker:r:1:artifact/pk","AssociationType":"Produced"},
+            {"SourceArn":"arn:aws:sagemaker:r:1:artifact/pk","DestinationArn":"arn:aws:sagemaker:r:1:action/dep","AssociationType":"ContributedTo"}]}"#
+            .to_vec()
+    }
+
+    pub(crate) fn lineage(w: &mut Workspace, files: Vec<(&str, Vec<u8>)>) -> (Option<Lineage>, Vec<Refused>) {
+        let files = files.into_iter().map(|(n, b)| (n.to_owned(), b, None)).collect();
+        let (l, refused) = w.add(files, &RoleTable::builtin());
+        (l.ok().flatten(), refused)
+    }
+
+    #[test]
+    fn a_bad_file_changes_nothing_and_files_can_be_removed() {
+        let mut w = Workspace::new();
+        let (l, refused) = lineage(&mut w, vec![("a.json", page())]);
+        assert!(l.is_some() && refused.is_empty());
+        let (l, refused) = lineage(&mut w, vec![("bad.json", b"{".to_vec())]);
+        assert_eq!(l.map(|l| l.graph.node_count()), Some(4));
+        assert_eq!(refused.len(), 1);
+        assert!(refused[0].starts_with("bad.json: "), "{refused:?}");
+        assert_eq!(w.names(), ["a.json"]);
+        assert!(matches!(w.remove("a.json", &RoleTable::builtin()), Ok(None)));
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn a_merge_in_steps_reads_a_bundles_descriptions_in_batches_and_gives_the_same_lineage() {
+        let opts = crate::synth::SynthOptions { models: 12, weeks: 52, raw_partitions: 1, described: true };
+        let mut bundle = Vec::new();
+        crate::synth::synth(&opts, &mut bundle).unwrap_or_else(|e| panic!("{e}"));
+        assert!(opts.description_count() > 8192, "one batch only: {}", opts.description_count());
+        let roles = RoleTable::builtin();
+        let mut w = Workspace::new();
+        w.insert(vec![("bundle.json".into(), bundle.clone(), None), ("bad.json".into(), b"{".to_vec(), None)]);
+        let mut build = Build::default();
+        let mut steps = Vec::new();
+        let (stepped, refused) = loop {
+            steps.push(w.next_step(&build));
+            if let Some(done) = w.step(&mut build, &roles) {
+                break done;
+            }
+        };
+        let kinds: Vec<String> = steps
+            .iter()
+            .map(|s| match s {
+                NextStep::Parse { file, .. } => format!("parse {file}"),
+                NextStep::Descriptions { done, total, .. } => format!("descriptions {done}/{total}"),
+                NextStep::Finish { .. } => "finish".into(),
+            })
+            .collect();
+        let n = opts.description_count();
+        let expected = vec![
+            "parse bundle.json".to_owned(),
+            format!("descriptions 0/{n}"),
+            format!("descriptions 8192/{n}"),
+            "parse bad.json".into(),
+            // bad.json is refused, and the merge starts again without it.
+            "parse bundle.json".into(),
+            format!("descriptions 0/{n}"),
+            format!("descriptions 8192/{n}"),
+            "finish".into(),
+        ];
+        assert_eq!(kinds, expected);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        let stepped = stepped.ok().flatten().unwrap_or_else(|| panic!("no lineage"));
+        // The whole file at once, its description batches read in halves on two threads, as the CLI does.
+        let mut whole = Loader::new();
+        whole.lend_threads(|a, b| {
+            std::thread::scope(|s| {
+                s.spawn(b);
+                a();
+            })
+        });
+        whole.add_file("bundle.json", &bundle).unwrap_or_else(|e| panic!("{e}"));
+        let whole = whole.finish(&roles).unwrap_or_else(|e| panic!("{e}"));
+        let json = |l: &Lineage| {
+            let r = crate::answer(l, &crate::Query::Start(None)).unwrap_or_else(|e| panic!("{e}"));
+            serde_json::to_string(&r).unwrap_or_default()
+        };
+        assert_eq!(
+            (stepped.graph.node_count(), stepped.graph.edge_count()),
+            (whole.graph.node_count(), whole.graph.edge_count())
+        );
+        assert_eq!(json(&stepped), json(&whole));
+    }
+
+    #[test]
+    fn a_merge_in_steps_starts_again_when_the_files_change_under_it() {
+        let roles = RoleTable::builtin();
+        let mut w = Workspace::new();
+        w.insert(vec![("a.json".into(), page(), None)]);
+        let mut build = Build::default();
+        assert!(w.step(&mut build, &roles).is_none(), "parsed a.json");
+        // a.json replaced by a page with one vertex more, while the first build is under way.
+        let more = String::from_utf8(page()).unwrap_or_default().replacen(
+            "\"Vertices\":[",
+            "\"Vertices\":[{\"Arn\":\"arn:aws:sagemaker:r:1:artifact/extra\",\"LineageType\":\"Artifact\"},",
+            1,
+        );
+        w.insert(vec![("a.json".into(), more.into_bytes(), None)]);
+        assert_eq!(w.next_step(&build), NextStep::Parse { file: "a.json".into(), bytes: w.files[0].1.len() });
+        let merged = loop {
+            if let Some(done) = w.step(&mut build, &roles) {
+                break done;
+            }
+        };
+        let lineage = merged.0.ok().flatten().unwrap_or_else(|| panic!("no lineage"));
+        assert_eq!(lineage.graph.node_count(), 5);
+    }
+}
