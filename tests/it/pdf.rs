@@ -249,7 +249,7 @@ fn titles_by_format(report: &Report) -> [(&'static str, Vec<String>); 3] {
     let md = lineage_core::render::markdown(&doc);
     let md_titles = md.lines().filter_map(|l| l.strip_prefix("## ")).map(str::to_owned).collect();
     let layout = with_options(|o| lineage_pdf::layout(&doc, o)).unwrap_or_else(|e| panic!("{e}"));
-    let pdf_titles = layout.outline.iter().map(|(t, _)| t.clone()).collect();
+    let pdf_titles = layout.outline.iter().map(|b| b.title.clone()).collect();
     [("text", text_titles), ("markdown", md_titles), ("pdf outline", pdf_titles)]
 }
 
@@ -268,4 +268,83 @@ fn every_format_lists_the_same_numbered_sections_in_the_same_order() {
             assert_eq!(titles, expected, "{} ({format})", r.subject.name);
         }
     }
+}
+
+fn inference_report() -> Report {
+    let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
+    let q = lineage_core::subject::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
+    lineage_core::narrative::report_inference(&lineage, &q, None).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_outline_is_in_document_order_and_points_at_each_heading() {
+    let report = inference_report();
+    let doc = Document::new(&report);
+    let layout = with_options(|o| lineage_pdf::layout(&doc, o)).unwrap_or_else(|e| panic!("{e}"));
+    let r = render(&report);
+    let (ok, json) = tool("qpdf", &["--json", "--json-key=outlines"], &r.bytes);
+    assert!(ok, "{json}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let outlines = json["outlines"].as_array().unwrap_or_else(|| panic!("no outline: {json}"));
+    let titles: Vec<&str> = outlines.iter().filter_map(|o| o["title"].as_str()).collect();
+    let expected: Vec<&str> = doc.sections.iter().map(|s| s.title()).collect();
+    assert_eq!(titles, expected);
+    for o in outlines {
+        let title = o["title"].as_str().unwrap_or_default();
+        let page = o["destpageposfrom1"].as_u64().unwrap_or(0) as usize;
+        let dest = &o["dest"];
+        assert_eq!(dest[1], "/XYZ", "{title}: {dest}");
+        let top = dest[3].as_f64().unwrap_or_else(|| panic!("{title}: no top in {dest}")) as f32;
+        // The heading's baseline on its page, from the layout (the PDF's y runs up from the bottom).
+        let p = &layout.pages[page - 1];
+        let baseline = p.items.iter().find_map(|i| match i {
+            lineage_pdf::layout::Item::Text { y, runs, .. }
+                if runs.iter().map(|r| r.text.as_str()).collect::<String>() == title =>
+            {
+                Some(p.height - y)
+            }
+            _ => None,
+        });
+        let baseline = baseline.unwrap_or_else(|| panic!("{title} is not on page {page}"));
+        assert!(top > baseline + 10.0 && top < baseline + 30.0, "{title}: top {top}, heading baseline {baseline}");
+    }
+}
+
+/// The text of a layout item, runs joined.
+fn item_text(item: &lineage_pdf::layout::Item) -> Option<String> {
+    match item {
+        lineage_pdf::layout::Item::Text { runs, .. } => Some(runs.iter().map(|r| r.text.as_str()).collect()),
+        _ => None,
+    }
+}
+
+/// The 1-based pages with a text item that contains `needle`.
+fn pages_with(layout: &lineage_pdf::Layout, needle: &str) -> Vec<usize> {
+    let on = |p: &lineage_pdf::layout::Page| p.items.iter().filter_map(item_text).any(|t| t.contains(needle));
+    layout.pages.iter().enumerate().filter(|(_, p)| on(p)).map(|(i, _)| i + 1).collect()
+}
+
+#[test]
+fn a_short_history_stays_on_one_page_with_every_column_headed_and_its_windows_explained() {
+    let report = inference_report();
+    let doc = Document::new(&report);
+    let layout = with_options(|o| lineage_pdf::layout(&doc, o)).unwrap_or_else(|e| panic!("{e}"));
+    let inference = report.inference.as_ref().unwrap_or_else(|| panic!("no inference"));
+    assert_eq!(inference.history.len(), 2);
+    let heading = pages_with(&layout, "Deployment history of");
+    assert_eq!(heading.len(), 1, "{heading:?}");
+    for d in &inference.history {
+        assert_eq!(pages_with(&layout, &d.from.to_string()), heading, "{} is not beside its heading", d.from);
+    }
+    // The header is drawn once, and the marker column has one.
+    assert_eq!(pages_with(&layout, "Sources"), heading);
+    assert_eq!(pages_with(&layout, "In effect"), heading);
+    // Every face says what "A – B" means, once.
+    let window = "A time \u{201c}A \u{2013} B\u{201d}";
+    let text = lineage_core::render::text(&doc);
+    assert_eq!(text.matches(window).count(), 1, "{text}");
+    assert_eq!(pages_with(&layout, "A time").len(), 1);
+    // A long table still splits, its header repeated.
+    let evidence = pages_with(&layout, "SHA-256");
+    assert!(evidence.len() >= 2, "{evidence:?}");
 }

@@ -168,9 +168,17 @@ fn inference(inf: &InferenceAnswer) -> Vec<Block> {
             })
             .collect(),
     ));
+    if inf.history.iter().any(|d| d.until.is_some()) {
+        out.push(Block::Paragraph(text(WINDOW)));
+    }
     out.extend(inf.notes.iter().map(|n| Block::Note { kind: NoteKind::Note, text: text(n), detail: None }));
     out
 }
+
+/// What a deployment's time window means (`Deployment::from` and `until`).
+const WINDOW: &str = "A time \u{201c}A \u{2013} B\u{201d}: the sources record the switch at different times, A the earliest and B \
+                      the latest (or the end of a blue/green traffic shift); until B the previous deployment may still \
+                      have served.";
 
 /// The variant an inference ran on, or how it was chosen.
 fn variant_name(inf: &InferenceAnswer) -> String {

@@ -30,6 +30,9 @@ pub struct LayoutOptions {
     /// Layers run downwards (upstream on top) instead of rightwards: for a drawing taller than wide, such as a
     /// column beside the answers.
     pub top_to_bottom: bool,
+    /// Edges leave and enter a box at points spread across its side (in the order of their other ends) instead of
+    /// all at its middle, so edges meeting at a box stay apart and each has its own place for a label.
+    pub spread_ports: bool,
 }
 
 impl Default for LayoutOptions {
@@ -42,6 +45,7 @@ impl Default for LayoutOptions {
             sweeps: 8,
             collapse_at: 5,
             top_to_bottom: false,
+            spread_ports: false,
         }
     }
 }
@@ -178,7 +182,8 @@ fn layout_groups(n: usize, edges: &[(usize, usize, usize)], opts: &LayoutOptions
             }
         })
         .collect();
-    let edges = route_edges(&frame, &slots, &y, &dag, &reversed);
+    let ports = ports(&frame, &slots, &y, opts.spread_ports);
+    let edges = route_edges(&frame, &slots, &y, &ports, &dag, &reversed);
     GraphLayout { width, height, layers, nodes, edges }
 }
 
@@ -407,23 +412,25 @@ fn route_edges(
     frame: &Frame,
     slots: &Slots,
     y: &[f64],
+    ports: &[(f64, f64)],
     dag: &[(usize, usize, usize)],
     reversed: &[bool],
 ) -> Vec<RoutedEdge> {
     let mut routed: Vec<RoutedEdge> = dag
         .iter()
         .zip(&slots.chains)
-        .map(|(&(_, _, i), chain)| {
+        .zip(ports)
+        .map(|((&(_, _, i), chain), &(out, into))| {
             let mut points = Vec::with_capacity(chain.len() + 1);
             let first = chain[0];
-            points.push(frame.at(frame.x_of(slots.layer[first]) + frame.along, frame.centre(first, y)));
+            points.push(frame.at(frame.x_of(slots.layer[first]) + frame.along, out));
             for &s in &chain[1..chain.len() - 1] {
                 let x = frame.x_of(slots.layer[s]);
                 points.push(frame.at(x, frame.centre(s, y)));
                 points.push(frame.at(x + frame.along, frame.centre(s, y)));
             }
             let last = chain[chain.len() - 1];
-            points.push(frame.at(frame.x_of(slots.layer[last]), frame.centre(last, y)));
+            points.push(frame.at(frame.x_of(slots.layer[last]), into));
             if reversed[i] {
                 points.reverse();
             }
@@ -432,6 +439,36 @@ fn route_edges(
         .collect();
     routed.sort_by_key(|e| e.edge);
     routed
+}
+
+/// Where each chain leaves its source box and enters its destination box, across the layers: the box's middle,
+/// or with `spread` points spread over the middle of its side, in the order of the chains' other ends.
+fn ports(frame: &Frame, slots: &Slots, y: &[f64], spread: bool) -> Vec<(f64, f64)> {
+    let mut ports: Vec<(f64, f64)> =
+        slots.chains.iter().map(|c| (frame.centre(c[0], y), frame.centre(c[c.len() - 1], y))).collect();
+    if !spread {
+        return ports;
+    }
+    // Per box and side: (the other end's position, chain).
+    let mut sides: BTreeMap<(usize, bool), Vec<(f64, usize)>> = BTreeMap::new();
+    for (k, c) in slots.chains.iter().enumerate() {
+        sides.entry((c[0], true)).or_default().push((frame.centre(c[1], y), k));
+        sides.entry((c[c.len() - 1], false)).or_default().push((frame.centre(c[c.len() - 2], y), k));
+    }
+    for ((slot, leaving), mut ends) in sides {
+        ends.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let n = ends.len();
+        let step = if n > 1 { (frame.across * 0.6 / (n - 1) as f64).min(10.0) } else { 0.0 };
+        for (i, (_, k)) in ends.into_iter().enumerate() {
+            let at = frame.centre(slot, y) + (i as f64 - (n - 1) as f64 / 2.0) * step;
+            if leaving {
+                ports[k].0 = at;
+            } else {
+                ports[k].1 = at;
+            }
+        }
+    }
+    ports
 }
 
 /// Sorts one layer by the mean position of each slot's neighbours in the adjacent layer (a slot without

@@ -106,12 +106,54 @@ pub fn graph_of(lineage: &Lineage, nodes: &[NodeIndex]) -> ReportGraph {
                     arn: n.arn.to_string(),
                     lineage_type: n.lineage_type,
                     entity_type: n.entity_type().map(str::to_owned),
-                    name: n.name().to_owned(),
+                    name: vertex_name(g, ix),
                     source_uri: n.source_uri().map(str::to_owned),
                     role: n.table_role,
                 }
             })
             .collect(),
         edges: induced_edges(g, nodes).into_iter().map(|e| EvidenceEdge::of(g, e)).collect(),
+    }
+}
+
+/// The name a drawing and a listing show for a vertex: its own, except that an Image no description names is named
+/// by its image (`repository:tag`), from its source URI or from the one job it runs in (`SageMaker.ImageUri`).
+pub fn vertex_name(g: &Graph, ix: NodeIndex) -> String {
+    let n = g.node(ix);
+    let named = n.details.as_ref().is_some_and(|d| d.name.is_some());
+    if named || n.entity_type() != Some("Image") {
+        return n.name().to_owned();
+    }
+    let uri = n.source_uri().filter(|u| !u.is_empty()).or_else(|| image_of_consumer(g, ix));
+    uri.map_or_else(|| n.name().to_owned(), |u| image_name(u).to_owned())
+}
+
+/// The image URI of the job an Image vertex feeds, when that job is the only one and runs only this image.
+fn image_of_consumer(g: &Graph, ix: NodeIndex) -> Option<&str> {
+    use petgraph::Direction::{Incoming, Outgoing};
+    let p = g.petgraph();
+    let is_image = |v: NodeIndex| g.node(v).entity_type() == Some("Image");
+    let mut consumers = p.neighbors_directed(ix, Outgoing).filter_map(|c| {
+        let uri = g.node(c).details.as_ref()?.parameters.get("SageMaker.ImageUri")?;
+        (p.neighbors_directed(c, Incoming).filter(|&v| is_image(v)).count() == 1).then_some(uri.as_str())
+    });
+    let first = consumers.next()?;
+    consumers.all(|u| u == first).then_some(first)
+}
+
+/// `repository:tag` (or `repository@sha256:…`) of an image URI: its last path segment.
+pub fn image_name(uri: &str) -> &str {
+    uri.trim_end_matches('/').rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(uri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_name;
+
+    #[test]
+    fn images_are_named_by_repository_and_tag() {
+        assert_eq!(image_name("141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"), "sagemaker-xgboost:1.7-1");
+        assert_eq!(image_name("123.dkr.ecr.us-east-1.amazonaws.com/team/proc@sha256:ab12"), "proc@sha256:ab12");
+        assert_eq!(image_name("plain"), "plain");
     }
 }

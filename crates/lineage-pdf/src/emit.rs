@@ -2,7 +2,7 @@
 //! derived from the content so that the same input always gives the same bytes.
 
 use printpdf::{
-    Color, Date, DateTime, FontId, Line, LineDashPattern, LinePoint, Mm, Offset, Op, PageAnnotId, PageAnnotation,
+    Color, Date, DateTime, FontId, Line, LineDashPattern, LinePoint, Mm, Offset, Op,
     PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb,
     TextItem, Time, WindingOrder,
 };
@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use printpdf::ParsedFont;
 
 use crate::fonts::{Face, Fonts, Run};
-use crate::layout::{Item, Layout, Page, Rgb as Colour};
+use crate::layout::{Bookmark, Item, Layout, Page, Rgb as Colour};
 
 /// Document metadata.
 pub struct Meta<'a> {
@@ -44,14 +44,60 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
     let mut doc = PdfDocument::new(meta.title);
     set_metadata(&mut doc, meta);
     embed_fonts(&mut doc, layout, fonts);
-    for (i, (title, page)) in layout.outline.iter().enumerate() {
-        doc.bookmarks.map.insert(PageAnnotId(format!("B{i:03}")), PageAnnotation { name: title.clone(), page: *page });
-    }
     doc.pages = layout.pages.iter().map(pdf_page).collect();
     let mut warnings = Vec::new();
     let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
-    let bytes = doc.save(&opts, &mut warnings);
+    // What `PdfDocument::save` does, with our outline added before compression: printpdf sorts bookmarks by page
+    // and title and points each at the top of its page.
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    add_outline(&mut lo, layout);
+    lo.compress();
+    let mut bytes = Vec::new();
+    // Writing into a vector cannot fail.
+    let _ = lo.save_to(&mut bytes);
     stable_ids(bytes)
+}
+
+/// The outline in document order, each entry pointing at its heading (`/XYZ 0 top null`).
+fn add_outline(lo: &mut lopdf::Document, layout: &Layout) {
+    use lopdf::{Dictionary, Object, StringFormat};
+    let pages = lo.get_pages();
+    let entries: Vec<(&Bookmark, lopdf::ObjectId)> = layout
+        .outline
+        .iter()
+        .filter_map(|b| Some((b, *pages.get(&u32::try_from(b.page).ok()?)?)))
+        .collect();
+    if entries.is_empty() {
+        return;
+    }
+    let root = lo.new_object_id();
+    let ids: Vec<lopdf::ObjectId> = entries.iter().map(|_| lo.new_object_id()).collect();
+    for (i, (b, page)) in entries.iter().enumerate() {
+        let height = layout.pages.get(b.page - 1).map_or(0.0, |p| p.height);
+        let dest = vec![Object::Reference(*page), "XYZ".into(), 0.into(), (height - b.top).into(), Object::Null];
+        let title: Vec<u8> = [0xFE, 0xFF].into_iter().chain(b.title.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let mut item = Dictionary::new();
+        item.set("Parent", Object::Reference(root));
+        item.set("Title", Object::String(title, StringFormat::Hexadecimal));
+        item.set("Dest", Object::Array(dest));
+        if i > 0 {
+            item.set("Prev", Object::Reference(ids[i - 1]));
+        }
+        if let Some(next) = ids.get(i + 1) {
+            item.set("Next", Object::Reference(*next));
+        }
+        lo.set_object(ids[i], item);
+    }
+    let mut outlines = Dictionary::new();
+    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    outlines.set("Count", Object::Integer(ids.len() as i64));
+    outlines.set("First", Object::Reference(ids[0]));
+    outlines.set("Last", Object::Reference(ids[ids.len() - 1]));
+    lo.set_object(root, outlines);
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set("Outlines", Object::Reference(root));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
 }
 
 /// The document information: subject, producer, creator, and the generation date (at midnight UTC) as every date.

@@ -10,6 +10,7 @@
 //! the public types, the walk over the document's blocks and the golden-test view.
 
 mod graph;
+mod labels;
 mod page;
 mod table;
 mod text;
@@ -17,7 +18,7 @@ mod text;
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 
-use lineage_core::document::{Block, DocSection, Document, Field, HistoryEntry, Inline, NoteKind, Span};
+use lineage_core::document::{Block, DocSection, Document, Field, HistoryEntry, Inline, InputRow, NoteKind, Span};
 use lineage_core::text::one_line;
 use lineage_core::Section;
 
@@ -31,6 +32,7 @@ pub struct Rgb(pub f32, pub f32, pub f32);
 
 impl Rgb {
     pub const BLACK: Rgb = Rgb(0.1, 0.1, 0.1);
+    pub const WHITE: Rgb = Rgb(1.0, 1.0, 1.0);
     pub const GREY: Rgb = Rgb(0.42, 0.42, 0.42);
     pub const RULE: Rgb = Rgb(0.78, 0.78, 0.78);
     pub const SHADE: Rgb = Rgb(0.94, 0.95, 0.97);
@@ -65,10 +67,18 @@ pub struct Page {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub pages: Vec<Page>,
-    /// Outline entries: title and 1-based page.
-    pub outline: Vec<(String, usize)>,
+    /// Outline entries, in document order.
+    pub outline: Vec<Bookmark>,
     /// Characters no embedded face covers (drawn as `<U+XXXX>`).
     pub uncovered: BTreeSet<char>,
+}
+
+/// An outline entry: a heading's title, its 1-based page, and the top of its text (points from the page's top).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bookmark {
+    pub title: String,
+    pub page: usize,
+    pub top: f32,
 }
 
 /// What the caller decides about the document.
@@ -92,6 +102,10 @@ const LEADING: f32 = 1.32;
 /// Table text and the padding inside a cell.
 const TABLE: f32 = SMALL + 0.5;
 const CELL_PAD: f32 = 3.0;
+/// Evidence table text.
+const EVIDENCE: f32 = SMALL - 0.8;
+/// A subheading's height.
+const SUBHEADING: f32 = 3.0 + 10.5 * LEADING + 2.0;
 
 /// Lays out the whole document.
 pub fn layout(doc: &Document, info: &DocumentInfo, fonts: &mut Fonts<'_>) -> Layout {
@@ -114,7 +128,7 @@ struct Builder<'f, 'a> {
     fonts: &'f mut Fonts<'a>,
     pages: Vec<Page>,
     y: f32,
-    outline: Vec<(String, usize)>,
+    outline: Vec<Bookmark>,
     landscape: bool,
 }
 
@@ -152,8 +166,33 @@ impl Builder<'_, '_> {
             self.new_page(false);
         }
         self.heading(s.title());
-        for b in &s.blocks {
+        for (i, b) in s.blocks.iter().enumerate() {
+            // A subheading goes with the start of the table under it (all of a short table).
+            if let (Block::Subheading(_), Some(next)) = (b, s.blocks.get(i + 1)) {
+                let lead = self.lead_of(next);
+                self.ensure(SUBHEADING + lead);
+            }
             self.block(b);
+        }
+    }
+
+    /// What of a table-like block must be on the page it starts on (nothing for other blocks).
+    fn lead_of(&mut self, b: &Block) -> f32 {
+        match b {
+            Block::Table { header, rows } => self.table_lead(header, rows, TABLE),
+            Block::Fields(rows) => {
+                let (header, rows) = table::field_table(rows);
+                self.table_lead(&header, &rows, TABLE)
+            }
+            Block::History(entries) => {
+                let (header, rows) = history_table(entries);
+                self.table_lead(&header, &rows, TABLE)
+            }
+            Block::Evidence(rows) => {
+                let (header, rows) = evidence_table(rows);
+                self.table_lead(&header, &rows, EVIDENCE)
+            }
+            _ => 0.0,
         }
     }
 
@@ -188,37 +227,14 @@ impl Builder<'_, '_> {
             }
             Block::Figure(f) => self.graph(f),
             Block::Evidence(rows) => {
-                let rows: Vec<Vec<Inline>> = rows
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            vec![Span::Text(r.name.clone())],
-                            vec![Span::Text(r.bytes.to_string())],
-                            vec![Span::Code(r.sha256.clone())],
-                        ]
-                    })
-                    .collect();
-                let header = ["File", "Bytes", "SHA-256"].map(String::from);
-                self.table(&header, &rows, SMALL - 0.8);
+                let (header, rows) = evidence_table(rows);
+                self.table(&header, &rows, EVIDENCE);
             }
         }
     }
 
     fn history(&mut self, entries: &[HistoryEntry]) {
-        let marks = entries.iter().any(|e| e.current);
-        let rows: Vec<Vec<Inline>> = entries
-            .iter()
-            .map(|e| {
-                let mut row = Vec::new();
-                if marks {
-                    row.push(vec![Span::Strong(if e.current { "in effect".into() } else { String::new() })]);
-                }
-                row.extend([vec![Span::Text(e.when.clone())], e.what.clone(), vec![Span::Text(e.sources.join("; "))]]);
-                row
-            })
-            .collect();
-        let mut header: Vec<String> = if marks { vec![String::new()] } else { Vec::new() };
-        header.extend(["When", "What", "Sources"].map(String::from));
+        let (header, rows) = history_table(entries);
         self.table(&header, &rows, TABLE);
     }
 
@@ -256,11 +272,45 @@ impl Builder<'_, '_> {
     }
 }
 
+/// A dated history as a table; a first column marks the entry in effect when one is.
+fn history_table(entries: &[HistoryEntry]) -> (Vec<String>, Vec<Vec<Inline>>) {
+    let marks = entries.iter().any(|e| e.current);
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let mut row = Vec::new();
+            if marks {
+                row.push(vec![Span::Strong(if e.current { "yes".into() } else { String::new() })]);
+            }
+            row.extend([vec![Span::Text(e.when.clone())], e.what.clone(), vec![Span::Text(e.sources.join("; "))]]);
+            row
+        })
+        .collect();
+    let mut header: Vec<String> = if marks { vec!["In effect".to_owned()] } else { Vec::new() };
+    header.extend(["When", "What", "Sources"].map(String::from));
+    (header, rows)
+}
+
+/// The input files with their sizes and digests.
+fn evidence_table(rows: &[InputRow]) -> (Vec<String>, Vec<Vec<Inline>>) {
+    let rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                vec![Span::Text(r.name.clone())],
+                vec![Span::Text(r.bytes.to_string())],
+                vec![Span::Code(r.sha256.clone())],
+            ]
+        })
+        .collect();
+    (["File", "Bytes", "SHA-256"].map(String::from).to_vec(), rows)
+}
+
 impl fmt::Display for Layout {
     /// The golden-test view: every item on every page, one line each, coordinates rounded to 0.1 pt.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (title, page) in &self.outline {
-            writeln!(f, "outline p{page} {title}")?;
+        for b in &self.outline {
+            writeln!(f, "outline p{} y{:.1} {}", b.page, b.top, b.title)?;
         }
         for (i, page) in self.pages.iter().enumerate() {
             writeln!(f, "page {} {:.1}x{:.1}", i + 1, page.width, page.height)?;

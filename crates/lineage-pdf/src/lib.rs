@@ -13,7 +13,7 @@ use std::fmt;
 use lineage_core::Document;
 
 pub use fonts::FontSet;
-pub use layout::{DocumentInfo, Layout};
+pub use layout::{Bookmark, DocumentInfo, Layout};
 
 /// What the caller chooses.
 #[derive(Clone, Debug)]

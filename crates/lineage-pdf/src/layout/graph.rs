@@ -1,32 +1,66 @@
-//! The ancestry figure: the legend, the graph scaled to the landscape page (tiled over several pages when it
-//! would be too small to read), its edges with arrowheads and labels, and its vertex boxes.
+//! The ancestry figure: the legend, the graph sized to the landscape page (boxes as wide and rows as far apart as
+//! fill it, text never under 7 pt, tiled over several pages when it does not fit at that size), its edges with
+//! arrowheads and labels placed clear of boxes and of each other, and its vertex boxes.
+//!
+//! The figure is drawn once in its own coordinates (points from its top-left corner), then each tile (the whole
+//! figure, on one page, when it fits) takes the items that reach into it.
 
 use lineage_core::document::Figure;
-use lineage_core::graph_layout::{self, LayoutOptions, PlacedNode, RoutedEdge};
+use lineage_core::graph_layout::{self, GraphLayout, LayoutOptions, PlacedNode, RoutedEdge};
 use lineage_core::model::System;
+use lineage_core::subgraph::ReportGraph;
 use lineage_core::LineageType;
 
+use super::labels::{self, Rect};
 use super::{Builder, Item, Rgb, BODY, MARGIN, SMALL};
 use crate::fonts::Style;
 
+/// Text sizes at scale 1. The figure is never drawn smaller than that: one too large for the page is tiled.
+const NAME: f32 = 7.5;
+const KIND: f32 = 7.0;
+pub(super) const LABEL: f32 = 7.0;
+/// Padding inside a box, and the most lines a box's title takes (the last ends with "…" when cut).
+const PAD: f32 = 3.5;
+const NAME_LINES: usize = 4;
+/// Box widths and the gap between layers (room for edge labels), at scale 1.
+const BOX_MIN: f32 = 72.0;
+const BOX_MAX: f32 = 190.0;
+const GAP_MIN: f32 = 36.0;
+const GAP_MAX: f32 = 120.0;
+/// The least gap between the boxes of one layer; rows move apart up to three box heights to fill the page.
+const ROW_GAP: f32 = 14.0;
+/// A small figure is enlarged at most this much.
+const MAX_SCALE: f32 = 1.4;
+/// The line above each tile after the first.
+const TILE_LABEL: f32 = 16.0;
+
+/// The figure's layout at scale 1 and the scale it is drawn at.
+struct Fitted {
+    g: GraphLayout,
+    s: f32,
+}
+
+/// One item of the figure and its bounding box, in points from the figure's top-left corner.
+pub(super) struct Drawn {
+    pub(super) item: Item,
+    pub(super) bbox: Rect,
+}
+
 impl Builder<'_, '_> {
     pub(super) fn graph(&mut self, r: &Figure) {
-        let opts = LayoutOptions::default();
-        let g = graph_layout::layout(&r.graph, &opts);
         self.legend(&r.graph.other_systems());
-        let avail_w = self.width();
-        let top = self.y;
-        let avail_h = self.bottom() - top;
-        if g.nodes.is_empty() {
+        if r.graph.vertices.is_empty() {
             self.paragraph("The report's graph is empty.", Style::Regular, BODY, 0.0, Rgb::BLACK);
             return;
         }
-        const MIN_SCALE: f32 = 0.45;
-        let fit = (avail_w / g.width as f32).min(avail_h / g.height as f32).min(1.0);
-        let scale = fit.max(MIN_SCALE);
-        let (w, h) = (g.width as f32 * scale, g.height as f32 * scale);
-        let tiles_x = (w / avail_w).ceil().max(1.0) as usize;
-        let tiles_y = (h / avail_h).ceil().max(1.0) as usize;
+        let (avail_w, avail_h) = (self.width(), self.bottom() - self.y);
+        let fit = self.fit(r, (avail_w, avail_h));
+        let drawing = self.drawing(r, &fit);
+        let (w, h) = (fit.g.width as f32 * fit.s, fit.g.height as f32 * fit.s);
+        let tiles_x = (w / avail_w - 0.001).ceil().max(1.0) as usize;
+        // Tiles after the first carry a line naming their part.
+        let tile_h = if tiles_x > 1 || h > avail_h { avail_h - TILE_LABEL } else { avail_h };
+        let tiles_y = (h / tile_h - 0.001).ceil().max(1.0) as usize;
         for ty in 0..tiles_y {
             for tx in 0..tiles_x {
                 if tx + ty > 0 {
@@ -39,11 +73,13 @@ impl Builder<'_, '_> {
                         tx + 1
                     );
                     self.text(MARGIN, self.y + 10.0, Style::Bold, 10.0, Rgb::ACCENT, &label);
-                    self.y += 16.0;
+                    self.y += TILE_LABEL;
                 }
-                let origin = (MARGIN - tx as f32 * avail_w, self.y - ty as f32 * avail_h);
-                let view = (tx as f32 * avail_w, ty as f32 * avail_h, avail_w, avail_h);
-                self.draw_graph(r, &g, scale, origin, view);
+                let view = Rect { x: tx as f32 * avail_w, y: ty as f32 * tile_h, w: avail_w, h: tile_h };
+                let origin = (MARGIN - view.x, self.y - view.y);
+                for d in drawing.iter().filter(|d| d.bbox.meets(&view)) {
+                    self.push(shifted(&d.item, origin));
+                }
             }
         }
         self.y = self.bottom();
@@ -80,140 +116,229 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// Draws the part of the graph inside `view` (x, y, w, h in scaled units) with `origin` as the page offset.
-    fn draw_graph(
-        &mut self,
-        r: &Figure,
-        g: &graph_layout::GraphLayout,
-        s: f32,
-        origin: (f32, f32),
-        view: (f32, f32, f32, f32),
-    ) {
-        let tile = Tile { s, origin, view };
-        for e in &g.edges {
-            self.draw_edge(r, e, &tile);
-        }
-        for n in &g.nodes {
-            self.draw_node(r, n, &tile);
-        }
-    }
-
-    /// An edge that reaches into the tile: its route, and at its end an arrowhead and its label.
-    fn draw_edge(&mut self, r: &Figure, e: &RoutedEdge, tile: &Tile) {
-        let origin = tile.origin;
-        let pts: Vec<(f32, f32)> = e.points.iter().map(|&(x, y)| tile.point(x, y)).collect();
-        let (minx, maxx) =
-            pts.iter().fold((f32::MAX, f32::MIN), |a, q| (a.0.min(q.0 - origin.0), a.1.max(q.0 - origin.0)));
-        let (miny, maxy) =
-            pts.iter().fold((f32::MAX, f32::MIN), |a, q| (a.0.min(q.1 - origin.1), a.1.max(q.1 - origin.1)));
-        if !tile.visible(minx, miny, maxx - minx, maxy - miny) {
-            return;
-        }
-        let drawn = &r.graph.edges[e.edge];
-        let colour = match (e.reversed, drawn.system()) {
-            (true, _) => Rgb::GAP_STROKE,
-            (false, System::SageMaker) => Rgb::GREY,
-            (false, _) => Rgb::CROSS,
+    /// Sizes the drawing for an `avail` area: the layers share the width (gaps wide enough for the longest label,
+    /// boxes between [`BOX_MIN`] and [`BOX_MAX`] wide), boxes are as tall as the longest title needs, rows
+    /// move apart to fill the height, and what is still smaller than the area is enlarged (at most [`MAX_SCALE`]).
+    fn fit(&mut self, r: &Figure, (avail_w, avail_h): (f32, f32)) -> Fitted {
+        let base = LayoutOptions { spread_ports: true, row_gap: f64::from(ROW_GAP), ..LayoutOptions::default() };
+        let first = graph_layout::layout(&r.graph, &base);
+        let layers = first.layers.max(1) as f32;
+        let longest = first.edges.iter().map(|e| self.fonts.width(Style::Regular, &edge_label(&r.graph, e), LABEL));
+        let need = (longest.fold(0.0, f32::max) + 6.0).clamp(GAP_MIN, GAP_MAX);
+        let bw = ((avail_w - (layers - 1.0) * need) / layers).clamp(BOX_MIN, BOX_MAX);
+        let gap = if layers > 1.0 { need.max(((avail_w - layers * bw) / (layers - 1.0)).min(2.5 * need)) } else { need };
+        let text_h = |b: &mut Self, n: &PlacedNode| {
+            b.title(r, n, bw).len() as f32 * NAME * 1.15 + b.kind(r, n, bw).len() as f32 * KIND * 1.2
         };
-        self.push(Item::Path { points: pts.clone(), color: colour, width: 0.6, dashed: e.reversed });
-        if let [.., a, b] = pts.as_slice() {
-            self.arrowhead(*a, *b, tile.s, colour);
-            let mut label = drawn.label();
-            if e.edges.len() > 1 {
-                label.push_str(&format!(" ×{}", e.edges.len()));
-            }
-            self.edge_label(&label, *a, *b, tile.s, colour);
+        let bh = 2.0 * PAD + 2.0 + first.nodes.iter().map(|n| text_h(self, n)).fold(0.0, f32::max);
+        let opts = LayoutOptions {
+            box_width: f64::from(bw),
+            box_height: f64::from(bh),
+            layer_gap: f64::from(gap),
+            ..base
+        };
+        let g = stretch(&r.graph, &opts, f64::from(avail_h));
+        let s = (avail_w / g.width as f32).min(avail_h / g.height as f32).clamp(1.0, MAX_SCALE);
+        Fitted { g, s }
+    }
+
+    /// Every item of the figure, from its top-left corner: edges, their labels, then the boxes over them.
+    fn drawing(&mut self, r: &Figure, fit: &Fitted) -> Vec<Drawn> {
+        let s = fit.s;
+        let mut out = Vec::new();
+        let boxes: Vec<Rect> = fit.g.nodes.iter().map(|n| scaled_box(n, s)).collect();
+        let routes: Vec<Vec<(f32, f32)>> = fit
+            .g
+            .edges
+            .iter()
+            .map(|e| e.points.iter().map(|&(x, y)| (x as f32 * s, y as f32 * s)).collect())
+            .collect();
+        for (e, pts) in fit.g.edges.iter().zip(&routes) {
+            edge_lines(r, e, pts, s, &mut out);
+        }
+        let bounds = Rect { x: 0.0, y: 0.0, w: fit.g.width as f32 * s, h: fit.g.height as f32 * s };
+        let mut wanted = Vec::new();
+        for (e, pts) in fit.g.edges.iter().zip(&routes) {
+            let text = edge_label(&r.graph, e);
+            let width = self.fonts.width(Style::Regular, &text, LABEL * s);
+            let target = fit.g.nodes.iter().position(|n| n.members.contains(&target_of(r, e))).unwrap_or(usize::MAX);
+            wanted.push(labels::Wanted { text, width, route: pts.clone(), target, colour: edge_colour(r, e) });
+        }
+        for placed in labels::place(&wanted, &boxes, bounds, LABEL * s) {
+            let w = &wanted[placed.edge];
+            let ink = if w.colour == Rgb::CROSS { Rgb::CROSS } else { Rgb::GREY };
+            let b = placed.at;
+            let backdrop = Item::Rect { x: b.x, y: b.y, w: b.w, h: b.h, fill: Some(Rgb::WHITE), stroke: None, line: 0.0 };
+            out.push(Drawn { item: backdrop, bbox: b });
+            let runs = self.fonts.runs(Style::Regular, &w.text);
+            let item = Item::Text { x: b.x, y: b.y + 0.8 * LABEL * s, size: LABEL * s, color: ink, runs };
+            out.push(Drawn { item, bbox: b });
+        }
+        for (n, b) in fit.g.nodes.iter().zip(&boxes) {
+            self.node_box(r, n, *b, s, &mut out);
+        }
+        out
+    }
+
+    /// A box's title: the vertex's name (or how many alike vertices it stands for) in at most [`NAME_LINES`] lines
+    /// of `width` less the padding, the last ending with "…" when the name is longer.
+    fn title(&mut self, r: &Figure, n: &PlacedNode, width: f32) -> Vec<String> {
+        let v = &r.graph.vertices[n.vertex];
+        let name =
+            if n.members.len() > 1 { format!("{} vertices like {}", n.members.len(), v.name) } else { v.name.clone() };
+        self.lines_at_most(Style::Bold, NAME, &name, width - 2.0 * PAD, NAME_LINES)
+    }
+
+    /// A vertex's box: coloured by lineage type (the subject's border heavier), its title, and its lineage and
+    /// entity type at the bottom.
+    fn node_box(&mut self, r: &Figure, n: &PlacedNode, b: Rect, s: f32, out: &mut Vec<Drawn>) {
+        let v = &r.graph.vertices[n.vertex];
+        let (fill, stroke) = lineage_colours(v.lineage_type);
+        let line = if v.arn == r.subject { 2.0 } else { 0.8 };
+        out.push(Drawn { item: Item::Rect { x: b.x, y: b.y, w: b.w, h: b.h, fill: Some(fill), stroke: Some(stroke), line }, bbox: b });
+        let mut baseline = b.y + (PAD + NAME) * s;
+        for t in self.title(r, n, n.width as f32) {
+            let runs = self.fonts.runs(Style::Bold, &t);
+            out.push(Drawn { item: Item::Text { x: b.x + PAD * s, y: baseline, size: NAME * s, color: Rgb::BLACK, runs }, bbox: b });
+            baseline += NAME * 1.15 * s;
+        }
+        let lines = self.kind(r, n, n.width as f32);
+        let mut baseline = b.y + b.h - PAD * s - (lines.len() - 1) as f32 * KIND * 1.2 * s;
+        for k in lines {
+            let runs = self.fonts.runs(Style::Regular, &k);
+            let item = Item::Text { x: b.x + PAD * s, y: baseline, size: KIND * s, color: Rgb::GREY, runs };
+            out.push(Drawn { item, bbox: b });
+            baseline += KIND * 1.2 * s;
         }
     }
 
-    /// The arrowhead at `b`, pointing along the last segment `a`→`b`.
-    fn arrowhead(&mut self, a: (f32, f32), b: (f32, f32), s: f32, colour: Rgb) {
+    /// A box's type line: lineage and entity type when both fit on one line, else the entity type alone (the
+    /// colour says the lineage type) in at most two lines, the last ending with "…" when it is longer.
+    fn kind(&mut self, r: &Figure, n: &PlacedNode, width: f32) -> Vec<String> {
+        let v = &r.graph.vertices[n.vertex];
+        let entity = v.entity_type.as_deref().unwrap_or("untyped");
+        let room = width - 2.0 * PAD;
+        let both = format!("{} · {entity}", v.lineage_type.map_or("no lineage type", LineageType::as_str));
+        for one in [both, entity.to_owned()] {
+            if self.fonts.width(Style::Regular, &one, KIND) <= room {
+                return vec![one];
+            }
+        }
+        // A CamelCase type too long for one line breaks before a capital (`FeatureStore` / `Version`).
+        let breaks = entity.char_indices().filter(|&(i, c)| i > 0 && c.is_uppercase()).map(|(i, _)| i);
+        let fits: Vec<usize> = breaks.filter(|&i| self.fonts.width(Style::Regular, &entity[..i], KIND) <= room).collect();
+        match fits.last() {
+            Some(&i) if !entity.contains(' ') => {
+                let rest = self.lines_at_most(Style::Regular, KIND, &entity[i..], room, 1);
+                std::iter::once(entity[..i].to_owned()).chain(rest).collect()
+            }
+            _ => self.lines_at_most(Style::Regular, KIND, entity, room, 2),
+        }
+    }
+
+    /// `text` wrapped to `room`, at most `most` lines, the last ending with "…" when the text is longer.
+    fn lines_at_most(&mut self, style: Style, size: f32, text: &str, room: f32, most: usize) -> Vec<String> {
+        let mut lines = self.wrap(style, size, text, room);
+        if lines.len() > most {
+            lines.truncate(most);
+            let last = &mut lines[most - 1];
+            while !last.is_empty() && self.fonts.width(style, &format!("{last}…"), size) > room {
+                last.pop();
+            }
+            last.push('…');
+        }
+        lines
+    }
+}
+
+/// The layout at the row gap that makes it as tall as `target`, between `opts.row_gap` and three box heights:
+/// the height grows about linearly with the gap, so a few secant steps find it (the tallest that fits is kept).
+fn stretch(graph: &ReportGraph, opts: &LayoutOptions, target: f64) -> GraphLayout {
+    let at = |gap: f64| graph_layout::layout(graph, &LayoutOptions { row_gap: gap, ..*opts });
+    let low = at(opts.row_gap);
+    if low.height >= target {
+        return low;
+    }
+    let most = opts.row_gap.max(3.0 * opts.box_height);
+    let high = at(most);
+    if high.height <= target {
+        return high;
+    }
+    let (mut lo, mut hi) = ((opts.row_gap, low.height), (most, high.height));
+    let mut best = low;
+    for _ in 0..4 {
+        if hi.1 - lo.1 < 1.0 {
+            break;
+        }
+        let gap = lo.0 + (target - lo.1) * (hi.0 - lo.0) / (hi.1 - lo.1);
+        let l = at(gap);
+        if l.height <= target {
+            lo = (gap, l.height);
+            best = l;
+        } else {
+            hi = (gap, l.height);
+        }
+    }
+    best
+}
+
+/// An edge's line and arrowhead (dashed and orange when it closes a cycle).
+fn edge_lines(r: &Figure, e: &RoutedEdge, pts: &[(f32, f32)], s: f32, out: &mut Vec<Drawn>) {
+    let colour = edge_colour(r, e);
+    let bbox = Rect::around(pts);
+    out.push(Drawn { item: Item::Path { points: pts.to_vec(), color: colour, width: 0.6, dashed: e.reversed }, bbox });
+    if let [.., a, b] = pts {
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let len = (dx * dx + dy * dy).sqrt().max(0.001);
         let (ux, uy) = (dx / len, dy / len);
         let head = 5.0 * s;
         let base = (b.0 - ux * head, b.1 - uy * head);
         let side = (-uy * head * 0.45, ux * head * 0.45);
-        self.push(Item::Triangle {
-            points: [b, (base.0 + side.0, base.1 + side.1), (base.0 - side.0, base.1 - side.1)],
-            color: colour,
-        });
-    }
-
-    /// An edge's label, centred over the middle of its last segment.
-    fn edge_label(&mut self, label: &str, a: (f32, f32), b: (f32, f32), s: f32, colour: Rgb) {
-        let size = 6.0 * s;
-        let lw = self.fonts.width(Style::Regular, label, size);
-        let mid = ((a.0 + b.0) / 2.0 - lw / 2.0, (a.1 + b.1) / 2.0 - 1.5 * s);
-        let ink = if colour == Rgb::CROSS { Rgb::CROSS } else { Rgb::GREY };
-        self.text(mid.0, mid.1, Style::Regular, size, ink, label);
-    }
-
-    /// A vertex's box when it reaches into the tile: coloured by lineage type (the subject's border heavier), its
-    /// name in at most two lines, and its lineage and entity type at the bottom.
-    fn draw_node(&mut self, r: &Figure, n: &PlacedNode, tile: &Tile) {
-        let s = tile.s;
-        let (x, y) = tile.point(n.x, n.y);
-        let (w, h) = (n.width as f32 * s, n.height as f32 * s);
-        if !tile.visible(x - tile.origin.0, y - tile.origin.1, w, h) {
-            return;
-        }
-        let v = &r.graph.vertices[n.vertex];
-        let (fill, stroke) = lineage_colours(v.lineage_type);
-        let subject = v.arn == r.subject;
-        self.push(Item::Rect {
-            x,
-            y,
-            w,
-            h,
-            fill: Some(fill),
-            stroke: Some(stroke),
-            line: if subject { 2.0 } else { 0.8 },
-        });
-        let name_size = 7.0 * s;
-        let type_size = 6.0 * s;
-        let pad = 4.0 * s;
-        let name =
-            if n.members.len() > 1 { format!("{} vertices like {}", n.members.len(), v.name) } else { v.name.clone() };
-        let mut lines = self.wrap(Style::Bold, name_size, &name, w - 2.0 * pad);
-        if lines.len() > 2 {
-            lines.truncate(2);
-            lines[1].push('…');
-        }
-        let mut ty = y + pad + name_size;
-        for line in &lines {
-            self.text(x + pad, ty, Style::Bold, name_size, Rgb::BLACK, line);
-            ty += name_size * 1.15;
-        }
-        let kind = format!(
-            "{} · {}",
-            v.lineage_type.map_or("no lineage type", LineageType::as_str),
-            v.entity_type.as_deref().unwrap_or("untyped")
-        );
-        let kind = self.wrap(Style::Regular, type_size, &kind, w - 2.0 * pad).into_iter().next().unwrap_or_default();
-        self.text(x + pad, y + h - pad, Style::Regular, type_size, Rgb::GREY, &kind);
+        let points = [*b, (base.0 + side.0, base.1 + side.1), (base.0 - side.0, base.1 - side.1)];
+        out.push(Drawn { item: Item::Triangle { points, color: colour }, bbox: Rect::around(&points) });
     }
 }
 
-/// One tile of a graph drawn over several pages: the scale, the page offset of the graph's origin, and the part of
-/// the scaled graph this page shows (x, y, w, h).
-struct Tile {
-    s: f32,
-    origin: (f32, f32),
-    view: (f32, f32, f32, f32),
+fn edge_colour(r: &Figure, e: &RoutedEdge) -> Rgb {
+    match (e.reversed, r.graph.edges[e.edge].system()) {
+        (true, _) => Rgb::GAP_STROKE,
+        (false, System::SageMaker) => Rgb::GREY,
+        (false, _) => Rgb::CROSS,
+    }
 }
 
-impl Tile {
-    /// Whether a box (in scaled units from the graph's origin) reaches into the view.
-    fn visible(&self, x: f32, y: f32, w: f32, h: f32) -> bool {
-        let view = self.view;
-        x + w >= view.0 && x <= view.0 + view.2 && y + h >= view.1 && y <= view.1 + view.3
+/// What an edge says: its association type (and system), with how many edges it stands for.
+fn edge_label(graph: &ReportGraph, e: &RoutedEdge) -> String {
+    let mut label = graph.edges[e.edge].label();
+    if e.edges.len() > 1 {
+        label.push_str(&format!(" ×{}", e.edges.len()));
     }
+    label
+}
 
-    /// A point of the graph layout on the page.
-    fn point(&self, x: f64, y: f64) -> (f32, f32) {
-        (self.origin.0 + x as f32 * self.s, self.origin.1 + y as f32 * self.s)
+/// The vertex an edge's arrow points at.
+fn target_of(r: &Figure, e: &RoutedEdge) -> usize {
+    let edge = &r.graph.edges[e.edge];
+    let arn = if e.reversed { &edge.source } else { &edge.destination };
+    r.graph.vertices.iter().position(|v| &v.arn == arn).unwrap_or(usize::MAX)
+}
+
+fn scaled_box(n: &PlacedNode, s: f32) -> Rect {
+    Rect { x: n.x as f32 * s, y: n.y as f32 * s, w: n.width as f32 * s, h: n.height as f32 * s }
+}
+
+/// An item moved by `(dx, dy)`.
+fn shifted(item: &Item, (dx, dy): (f32, f32)) -> Item {
+    let mut item = item.clone();
+    match &mut item {
+        Item::Text { x, y, .. } | Item::Rect { x, y, .. } => {
+            *x += dx;
+            *y += dy;
+        }
+        Item::Path { points, .. } => points.iter_mut().for_each(|p| *p = (p.0 + dx, p.1 + dy)),
+        Item::Triangle { points, .. } => points.iter_mut().for_each(|p| *p = (p.0 + dx, p.1 + dy)),
     }
+    item
 }
 
 /// Fill and border colours by lineage type (the SageMaker SDK's palette, lightened for fills).

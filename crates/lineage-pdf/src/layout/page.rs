@@ -3,7 +3,7 @@
 
 use lineage_core::text::one_line;
 
-use super::{Builder, Item, Page, Rgb, A4, BODY, BOTTOM, LEADING, MARGIN, TOP};
+use super::{Bookmark, Builder, Item, Page, Rgb, A4, BODY, BOTTOM, LEADING, MARGIN, SUBHEADING, TOP};
 use crate::fonts::Style;
 
 impl Builder<'_, '_> {
@@ -49,9 +49,10 @@ impl Builder<'_, '_> {
 
     pub(super) fn heading(&mut self, title: &str) {
         self.ensure(16.0 + 4.0 * BODY * LEADING);
-        self.y += 8.0;
+        // The outline lands just above the heading's text.
         let page = self.pages.len();
-        self.outline.push((title.to_owned(), page));
+        self.outline.push(Bookmark { title: title.to_owned(), page, top: self.y + 4.0 });
+        self.y += 8.0;
         let baseline = self.y + 13.0;
         self.text(MARGIN, baseline, Style::Bold, 13.0, Rgb::ACCENT, title);
         self.y += 13.0 * LEADING + 4.0;
@@ -62,7 +63,7 @@ impl Builder<'_, '_> {
         self.y += 3.0;
         let baseline = self.y + 10.5;
         self.text(MARGIN, baseline, Style::Bold, 10.5, Rgb::BLACK, title);
-        self.y += 10.5 * LEADING + 2.0;
+        self.y += SUBHEADING - 3.0;
     }
 
     pub(super) fn footers(&mut self, title: &str) {

@@ -5,7 +5,7 @@ use lineage_core::document::{Field, Inline, Span};
 use lineage_core::text::one_line;
 
 use super::text::{span_style, Lines};
-use super::{Builder, Item, Rgb, CELL_PAD, LEADING, MARGIN, ROW_KEPT_WHOLE, TABLE};
+use super::{Builder, Item, Rgb, CELL_PAD, LEADING, MARGIN, ROW_KEPT_WHOLE, TABLE, TOP};
 use crate::fonts::Style;
 
 /// Column widths that make the table shortest. `cells[r][c]` is a cell's width on one line and the width of its
@@ -95,6 +95,17 @@ fn snap_whole(cells: &[Vec<(f32, f32)>], least: &[f32], mut w: Vec<f32>) -> Vec<
     w
 }
 
+/// A table no taller than this share of a page's body is never split: it moves whole to the next page.
+const KEPT_WHOLE: f32 = 0.4;
+
+/// A table ready to draw: column widths, the header, and each row's cells as wrapped lines.
+struct Plan {
+    widths: Vec<f32>,
+    head: Vec<Inline>,
+    rows: Vec<Vec<Lines>>,
+    size: f32,
+}
+
 impl Builder<'_, '_> {
     /// Column widths from the content, as a browser lays out an automatic table: every column gets at least its
     /// longest word (capped), and the rest of the line goes to the columns with the most text.
@@ -106,12 +117,14 @@ impl Builder<'_, '_> {
         let mut least = vec![0f32; n];
         let head: Vec<Inline> = header.iter().map(|h| vec![Span::Strong(h.clone())]).collect();
         let mut cells = Vec::with_capacity(rows.len() + 1);
-        for row in std::iter::once(&head).chain(rows) {
+        for (r, row) in std::iter::once(&head).chain(rows).enumerate() {
             let mut widths = vec![(pad, 0.0); n];
             for (i, cell) in row.iter().enumerate().take(n) {
                 let (all, longest, digest) = self.measure(cell, size);
                 widths[i] = (all + pad, if digest > 0.0 { digest + pad } else { 0.0 });
-                least[i] = least[i].max((longest + pad).min(total * 0.22));
+                // A header is drawn on one line.
+                let unbroken = if r == 0 { all } else { longest };
+                least[i] = least[i].max((unbroken + pad).min(total * 0.22));
             }
             cells.push(widths);
         }
@@ -137,10 +150,9 @@ impl Builder<'_, '_> {
         (all, longest, digest)
     }
 
-    /// A table: cells wrap; a row of a few lines stays on one page; the header repeats on every page.
-    pub(super) fn table(&mut self, header: &[String], rows: &[Vec<Inline>], size: f32) {
+    /// The widths and wrapped cells of a table, before it is drawn.
+    fn plan(&mut self, header: &[String], rows: &[Vec<Inline>], size: f32) -> Plan {
         let widths = self.column_widths(header, rows, size);
-        let lh = size * LEADING;
         let head: Vec<Inline> = header.iter().map(|h| vec![Span::Strong(h.clone())]).collect();
         let rows: Vec<Vec<Lines>> = rows
             .iter()
@@ -151,12 +163,36 @@ impl Builder<'_, '_> {
                     .collect()
             })
             .collect();
-        // The header never ends a page alone: it goes with the first row (as much of it as is kept whole).
-        let first = rows.first().map_or(1, |r| r.iter().map(Vec::len).max().unwrap_or(1)).clamp(1, ROW_KEPT_WHOLE);
-        self.ensure(2.0 * (lh + 2.0 * CELL_PAD) + (first - 1) as f32 * lh);
-        self.table_header(&head, &widths, size);
-        for cells in &rows {
-            self.table_row(&head, &widths, cells, size);
+        Plan { widths, head, rows, size }
+    }
+
+    /// How much of a table must be on the page it starts on: all of it when it is short (see [`KEPT_WHOLE`]),
+    /// else its header and first row (as much of it as is kept whole).
+    pub(super) fn table_lead(&mut self, header: &[String], rows: &[Vec<Inline>], size: f32) -> f32 {
+        let plan = self.plan(header, rows, size);
+        self.lead(&plan)
+    }
+
+    fn lead(&self, plan: &Plan) -> f32 {
+        let lh = plan.size * LEADING;
+        let row_h = |r: &Vec<Lines>| r.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * lh + 2.0 * CELL_PAD;
+        let whole = lh + 2.0 * CELL_PAD + plan.rows.iter().map(row_h).sum::<f32>();
+        if whole <= KEPT_WHOLE * (self.bottom() - TOP) {
+            return whole;
+        }
+        let first = plan.rows.first().map_or(1, |r| r.iter().map(Vec::len).max().unwrap_or(1)).clamp(1, ROW_KEPT_WHOLE);
+        2.0 * (lh + 2.0 * CELL_PAD) + (first - 1) as f32 * lh
+    }
+
+    /// A table: cells wrap; a short table stays on one page, a row of a few lines too; the header repeats on every
+    /// page.
+    pub(super) fn table(&mut self, header: &[String], rows: &[Vec<Inline>], size: f32) {
+        let plan = self.plan(header, rows, size);
+        let lead = self.lead(&plan);
+        self.ensure(lead);
+        self.table_header(&plan.head, &plan.widths, size);
+        for cells in &plan.rows {
+            self.table_row(&plan.head, &plan.widths, cells, size);
         }
         self.y += 8.0;
     }
@@ -207,16 +243,22 @@ impl Builder<'_, '_> {
     }
 
     pub(super) fn fields(&mut self, rows: &[Field]) {
-        let rows: Vec<Vec<Inline>> = rows
-            .iter()
-            .map(|f| {
-                let mut value = f.value.clone();
-                if let Some(s) = &f.source {
-                    value.push(Span::Text(format!(" [{s}]")));
-                }
-                vec![vec![Span::Strong(f.label.clone())], value]
-            })
-            .collect();
-        self.table(&["Field".to_owned(), "Value".to_owned()], &rows, TABLE);
+        let (header, rows) = field_table(rows);
+        self.table(&header, &rows, TABLE);
     }
+}
+
+/// A field list as a two-column table.
+pub(super) fn field_table(rows: &[Field]) -> (Vec<String>, Vec<Vec<Inline>>) {
+    let rows = rows
+        .iter()
+        .map(|f| {
+            let mut value = f.value.clone();
+            if let Some(s) = &f.source {
+                value.push(Span::Text(format!(" [{s}]")));
+            }
+            vec![vec![Span::Strong(f.label.clone())], value]
+        })
+        .collect();
+    (vec!["Field".to_owned(), "Value".to_owned()], rows)
 }

@@ -1,0 +1,146 @@
+//! Where the graph's edge labels go: each on its own edge, at the first place along it (nearest the arrow first)
+//! that is clear of every box and every label already placed. A label that finds no clear place is dropped when
+//! the same words already stand beside the same box (the relationship is said once); otherwise it goes where it
+//! overlaps least.
+
+/// A rectangle: top-left corner, width and height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Rect {
+    pub(super) x: f32,
+    pub(super) y: f32,
+    pub(super) w: f32,
+    pub(super) h: f32,
+}
+
+impl Rect {
+    /// The smallest rectangle around `points`.
+    pub(super) fn around(points: &[(f32, f32)]) -> Rect {
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for &(x, y) in points {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+        Rect { x: x0, y: y0, w: (x1 - x0).max(0.0), h: (y1 - y0).max(0.0) }
+    }
+
+    /// Whether the two touch or overlap.
+    pub(super) fn meets(&self, o: &Rect) -> bool {
+        self.x <= o.x + o.w && o.x <= self.x + self.w && self.y <= o.y + o.h && o.y <= self.y + self.h
+    }
+
+    /// The area the two share.
+    fn overlap(&self, o: &Rect) -> f32 {
+        let w = (self.x + self.w).min(o.x + o.w) - self.x.max(o.x);
+        let h = (self.y + self.h).min(o.y + o.h) - self.y.max(o.y);
+        w.max(0.0) * h.max(0.0)
+    }
+
+    fn grown(&self, by: f32) -> Rect {
+        Rect { x: self.x - by, y: self.y - by, w: self.w + 2.0 * by, h: self.h + 2.0 * by }
+    }
+
+    fn inside(&self, o: &Rect) -> bool {
+        self.x >= o.x && self.y >= o.y && self.x + self.w <= o.x + o.w && self.y + self.h <= o.y + o.h
+    }
+}
+
+/// A label an edge asks for: its words and their width, the edge's route, the box it points at, and its colour.
+pub(super) struct Wanted {
+    pub(super) text: String,
+    pub(super) width: f32,
+    pub(super) route: Vec<(f32, f32)>,
+    pub(super) target: usize,
+    pub(super) colour: super::Rgb,
+}
+
+/// A placed label: the index of its [`Wanted`] and the rectangle its text fills.
+pub(super) struct Placed {
+    pub(super) edge: usize,
+    pub(super) at: Rect,
+}
+
+/// Where along a segment a label is tried, from its middle outwards.
+const ALONG: [f32; 7] = [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9];
+
+/// Places the labels of `wanted` (in order) clear of `boxes`, inside `bounds` when they can be; `size` is the text
+/// size.
+pub(super) fn place(wanted: &[Wanted], boxes: &[Rect], bounds: Rect, size: f32) -> Vec<Placed> {
+    let mut placed: Vec<Placed> = Vec::new();
+    for (i, w) in wanted.iter().enumerate() {
+        let height = size * 1.05;
+        let spots = candidates(&w.route, w.width, height);
+        let cost = |r: &Rect| -> f32 {
+            let on_boxes: f32 = boxes.iter().map(|b| b.grown(1.5).overlap(r)).sum();
+            let on_labels: f32 = placed.iter().map(|p| p.at.grown(1.0).overlap(r)).sum();
+            let outside = if r.inside(&bounds) { 0.0 } else { 1.0 };
+            on_boxes + on_labels + outside
+        };
+        if let Some(at) = spots.iter().find(|r| cost(r) == 0.0) {
+            placed.push(Placed { edge: i, at: *at });
+            continue;
+        }
+        let said = placed.iter().any(|p| wanted[p.edge].target == w.target && wanted[p.edge].text == w.text);
+        if said {
+            continue;
+        }
+        let best = spots.iter().min_by(|a, b| cost(a).total_cmp(&cost(b)));
+        if let Some(at) = best {
+            placed.push(Placed { edge: i, at: *at });
+        }
+    }
+    placed
+}
+
+/// The places tried for a label of `width` × `height` on a route: along each segment, the last (nearest the
+/// arrow) first, just above the line and then just below it.
+fn candidates(route: &[(f32, f32)], width: f32, height: f32) -> Vec<Rect> {
+    let mut out = Vec::new();
+    for seg in route.windows(2).rev() {
+        let (a, b) = (seg[0], seg[1]);
+        for t in ALONG {
+            let (x, y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+            for top in [y - height - 1.0, y + 1.0] {
+                out.push(Rect { x: x - width / 2.0, y: top, w: width, h: height });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wanted(text: &str, route: Vec<(f32, f32)>, target: usize) -> Wanted {
+        Wanted { text: text.into(), width: 40.0, route, target, colour: super::super::Rgb::GREY }
+    }
+
+    #[test]
+    fn labels_of_edges_meeting_at_a_box_stay_apart_and_off_the_boxes() {
+        let boxes = [Rect { x: 0.0, y: 0.0, w: 50.0, h: 30.0 }, Rect { x: 150.0, y: 0.0, w: 50.0, h: 30.0 }];
+        let bounds = Rect { x: 0.0, y: 0.0, w: 200.0, h: 100.0 };
+        let ws = [
+            wanted("Produced", vec![(50.0, 10.0), (150.0, 12.0)], 1),
+            wanted("ContributedTo", vec![(50.0, 15.0), (150.0, 15.0)], 1),
+            wanted("ContributedTo", vec![(50.0, 20.0), (150.0, 18.0)], 1),
+        ];
+        let placed = place(&ws, &boxes, bounds, 7.0);
+        assert_eq!(placed.len(), 3);
+        for (i, p) in placed.iter().enumerate() {
+            assert!(boxes.iter().all(|b| b.overlap(&p.at) == 0.0), "{:?}", p.at);
+            for q in &placed[i + 1..] {
+                assert_eq!(p.at.overlap(&q.at), 0.0, "{:?} {:?}", p.at, q.at);
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_with_no_room_is_said_once_beside_its_box() {
+        let boxes = [Rect { x: 0.0, y: 0.0, w: 50.0, h: 30.0 }, Rect { x: 60.0, y: 0.0, w: 50.0, h: 30.0 }];
+        let bounds = Rect { x: 0.0, y: 0.0, w: 110.0, h: 30.0 };
+        let ws = [
+            wanted("ContributedTo", vec![(50.0, 14.0), (60.0, 14.0)], 1),
+            wanted("ContributedTo", vec![(50.0, 16.0), (60.0, 16.0)], 1),
+        ];
+        assert_eq!(place(&ws, &boxes, bounds, 7.0).len(), 1);
+    }
+}
