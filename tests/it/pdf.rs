@@ -337,8 +337,10 @@ fn a_short_history_stays_on_one_page_with_every_column_headed_and_its_windows_ex
         assert_eq!(pages_with(&layout, &d.from.to_string()), heading, "{} is not beside its heading", d.from);
     }
     // The header is drawn once, and the marker column has one.
-    assert_eq!(pages_with(&layout, "Sources"), heading);
-    assert_eq!(pages_with(&layout, "In effect"), heading);
+    let page = &layout.pages[heading[0] - 1];
+    let cells: Vec<String> = page.items.iter().filter_map(item_text).collect();
+    assert_eq!(cells.iter().filter(|t| *t == "Sources").count(), 1, "{cells:?}");
+    assert_eq!(cells.iter().filter(|t| *t == "In effect").count(), 1, "{cells:?}");
     // Every face says what "A – B" means, once.
     let window = "A time \u{201c}A \u{2013} B\u{201d}";
     let text = lineage_core::render::text(&doc);
@@ -347,4 +349,104 @@ fn a_short_history_stays_on_one_page_with_every_column_headed_and_its_windows_ex
     // A long table still splits, its header repeated.
     let evidence = pages_with(&layout, "SHA-256");
     assert!(evidence.len() >= 2, "{evidence:?}");
+}
+
+/// A rectangle (x, y, w, h) from the page's top-left corner.
+type Area = [f32; 4];
+
+fn meets(a: &Area, b: &Area) -> bool {
+    a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]
+}
+
+fn within(a: &Area, b: &Area) -> bool {
+    a[0] >= b[0] - 0.5 && a[1] >= b[1] - 0.5 && a[0] + a[2] <= b[0] + b[2] + 0.5 && a[1] + a[3] <= b[1] + b[3] + 0.5
+}
+
+/// The words of a page as `pdftotext -bbox` finds them in the PDF, each with its box.
+fn words(pdf: &[u8], page: usize) -> Vec<(String, Area)> {
+    let n = page.to_string();
+    let (ok, html) = tool("pdftotext", &["-bbox", "-f", &n, "-l", &n], pdf);
+    assert!(ok, "{html}");
+    let attr = |w: &str, name: &str| -> f32 {
+        let from = w.find(&format!("{name}=\"")).map(|i| i + name.len() + 2).unwrap_or_else(|| panic!("{w}"));
+        w[from..].split('"').next().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{w}"))
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let text = w.split_once('>').and_then(|(_, t)| t.split_once("</word>")).map_or("", |(t, _)| t);
+            let (x0, y0) = (attr(w, "xMin"), attr(w, "yMin"));
+            (text.to_owned(), [x0, y0, attr(w, "xMax") - x0, attr(w, "yMax") - y0])
+        })
+        .collect()
+}
+
+/// Checks the graph page of `report`: the figure fills the page, every text is 7 pt or more, no word overlaps
+/// another or runs out of a box, Image boxes are named by their image, and a title too long for its box ends with
+/// "…".
+fn check_graph_page(report: &Report) {
+    let doc = Document::new(report);
+    let layout = with_options(|o| lineage_pdf::layout(&doc, o)).unwrap_or_else(|e| panic!("{e}"));
+    let pages = pages_with(&layout, "Lineage graph");
+    assert_eq!(pages.len(), 1, "the graph is tiled: {pages:?}");
+    let page = &layout.pages[pages[0] - 1];
+    use lineage_pdf::layout::Item;
+    let boxes: Vec<Area> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rect { x, y, w, h, stroke: Some(_), .. } if *w > 30.0 && *h > 15.0 => Some([*x, *y, *w, *h]),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(boxes.len(), report.graph.vertices.len());
+    // The boxes span the width between the margins and most of the height under the heading.
+    let (left, right) = boxes.iter().fold((f32::MAX, 0f32), |(l, r), b| (l.min(b[0]), r.max(b[0] + b[2])));
+    let (top, bottom) = boxes.iter().fold((f32::MAX, 0f32), |(t, u), b| (t.min(b[1]), u.max(b[1] + b[3])));
+    assert!(right - left > 0.95 * (page.width - 100.0), "the graph is {} pt wide", right - left);
+    assert!(bottom - top > 0.7 * (page.height - 54.0 - 64.0), "the graph is {} pt tall", bottom - top);
+    for i in &page.items {
+        if let Item::Text { size, runs, .. } = i {
+            assert!(*size >= 7.0, "{size} pt: {runs:?}");
+        }
+    }
+    let bytes = render(report).bytes;
+    let words = words(&bytes, pages[0]);
+    assert!(words.len() > 60, "{words:?}");
+    for (k, (text, w)) in words.iter().enumerate() {
+        // pdftotext's box is the font's height: about 1.16 times the size.
+        assert!(w[3] >= 7.0 * 1.15, "{text:?} is {:.1} pt", w[3] / 1.164);
+        let inner = [w[0] + 0.3, w[1] + 0.3, w[2] - 0.6, w[3] - 0.6];
+        assert!(boxes.iter().all(|b| within(w, b) || !meets(&inner, b)), "{text:?} at {w:?} runs over a box");
+        for (other, o) in &words[k + 1..] {
+            assert!(!meets(&inner, o), "{text:?} at {w:?} overlaps {other:?} at {o:?}");
+        }
+    }
+    // Box titles: the name, or its start and "…".
+    let titles: Vec<String> = boxes
+        .iter()
+        .map(|b| {
+            let bold = page.items.iter().filter_map(|i| match i {
+                Item::Text { x, y, runs, .. } if within(&[*x, *y - 1.0, 1.0, 1.0], b) => {
+                    Some(runs.iter().filter(|r| r.face == lineage_pdf::fonts::Face::Bold).map(|r| r.text.as_str()))
+                }
+                _ => None,
+            });
+            squash(&bold.flatten().collect::<String>())
+        })
+        .collect();
+    for v in &report.graph.vertices {
+        let name = squash(&v.name);
+        let shown = titles.iter().any(|t| {
+            *t == name || t.strip_suffix('…').is_some_and(|start| start.len() >= 12 && name.starts_with(start))
+        });
+        assert!(shown, "no box is titled {:?}: {titles:?}", v.name);
+    }
+    assert!(titles.iter().any(|t| t == "sagemaker-xgboost:1.7-1"), "{titles:?}");
+}
+
+#[test]
+fn the_graph_page_is_filled_legible_and_uncluttered() {
+    check_graph_page(&inference_report());
+    check_graph_page(&report_for(&root().join("examples/credit-xgb"), Some("credit-xgb/73")));
 }

@@ -104,6 +104,8 @@ const TABLE: f32 = SMALL + 0.5;
 const CELL_PAD: f32 = 3.0;
 /// Evidence table text.
 const EVIDENCE: f32 = SMALL - 0.8;
+/// A heading's height.
+const HEADING: f32 = 8.0 + 13.0 * LEADING + 4.0;
 /// A subheading's height.
 const SUBHEADING: f32 = 3.0 + 10.5 * LEADING + 2.0;
 
@@ -165,14 +167,26 @@ impl Builder<'_, '_> {
         } else if s.section == Section::Evidence {
             self.new_page(false);
         }
+        // A heading, and a subheading, goes with the start of the table under it (all of a short table).
+        let lead = self.lead_at(&s.blocks, 0);
+        self.ensure(HEADING + lead);
         self.heading(s.title());
         for (i, b) in s.blocks.iter().enumerate() {
-            // A subheading goes with the start of the table under it (all of a short table).
-            if let (Block::Subheading(_), Some(next)) = (b, s.blocks.get(i + 1)) {
-                let lead = self.lead_of(next);
-                self.ensure(SUBHEADING + lead);
+            if matches!(b, Block::Subheading(_)) {
+                let lead = self.lead_at(&s.blocks, i);
+                self.ensure(lead);
             }
             self.block(b);
+        }
+    }
+
+    /// What must be on the page where `blocks[i]` starts: a subheading and the lead of the block after it, or
+    /// the block's own lead.
+    fn lead_at(&mut self, blocks: &[Block], i: usize) -> f32 {
+        match (blocks.get(i), blocks.get(i + 1)) {
+            (Some(Block::Subheading(_)), Some(next)) => SUBHEADING + self.lead_of(next),
+            (Some(b), _) => self.lead_of(b),
+            (None, _) => 0.0,
         }
     }
 

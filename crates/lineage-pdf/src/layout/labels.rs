@@ -116,12 +116,17 @@ mod tests {
 
     #[test]
     fn labels_of_edges_meeting_at_a_box_stay_apart_and_off_the_boxes() {
-        let boxes = [Rect { x: 0.0, y: 0.0, w: 50.0, h: 30.0 }, Rect { x: 150.0, y: 0.0, w: 50.0, h: 30.0 }];
-        let bounds = Rect { x: 0.0, y: 0.0, w: 200.0, h: 100.0 };
+        let boxes = [
+            Rect { x: 0.0, y: 0.0, w: 50.0, h: 20.0 },
+            Rect { x: 0.0, y: 30.0, w: 50.0, h: 20.0 },
+            Rect { x: 0.0, y: 60.0, w: 50.0, h: 20.0 },
+            Rect { x: 150.0, y: 20.0, w: 50.0, h: 40.0 },
+        ];
+        let bounds = Rect { x: 0.0, y: 0.0, w: 200.0, h: 80.0 };
         let ws = [
-            wanted("Produced", vec![(50.0, 10.0), (150.0, 12.0)], 1),
-            wanted("ContributedTo", vec![(50.0, 15.0), (150.0, 15.0)], 1),
-            wanted("ContributedTo", vec![(50.0, 20.0), (150.0, 18.0)], 1),
+            wanted("Produced", vec![(50.0, 10.0), (150.0, 36.0)], 3),
+            wanted("ContributedTo", vec![(50.0, 40.0), (150.0, 40.0)], 3),
+            wanted("ContributedTo", vec![(50.0, 70.0), (150.0, 44.0)], 3),
         ];
         let placed = place(&ws, &boxes, bounds, 7.0);
         assert_eq!(placed.len(), 3);

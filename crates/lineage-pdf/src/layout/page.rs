@@ -3,7 +3,7 @@
 
 use lineage_core::text::one_line;
 
-use super::{Bookmark, Builder, Item, Page, Rgb, A4, BODY, BOTTOM, LEADING, MARGIN, SUBHEADING, TOP};
+use super::{Bookmark, Builder, Item, Page, Rgb, A4, BODY, BOTTOM, LEADING, HEADING, MARGIN, SUBHEADING, TOP};
 use crate::fonts::Style;
 
 impl Builder<'_, '_> {
@@ -55,7 +55,7 @@ impl Builder<'_, '_> {
         self.y += 8.0;
         let baseline = self.y + 13.0;
         self.text(MARGIN, baseline, Style::Bold, 13.0, Rgb::ACCENT, title);
-        self.y += 13.0 * LEADING + 4.0;
+        self.y += HEADING - 8.0;
     }
 
     pub(super) fn subheading(&mut self, title: &str) {
