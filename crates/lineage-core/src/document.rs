@@ -176,7 +176,8 @@ fn inference(inf: &InferenceAnswer) -> Vec<Block> {
 }
 
 /// What a deployment's time window means (`Deployment::from` and `until`).
-const WINDOW: &str = "A time \u{201c}A \u{2013} B\u{201d}: the sources record the switch at different times, A the earliest and B \
+const WINDOW: &str =
+    "A time \u{201c}A \u{2013} B\u{201d}: the sources record the switch at different times, A the earliest and B \
                       the latest (or the end of a blue/green traffic shift); until B the previous deployment may still \
                       have served.";
 

@@ -564,6 +564,30 @@ mod tests {
     }
 
     #[test]
+    fn spread_ports_keep_edges_meeting_at_a_box_apart_and_on_its_side() {
+        let g = graph(&["a", "b", "c", "m"], &[("a", "m"), ("b", "m"), ("c", "m")]);
+        let opts = LayoutOptions { spread_ports: true, ..LayoutOptions::default() };
+        let l = layout(&g, &opts);
+        let m = l.nodes.iter().find(|n| g.vertices[n.vertex].arn == "m").map(|n| (n.x, n.y, n.height));
+        let Some((mx, my, mh)) = m else { panic!("no m") };
+        let mut ends: Vec<f64> = l
+            .edges
+            .iter()
+            .map(|e| e.points[e.points.len() - 1])
+            .map(|(x, y)| {
+                assert_eq!(x, mx);
+                assert!(y > my && y < my + mh, "{y} is off m's side");
+                y
+            })
+            .collect();
+        ends.sort_by(f64::total_cmp);
+        assert!(ends.windows(2).all(|w| w[1] - w[0] >= 5.0), "{ends:?}");
+        // Off by default: every edge ends at the middle.
+        let plain = layout(&g, &LayoutOptions::default());
+        assert!(plain.edges.iter().all(|e| e.points[e.points.len() - 1].1 == my + mh / 2.0));
+    }
+
+    #[test]
     fn cycles_are_broken_not_looped() {
         let g = graph(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "a")]);
         let l = layout(&g, &LayoutOptions::default());

@@ -152,7 +152,10 @@ mod tests {
 
     #[test]
     fn images_are_named_by_repository_and_tag() {
-        assert_eq!(image_name("141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"), "sagemaker-xgboost:1.7-1");
+        assert_eq!(
+            image_name("141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"),
+            "sagemaker-xgboost:1.7-1"
+        );
         assert_eq!(image_name("123.dkr.ecr.us-east-1.amazonaws.com/team/proc@sha256:ab12"), "proc@sha256:ab12");
         assert_eq!(image_name("plain"), "plain");
     }

@@ -2,9 +2,8 @@
 //! derived from the content so that the same input always gives the same bytes.
 
 use printpdf::{
-    Color, Date, DateTime, FontId, Line, LineDashPattern, LinePoint, Mm, Offset, Op,
-    PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb,
-    TextItem, Time, WindingOrder,
+    Color, Date, DateTime, FontId, Line, LineDashPattern, LinePoint, Mm, Offset, Op, PaintMode, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, Time, WindingOrder,
 };
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,11 +61,8 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
 fn add_outline(lo: &mut lopdf::Document, layout: &Layout) {
     use lopdf::{Dictionary, Object, StringFormat};
     let pages = lo.get_pages();
-    let entries: Vec<(&Bookmark, lopdf::ObjectId)> = layout
-        .outline
-        .iter()
-        .filter_map(|b| Some((b, *pages.get(&u32::try_from(b.page).ok()?)?)))
-        .collect();
+    let entries: Vec<(&Bookmark, lopdf::ObjectId)> =
+        layout.outline.iter().filter_map(|b| Some((b, *pages.get(&u32::try_from(b.page).ok()?)?))).collect();
     if entries.is_empty() {
         return;
     }
@@ -75,7 +71,8 @@ fn add_outline(lo: &mut lopdf::Document, layout: &Layout) {
     for (i, (b, page)) in entries.iter().enumerate() {
         let height = layout.pages.get(b.page - 1).map_or(0.0, |p| p.height);
         let dest = vec![Object::Reference(*page), "XYZ".into(), 0.into(), (height - b.top).into(), Object::Null];
-        let title: Vec<u8> = [0xFE, 0xFF].into_iter().chain(b.title.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let title: Vec<u8> =
+            [0xFE, 0xFF].into_iter().chain(b.title.encode_utf16().flat_map(u16::to_be_bytes)).collect();
         let mut item = Dictionary::new();
         item.set("Parent", Object::Reference(root));
         item.set("Title", Object::String(title, StringFormat::Hexadecimal));

@@ -126,17 +126,14 @@ impl Builder<'_, '_> {
         let longest = first.edges.iter().map(|e| self.fonts.width(Style::Regular, &edge_label(&r.graph, e), LABEL));
         let need = (longest.fold(0.0, f32::max) + 6.0).clamp(GAP_MIN, GAP_MAX);
         let bw = ((avail_w - (layers - 1.0) * need) / layers).clamp(BOX_MIN, BOX_MAX);
-        let gap = if layers > 1.0 { need.max(((avail_w - layers * bw) / (layers - 1.0)).min(2.5 * need)) } else { need };
+        let gap =
+            if layers > 1.0 { need.max(((avail_w - layers * bw) / (layers - 1.0)).min(2.5 * need)) } else { need };
         let text_h = |b: &mut Self, n: &PlacedNode| {
             b.title(r, n, bw).len() as f32 * NAME * 1.15 + b.kind(r, n, bw).len() as f32 * KIND * 1.2
         };
         let bh = 2.0 * PAD + 2.0 + first.nodes.iter().map(|n| text_h(self, n)).fold(0.0, f32::max);
-        let opts = LayoutOptions {
-            box_width: f64::from(bw),
-            box_height: f64::from(bh),
-            layer_gap: f64::from(gap),
-            ..base
-        };
+        let opts =
+            LayoutOptions { box_width: f64::from(bw), box_height: f64::from(bh), layer_gap: f64::from(gap), ..base };
         let g = stretch(&r.graph, &opts, f64::from(avail_h));
         let s = (avail_w / g.width as f32).min(avail_h / g.height as f32).clamp(1.0, MAX_SCALE);
         Fitted { g, s }
@@ -147,12 +144,8 @@ impl Builder<'_, '_> {
         let s = fit.s;
         let mut out = Vec::new();
         let boxes: Vec<Rect> = fit.g.nodes.iter().map(|n| scaled_box(n, s)).collect();
-        let routes: Vec<Vec<(f32, f32)>> = fit
-            .g
-            .edges
-            .iter()
-            .map(|e| e.points.iter().map(|&(x, y)| (x as f32 * s, y as f32 * s)).collect())
-            .collect();
+        let routes: Vec<Vec<(f32, f32)>> =
+            fit.g.edges.iter().map(|e| e.points.iter().map(|&(x, y)| (x as f32 * s, y as f32 * s)).collect()).collect();
         for (e, pts) in fit.g.edges.iter().zip(&routes) {
             edge_lines(r, e, pts, s, &mut out);
         }
@@ -168,7 +161,8 @@ impl Builder<'_, '_> {
             let w = &wanted[placed.edge];
             let ink = if w.colour == Rgb::CROSS { Rgb::CROSS } else { Rgb::GREY };
             let b = placed.at;
-            let backdrop = Item::Rect { x: b.x, y: b.y, w: b.w, h: b.h, fill: Some(Rgb::WHITE), stroke: None, line: 0.0 };
+            let backdrop =
+                Item::Rect { x: b.x, y: b.y, w: b.w, h: b.h, fill: Some(Rgb::WHITE), stroke: None, line: 0.0 };
             out.push(Drawn { item: backdrop, bbox: b });
             let runs = self.fonts.runs(Style::Regular, &w.text);
             let item = Item::Text { x: b.x, y: b.y + 0.8 * LABEL * s, size: LABEL * s, color: ink, runs };
@@ -195,11 +189,17 @@ impl Builder<'_, '_> {
         let v = &r.graph.vertices[n.vertex];
         let (fill, stroke) = lineage_colours(v.lineage_type);
         let line = if v.arn == r.subject { 2.0 } else { 0.8 };
-        out.push(Drawn { item: Item::Rect { x: b.x, y: b.y, w: b.w, h: b.h, fill: Some(fill), stroke: Some(stroke), line }, bbox: b });
+        out.push(Drawn {
+            item: Item::Rect { x: b.x, y: b.y, w: b.w, h: b.h, fill: Some(fill), stroke: Some(stroke), line },
+            bbox: b,
+        });
         let mut baseline = b.y + (PAD + NAME) * s;
         for t in self.title(r, n, n.width as f32) {
             let runs = self.fonts.runs(Style::Bold, &t);
-            out.push(Drawn { item: Item::Text { x: b.x + PAD * s, y: baseline, size: NAME * s, color: Rgb::BLACK, runs }, bbox: b });
+            out.push(Drawn {
+                item: Item::Text { x: b.x + PAD * s, y: baseline, size: NAME * s, color: Rgb::BLACK, runs },
+                bbox: b,
+            });
             baseline += NAME * 1.15 * s;
         }
         let lines = self.kind(r, n, n.width as f32);
@@ -226,7 +226,8 @@ impl Builder<'_, '_> {
         }
         // A CamelCase type too long for one line breaks before a capital (`FeatureStore` / `Version`).
         let breaks = entity.char_indices().filter(|&(i, c)| i > 0 && c.is_uppercase()).map(|(i, _)| i);
-        let fits: Vec<usize> = breaks.filter(|&i| self.fonts.width(Style::Regular, &entity[..i], KIND) <= room).collect();
+        let fits: Vec<usize> =
+            breaks.filter(|&i| self.fonts.width(Style::Regular, &entity[..i], KIND) <= room).collect();
         match fits.last() {
             Some(&i) if !entity.contains(' ') => {
                 let rest = self.lines_at_most(Style::Regular, KIND, &entity[i..], room, 1);

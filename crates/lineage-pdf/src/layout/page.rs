@@ -3,7 +3,7 @@
 
 use lineage_core::text::one_line;
 
-use super::{Bookmark, Builder, Item, Page, Rgb, A4, BODY, BOTTOM, LEADING, HEADING, MARGIN, SUBHEADING, TOP};
+use super::{Bookmark, Builder, Item, Page, Rgb, A4, BODY, BOTTOM, HEADING, LEADING, MARGIN, SUBHEADING, TOP};
 use crate::fonts::Style;
 
 impl Builder<'_, '_> {
