@@ -34,10 +34,13 @@ const MAX_SCALE: f32 = 1.4;
 /// The line above each tile after the first.
 const TILE_LABEL: f32 = 16.0;
 
-/// The figure's layout at scale 1 and the scale it is drawn at.
+/// The figure's layout at scale 1, the scale it is drawn at, and how far apart its pages start when it is wider
+/// than one (a whole number of layers, and the gap between layers, which both pages show).
 struct Fitted {
     g: GraphLayout,
     s: f32,
+    stride: f32,
+    gap: f32,
 }
 
 /// One item of the figure and its bounding box, in points from the figure's top-left corner.
@@ -57,7 +60,7 @@ impl Builder<'_, '_> {
         let fit = self.fit(r, (avail_w, avail_h));
         let drawing = self.drawing(r, &fit);
         let (w, h) = (fit.g.width as f32 * fit.s, fit.g.height as f32 * fit.s);
-        let tiles_x = (w / avail_w - 0.001).ceil().max(1.0) as usize;
+        let tiles_x = (w / fit.stride - 0.001).ceil().max(1.0) as usize;
         // Tiles after the first carry a line naming their part.
         let tile_h = if tiles_x > 1 || h > avail_h { avail_h - TILE_LABEL } else { avail_h };
         let tiles_y = (h / tile_h - 0.001).ceil().max(1.0) as usize;
@@ -75,9 +78,11 @@ impl Builder<'_, '_> {
                     self.text(MARGIN, self.y + 10.0, Style::Bold, 10.0, Rgb::ACCENT, &label);
                     self.y += TILE_LABEL;
                 }
-                let view = Rect { x: tx as f32 * avail_w, y: ty as f32 * tile_h, w: avail_w, h: tile_h };
+                // A tile after the first starts with the gap before its layers.
+                let left = if tx == 0 { 0.0 } else { tx as f32 * fit.stride - fit.gap };
+                let view = Rect { x: left, y: ty as f32 * tile_h, w: fit.stride, h: tile_h };
                 let origin = (MARGIN - view.x, self.y - view.y);
-                for d in drawing.iter().filter(|d| d.bbox.meets(&view)) {
+                for d in drawing.iter().filter(|d| shown(d, &view, tiles_x > 1)) {
                     self.push(shifted(&d.item, origin));
                 }
             }
@@ -125,18 +130,27 @@ impl Builder<'_, '_> {
         let layers = first.layers.max(1) as f32;
         let longest = first.edges.iter().map(|e| self.fonts.width(Style::Regular, &edge_label(&r.graph, e), LABEL));
         let need = (longest.fold(0.0, f32::max) + 6.0).clamp(GAP_MIN, GAP_MAX);
-        let bw = ((avail_w - (layers - 1.0) * need) / layers).clamp(BOX_MIN, BOX_MAX);
-        let gap =
-            if layers > 1.0 { need.max(((avail_w - layers * bw) / (layers - 1.0)).min(2.5 * need)) } else { need };
+        // Layers too many for one page at the least box width are shared evenly among pages, whole; a page after
+        // the first also shows the gap before its first layer (edges and labels coming in).
+        let one_page = layers * BOX_MIN + (layers - 1.0) * need <= avail_w;
+        let tiles = if one_page { 1.0 } else { (layers / (avail_w / (BOX_MIN + need)).floor().max(1.0)).ceil() };
+        let per = (layers / tiles).ceil();
+        let gaps = if one_page { per - 1.0 } else { per };
+        let bw = ((avail_w - gaps * need) / per).clamp(BOX_MIN, BOX_MAX);
+        let gap = if gaps > 0.0 { need.max(((avail_w - per * bw) / gaps).min(2.5 * need)) } else { need };
         let text_h = |b: &mut Self, n: &PlacedNode| {
             b.title(r, n, bw).len() as f32 * NAME * 1.15 + b.kind(r, n, bw).len() as f32 * KIND * 1.2
         };
         let bh = 2.0 * PAD + 2.0 + first.nodes.iter().map(|n| text_h(self, n)).fold(0.0, f32::max);
         let opts =
             LayoutOptions { box_width: f64::from(bw), box_height: f64::from(bh), layer_gap: f64::from(gap), ..base };
-        let g = stretch(&r.graph, &opts, f64::from(avail_h));
+        // The tiles of a figure wider than the page carry a line naming them.
+        let g = stretch(&r.graph, &opts, f64::from(if tiles > 1.0 { avail_h - TILE_LABEL } else { avail_h }));
+        if tiles > 1.0 {
+            return Fitted { g, s: 1.0, stride: per * (bw + gap), gap };
+        }
         let s = (avail_w / g.width as f32).min(avail_h / g.height as f32).clamp(1.0, MAX_SCALE);
-        Fitted { g, s }
+        Fitted { g, s, stride: avail_w, gap: 0.0 }
     }
 
     /// Every item of the figure, from its top-left corner: edges, their labels, then the boxes over them.
@@ -326,6 +340,14 @@ fn target_of(r: &Figure, e: &RoutedEdge) -> usize {
 
 fn scaled_box(n: &PlacedNode, s: f32) -> Rect {
     Rect { x: n.x as f32 * s, y: n.y as f32 * s, w: n.width as f32 * s, h: n.height as f32 * s }
+}
+
+/// Whether a tile shows an item: lines and arrows that reach into it; with several tiles across, text and boxes
+/// only in the tile they fit in across (a label in the gap between two tiles is on the second).
+fn shown(d: &Drawn, view: &Rect, across: bool) -> bool {
+    let whole = d.bbox.x >= view.x - 0.5 && d.bbox.x + d.bbox.w <= view.x + view.w + 0.5;
+    let lines = matches!(d.item, Item::Path { .. } | Item::Triangle { .. });
+    d.bbox.meets(view) && (lines || !across || whole)
 }
 
 /// An item moved by `(dx, dy)`.
