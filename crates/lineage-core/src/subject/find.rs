@@ -30,10 +30,10 @@ pub fn resolve_start(lineage: &Lineage, id: Option<&str>) -> Result<NodeIndex, N
                     matches!(g.node(ix).role, Role::ModelPackage | Role::Endpoint | Role::ModelData | Role::TrainingJob)
                 })
             };
-            return match many.iter().filter(startable).collect::<Vec<_>>().as_slice() {
-                [only] => named_start(lineage, only),
-                _ => Err(NarrativeError::NoStart { candidates: many.to_vec() }),
-            };
+            // Several startable (pages of a fleet), or none: the user picks, among every model package below.
+            if let [only] = many.iter().filter(startable).collect::<Vec<_>>().as_slice() {
+                return named_start(lineage, only);
+            }
         }
     }
     // The only model package; with none, the only endpoint, else the only model artifact (the auto-created
