@@ -32,7 +32,8 @@ enum Command {
     /// The five answers, the provenance sentence, the ancestry tree and the gaps for one model.
     Report(ReportArgs),
     /// For every model package in the export: which answers it has, and whether a policy's required ones are
-    /// all there. Exit 0 when every package passes, 1 when some fails the policy, 2 on bad input.
+    /// all there. Exit 0 when every package passes, 1 when some fails the policy, 2 on bad input or when the
+    /// files hold no model package at all.
     Check {
         /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
         /// .jsonl and .ndjson are read, anything else is listed as skipped).
