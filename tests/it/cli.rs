@@ -112,7 +112,8 @@ fn outputs_take_their_format_from_the_file_name() {
     let (code, _, _) = run(&strings(&["check", "examples/credit-xgb", "-o", &at("c.xml")]));
     assert_eq!(code, 1, "the example's fleet has failing packages");
     assert!(crate::read_text(&dir.join("c.xml")).starts_with("<?xml"));
-    let (code, _, stderr) = run(&strings(&["query", "examples/credit-xgb", "--start", "credit-xgb/73", "-o", &at("q.json")]));
+    let (code, _, stderr) =
+        run(&strings(&["query", "examples/credit-xgb", "--start", "credit-xgb/73", "-o", &at("q.json")]));
     assert_eq!(code, 0, "{stderr}");
     assert!(crate::read_text(&dir.join("q.json")).starts_with('{'));
     // An extension that contradicts --format is refused before anything is written.
@@ -150,7 +151,8 @@ fn every_option_has_help_text() {
         let lines: Vec<&str> = help.lines().collect();
         for (i, line) in lines.iter().enumerate() {
             let t = line.trim_start();
-            let heading = line.starts_with("  ") && (t.starts_with('-') || t.starts_with('<')) && line.len() - t.len() <= 6;
+            let heading =
+                line.starts_with("  ") && (t.starts_with('-') || t.starts_with('<')) && line.len() - t.len() <= 6;
             if !heading {
                 continue;
             }

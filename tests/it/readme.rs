@@ -153,7 +153,8 @@ fn every_readme_command_runs_and_its_excerpt_is_real_output() {
 
 #[test]
 fn an_excerpt_is_matched_with_elisions_and_nothing_else() {
-    let output = "1. Model version\n   Served by: arn:x/credit-xgb/73\n   Output:    0.8731\n5. Approval\n   Status history:\n";
+    let output =
+        "1. Model version\n   Served by: arn:x/credit-xgb/73\n   Output:    0.8731\n5. Approval\n   Status history:\n";
     assert_eq!(shown_in("1. Model version\n…\n   Output: 0.8731", output), Ok(()));
     assert_eq!(shown_in("Served by: …/credit-xgb/73", output), Ok(()));
     assert_eq!(shown_in("   History:", output), Err("History:".to_owned()));

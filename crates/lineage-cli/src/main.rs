@@ -259,8 +259,12 @@ fn run(cli: Cli) -> Result<Fleet, Failure> {
     match cli.command {
         Command::Report(args) => run_report(args).map(|()| Fleet::Passes),
         Command::Check { files, policy, roles: roles_file, format, output } => {
-            let by_extension =
-                [("json", CheckFormat::Json), ("xml", CheckFormat::Junit), ("md", CheckFormat::Md), ("txt", CheckFormat::Text)];
+            let by_extension = [
+                ("json", CheckFormat::Json),
+                ("xml", CheckFormat::Junit),
+                ("md", CheckFormat::Md),
+                ("txt", CheckFormat::Text),
+            ];
             let format = output::format(format, &output, CheckFormat::Text, &by_extension)?;
             fleet::check(&files, policy.as_deref(), roles(roles_file.as_ref())?, format, &output)
         }

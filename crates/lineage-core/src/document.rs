@@ -104,7 +104,10 @@ fn facts(r: &Report) -> Vec<Field> {
     rows.push(field("Subject", text(format!("{} ({})", r.subject.name, r.subject.kind.words()))));
     rows.push(field("Start vertex", code(&r.subject.arn)));
     let st = &r.import;
-    rows.push(field("Export", text(format!("{}, {}, {}", count(st.files, "file"), count(st.vertices, "vertex"), count(st.edges, "edge")))));
+    rows.push(field(
+        "Export",
+        text(format!("{}, {}, {}", count(st.files, "file"), count(st.vertices, "vertex"), count(st.edges, "edge"))),
+    ));
     rows
 }
 
@@ -123,6 +126,9 @@ fn summary(r: &Report) -> Inline {
 
 fn model_version(r: &Report) -> Vec<Block> {
     let mut out = Vec::new();
+    if let Some(chosen) = &r.subject.chosen {
+        out.push(Block::Note { kind: NoteKind::Note, text: text(chosen), detail: None });
+    }
     if let Some(inf) = &r.inference {
         out.extend(inference(inf));
         out.push(Block::Subheading("Model package".into()));

@@ -367,7 +367,8 @@ pub fn walk_text(w: &crate::query::WalkOutput) -> String {
     };
     let depth = w.max_depth.map_or("unlimited".to_owned(), |d| d.to_string());
     let _ = writeln!(o, "{dir} of {} (max depth {depth})", named(&w.start));
-    let reached = format!("{}; {} among the vertices reached", count(w.vertices.len(), "vertex"), count(w.edges.len(), "edge"));
+    let reached =
+        format!("{}; {} among the vertices reached", count(w.vertices.len(), "vertex"), count(w.edges.len(), "edge"));
     let _ = writeln!(o, "{reached}\n");
     if !w.vertices.is_empty() {
         walk_table(&mut o, &w.vertices);

@@ -28,7 +28,9 @@ pub(super) fn dedupe_records(l: &mut Loader) {
     });
     l.stats.duplicate_package_state_events = before - r.package_events.len();
     if l.skipped_trail_records > 0 {
-        l.warnings
-            .push(format!("{} of services other than SageMaker skipped", count(l.skipped_trail_records, "CloudTrail record")));
+        l.warnings.push(format!(
+            "{} of services other than SageMaker skipped",
+            count(l.skipped_trail_records, "CloudTrail record")
+        ));
     }
 }

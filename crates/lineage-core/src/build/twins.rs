@@ -79,6 +79,9 @@ pub(super) fn merge_twins(l: &mut Loader) {
         .collect();
     l.warnings.push(format!(
         "{} drawn and answered as one vertex each (both ARNs kept in its details)",
-        crate::text::count(roots.iter().enumerate().filter(|(i, r)| *i as u32 != **r).count(), "cross-account SameAs twin")
+        crate::text::count(
+            roots.iter().enumerate().filter(|(i, r)| *i as u32 != **r).count(),
+            "cross-account SameAs twin"
+        )
     ));
 }

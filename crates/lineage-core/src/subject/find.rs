@@ -152,6 +152,25 @@ fn by_endpoint(lineage: &Lineage, id: &str) -> Option<Found> {
     }))
 }
 
+/// When `id` names a described endpoint that no lineage context stands for (so [`find`] resolved it to the package
+/// its current config runs): its name, and every model package its deployment history names.
+pub(super) fn described_endpoint(lineage: &Lineage, id: &str) -> Option<(String, Vec<String>)> {
+    let g = &lineage.graph;
+    if !g.resolve(id).is_empty() {
+        return None;
+    }
+    let name = id.rsplit(":endpoint/").next().unwrap_or(id);
+    lineage.graph.records.endpoints.get(name)?;
+    if matches!(by_endpoint(lineage, id), Some(Ok(hits)) if hits.iter().any(|&ix| g.node(ix).role == Role::Endpoint)) {
+        return None;
+    }
+    let history = crate::deployments::history(lineage, name, None).ok()?;
+    let mut served: Vec<String> = history.deployments.into_iter().flat_map(|d| d.model_packages).collect();
+    served.sort();
+    served.dedup();
+    Some((name.to_owned(), served))
+}
+
 /// A described model's name: the model packages its containers run, else its model artifact by `ModelDataUrl`.
 fn by_model(lineage: &Lineage, id: &str) -> Option<Found> {
     let g = &lineage.graph;
