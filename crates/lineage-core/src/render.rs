@@ -530,31 +530,31 @@ fn inspect_joins(o: &mut String, l: &crate::model::Lineage) {
 
 /// `lineage inspect`: the Describe responses and the records beside the lineage.
 fn inspect_records(o: &mut String, l: &crate::model::Lineage) {
-    let _ = writeln!(
-        o,
-        "\nDescribed: {} training jobs, {} processing jobs, {} model packages",
-        l.graph.training_jobs.len(),
-        l.graph.processing_jobs.len(),
-        l.graph.model_packages.len()
-    );
+    let g = &l.graph;
+    let described = [
+        count(g.training_jobs.len(), "training job"),
+        count(g.processing_jobs.len(), "processing job"),
+        count(g.model_packages.len(), "model package"),
+    ];
+    let _ = writeln!(o, "\nDescribed: {}", described.join(", "));
     let r = &l.graph.records;
     let st = &l.stats;
-    let _ = writeln!(
-        o,
-        "Beside the lineage: {} capture records ({} repeated), {} endpoints, {} endpoint configs, {} models, {} CloudTrail events ({} repeated), {} EventBridge model-package changes ({} repeated)",
-        r.captures.len(),
-        st.duplicate_capture_records,
-        r.endpoints.len(),
-        r.endpoint_configs.len(),
-        r.models.len(),
-        r.trail.len(),
-        st.duplicate_cloudtrail_events,
-        r.package_events.len(),
-        st.duplicate_package_state_events
-    );
+    let beside = [
+        format!("{} ({} repeated)", count(r.captures.len(), "capture record"), st.duplicate_capture_records),
+        count(r.endpoints.len(), "endpoint"),
+        count(r.endpoint_configs.len(), "endpoint config"),
+        count(r.models.len(), "model"),
+        format!("{} ({} repeated)", count(r.trail.len(), "CloudTrail event"), st.duplicate_cloudtrail_events),
+        format!(
+            "{} ({} repeated)",
+            count(r.package_events.len(), "EventBridge model-package change"),
+            st.duplicate_package_state_events
+        ),
+    ];
+    let _ = writeln!(o, "Beside the lineage: {}", beside.join(", "));
     let executions = &r.pipelines;
     let steps: usize = executions.values().map(|e| e.steps().len()).sum();
-    let _ = writeln!(o, "Pipelines: {} executions, {steps} steps", executions.len());
+    let _ = writeln!(o, "Pipelines: {}, {}", count(executions.len(), "execution"), count(steps, "step"));
 }
 
 /// `lineage inspect`: the export's StartArns and the warnings.
