@@ -82,3 +82,89 @@ fn synth_writes_a_loadable_export() {
     assert!(stderr.ends_with(", 9 Describe responses\n"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scratch folder for one test's outputs, removed at the end.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lineage-it-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
+
+fn strings(a: &[&str]) -> Vec<String> {
+    a.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn outputs_take_their_format_from_the_file_name() {
+    let dir = scratch("formats");
+    let at = |f: &str| dir.join(f).display().to_string();
+    let report = ["report", "examples/credit-xgb", "--start", "credit-xgb/73"];
+    // -o x.pdf without --format is a PDF; x.md Markdown; x.json JSON.
+    for (file, starts) in [("r.pdf", "%PDF-"), ("r.md", "# Lineage audit: "), ("r.json", "{")] {
+        let mut args = strings(&report);
+        args.extend(strings(&["--date", "2026-11-28", "-o", &at(file)]));
+        let (code, _, stderr) = run(&args);
+        assert_eq!(code, 0, "{file}: {stderr}");
+        let bytes = crate::read(&dir.join(file));
+        assert!(bytes.starts_with(starts.as_bytes()), "{file} starts {:?}", String::from_utf8_lossy(&bytes[..20]));
+    }
+    // `check -o c.xml` is JUnit; `query -o q.json` JSON.
+    let (code, _, _) = run(&strings(&["check", "examples/credit-xgb", "-o", &at("c.xml")]));
+    assert_eq!(code, 1, "the example's fleet has failing packages");
+    assert!(crate::read_text(&dir.join("c.xml")).starts_with("<?xml"));
+    let (code, _, stderr) =
+        run(&strings(&["query", "examples/credit-xgb", "--start", "credit-xgb/73", "-o", &at("q.json")]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(crate::read_text(&dir.join("q.json")).starts_with('{'));
+    // An extension that contradicts --format is refused before anything is written.
+    let (code, _, stderr) = run(&strings(&["check", "examples/credit-xgb", "--format", "md", "-o", &at("d.xml")]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("means --format junit, but --format md was given"), "{stderr}");
+    assert!(!dir.join("d.xml").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_pdf_is_never_written_to_a_terminal() {
+    // `script` (util-linux) runs the command with its standard output on a pseudo-terminal.
+    let bin = env!("CARGO_BIN_EXE_lineage");
+    let command = format!("{bin} report examples/credit-xgb --start credit-xgb/73 --format pdf --date 2026-11-28");
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("script (util-linux) runs the command on a terminal: {e}"));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("refusing to write a PDF to a terminal: pass -o FILE.pdf"), "{shown}");
+    assert!(!shown.contains("%PDF"), "{shown}");
+}
+
+/// Every option of every subcommand says what it is for: in `--help`, each option's heading line is followed by
+/// a line of description (not only its default or possible values).
+#[test]
+fn every_option_has_help_text() {
+    let mut options = 0;
+    for sub in ["report", "check", "query", "inspect", "synth"] {
+        let (code, help, _) = run(&strings(&[sub, "--help"]));
+        assert_eq!(code, 0);
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            let heading =
+                line.starts_with("  ") && (t.starts_with('-') || t.starts_with('<')) && line.len() - t.len() <= 6;
+            if !heading {
+                continue;
+            }
+            options += 1;
+            // Short help stands on the heading's line (`<FILES>...  Export files…`), long help on the next.
+            let inline = t.split_once("  ").map(|(_, d)| d.trim());
+            let next = inline.filter(|d| !d.is_empty()).unwrap_or_else(|| lines.get(i + 1).map_or("", |l| l.trim()));
+            assert!(
+                !next.is_empty() && !next.starts_with('[') && !next.starts_with('-') && !next.starts_with('<'),
+                "lineage {sub} --help: {t:?} has no help text"
+            );
+        }
+    }
+    assert!(options >= 35, "only {options} options seen");
+}

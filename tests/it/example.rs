@@ -19,9 +19,19 @@ fn example_report() -> lineage_core::Report {
     lineage_core::report(&lineage, start).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The article's labels that the tree words as every section does (one name per thing: issue 28, item 9).
+const RENAMED: [(&str, &str); 4] = [
+    ("ModelPackage v73", "Model package credit-xgb/73"),
+    ("Feature group: accounts, version", "Feature-store version: accounts"),
+    ("Feature group: behaviour, version", "Feature-store version: behaviour"),
+    ("Approval record: risk-ops@,", "Approval record: risk-ops@company.com,"),
+];
+
 #[test]
 fn the_example_reproduces_the_articles_tree() {
-    assert_eq!(example_report().tree, ARTICLE_TREE);
+    let tree = RENAMED.iter().fold(ARTICLE_TREE.to_owned(), |t, (article, ours)| t.replace(article, ours));
+    assert_ne!(tree, ARTICLE_TREE);
+    assert_eq!(example_report().tree, tree);
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod injection;
 mod narrative;
 mod order;
 mod pdf;
+mod readme;
 mod real_shapes;
 mod tidy;
 

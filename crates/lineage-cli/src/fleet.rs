@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use lineage_core::check::{self, CheckReport, PackageCheck, Policy};
-use lineage_core::{render, RoleTable};
+use lineage_core::text::count;
+use lineage_core::{render, Lineage, RoleTable};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use crate::{inputs, json, write_output, CheckFormat, Failure, Fleet};
+use crate::{inputs, json, output, CheckFormat, Failure, Fleet};
 
 pub fn check(
     files: &[PathBuf],
@@ -25,27 +26,52 @@ pub fn check(
     };
     let lineage = inputs::load(files, &roles)?;
     let result = check::check(&lineage, &policy);
+    let nothing = (result.summary.packages == 0).then(|| nothing_to_check(&lineage));
     std::mem::forget(lineage);
-    let title = format!("Lineage check: {} model packages", result.summary.packages);
+    let title = format!("Lineage check: {}", count(result.summary.packages, "model package"));
     let text = match format {
         CheckFormat::Text => render::text_blocks(&title, &check::blocks(&result)),
         CheckFormat::Md => render::markdown_blocks(&title, &check::blocks(&result)),
         CheckFormat::Json => json(&result)?,
-        CheckFormat::Junit => junit(&result)?,
+        CheckFormat::Junit => junit(&result, nothing.as_deref())?,
     };
-    write_output(output, text.as_bytes())?;
+    output::write(output, text.as_bytes())?;
+    if let Some(message) = nothing {
+        // A check of nothing is never green: a CI job pointed at the wrong folder must fail.
+        return Err(Failure::input(message));
+    }
     let s = &result.summary;
     Ok(match s.failing {
         0 => Fleet::Passes,
-        n => Fleet::Fails(format!("{n} of {} model packages fail the policy", s.packages)),
+        n => Fleet::Fails(format!("{n} of {} fail the policy", count(s.packages, "model package"))),
     })
+}
+
+/// Why a check that found no model package fails: how many files were read, and how many held nothing this tool
+/// reads (`lineage inspect` lists what each held).
+fn nothing_to_check(lineage: &Lineage) -> String {
+    let files = lineage.inputs.len();
+    let skipped = lineage.inputs.iter().filter(|i| i.kinds.keys().all(|k| k == "skipped")).count();
+    format!(
+        "no model package found in the {} read ({} skipped as not an export this tool reads); expected \
+         model-package vertices or DescribeModelPackage responses (`lineage inspect` on the same files shows what \
+         each held)",
+        count(files, "file"),
+        skipped
+    )
 }
 
 /// One test suite, one test case per package (class name its group): a package that fails the policy is a failed
 /// test whose message lists the missing answers.
-fn junit(result: &CheckReport) -> Result<String, Failure> {
+fn junit(result: &CheckReport, nothing: Option<&str>) -> Result<String, Failure> {
     let mut suite = TestSuite::new("lineage check");
     suite.add_test_cases(result.packages.iter().map(test_case));
+    if let Some(message) = nothing {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status.set_message(message.to_owned());
+        status.set_type("no-model-package");
+        suite.add_test_case(TestCase::new("the export holds a model package", status));
+    }
     let mut report = Report::new("lineage check");
     report.add_test_suite(suite);
     report.to_string().map_err(|e| Failure { code: 1, message: format!("cannot write the JUnit report: {e}") })

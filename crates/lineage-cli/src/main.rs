@@ -2,9 +2,10 @@
 
 mod fleet;
 mod inputs;
+mod output;
 mod pdf;
 
-use std::io::Write;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,9 +13,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use lineage_core::query::{self, Direction, QueryOptions};
 use lineage_core::{render, LineageType, RoleTable};
 
-/// Turns SageMaker lineage exports into the regulator's answer.
+/// Answers a regulator's five questions about a model from the lineage your systems already export: which model
+/// version served an inference, which training data produced it, which feature-store versions and exclusion list
+/// went into that data, its hyperparameters and metrics, and who approved it and when — each answer with the file
+/// and JSON path it rests on, and every link that was never recorded named as a gap.
+///
+/// Reads SageMaker exports (QueryLineage, Describe*, data capture, CloudTrail, EventBridge, Pipelines, the
+/// exporter's bundle) and OpenLineage events.
 #[derive(Parser, Debug)]
-#[command(name = "lineage", version, about, propagate_version = true)]
+#[command(name = "lineage", version, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,9 +32,11 @@ enum Command {
     /// The five answers, the provenance sentence, the ancestry tree and the gaps for one model.
     Report(ReportArgs),
     /// For every model package in the export: which answers it has, and whether a policy's required ones are
-    /// all there. Exit 0 when every package passes, 1 when some fails the policy, 2 on bad input.
+    /// all there. Exit 0 when every package passes, 1 when some fails the policy, 2 on bad input or when the
+    /// files hold no model package at all.
     Check {
-        /// Export files or directories (every .json/.jsonl/.ndjson in a directory, in name order).
+        /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
+        /// .jsonl and .ndjson are read, anything else is listed as skipped).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The policy (JSON, the shape of crates/lineage-core/data/policy.json; default: that built-in one).
@@ -36,8 +45,9 @@ enum Command {
         /// Extra role rules (JSON, tried before the built-in table).
         #[arg(long)]
         roles: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
+        /// Output format (default: from -o's extension — .json, .xml for JUnit, .md, .txt —, else text).
+        #[arg(long, value_enum)]
+        format: Option<CheckFormat>,
         /// Output file, or - for standard output.
         #[arg(short, long, default_value = "-")]
         output: String,
@@ -46,25 +56,33 @@ enum Command {
     Query(QueryArgs),
     /// Counts by lineage and entity type, duplicates merged, joins made, warnings.
     Inspect {
+        /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
+        /// .jsonl and .ndjson are read, anything else is listed as skipped).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = DataFormat::Text)]
-        format: DataFormat,
+        /// Output format (default: from -o's extension — .json, .txt —, else text).
+        #[arg(long, value_enum)]
+        format: Option<DataFormat>,
+        /// Output file, or - for standard output.
         #[arg(short, long, default_value = "-")]
         output: String,
     },
     /// Writes a deterministic synthetic export (weekly retrains of many model groups) for benchmarks.
     Synth {
+        /// How many model package groups (each retrained weekly).
         #[arg(long, default_value_t = 3)]
         models: usize,
+        /// How many weekly retrains (model package versions) per group.
         #[arg(long, default_value_t = 4)]
         weeks: usize,
+        /// How many raw data partitions feed each week's feature-store versions.
         #[arg(long, default_value_t = 16)]
         raw_partitions: usize,
         /// Describe only the start package's lineage (a lineage-only export); by default every vertex other than
         /// the raw partitions, and every job and package, is described, as lineage-export-sagemaker does.
         #[arg(long)]
         lineage_only: bool,
+        /// Output file (the export is one JSON file).
         #[arg(short, long)]
         output: String,
     },
@@ -73,7 +91,8 @@ enum Command {
 // `lineage report`'s arguments (a plain comment: clap would take a doc comment for the command's about).
 #[derive(Args, Debug)]
 struct ReportArgs {
-    /// Export files or directories (every .json/.jsonl/.ndjson in a directory, in name order).
+    /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
+    /// .jsonl and .ndjson are read, anything else is listed as skipped).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Model package, model artifact or endpoint: ARN, name, source URI, model-package ARN or GROUP/VERSION.
@@ -94,8 +113,10 @@ struct ReportArgs {
     /// Extra role rules (JSON, tried before the built-in table).
     #[arg(long)]
     roles: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    format: ReportFormat,
+    /// Output format (default: from -o's extension — .pdf, .md, .html, .json, .txt —, else text). A PDF is never
+    /// written to a terminal.
+    #[arg(long, value_enum)]
+    format: Option<ReportFormat>,
     /// Output file, or - for standard output.
     #[arg(short, long, default_value = "-")]
     output: String,
@@ -113,14 +134,17 @@ struct ReportArgs {
 // `lineage query`'s arguments.
 #[derive(Args, Debug)]
 struct QueryArgs {
+    /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
+    /// .jsonl and .ndjson are read, anything else is listed as skipped).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Start vertex: ARN, name or source URI.
-    #[arg(long)]
-    from: String,
-    /// Target vertex: print the shortest path from --from to it.
+    /// Start vertex: ARN, name, source URI or GROUP/VERSION, as `report --start` takes (--from is the old name).
+    #[arg(long, visible_alias = "from")]
+    start: String,
+    /// Target vertex: print the shortest path from --start to it (directed if one exists).
     #[arg(long)]
     to: Option<String>,
+    /// Which way to walk from --start.
     #[arg(long, value_enum, default_value_t = DirectionArg::Ancestors)]
     direction: DirectionArg,
     /// Maximum number of associations from the start (default: unlimited).
@@ -132,13 +156,15 @@ struct QueryArgs {
     /// Keep vertices of this lineage type (repeatable).
     #[arg(long = "lineage-type", value_enum, value_name = "LINEAGE_TYPE", ignore_case = true)]
     lineage_types: Vec<LineageTypeArg>,
-    #[arg(long, value_enum, default_value_t = DataFormat::Text)]
-    format: DataFormat,
+    /// Output format (default: from -o's extension — .json, .txt —, else text).
+    #[arg(long, value_enum)]
+    format: Option<DataFormat>,
+    /// Output file, or - for standard output.
     #[arg(short, long, default_value = "-")]
     output: String,
 }
 
-#[derive(Copy, Clone, Debug, ValueEnum)]
+#[derive(Copy, Clone, Debug, PartialEq, ValueEnum)]
 enum ReportFormat {
     Text,
     Md,
@@ -147,7 +173,7 @@ enum ReportFormat {
     Pdf,
 }
 
-#[derive(Copy, Clone, Debug, ValueEnum)]
+#[derive(Copy, Clone, Debug, PartialEq, ValueEnum)]
 enum CheckFormat {
     Text,
     Json,
@@ -155,7 +181,7 @@ enum CheckFormat {
     Md,
 }
 
-#[derive(Copy, Clone, Debug, ValueEnum)]
+#[derive(Copy, Clone, Debug, PartialEq, ValueEnum)]
 enum DataFormat {
     Text,
     Json,
@@ -233,6 +259,13 @@ fn run(cli: Cli) -> Result<Fleet, Failure> {
     match cli.command {
         Command::Report(args) => run_report(args).map(|()| Fleet::Passes),
         Command::Check { files, policy, roles: roles_file, format, output } => {
+            let by_extension = [
+                ("json", CheckFormat::Json),
+                ("xml", CheckFormat::Junit),
+                ("md", CheckFormat::Md),
+                ("txt", CheckFormat::Text),
+            ];
+            let format = output::format(format, &output, CheckFormat::Text, &by_extension)?;
             fleet::check(&files, policy.as_deref(), roles(roles_file.as_ref())?, format, &output)
         }
         Command::Query(args) => run_query(args).map(|()| Fleet::Passes),
@@ -259,6 +292,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         period,
         fallback_fonts,
     } = args;
+    let format = report_format(format, &output, date.as_deref(), period.as_deref())?;
     let roles = roles(roles_file.as_ref())?;
     let lineage = inputs::load(&files, &roles)?;
     let query = match inference {
@@ -278,31 +312,57 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         ReportFormat::Pdf => pdf::write(&doc(), date, period.as_deref(), &fallback_fonts)?,
     };
     exit_without_freeing(lineage);
-    write_output(&output, &bytes)
+    output::write(&output, &bytes)
+}
+
+/// The report's format (see [`output::format`]), checked before anything is read: a PDF is not written to a
+/// terminal, and `--date`/`--period`, which only the PDF prints, are said to be ignored for other formats.
+fn report_format(
+    given: Option<ReportFormat>,
+    output: &str,
+    date: Option<&str>,
+    period: Option<&str>,
+) -> Result<ReportFormat, Failure> {
+    let by_extension = [
+        ("pdf", ReportFormat::Pdf),
+        ("md", ReportFormat::Md),
+        ("markdown", ReportFormat::Md),
+        ("html", ReportFormat::Html),
+        ("htm", ReportFormat::Html),
+        ("json", ReportFormat::Json),
+        ("txt", ReportFormat::Text),
+    ];
+    let format = output::format(given, output, ReportFormat::Text, &by_extension)?;
+    if format == ReportFormat::Pdf {
+        output::refuse_binary_to_terminal(output, "a PDF", "pdf")?;
+        pdf::check_dates(date, period)?;
+    } else {
+        let ignored: Vec<&str> =
+            [("--date", date), ("--period", period)].into_iter().filter_map(|(flag, v)| v.map(|_| flag)).collect();
+        if !ignored.is_empty() {
+            let verb = if ignored.len() == 1 { "applies" } else { "apply" };
+            eprintln!(
+                "warning: {} {verb} only to the PDF (--format pdf); ignored for --format {}",
+                ignored.join(" and "),
+                output::name(format)
+            );
+        }
+    }
+    Ok(format)
 }
 
 /// `lineage query`: the shortest path from --from to --to, or else the walk from --from.
 fn run_query(args: QueryArgs) -> Result<(), Failure> {
+    let format = data_format(args.format, &args.output)?;
     let lineage = inputs::load(&args.files, &RoleTable::builtin())?;
     let g = &lineage.graph;
-    // The one vertex an ARN, name or source URI names; none, or several, is bad input.
-    let find = |id: &str| -> Result<_, Failure> {
-        match g.resolve(id).as_slice() {
-            [] => Err(Failure::input(format!("no vertex has ARN, name or source URI {id:?}"))),
-            [one] => Ok(*one),
-            many => Err(Failure::input(format!(
-                "{id:?} names {} vertices; pass one ARN:{}",
-                many.len(),
-                many.iter().map(|&ix| format!("\n  {}", g.node(ix).arn)).collect::<String>()
-            ))),
-        }
-    };
-    let from_ix = find(&args.from)?;
+    let find = |id: &str| one_vertex(&lineage, id);
+    let from_ix = find(&args.start)?;
     let text = if let Some(to) = &args.to {
         let to_ix = find(to)?;
         let path = query::shortest_path(g, from_ix, to_ix);
         let out = query::PathOutput::new(g, from_ix, to_ix, path.as_ref());
-        match args.format {
+        match format {
             DataFormat::Text => render::path_text(&out),
             DataFormat::Json => json(&out)?,
         }
@@ -310,13 +370,36 @@ fn run_query(args: QueryArgs) -> Result<(), Failure> {
         let opts = args.walk_options();
         let result = query::query(g, from_ix, &opts);
         let out = query::WalkOutput::new(g, &result, &opts);
-        match args.format {
+        match format {
             DataFormat::Text => render::walk_text(&out),
             DataFormat::Json => json(&out)?,
         }
     };
     exit_without_freeing(lineage);
-    write_output(&args.output, text.as_bytes())
+    output::write(&args.output, text.as_bytes())
+}
+
+/// The one vertex `id` names, found as `report --start` finds one; nothing (with the nearest names), or several,
+/// is bad input worded as the report words it.
+fn one_vertex(lineage: &lineage_core::Lineage, id: &str) -> Result<petgraph::graph::NodeIndex, Failure> {
+    use lineage_core::subject::StartMiss;
+    use lineage_core::NarrativeError;
+    let error = match lineage_core::subject::find(lineage, id) {
+        Ok(hits) if hits.len() == 1 => return Ok(hits[0]),
+        Ok(hits) if hits.is_empty() => NarrativeError::NotFound { id: id.to_owned(), nearest: Vec::new() },
+        Ok(hits) => NarrativeError::Ambiguous {
+            id: id.to_owned(),
+            candidates: hits.iter().map(|&ix| lineage.graph.node(ix).arn.to_string()).collect(),
+        },
+        Err(StartMiss::Unknown { nearest }) => NarrativeError::NotFound { id: id.to_owned(), nearest },
+        Err(StartMiss::NotLinked { what, expected }) => NarrativeError::NotLinked { what, expected },
+    };
+    Err(Failure::input(error.to_string()))
+}
+
+/// `query`'s and `inspect`'s format: `--format`, else `-o`'s extension, else text.
+fn data_format(given: Option<DataFormat>, output: &str) -> Result<DataFormat, Failure> {
+    output::format(given, output, DataFormat::Text, &[("json", DataFormat::Json), ("txt", DataFormat::Text)])
 }
 
 impl QueryArgs {
@@ -345,14 +428,15 @@ impl QueryArgs {
 }
 
 /// `lineage inspect`: counts, merges, joins and warnings of the inputs.
-fn run_inspect(files: &[PathBuf], format: DataFormat, output: &str) -> Result<(), Failure> {
+fn run_inspect(files: &[PathBuf], format: Option<DataFormat>, output: &str) -> Result<(), Failure> {
+    let format = data_format(format, output)?;
     let lineage = inputs::load(files, &RoleTable::builtin())?;
     let text = match format {
         DataFormat::Text => render::inspect_text(&lineage),
         DataFormat::Json => json(&lineage_core::summary::Summary::new(&lineage))?,
     };
     exit_without_freeing(lineage);
-    write_output(output, text.as_bytes())
+    output::write(output, text.as_bytes())
 }
 
 /// `lineage synth`: writes the synthetic export to `output` and says on stderr what it holds.
@@ -381,14 +465,4 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
             s
         })
         .map_err(|e| Failure { code: 1, message: format!("cannot serialise JSON: {e}") })
-}
-
-fn write_output(output: &str, bytes: &[u8]) -> Result<(), Failure> {
-    let result = if output == "-" {
-        let mut out = std::io::stdout().lock();
-        out.write_all(bytes).and_then(|()| out.flush())
-    } else {
-        std::fs::write(output, bytes)
-    };
-    result.map_err(|e| Failure { code: 1, message: format!("{output}: cannot write: {e}") })
 }

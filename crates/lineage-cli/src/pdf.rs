@@ -23,25 +23,45 @@ fn today() -> String {
     format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
 }
 
+/// Checks `--date` and `--period` (before the inputs are read): real dates, FROM not after TO.
+pub fn check_dates(date: Option<&str>, period: Option<&str>) -> Result<(), Failure> {
+    if let Some(d) = date {
+        if parse_date(d).is_none() {
+            return Err(Failure::input(format!("--date {d:?}: expected a date as YYYY-MM-DD that exists")));
+        }
+    }
+    if let Some(p) = period {
+        question_period(p)?;
+    }
+    Ok(())
+}
+
+/// `--period FROM..TO` as the title block prints it (`FROM to TO`).
+fn question_period(p: &str) -> Result<String, Failure> {
+    let expected = || Failure::input(format!("--period {p:?}: expected FROM..TO as YYYY-MM-DD..YYYY-MM-DD"));
+    let (from, to) = p.split_once("..").ok_or_else(expected)?;
+    for (side, d) in [("FROM", from), ("TO", to)] {
+        if parse_date(d).is_none() {
+            return Err(Failure::input(format!(
+                "--period {p:?}: {side} {d:?} is not a date as YYYY-MM-DD that exists (expected FROM..TO)"
+            )));
+        }
+    }
+    if from > to {
+        return Err(Failure::input(format!("--period {p:?}: FROM {from} is after TO {to}")));
+    }
+    Ok(format!("{from} to {to}"))
+}
+
 pub fn write(
     doc: &Document,
     date: Option<String>,
     period: Option<&str>,
     extra_fonts: &[PathBuf],
 ) -> Result<Vec<u8>, Failure> {
+    check_dates(date.as_deref(), period)?;
     let generated_on = date.unwrap_or_else(today);
-    if parse_date(&generated_on).is_none() {
-        return Err(Failure::input(format!("--date {generated_on:?}: expected YYYY-MM-DD")));
-    }
-    let question_period = match period {
-        None => None,
-        Some(p) => match p.split_once("..") {
-            Some((from, to)) if parse_date(from).is_some() && parse_date(to).is_some() && from <= to => {
-                Some(format!("{from} to {to}"))
-            }
-            _ => return Err(Failure::input(format!("--period {p:?}: expected FROM..TO as YYYY-MM-DD..YYYY-MM-DD"))),
-        },
-    };
+    let question_period = period.map(question_period).transpose()?;
     let mut loaded = Vec::new();
     for path in extra_fonts {
         let bytes =

@@ -13,7 +13,7 @@ use wildmatch::WildMatch;
 use crate::document::{Block, Inline, Span};
 use crate::model::roles::Role;
 use crate::model::Lineage;
-use crate::model::{resource_name, ApprovalStatus};
+use crate::model::{group_and_version, ApprovalStatus};
 use crate::narrative::{self, Answers, SourceKind};
 
 /// What a policy can require of a package: one answer of the report each.
@@ -275,7 +275,8 @@ fn packages(lineage: &Lineage) -> Vec<Package> {
         .into_iter()
         .map(|arn| {
             let described = g.model_packages.get(arn);
-            let (group, version) = group_version(arn);
+            let (group, version) = group_and_version(arn);
+            let group = group.map(str::to_owned);
             Package {
                 arn: arn.to_owned(),
                 group: described.and_then(|d| d.group.clone()).or(group),
@@ -291,13 +292,6 @@ fn packages(lineage: &Lineage) -> Vec<Package> {
 }
 
 /// `(group, version)` from `…:model-package/GROUP/VERSION`.
-fn group_version(arn: &str) -> (Option<String>, Option<u64>) {
-    match resource_name(arn).rsplit_once('/') {
-        Some((group, v)) => (Some(group.to_owned()), v.parse().ok()),
-        None => (None, None),
-    }
-}
-
 /// Packages some record deploys: next to a lineage ModelDeployment action or endpoint context, or run by an
 /// endpoint config that an endpoint ran (DescribeEndpoint, CloudTrail CreateEndpoint/UpdateEndpoint).
 fn deployed_packages(lineage: &Lineage) -> BTreeSet<String> {
@@ -337,14 +331,18 @@ pub fn package_label(p: &PackageCheck) -> String {
 pub fn blocks(c: &CheckReport) -> Vec<Block> {
     let s = &c.summary;
     let mut out = vec![Block::Paragraph(vec![Span::Text(format!(
-        "{} model packages: {} pass, {} fail the policy.",
-        s.packages, s.passing, s.failing
+        "{}: {} pass, {} fail the policy.",
+        crate::text::count(s.packages, "model package"),
+        s.passing,
+        s.failing
     ))])];
     let mut header = vec!["Package".to_owned(), "Status".to_owned(), "Deployed".to_owned()];
     header.extend(Requirement::ALL.iter().map(|r| r.as_str().to_owned()));
     header.push("Result".into());
-    let rows = c.packages.iter().map(matrix_row).collect();
-    out.push(Block::Table { header, rows });
+    let rows: Vec<Vec<Inline>> = c.packages.iter().map(matrix_row).collect();
+    if !rows.is_empty() {
+        out.push(Block::Table { header, rows });
+    }
     let failing: Vec<Inline> = c.packages.iter().filter(|p| !p.pass).map(failure_line).collect();
     if !failing.is_empty() {
         out.push(Block::Subheading("Failing packages".into()));

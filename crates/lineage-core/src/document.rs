@@ -20,7 +20,7 @@ use crate::narrative::report::{
     Answers, ApprovalAnswer, ApprovalChange, ApprovalFact, DatasetAnswer, Deployment, InferenceAnswer, PipelineAnswer,
     Report, ReportGraph, StepAnswer, TrainingJobAnswer,
 };
-use crate::text::format_number;
+use crate::text::{count, format_number};
 
 impl Document {
     /// Lays out `r`.
@@ -104,7 +104,10 @@ fn facts(r: &Report) -> Vec<Field> {
     rows.push(field("Subject", text(format!("{} ({})", r.subject.name, r.subject.kind.words()))));
     rows.push(field("Start vertex", code(&r.subject.arn)));
     let st = &r.import;
-    rows.push(field("Export", text(format!("{} files, {} vertices, {} edges", st.files, st.vertices, st.edges))));
+    rows.push(field(
+        "Export",
+        text(format!("{}, {}, {}", count(st.files, "file"), count(st.vertices, "vertex"), count(st.edges, "edge"))),
+    ));
     rows
 }
 
@@ -112,7 +115,7 @@ fn summary(r: &Report) -> Inline {
     match r.gaps.len() {
         0 => text("Every question is answered from the export."),
         n => vec![
-            Span::Strong(format!("{n} question(s) cannot be answered from the export: ")),
+            Span::Strong(format!("{} cannot be answered from the export: ", count(n, "question"))),
             Span::Link { text: "see Gaps".into(), to: Section::Gaps },
             Span::Text(".".into()),
         ],
@@ -123,6 +126,9 @@ fn summary(r: &Report) -> Inline {
 
 fn model_version(r: &Report) -> Vec<Block> {
     let mut out = Vec::new();
+    if let Some(chosen) = &r.subject.chosen {
+        out.push(Block::Note { kind: NoteKind::Note, text: text(chosen), detail: None });
+    }
     if let Some(inf) = &r.inference {
         out.extend(inference(inf));
         out.push(Block::Subheading("Model package".into()));
@@ -536,7 +542,7 @@ fn figure(r: &Report) -> Figure {
     Figure {
         graph: g.clone(),
         subject: r.subject.arn.clone(),
-        caption: format!("{} vertices, {} edges", g.vertices.len(), g.edges.len()),
+        caption: format!("{}, {}", count(g.vertices.len(), "vertex"), count(g.edges.len(), "edge")),
         edges: graph_lines(g),
     }
 }
@@ -560,7 +566,11 @@ fn evidence(r: &Report) -> Vec<Block> {
     out.push(if r.warnings.is_empty() { para("None.") } else { Block::List(r.warnings.iter().map(text).collect()) });
     if !r.cross_joins.is_empty() {
         out.push(Block::Subheading("Joins across systems".into()));
-        let line = |j: &crate::model::Join| text(format!("{} is {} — {}", j.described, j.vertex, j.how));
+        // The OpenLineage side is named as the event names it (namespace/name), which for a Glue table is not the
+        // table's ARN that section 3 shows: said, so that one table written two ways reads as one.
+        let line = |j: &crate::model::Join| {
+            text(format!("OpenLineage dataset {} (namespace/name) is {} — {}", j.described, j.vertex, j.how))
+        };
         out.push(Block::List(r.cross_joins.iter().map(line).collect()));
     }
     out.push(Block::Subheading("Input files".into()));
@@ -593,7 +603,7 @@ fn import_fields(r: &Report) -> Vec<Field> {
     let st = &r.import;
     let mut rows = vec![
         field("Files / documents", text(format!("{} / {}", st.files, st.documents))),
-        field("Graph", text(format!("{} vertices, {} edges", st.vertices, st.edges))),
+        field("Graph", text(format!("{}, {}", count(st.vertices, "vertex"), count(st.edges, "edge")))),
         field("QueryLineage pages", text(st.query_pages.to_string())),
         field(
             "Vertex records",
@@ -602,7 +612,10 @@ fn import_fields(r: &Report) -> Vec<Field> {
         field("Edge records", text(format!("{} read, {} duplicates merged", st.edges_read, st.duplicate_edges))),
         field("Describe responses", text(format!("{} ({} repeated)", st.descriptions, st.duplicate_descriptions))),
         field("Association summaries", text(st.association_summaries.to_string())),
-        field("Report graph", text(format!("{} vertices, {} edges", r.graph.vertices.len(), r.graph.edges.len()))),
+        field(
+            "Report graph",
+            text(format!("{}, {}", count(r.graph.vertices.len(), "vertex"), count(r.graph.edges.len(), "edge"))),
+        ),
     ];
     if st.openlineage_events > 0 {
         let merged = format!("{} (Marquez nodes and runs included), merged per run", st.openlineage_events);

@@ -2,7 +2,7 @@
 //! (the Markdown through pulldown-cmark, with any raw HTML turned back into text). Each walks the document's blocks
 //! generically; neither reads the report. Also the text forms of `lineage query` and `lineage inspect`.
 
-use crate::text::{one_line, report_title};
+use crate::text::{count, one_line, report_title};
 use std::fmt::Write as _;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser};
@@ -366,31 +366,12 @@ pub fn walk_text(w: &crate::query::WalkOutput) -> String {
         crate::query::Direction::Both => "Ancestors and descendants",
     };
     let depth = w.max_depth.map_or("unlimited".to_owned(), |d| d.to_string());
-    let _ = writeln!(o, "{dir} of {} (max depth {depth})", one_line(&w.start.arn));
-    let _ = writeln!(o, "{} vertices; {} edges among the vertices reached\n", w.vertices.len(), w.edges.len());
+    let _ = writeln!(o, "{dir} of {} (max depth {depth})", named(&w.start));
+    let reached =
+        format!("{}; {} among the vertices reached", count(w.vertices.len(), "vertex"), count(w.edges.len(), "edge"));
+    let _ = writeln!(o, "{reached}\n");
     if !w.vertices.is_empty() {
-        let lt = w.vertices.iter().map(|v| v.lineage_type.map_or("-", |t| t.as_str()).len()).max().unwrap_or(0).max(12);
-        let ty = w
-            .vertices
-            .iter()
-            .map(|v| one_line(v.entity_type.as_deref().unwrap_or("-")).chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(4);
-        let _ = writeln!(o, "depth  {:<lt$}  {:<ty$}  arn", "lineage type", "type");
-        for v in &w.vertices {
-            let d = match v.direction {
-                Some(crate::query::Stream::Downstream) => format!("+{}", v.depth.unwrap_or(0)),
-                _ => format!("-{}", v.depth.unwrap_or(0)),
-            };
-            let _ = writeln!(
-                o,
-                "{d:<5}  {:<lt$}  {:<ty$}  {}",
-                v.lineage_type.map_or("-", |t| t.as_str()),
-                one_line(v.entity_type.as_deref().unwrap_or("-")),
-                one_line(&v.arn)
-            );
-        }
+        walk_table(&mut o, &w.vertices);
     }
     if !w.edges.is_empty() {
         let _ = writeln!(o, "\nedges:");
@@ -407,6 +388,36 @@ pub fn walk_text(w: &crate::query::WalkOutput) -> String {
     o
 }
 
+/// A vertex as `name (ARN)`, or its ARN when its name is the ARN.
+fn named(v: &crate::query::OutVertex) -> String {
+    if v.name.is_empty() || v.name == v.arn {
+        one_line(&v.arn)
+    } else {
+        format!("{} ({})", one_line(&v.name), one_line(&v.arn))
+    }
+}
+
+/// The walk's vertices as columns: how many steps up (an ancestor) or down (a descendant), lineage type, entity
+/// type, name and ARN.
+fn walk_table(o: &mut String, vertices: &[crate::query::OutVertex]) {
+    let width = |f: &dyn Fn(&crate::query::OutVertex) -> String, min: usize| {
+        vertices.iter().map(|v| f(v).chars().count()).max().unwrap_or(0).max(min)
+    };
+    let steps = |v: &crate::query::OutVertex| match v.direction {
+        Some(crate::query::Stream::Downstream) => format!("down {}", v.depth.unwrap_or(0)),
+        _ => format!("up {}", v.depth.unwrap_or(0)),
+    };
+    let lineage = |v: &crate::query::OutVertex| v.lineage_type.map_or("-", |t| t.as_str()).to_owned();
+    let kind = |v: &crate::query::OutVertex| one_line(v.entity_type.as_deref().unwrap_or("-"));
+    let name = |v: &crate::query::OutVertex| one_line(&v.name);
+    let (sw, lw, tw, nw) = (width(&steps, 5), width(&lineage, 12), width(&kind, 4), width(&name, 4));
+    let _ = writeln!(o, "{:<sw$}  {:<lw$}  {:<tw$}  {:<nw$}  arn", "steps", "lineage type", "type", "name");
+    for v in vertices {
+        let row = format!("{:<sw$}  {:<lw$}  {:<tw$}  {:<nw$}  ", steps(v), lineage(v), kind(v), name(v));
+        let _ = writeln!(o, "{row}{}", one_line(&v.arn));
+    }
+}
+
 /// `lineage query --to` as text.
 pub fn path_text(p: &crate::query::PathOutput) -> String {
     let mut o = String::new();
@@ -421,19 +432,19 @@ pub fn path_text(p: &crate::query::PathOutput) -> String {
     };
     let _ = writeln!(
         o,
-        "From {}\nto   {}\n{kind}, {} edge(s):\n",
+        "From {}\nto   {}\n{kind}, {}:\n",
         one_line(&p.from.arn),
         one_line(&p.to.arn),
-        p.edges.len()
+        count(p.edges.len(), "edge")
     );
     if let Some(first) = p.vertices.first() {
-        let _ = writeln!(o, "  {}", one_line(&first.arn));
+        let _ = writeln!(o, "  {}", named(first));
     }
     for (e, v) in p.edges.iter().zip(p.vertices.iter().skip(1)) {
         let t = one_line(e.association_type.as_deref().unwrap_or("(none)"));
         let backward = e.walked == Some(crate::query::Walked::Backward);
         let arrow = if backward { format!("<--{t}--") } else { format!("--{t}-->") };
-        let _ = writeln!(o, "    {arrow} {}", one_line(&v.arn));
+        let _ = writeln!(o, "    {arrow} {}", named(v));
     }
     o
 }
@@ -452,7 +463,7 @@ pub fn inspect_text(l: &crate::model::Lineage) -> String {
 
 /// `lineage inspect`: the input files, what each held and the fields kept but not interpreted.
 fn inspect_inputs(o: &mut String, l: &crate::model::Lineage, s: &crate::summary::Summary) {
-    let _ = writeln!(o, "Inputs ({} files, {} documents)", s.stats.files, s.stats.documents);
+    let _ = writeln!(o, "Inputs ({}, {})", count(s.stats.files, "file"), count(s.stats.documents, "document"));
     for i in &l.inputs {
         let kinds: Vec<String> =
             i.kinds.iter().map(|(k, n)| if *n == 1 { k.clone() } else { format!("{k} ×{n}") }).collect();
@@ -465,17 +476,22 @@ fn inspect_inputs(o: &mut String, l: &crate::model::Lineage, s: &crate::summary:
 
 /// `lineage inspect`: the graph's size, the records read and merged, and the counts by type.
 fn inspect_graph(o: &mut String, s: &crate::summary::Summary) {
-    let _ = writeln!(o, "\nGraph: {} vertices, {} edges", s.vertices, s.edges);
+    let _ = writeln!(o, "\nGraph: {}, {}", count(s.vertices, "vertex"), count(s.edges, "edge"));
     let _ = writeln!(
         o,
-        "  read {} vertex records ({} duplicates merged) from {} QueryLineage page(s)",
-        s.stats.vertices_read, s.stats.duplicate_vertices, s.stats.query_pages
+        "  read {} ({} merged) from {}",
+        count(s.stats.vertices_read, "vertex record"),
+        count(s.stats.duplicate_vertices, "duplicate"),
+        count(s.stats.query_pages, "QueryLineage page")
     );
-    let _ = writeln!(o, "  read {} edge records ({} duplicates merged)", s.stats.edges_read, s.stats.duplicate_edges);
+    let (edges, duplicates) = (count(s.stats.edges_read, "edge record"), count(s.stats.duplicate_edges, "duplicate"));
+    let _ = writeln!(o, "  read {edges} ({duplicates} merged)");
     let _ = writeln!(
         o,
-        "  {} Describe responses ({} repeated), {} association summaries",
-        s.stats.descriptions, s.stats.duplicate_descriptions, s.stats.association_summaries
+        "  {} ({} repeated), {}",
+        count(s.stats.descriptions, "Describe response"),
+        s.stats.duplicate_descriptions,
+        count(s.stats.association_summaries, "association summary")
     );
     let _ = writeln!(o, "\nBy lineage type:");
     for (k, n) in &s.by_lineage_type {
@@ -514,31 +530,31 @@ fn inspect_joins(o: &mut String, l: &crate::model::Lineage) {
 
 /// `lineage inspect`: the Describe responses and the records beside the lineage.
 fn inspect_records(o: &mut String, l: &crate::model::Lineage) {
-    let _ = writeln!(
-        o,
-        "\nDescribed: {} training jobs, {} processing jobs, {} model packages",
-        l.graph.training_jobs.len(),
-        l.graph.processing_jobs.len(),
-        l.graph.model_packages.len()
-    );
+    let g = &l.graph;
+    let described = [
+        count(g.training_jobs.len(), "training job"),
+        count(g.processing_jobs.len(), "processing job"),
+        count(g.model_packages.len(), "model package"),
+    ];
+    let _ = writeln!(o, "\nDescribed: {}", described.join(", "));
     let r = &l.graph.records;
     let st = &l.stats;
-    let _ = writeln!(
-        o,
-        "Beside the lineage: {} capture records ({} repeated), {} endpoints, {} endpoint configs, {} models, {} CloudTrail events ({} repeated), {} EventBridge model-package changes ({} repeated)",
-        r.captures.len(),
-        st.duplicate_capture_records,
-        r.endpoints.len(),
-        r.endpoint_configs.len(),
-        r.models.len(),
-        r.trail.len(),
-        st.duplicate_cloudtrail_events,
-        r.package_events.len(),
-        st.duplicate_package_state_events
-    );
+    let beside = [
+        format!("{} ({} repeated)", count(r.captures.len(), "capture record"), st.duplicate_capture_records),
+        count(r.endpoints.len(), "endpoint"),
+        count(r.endpoint_configs.len(), "endpoint config"),
+        count(r.models.len(), "model"),
+        format!("{} ({} repeated)", count(r.trail.len(), "CloudTrail event"), st.duplicate_cloudtrail_events),
+        format!(
+            "{} ({} repeated)",
+            count(r.package_events.len(), "EventBridge model-package change"),
+            st.duplicate_package_state_events
+        ),
+    ];
+    let _ = writeln!(o, "Beside the lineage: {}", beside.join(", "));
     let executions = &r.pipelines;
     let steps: usize = executions.values().map(|e| e.steps().len()).sum();
-    let _ = writeln!(o, "Pipelines: {} executions, {steps} steps", executions.len());
+    let _ = writeln!(o, "Pipelines: {}, {}", count(executions.len(), "execution"), count(steps, "step"));
 }
 
 /// `lineage inspect`: the export's StartArns and the warnings.

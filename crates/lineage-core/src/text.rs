@@ -10,6 +10,28 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// A count and its noun, singular for one: `1 file`, `2 files`, `1 vertex`, `3 vertices`, `2 SameAs twins`.
+/// The noun is written singular; its plural is English's regular one, or the irregular ones this tool prints.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    let (head, last) = match noun.rsplit_once(' ') {
+        Some((head, last)) => (format!("{head} "), last),
+        None => (String::new(), noun),
+    };
+    let plural = match last {
+        "vertex" => "vertices".to_owned(),
+        "index" => "indices".to_owned(),
+        w if w.ends_with('s') || w.ends_with('x') || w.ends_with("ch") || w.ends_with("sh") => format!("{w}es"),
+        w if w.ends_with('y') && !w.ends_with("ay") && !w.ends_with("ey") && !w.ends_with("oy") => {
+            format!("{}ies", &w[..w.len() - 1])
+        }
+        w => format!("{w}s"),
+    };
+    format!("{n} {head}{plural}")
+}
+
 /// Input text on one line: control characters (line breaks, escapes) become spaces, so they cannot forge lines,
 /// and bidirectional overrides are shown as `<U+202E>`, so they cannot reorder what a reader sees.
 pub fn one_line(s: &str) -> String {
@@ -29,4 +51,22 @@ pub fn one_line(s: &str) -> String {
 /// The title every face puts on a report, with the document's title made safe by the face's own `escape`.
 pub fn report_title(title: &str, escape: impl Fn(&str) -> String) -> String {
     format!("Lineage audit: {}", escape(title))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(1, "file"), "1 file");
+        assert_eq!(count(2, "file"), "2 files");
+        assert_eq!(count(0, "model package"), "0 model packages");
+        assert_eq!(count(3, "vertex"), "3 vertices");
+        assert_eq!(count(2, "CloudTrail record"), "2 CloudTrail records");
+        assert_eq!(count(2, "question"), "2 questions");
+        assert_eq!(count(2, "dependency"), "2 dependencies");
+        assert_eq!(count(2, "key"), "2 keys");
+        assert_eq!(count(2, "status"), "2 statuses");
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 /// An instant in UTC.
@@ -102,6 +102,18 @@ impl Timestamp {
     }
 }
 
+/// A calendar date written `YYYY-MM-DD` (exactly that shape) that exists: `2026-02-30` and `2026-13-01` do not.
+/// The one date check of every option that takes a date (`--date`, `--period`, the page's fields).
+pub fn calendar_date(s: &str) -> Option<(i32, u8, u8)> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().filter(|_| shaped)?;
+    Some((date.year(), date.month() as u8, date.day() as u8))
+}
+
 /// What a whole epoch number counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EpochUnit {
@@ -157,6 +169,15 @@ mod tests {
 
     fn iso(s: &str) -> String {
         Timestamp::parse(s).map(|t| t.iso()).unwrap_or_else(|| "none".into())
+    }
+
+    #[test]
+    fn calendar_dates_exist() {
+        assert_eq!(super::calendar_date("2026-11-28"), Some((2026, 11, 28)));
+        assert_eq!(super::calendar_date("2028-02-29"), Some((2028, 2, 29)));
+        for bad in ["2026-02-30", "2026-02-29", "2026-13-01", "2026-04-31", "26-1-1", "2026-11-28T00", "2026-1-01"] {
+            assert_eq!(super::calendar_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

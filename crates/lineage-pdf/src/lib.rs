@@ -52,20 +52,10 @@ pub struct Rendered {
     pub uncovered: Vec<char>,
 }
 
-/// Reads a `YYYY-MM-DD` date: four digits, a dash, a month 01 to 12, a dash, a day 01 to 31 (the day is not yet
-/// checked against the month). The one date check: [`render`] uses it for the generation date, and the command line
-/// for `--date` and `--period` before it asks for a PDF.
+/// Reads a `YYYY-MM-DD` date that exists (lineage-core's one date check): [`render`] uses it for the generation
+/// date, and the command line for `--date` and `--period` before it asks for a PDF.
 pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
-    let b = s.as_bytes();
-    let shaped = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shaped {
-        return None;
-    }
-    let (y, m, d): (i32, u8, u8) = (s[..4].parse().ok()?, s[5..7].parse().ok()?, s[8..10].parse().ok()?);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+    lineage_core::time::calendar_date(s)
 }
 
 /// Checks that `bytes` are a font this crate can embed (for callers that take fonts from users).
@@ -116,6 +106,7 @@ mod tests {
     fn dates_are_checked() {
         assert_eq!(parse_date("2026-11-28"), Some((2026, 11, 28)));
         assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("26-1-1"), None);
         assert_eq!(parse_date("2026-11-28T00"), None);
         assert_eq!(parse_date("2026-1-28"), None);
@@ -128,7 +119,7 @@ mod tests {
         assert_eq!(parse_date("2026-+1-28"), None);
         assert_eq!(parse_date("20261-1-28"), None);
         assert_eq!(parse_date("2026-11-2x"), None);
-        // Not yet: a day the month does not have.
-        assert_eq!(parse_date("2026-02-30"), Some((2026, 2, 30)));
+        assert_eq!(parse_date("2026-04-31"), None);
+        assert_eq!(parse_date("2028-02-29"), Some((2028, 2, 29)));
     }
 }

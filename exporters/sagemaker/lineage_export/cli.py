@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from typing import Callable
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
 
 from lineage_export import __version__
-from lineage_export.exporter import MAX_DEPTH, Exporter, ExportError, Options, Start, dumps
+from lineage_export.exporter import MAX_DEPTH, S3_URI_FORM, Exporter, ExportError, Options, Start, dumps, split_s3_uri
 from lineage_export.journal import Journal, JournalError
 from lineage_export.progress import Progress
 
@@ -22,6 +23,26 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}")
+
+
+def _s3_uri(text: str) -> str:
+    """`--capture-s3-uri`, checked before anything is sent (argparse names the option in its message)."""
+    try:
+        split_s3_uri(text)
+    except ExportError:
+        raise argparse.ArgumentTypeError(f"expected {S3_URI_FORM}, got {text!r}")
+    return text
+
+
+def _region(text: str) -> str:
+    """`--region`: a region name (botocore would turn an empty one into the endpoint `api.sagemaker..amazonaws.com`)."""
+    if not re.fullmatch(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)", text):
+        raise argparse.ArgumentTypeError(f"expected an AWS region such as eu-west-1, got {text!r}")
+    return text
+
+
+#: Neither --region nor boto3's configuration (AWS_DEFAULT_REGION, the profile's region) nor AWS_REGION gave one.
+NO_REGION = "no AWS region: pass --region REGION or set AWS_REGION / AWS_DEFAULT_REGION"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,10 +65,19 @@ def parser() -> argparse.ArgumentParser:
         help="a SageMaker Pipelines execution (…:pipeline/NAME/execution/ID), alone or with --model-package",
     )
     p.add_argument("--since", type=_date, metavar="DATE", help="fleets: only packages created on or after DATE (UTC)")
-    p.add_argument("--region", help="AWS region (default: the profile's)")
+    p.add_argument(
+        "--region",
+        type=_region,
+        help="AWS region (default: boto3's: AWS_DEFAULT_REGION, else the profile's region; else AWS_REGION)",
+    )
     p.add_argument("--profile", help="AWS profile from ~/.aws (default: the environment's credentials)")
     p.add_argument("--cloudtrail", action="store_true", help="add CloudTrail approval and deployment events")
-    p.add_argument("--capture-s3-uri", metavar="S3URI", help="the endpoint's DataCaptureConfig.DestinationS3Uri")
+    p.add_argument(
+        "--capture-s3-uri",
+        type=_s3_uri,
+        metavar="S3URI",
+        help="the endpoint's DataCaptureConfig.DestinationS3Uri (s3://BUCKET/PREFIX)",
+    )
     p.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first day (UTC) of capture/CloudTrail")
     p.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last day (UTC) of capture/CloudTrail")
     p.add_argument("-o", "--output", required=True, help="bundle file to write, or - for standard output")
@@ -116,6 +146,13 @@ def aws_exporter(args: argparse.Namespace) -> Exporter:
     import boto3
 
     session = boto3.Session(profile_name=args.profile, region_name=args.region)
+    if session.region_name is None and os.environ.get("AWS_REGION"):
+        # boto3 reads only AWS_DEFAULT_REGION and the profile; the AWS CLI v2, the other SDKs and CI runners set
+        # AWS_REGION, which is taken only when boto3 found nothing.
+        session = boto3.Session(profile_name=args.profile, region_name=os.environ["AWS_REGION"])
+    if session.region_name is None:
+        # botocore would raise NoRegionError ("You must specify a region.") on the first client.
+        raise ExportError(NO_REGION)
     return Exporter(
         sagemaker=session.client("sagemaker"),
         cloudtrail=session.client("cloudtrail") if args.cloudtrail else None,
@@ -189,6 +226,9 @@ def main(
         return 0
     except ExportError as e:
         _failed(f"error: {e}", progress, journal)
+        return 2
+    except NoRegionError:
+        _failed(f"error: {NO_REGION}", progress, journal)
         return 2
     except (ClientError, BotoCoreError) as e:
         _failed(f"error: AWS: {e}", progress, journal)

@@ -47,6 +47,20 @@ class ExportError(Exception):
     """A failure the user must act on (bad argument, missing resource, unreadable capture file)."""
 
 
+#: What `--capture-s3-uri` must look like.
+S3_URI_FORM = (
+    "s3://BUCKET/PREFIX (the endpoint's DataCaptureConfig.DestinationS3Uri, e.g. s3://credit-audit/data-capture)"
+)
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    """`(bucket, prefix)` from `s3://BUCKET/PREFIX` (the prefix may be empty); anything else is an ExportError."""
+    bucket, _, prefix = uri[len("s3://"):].partition("/") if uri.startswith("s3://") else ("", "", "")
+    if not bucket:
+        raise ExportError(f"--capture-s3-uri {uri!r}: expected {S3_URI_FORM}")
+    return bucket, prefix.strip("/")
+
+
 def _strip(response: dict) -> dict:
     """A response as the API defines it: without boto3's ResponseMetadata."""
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
@@ -482,10 +496,7 @@ class Exporter:
 
     def capture(self, s3_uri: str, endpoints: Iterable[str], start: dt.datetime, end: dt.datetime) -> list[dict]:
         """Capture files of these endpoints whose hour folder lies in [start, end], with their records."""
-        if not s3_uri.startswith("s3://"):
-            raise ExportError(f"--capture-s3-uri {s3_uri!r}: expected s3://BUCKET/PREFIX")
-        bucket, _, prefix = s3_uri[5:].partition("/")
-        prefix = prefix.strip("/")
+        bucket, prefix = split_s3_uri(s3_uri)
         out = []
         for endpoint in sorted(endpoints):
             base = f"{prefix}/{endpoint}/" if prefix else f"{endpoint}/"

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pathlib
+import re
 
 import boto3
 import pytest
@@ -189,6 +190,149 @@ def test_bad_arguments_are_clear_errors(capsys):
         exporter(client("sagemaker")).export()
     assert cli.main(["--endpoint", "x", "--capture-s3-uri", "s3://b/p", "-o", "-"]) == 2
     assert "needs --from and --to" in capsys.readouterr().err
+
+
+def _no_aws(args):
+    raise AssertionError("the exporter was made (AWS would be called) despite a usage error")
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["credit-audit/data-capture", "s3:/credit-audit/data-capture", "https://credit-audit.s3.amazonaws.com/dc",
+     "S3://credit-audit/data-capture", "s3://", "s3:///data-capture", ""],
+)
+def test_a_capture_uri_that_is_not_s3_bucket_prefix_is_refused_when_parsing(uri, tmp_path, capsys):
+    out = tmp_path / "bundle.json"
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--endpoint", "credit-prod", "--capture-s3-uri", uri, "--from", "2027-03-12", "--to", "2027-03-12",
+                  "-o", str(out)], new_exporter=_no_aws, is_terminal=lambda: False)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --capture-s3-uri: expected s3://BUCKET/PREFIX" in err and repr(uri) in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("uri", ["s3://credit-audit/data-capture", "s3://credit-audit/data-capture/", "s3://credit-audit"])
+def test_a_capture_uri_with_a_bucket_is_accepted(uri):
+    args = cli.parser().parse_args(["--endpoint", "e", "--capture-s3-uri", uri, "-o", "-"])
+    assert args.capture_s3_uri == uri
+
+
+@pytest.fixture
+def no_aws_config(tmp_path, monkeypatch):
+    """An environment where boto3 finds no region: no region variables, no profile, no config file."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    # Credentials would let a call go out; the region check comes first, so none is made either way.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    return monkeypatch
+
+
+def test_no_region_is_a_usage_error_that_names_region(no_aws_config, tmp_path, capsys):
+    out = tmp_path / "out" / "bundle.json"
+    out.parent.mkdir()
+    assert cli.main(["--endpoint", "credit-prod", "--cloudtrail", "-o", str(out)], is_terminal=lambda: False) == 2
+    err = capsys.readouterr().err
+    assert err == "error: no AWS region: pass --region REGION or set AWS_REGION / AWS_DEFAULT_REGION\n"
+    assert list(out.parent.iterdir()) == []  # neither a bundle nor a journal
+
+
+@pytest.mark.parametrize("region", ["", " ", "eu-west-1 ", "-eu", "eu_west_1"])
+def test_a_region_that_is_not_a_region_name_is_refused_when_parsing(region, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--endpoint", "credit-prod", f"--region={region}", "-o", "-"], new_exporter=_no_aws)
+    assert exit_.value.code == 2
+    assert f"argument --region: expected an AWS region such as eu-west-1, got {region!r}" in capsys.readouterr().err
+
+
+def test_a_no_region_error_from_botocore_is_reported_the_same_way(capsys):
+    from botocore.exceptions import NoRegionError
+
+    def new_exporter(args):
+        raise NoRegionError()
+
+    assert cli.main(["--endpoint", "credit-prod", "-o", "-"], new_exporter=new_exporter, is_terminal=lambda: False) == 2
+    assert "pass --region REGION" in capsys.readouterr().err
+
+
+def test_the_region_comes_from_region_then_boto3_then_aws_region(no_aws_config):
+    def region(*argv: str, **env: str) -> str:
+        for name, value in env.items():
+            no_aws_config.setenv(name, value)
+        e = cli.aws_exporter(cli.parser().parse_args(["--endpoint", "e", "--cloudtrail", *argv, "-o", "-"]))
+        assert e.cloudtrail.meta.region_name == e.sagemaker.meta.region_name
+        return e.sagemaker.meta.region_name
+
+    assert region("--region", "eu-west-1") == "eu-west-1"
+    assert region(AWS_REGION="us-east-2") == "us-east-2"  # boto3 alone ignores AWS_REGION
+    assert region(AWS_DEFAULT_REGION="eu-central-1") == "eu-central-1"  # boto3's own variable comes first
+    assert region("--region", "eu-west-1") == "eu-west-1"
+
+
+# ---- installing: what the READMEs say `pip install` gives ---------------------------------------------------------
+
+EXPORTER = REPO / "exporters" / "sagemaker"
+
+
+def _pins(path: pathlib.Path) -> dict[str, str]:
+    """`name==version` lines of a requirements file."""
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def _install_lines(readme: pathlib.Path) -> list[tuple[str, str]]:
+    """(command, comment) of every `pip install` of the exporter in the README's sh blocks, commented-out
+    alternatives included."""
+    lines, in_sh = [], False
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_sh = line.strip() == "```sh"
+            continue
+        text = line.lstrip("# ").strip()
+        if in_sh and text.startswith("pip install") and "exporters/sagemaker" in text:
+            command, _, comment = text.partition(" #")
+            lines.append((command.split(), comment))
+    return lines
+
+
+def test_the_readmes_install_lines_say_what_is_pinned():
+    from packaging.requirements import Requirement
+
+    pyproject = (EXPORTER / "pyproject.toml").read_text(encoding="utf-8")
+    dependencies = {
+        r.name.lower(): r
+        for r in map(Requirement, re.findall(r'"([^"]+)"', re.search(r"^dependencies = \[(.*)\]$", pyproject, re.M)[1]))
+    }
+    tested = _pins(EXPORTER / "requirements-test.txt")
+    for name in ("boto3", "botocore"):
+        assert name in tested, f"requirements-test.txt pins no exact {name}"
+    for name, requirement in dependencies.items():
+        assert tested[name] in requirement.specifier, f"the tested {name}=={tested[name]} is outside {requirement}"
+
+    for readme in (REPO / "README.md", EXPORTER / "README.md"):
+        lines, pinned_installs = _install_lines(readme), 0
+        assert lines, f"{readme}: no pip install of the exporter"
+        for command, comment in lines:
+            constraints = [command[i + 1] for i, word in enumerate(command[:-1]) if word in ("-c", "-r")]
+            if constraints:
+                pinned_installs += 1
+                for path in constraints:
+                    pins = _pins(REPO / path)
+                    assert {"boto3", "botocore"} <= pins.keys(), f"{readme}: {path} does not pin boto3 and botocore"
+            else:
+                # pyproject's ranges are all a bare `pip install` applies: no pin may be claimed for it.
+                assert not re.search(r"(?<!not )\bpinn?(ed|s)?\b", comment), f"{readme}: {comment!r} claims a pin"
+            for name, low in re.findall(r"\b(boto3|tqdm) >= ([0-9.]+)", comment):
+                assert f">={low}" in str(dependencies[name].specifier), f"{readme}: {name} >= {low} is not pyproject's"
+        assert pinned_installs, f"{readme}: no install with the tested pins (-c exporters/sagemaker/requirements-test.txt)"
 
 
 # ---- a whole export, compared with the committed bundle the Rust side reads -------------------------------------

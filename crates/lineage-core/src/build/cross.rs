@@ -102,7 +102,8 @@ fn dataset_vertex(l: &mut Loader, id: &str, d: &Dataset, places: &mut Places) ->
         }
         [] => new_dataset(l, &id, d),
         many => {
-            let arns: Vec<String> = many.iter().map(|(ix, _)| l.graph.graph[*ix].arn.to_string()).collect();
+            let mut arns: Vec<String> = many.iter().map(|(ix, _)| l.graph.graph[*ix].arn.to_string()).collect();
+            arns.sort();
             l.warnings.push(format!(
                 "{} dataset {id} names the same place as {} vertices ({}): joined to none of them",
                 d.system.as_str(),

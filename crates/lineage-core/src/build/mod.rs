@@ -164,7 +164,7 @@ impl Loader {
                 message.push_str(&format!("; {} edges name it", r.count));
             }
             if others > 0 {
-                message.push_str(&format!("; {others} other unknown ARN(s) too"));
+                message.push_str(&format!("; {} too", crate::text::count(others, "other unknown ARN")));
             }
             return Err(ImportError { file: r.file.to_string(), line: r.line, path: r.path.clone(), message });
         }

@@ -1,6 +1,7 @@
 //! Phase: the operational records sorted and their repeats dropped.
 
 use super::state::Loader;
+use crate::text::count;
 
 /// Sorts the operational records and drops repeats: a capture record read twice (same `eventId`), an
 /// EventBridge change sent twice (same package, status and time — AWS may send several events per change).
@@ -27,7 +28,9 @@ pub(super) fn dedupe_records(l: &mut Loader) {
     });
     l.stats.duplicate_package_state_events = before - r.package_events.len();
     if l.skipped_trail_records > 0 {
-        l.warnings
-            .push(format!("{} CloudTrail record(s) of services other than SageMaker skipped", l.skipped_trail_records));
+        l.warnings.push(format!(
+            "{} of services other than SageMaker skipped",
+            count(l.skipped_trail_records, "CloudTrail record")
+        ));
     }
 }

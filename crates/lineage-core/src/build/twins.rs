@@ -78,7 +78,10 @@ pub(super) fn merge_twins(l: &mut Loader) {
         .filter(|(s, d, k)| !(s == d && usize::from(*k) == same_as))
         .collect();
     l.warnings.push(format!(
-        "{} cross-account SameAs twin(s) drawn and answered as one vertex each (both ARNs kept in its details)",
-        roots.iter().enumerate().filter(|(i, r)| *i as u32 != **r).count()
+        "{} drawn and answered as one vertex each (both ARNs kept in its details)",
+        crate::text::count(
+            roots.iter().enumerate().filter(|(i, r)| *i as u32 != **r).count(),
+            "cross-account SameAs twin"
+        )
     ));
 }

@@ -13,6 +13,6 @@ pub mod vocab;
 pub use graph::{Edge, EntityDetails, Graph, Job, Join, ModelPackage, Node};
 pub use lineage::{ImportError, ImportStats, InputFile, Lineage, Superseded};
 pub use vocab::{
-    person, person_name, resource_name, ApprovalStatus, AssociationType, LineageType, NumberMap, Origin, Role, System,
-    TextMap, UserContext,
+    group_and_version, package_short_name, person, person_name, resource_name, ApprovalStatus, AssociationType,
+    LineageType, NumberMap, Origin, Role, System, TextMap, UserContext,
 };

@@ -278,6 +278,23 @@ pub fn resource_name(arn: &str) -> &str {
     }
 }
 
+/// A model package's group and version from its ARN (`…:model-package/GROUP/VERSION`): both absent for an
+/// unversioned package, the version absent when it is not a number.
+pub fn group_and_version(arn: &str) -> (Option<&str>, Option<u64>) {
+    match resource_name(arn).rsplit_once('/') {
+        Some((group, v)) => (Some(group), v.parse().ok()),
+        None => (None, None),
+    }
+}
+
+/// `GROUP/VERSION` for a versioned model package's ARN, else the ARN itself: how a package is named to users.
+pub fn package_short_name(arn: &str) -> String {
+    match group_and_version(arn) {
+        (Some(group), Some(version)) if arn.contains(":model-package/") => format!("{group}/{version}"),
+        _ => arn.to_owned(),
+    }
+}
+
 /// The system that recorded a vertex or an association.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum System {

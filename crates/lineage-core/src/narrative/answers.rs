@@ -213,7 +213,8 @@ fn no_dataset_gap(cx: &Ctx, t: NodeIndex, job: &TrainingJobAnswer) -> Gap {
         format!("No dataset artifact is recorded as an input of training job {name}.")
     } else {
         format!(
-            "No dataset artifact is recorded as an input of training job {name}; its DescribeTrainingJob names input channel(s) {}, but no DataSet vertex with that source URI is linked to it.",
+            "No dataset artifact is recorded as an input of training job {name}; its DescribeTrainingJob names {} {}, but no DataSet vertex with that source URI is linked to it.",
+            if channels.len() == 1 { "input channel" } else { "input channels" },
             channels.join(", ")
         )
     };

@@ -23,6 +23,8 @@ pub(super) struct Ctx<'a> {
     pub(super) inference: Option<&'a InferenceAnswer>,
     /// What the gap about `--start` choosing among overlapping packages says.
     pub(super) chosen_gap: Option<&'a str>,
+    /// Which of an endpoint's packages the report is about, and why.
+    pub(super) chosen: Option<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -36,6 +38,7 @@ impl<'a> Ctx<'a> {
             ancestors: &subject.ancestors,
             inference: subject.inference.as_ref(),
             chosen_gap: subject.chosen_gap.as_deref(),
+            chosen: subject.chosen.as_deref(),
         }
     }
 

@@ -150,6 +150,7 @@ fn report_subject(cx: &Ctx, mv: &ModelVersion) -> Subject {
             (SubjectKind::Endpoint, _, _) => cx.node(cx.start).endpoint_name().to_owned(),
             _ => cx.node(cx.start).name().to_owned(),
         },
+        chosen: cx.chosen.map(str::to_owned),
     }
 }
 

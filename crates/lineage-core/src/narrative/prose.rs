@@ -7,7 +7,7 @@ use super::report::{
     Answers, ApprovalAnswer, ApprovalFact, DatasetAnswer, Gap, ModelVersion, Question, SourceKind, SubjectKind,
     TrainingJobAnswer, UpstreamSource,
 };
-use crate::model::{resource_name, ApprovalStatus};
+use crate::model::ApprovalStatus;
 use crate::text::format_number;
 
 impl Answers {
@@ -235,8 +235,8 @@ fn deployment_chain(model: TreeNode, steps: &[DeploymentStep], endpoint: &str) -
 
 fn root_label(mv: &ModelVersion, approval: Option<&ApprovalAnswer>, o: &Outline) -> String {
     let mut label = match (mv.version, &mv.arn) {
-        (Some(v), _) => format!("ModelPackage v{v}"),
-        (None, Some(arn)) => format!("ModelPackage {}", resource_name(arn)),
+        (_, Some(arn)) => format!("Model package {}", crate::model::package_short_name(arn)),
+        (Some(v), None) => format!("Model package version {v}"),
         (None, None) if o.focus_is_start && o.start_kind == SubjectKind::Endpoint => "Model (not recorded)".into(),
         (None, None) => format!("Model {}", o.model_artifact),
     };
@@ -289,8 +289,8 @@ fn upstream_label(s: &UpstreamSource) -> String {
     let what = s.uri.clone().unwrap_or_else(|| s.name.clone());
     match s.kind {
         SourceKind::FeatureStoreVersion => match &s.version {
-            Some(v) => format!("Feature group: {}, version {v}", s.name),
-            None => format!("Feature group: {} (version unrecorded)", s.name),
+            Some(v) => format!("Feature-store version: {} {v}", s.name),
+            None => format!("Feature-store version: {} (version not recorded)", s.name),
         },
         SourceKind::ExclusionList => format!("Exclusion list: {what}"),
         SourceKind::RawData => format!("Raw data: {what}"),
@@ -308,11 +308,8 @@ fn code_label(c: &CodeFacts) -> String {
 }
 
 fn approval_label(r: &RecordFacts) -> String {
-    let who = r.by.as_ref().map(|b| match b.split_once('@') {
-        // The article's tree shows the approver's mailbox only: `risk-ops@`.
-        Some((local, _)) if !b.starts_with("arn:") => format!("{local}@"),
-        _ => b.clone(),
-    });
+    // Named as the root's label and section 5 name the approver (the article's tree cut it to `risk-ops@`).
+    let who = r.by.as_deref().map(|b| crate::model::person_name(b).to_owned());
     let mut bits = Vec::new();
     if let Some(w) = who {
         bits.push(w);

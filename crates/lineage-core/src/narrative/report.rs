@@ -24,6 +24,9 @@ pub struct Subject {
     pub arn: String,
     pub kind: SubjectKind,
     pub name: String,
+    /// When the start names an endpoint: which of the packages it served the report is about, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -119,7 +119,7 @@ fn prose_of_a_package_without_approval_or_description() {
     // Outline facts missing: the dataset is named by what the answer holds (nothing), and nothing panics.
     assert_eq!(
         tree(&a, &o),
-        "ModelPackage v7\n└── Training job: train-7\n    └── Training dataset: location not recorded\n"
+        "Model package credit/7\n└── Training job: train-7\n    └── Training dataset: location not recorded\n"
     );
     let questions: Vec<Question> = answer_gaps(&a).into_iter().map(|g| g.question).collect();
     assert_eq!(questions, [Question::Hyperparameters, Question::Metrics]);
@@ -158,12 +158,12 @@ fn tree_places_the_outline_facts() {
     };
     assert_eq!(
         tree(&a, &o),
-        "ModelPackage v3 (Approved)\n\
+        "Model package version 3 (Approved)\n\
          ├── Training job: t\n\
          │   ├── Training dataset: ds (27M rows)\n\
-         │   │   └── Feature group: cards (version unrecorded)\n\
+         │   │   └── Feature-store version: cards (version not recorded)\n\
          │   └── Code commit: not recorded (artifact code-1 names none)\n\
-         └── Approval record: risk-ops@\n"
+         └── Approval record: risk-ops@acme.example\n"
     );
     assert!(sentence(&a, &o).contains("approved by an unrecorded approver on an unrecorded date"));
     assert!(sentence(&a, &o).contains("assembled from feature-store version cards (version unrecorded)"));

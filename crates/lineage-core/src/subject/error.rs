@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::deployments::InferenceError;
+use crate::model::group_and_version;
 use crate::model::roles::Role;
 
 /// Why no report could be made.
@@ -60,9 +61,9 @@ impl fmt::Display for NarrativeError {
             ),
             NarrativeError::NoStart { candidates } => write!(
                 f,
-                "no start given, the export has no StartArns, and it holds {} candidates (model packages, else endpoints, else model artifacts); pass --start with one of:{}",
-                candidates.len(),
-                list(candidates)
+                "no start given, and the export holds {}; pass --start with one of:{}",
+                candidate_count(candidates),
+                grouped(candidates)
             ),
             NarrativeError::NotFound { id, nearest } => {
                 write!(
@@ -85,9 +86,9 @@ impl fmt::Display for NarrativeError {
             ),
             NarrativeError::SeveralPackages { arn, candidates } => write!(
                 f,
-                "endpoint {arn} has served {} model packages; pass --start with one of:{}",
-                candidates.len(),
-                list(candidates)
+                "endpoint {arn} has served {}; pass --start with one of:{}",
+                candidate_count(candidates),
+                grouped(candidates)
             ),
             NarrativeError::Inference(e) => e.fmt(f),
             NarrativeError::PackageNotInLineage { id, arn } => write!(
@@ -104,3 +105,36 @@ impl fmt::Display for NarrativeError {
 }
 
 impl std::error::Error for NarrativeError {}
+
+/// "15 model packages", "1 endpoint", "3 candidates": what a list of candidates holds.
+fn candidate_count(candidates: &[String]) -> String {
+    let packages = candidates.iter().all(|c| c.contains(":model-package/"));
+    let noun = if packages { "model package" } else { "candidate" };
+    crate::text::count(candidates.len(), noun)
+}
+
+/// Candidates one group a line (`credit-xgb: credit-xgb/71, credit-xgb/72`), versions in number order; what is not
+/// a versioned model package by its ARN, a line each.
+fn grouped(candidates: &[String]) -> String {
+    let mut groups: std::collections::BTreeMap<&str, Vec<u64>> = Default::default();
+    let mut others = Vec::new();
+    for arn in candidates {
+        match group_and_version(arn) {
+            (Some(group), Some(version)) if arn.contains(":model-package/") => {
+                groups.entry(group).or_default().push(version)
+            }
+            _ => others.push(arn.as_str()),
+        }
+    }
+    let mut out = String::new();
+    for (group, mut versions) in groups {
+        versions.sort_unstable();
+        let names: Vec<String> = versions.iter().map(|v| format!("{group}/{v}")).collect();
+        out.push_str(&format!("\n  {group}: {}", names.join(", ")));
+    }
+    others.sort_unstable();
+    for arn in others {
+        out.push_str(&format!("\n  {arn}"));
+    }
+    out
+}

@@ -30,10 +30,10 @@ pub fn resolve_start(lineage: &Lineage, id: Option<&str>) -> Result<NodeIndex, N
                     matches!(g.node(ix).role, Role::ModelPackage | Role::Endpoint | Role::ModelData | Role::TrainingJob)
                 })
             };
-            return match many.iter().filter(startable).collect::<Vec<_>>().as_slice() {
-                [only] => named_start(lineage, only),
-                _ => Err(NarrativeError::NoStart { candidates: many.to_vec() }),
-            };
+            // Several startable (pages of a fleet), or none: the user picks, among every model package below.
+            if let [only] = many.iter().filter(startable).collect::<Vec<_>>().as_slice() {
+                return named_start(lineage, only);
+            }
         }
     }
     // The only model package; with none, the only endpoint, else the only model artifact (the auto-created
@@ -150,6 +150,25 @@ fn by_endpoint(lineage: &Lineage, id: &str) -> Option<Found> {
         what: format!("endpoint {name} is described ({}), but no lineage vertex stands for it", described.origin),
         expected: "an Endpoint context whose Source.SourceUri is the endpoint ARN (query-lineage from the endpoint's context), or DescribeEndpointConfig and DescribeModel responses that name the model package it runs".into(),
     }))
+}
+
+/// When `id` names a described endpoint that no lineage context stands for (so [`find`] resolved it to the package
+/// its current config runs): its name, and every model package its deployment history names.
+pub(super) fn described_endpoint(lineage: &Lineage, id: &str) -> Option<(String, Vec<String>)> {
+    let g = &lineage.graph;
+    if !g.resolve(id).is_empty() {
+        return None;
+    }
+    let name = id.rsplit(":endpoint/").next().unwrap_or(id);
+    lineage.graph.records.endpoints.get(name)?;
+    if matches!(by_endpoint(lineage, id), Some(Ok(hits)) if hits.iter().any(|&ix| g.node(ix).role == Role::Endpoint)) {
+        return None;
+    }
+    let history = crate::deployments::history(lineage, name, None).ok()?;
+    let mut served: Vec<String> = history.deployments.into_iter().flat_map(|d| d.model_packages).collect();
+    served.sort();
+    served.dedup();
+    Some((name.to_owned(), served))
 }
 
 /// A described model's name: the model packages its containers run, else its model artifact by `ModelDataUrl`.

@@ -7,15 +7,16 @@ use petgraph::graph::NodeIndex;
 use super::error::NarrativeError;
 use super::resolved::{arns, package_names, SubjectKind};
 use crate::model::roles::Role;
-use crate::model::Graph;
+use crate::model::{Graph, Lineage};
 use crate::query::{nearest_upstream, walk};
 
 /// What `start` is, and the model it stands for.
-pub(super) fn focus_of(g: &Graph, start: NodeIndex) -> Result<(SubjectKind, NodeIndex), NarrativeError> {
+pub(super) fn focus_of(lineage: &Lineage, start: NodeIndex) -> Result<(SubjectKind, NodeIndex), NarrativeError> {
+    let g = &lineage.graph;
     match g.node(start).role {
         Role::ModelPackage => Ok((SubjectKind::ModelPackage, start)),
         Role::ModelData => Ok((SubjectKind::ModelArtifact, packaged_model(g, start)?)),
-        Role::Endpoint => Ok((SubjectKind::Endpoint, endpoint_model(g, start)?)),
+        Role::Endpoint => Ok((SubjectKind::Endpoint, endpoint_model(lineage, start)?)),
         Role::TrainingJob => Ok((SubjectKind::TrainingJob, produced_model(g, start)?)),
         role => Err(NarrativeError::WrongKind { arn: g.node(start).arn.to_string(), role }),
     }
@@ -34,8 +35,10 @@ fn packaged_model(g: &Graph, model: NodeIndex) -> Result<NodeIndex, NarrativeErr
     }
 }
 
-/// The one model package an endpoint served, else the model artifact it served (see [`served_model`]).
-fn endpoint_model(g: &Graph, endpoint: NodeIndex) -> Result<NodeIndex, NarrativeError> {
+/// The model package an endpoint served — of several, the one of its latest recorded deployment (see
+/// [`super::endpoint`]) —, else the model artifact it served (see [`served_model`]).
+fn endpoint_model(lineage: &Lineage, endpoint: NodeIndex) -> Result<NodeIndex, NarrativeError> {
+    let g = &lineage.graph;
     // SageMaker draws Endpoint <- ModelDeployment <- model package, but some SDK paths associate the other way
     // round; when nothing is upstream, look downstream.
     let mut pkgs = packages_from(g, endpoint, true);
@@ -47,11 +50,23 @@ fn endpoint_model(g: &Graph, endpoint: NodeIndex) -> Result<NodeIndex, Narrative
         [only] => Ok(*only),
         // The auto-created deployment shape: model artifact → ModelDeployment → endpoint, no package.
         [] => served_model(g, endpoint),
-        many => Err(NarrativeError::SeveralPackages {
-            arn: g.node(endpoint).arn.to_string(),
-            candidates: package_names(g, many),
-        }),
+        many => {
+            let candidates = package_names(g, many);
+            let name = g.node(endpoint).endpoint_name();
+            let latest = super::endpoint::latest_deployed(lineage, name, &candidates);
+            let pick = latest.and_then(|(arn, _)| many.iter().copied().find(|ix| g.package_of.get(ix) == Some(&arn)));
+            pick.ok_or_else(|| NarrativeError::SeveralPackages { arn: g.node(endpoint).arn.to_string(), candidates })
+        }
     }
+}
+
+/// The model packages (ARNs) an endpoint's lineage links to it, upstream or else downstream.
+pub(super) fn packages_served(g: &Graph, endpoint: NodeIndex) -> Vec<String> {
+    let mut pkgs = packages_from(g, endpoint, true);
+    if pkgs.is_empty() {
+        pkgs = packages_from(g, endpoint, false);
+    }
+    package_names(g, &pkgs)
 }
 
 /// The model-package vertices upstream (or downstream) of `from`, in walk order.

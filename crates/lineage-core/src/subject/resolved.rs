@@ -38,6 +38,8 @@ pub struct Resolved {
     /// When `--start` chose among the packages that may have served the inference: what the gap about that choice
     /// says.
     pub chosen_gap: Option<String>,
+    /// When the start names an endpoint: which of the packages it served the report is about, and why.
+    pub chosen: Option<String>,
 }
 
 /// What the report starts from.

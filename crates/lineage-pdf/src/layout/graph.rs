@@ -41,6 +41,7 @@ struct Fitted {
     s: f32,
     stride: f32,
     gap: f32,
+    tiled: bool,
 }
 
 /// One item of the figure and its bounding box, in points from the figure's top-left corner.
@@ -79,7 +80,7 @@ impl Builder<'_, '_> {
                     self.y += TILE_LABEL;
                 }
                 // A tile after the first starts with the gap before its layers.
-                let left = if tx == 0 { 0.0 } else { tx as f32 * fit.stride - fit.gap };
+                let left = if tx == 0 || !fit.tiled { 0.0 } else { tx as f32 * fit.stride - fit.gap };
                 let view = Rect { x: left, y: ty as f32 * tile_h, w: fit.stride, h: tile_h };
                 let origin = (MARGIN - view.x, self.y - view.y);
                 for d in drawing.iter().filter(|d| shown(d, &view, tiles_x > 1)) {
@@ -121,15 +122,21 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// Sizes the drawing for an `avail` area: the layers share the width (gaps wide enough for the longest label,
+    /// Sizes the drawing for an `avail` area: the layers share the width (gaps wide enough for the longest word of a label,
     /// boxes between [`BOX_MIN`] and [`BOX_MAX`] wide), boxes are as tall as the longest title needs, rows
     /// move apart to fill the height, and what is still smaller than the area is enlarged (at most [`MAX_SCALE`]).
     fn fit(&mut self, r: &Figure, (avail_w, avail_h): (f32, f32)) -> Fitted {
         let base = LayoutOptions { spread_ports: true, row_gap: f64::from(ROW_GAP), ..LayoutOptions::default() };
         let first = graph_layout::layout(&r.graph, &base);
         let layers = first.layers.max(1) as f32;
-        let longest = first.edges.iter().map(|e| self.fonts.width(Style::Regular, &edge_label(&r.graph, e), LABEL));
-        let need = (longest.fold(0.0, f32::max) + 6.0).clamp(GAP_MIN, GAP_MAX);
+        // Labels wrap at spaces, so the gap needs room for the longest word of any.
+        let mut longest = 0f32;
+        for e in &first.edges {
+            for word in edge_label(&r.graph, e).split(' ') {
+                longest = longest.max(self.fonts.width(Style::Regular, word, LABEL));
+            }
+        }
+        let need = (longest + 6.0).clamp(GAP_MIN, GAP_MAX);
         // Layers too many for one page at the least box width are shared evenly among pages, whole; a page after
         // the first also shows the gap before its first layer (edges and labels coming in).
         let one_page = layers * BOX_MIN + (layers - 1.0) * need <= avail_w;
@@ -147,10 +154,10 @@ impl Builder<'_, '_> {
         // The tiles of a figure wider than the page carry a line naming them.
         let g = stretch(&r.graph, &opts, f64::from(if tiles > 1.0 { avail_h - TILE_LABEL } else { avail_h }));
         if tiles > 1.0 {
-            return Fitted { g, s: 1.0, stride: per * (bw + gap), gap };
+            return Fitted { g, s: 1.0, stride: per * (bw + gap), gap, tiled: true };
         }
         let s = (avail_w / g.width as f32).min(avail_h / g.height as f32).clamp(1.0, MAX_SCALE);
-        Fitted { g, s, stride: avail_w, gap: 0.0 }
+        Fitted { g, s, stride: avail_w, gap, tiled: false }
     }
 
     /// Every item of the figure, from its top-left corner: edges, their labels, then the boxes over them.
@@ -167,20 +174,25 @@ impl Builder<'_, '_> {
         let mut wanted = Vec::new();
         for (e, pts) in fit.g.edges.iter().zip(&routes) {
             let text = edge_label(&r.graph, e);
-            let width = self.fonts.width(Style::Regular, &text, LABEL * s);
+            let lines = self.lines_at_most(Style::Regular, LABEL * s, &text, (fit.gap - 6.0) * s, 3);
+            let width = lines.iter().map(|l| self.fonts.width(Style::Regular, l, LABEL * s)).fold(0.0, f32::max);
+            let height = ((lines.len() - 1) as f32 * 1.2 + 1.05) * LABEL * s;
             let target = fit.g.nodes.iter().position(|n| n.members.contains(&target_of(r, e))).unwrap_or(usize::MAX);
-            wanted.push(labels::Wanted { text, width, route: pts.clone(), target, colour: edge_colour(r, e) });
+            let (route, colour) = (pts.clone(), edge_colour(r, e));
+            wanted.push(labels::Wanted { text, lines, width, height, route, target, colour });
         }
-        for placed in labels::place(&wanted, &boxes, bounds, LABEL * s) {
+        for placed in labels::place(&wanted, &boxes, bounds) {
             let w = &wanted[placed.edge];
             let ink = if w.colour == Rgb::CROSS { Rgb::CROSS } else { Rgb::GREY };
             let b = placed.at;
             let backdrop =
                 Item::Rect { x: b.x, y: b.y, w: b.w, h: b.h, fill: Some(Rgb::WHITE), stroke: None, line: 0.0 };
             out.push(Drawn { item: backdrop, bbox: b });
-            let runs = self.fonts.runs(Style::Regular, &w.text);
-            let item = Item::Text { x: b.x, y: b.y + 0.8 * LABEL * s, size: LABEL * s, color: ink, runs };
-            out.push(Drawn { item, bbox: b });
+            for (i, line) in w.lines.iter().enumerate() {
+                let runs = self.fonts.runs(Style::Regular, line);
+                let y = b.y + (0.8 + 1.2 * i as f32) * LABEL * s;
+                out.push(Drawn { item: Item::Text { x: b.x, y, size: LABEL * s, color: ink, runs }, bbox: b });
+            }
         }
         for (n, b) in fit.g.nodes.iter().zip(&boxes) {
             self.node_box(r, n, *b, s, &mut out);

@@ -43,10 +43,13 @@ impl Rect {
     }
 }
 
-/// A label an edge asks for: its words and their width, the edge's route, the box it points at, and its colour.
+/// A label an edge asks for: its words (and the lines they are wrapped into) and their size, the edge's route, the
+/// box it points at, and its colour.
 pub(super) struct Wanted {
     pub(super) text: String,
+    pub(super) lines: Vec<String>,
     pub(super) width: f32,
+    pub(super) height: f32,
     pub(super) route: Vec<(f32, f32)>,
     pub(super) target: usize,
     pub(super) colour: super::Rgb,
@@ -61,13 +64,11 @@ pub(super) struct Placed {
 /// Where along a segment a label is tried, from its middle outwards.
 const ALONG: [f32; 7] = [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9];
 
-/// Places the labels of `wanted` (in order) clear of `boxes`, inside `bounds` when they can be; `size` is the text
-/// size.
-pub(super) fn place(wanted: &[Wanted], boxes: &[Rect], bounds: Rect, size: f32) -> Vec<Placed> {
+/// Places the labels of `wanted` (in order) clear of `boxes`, inside `bounds` when they can be.
+pub(super) fn place(wanted: &[Wanted], boxes: &[Rect], bounds: Rect) -> Vec<Placed> {
     let mut placed: Vec<Placed> = Vec::new();
     for (i, w) in wanted.iter().enumerate() {
-        let height = size * 1.05;
-        let spots = candidates(&w.route, w.width, height);
+        let spots = candidates(&w.route, w.width, w.height);
         let cost = |r: &Rect| -> f32 {
             let on_boxes: f32 = boxes.iter().map(|b| b.grown(1.5).overlap(r)).sum();
             let on_labels: f32 = placed.iter().map(|p| p.at.grown(1.0).overlap(r)).sum();
@@ -111,7 +112,8 @@ mod tests {
     use super::*;
 
     fn wanted(text: &str, route: Vec<(f32, f32)>, target: usize) -> Wanted {
-        Wanted { text: text.into(), width: 40.0, route, target, colour: super::super::Rgb::GREY }
+        let (lines, colour) = (vec![text.to_owned()], super::super::Rgb::GREY);
+        Wanted { text: text.into(), lines, width: 40.0, height: 7.35, route, target, colour }
     }
 
     #[test]
@@ -128,7 +130,7 @@ mod tests {
             wanted("ContributedTo", vec![(50.0, 40.0), (150.0, 40.0)], 3),
             wanted("ContributedTo", vec![(50.0, 70.0), (150.0, 44.0)], 3),
         ];
-        let placed = place(&ws, &boxes, bounds, 7.0);
+        let placed = place(&ws, &boxes, bounds);
         assert_eq!(placed.len(), 3);
         for (i, p) in placed.iter().enumerate() {
             assert!(boxes.iter().all(|b| b.overlap(&p.at) == 0.0), "{:?}", p.at);
@@ -146,6 +148,6 @@ mod tests {
             wanted("ContributedTo", vec![(50.0, 14.0), (60.0, 14.0)], 1),
             wanted("ContributedTo", vec![(50.0, 16.0), (60.0, 16.0)], 1),
         ];
-        assert_eq!(place(&ws, &boxes, bounds, 7.0).len(), 1);
+        assert_eq!(place(&ws, &boxes, bounds).len(), 1);
     }
 }
