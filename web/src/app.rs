@@ -876,6 +876,16 @@ fn Downloads(report: Report) -> impl IntoView {
     }
 }
 
+/// The end of an ARN (`artifact/d0e1f2a3…`), shown beside a name.
+fn arn_tail(arn: &str) -> String {
+    let tail = arn.rsplit(':').next().unwrap_or(arn);
+    if tail.chars().count() > 24 {
+        tail.chars().take(20).chain(['…']).collect()
+    } else {
+        tail.to_owned()
+    }
+}
+
 /// Whether `arn` is drawn in the current view.
 fn drawn(state: State, arn: &str) -> bool {
     state.view.with(|v| v.as_ref().is_some_and(|v| v.graph.vertices.iter().any(|x| x.arn == arn)))
@@ -976,6 +986,8 @@ fn Explorer(caption: String) -> impl IntoView {
                         <li data-testid="search-result" data-arn=hit.arn.clone() title=hit.arn.clone()>
                             <button class="link" on:click=move |_| state.selected.set(Some(pick.clone()))>{hit.name}</button>
                             <span class="kind">{format!(" ({})", hit.kind)}</span>
+                            // Two vertices may share a name (the same list exported twice): the ARN's end tells them apart.
+                            <span class="arn">{format!(" · {}", arn_tail(&hit.arn))}</span>
                             {note}
                         </li>
                     }
