@@ -398,16 +398,16 @@ test('the shortest path is the CLI\'s directed path, through the model artifact'
   const node = (suffix) => p.locator(`${id('graph-node')}[data-arn$="${suffix}"]`);
   await node('artifact/9a8b7c6d5e4f30211f2e3d4c5b6a7980').focus(); // train-2027-W10
   await p.keyboard.press('Enter');
-  await p.click(id('path-from'));
+  await p.locator(id('node-details')).getByText('Path from here…').click();
   await node('artifact/5f1c3a9e8b7d4c2a1f0e9d8c7b6a5f43').click(); // credit-xgb-73-ModelPackage
-  await p.click(id('path-to'));
+  await p.locator(id('node-details')).getByText('…to here').click();
   // `lineage query examples/credit-xgb --from train-2027-W10 --to credit-xgb-73-ModelPackage`:
   // directed path, 3 edges, through the training job and the model artifact (not the training image).
-  await p.waitForFunction(() => document.querySelector('[data-testid="highlight-label"]')?.textContent.length > 0);
-  assert.equal(await p.innerText(id('highlight-label')), 'Directed path (4 vertices)');
+  await p.waitForFunction(() => document.querySelector('.highlight-label')?.textContent.length > 0);
   const lit = await p.$$eval('[data-testid="graph-node"].lit', (ns) => ns.map((n) => n.dataset.arn.split(':').pop()).sort());
   assert.deepEqual(lit, ['artifact/5f1c3a9e8b7d4c2a1f0e9d8c7b6a5f43', 'artifact/9a8b7c6d5e4f30211f2e3d4c5b6a7980',
     'artifact/c3d9e1f2a4b5c6d7e8f90a1b2c3d4e5f', 'experiment-trial-component/credit-xgb-2027W10-a3c7-aws-training-job']);
+  assert.equal(await p.innerText(id('highlight-label')), 'Directed path (4 vertices)');
   await p.close();
 });
 
@@ -455,7 +455,7 @@ test('the graph: titles inside their boxes, controls off the drawing, search res
       return [...n.querySelectorAll('text')].map((t) => [t.textContent, t.getBBox(), rect])
         .filter(([, b, r]) => b.x < r.x || b.x + b.width > r.x + r.width).map(([text, b]) => `${text} (${b.width.toFixed(1)} px)`);
     });
-    const controls = document.querySelector('[data-testid="zoom-controls"]').getBoundingClientRect();
+    const controls = document.querySelector('.graph-wrap .zoom').getBoundingClientRect();
     const covered = nodes.map((n) => n.querySelector('rect').getBoundingClientRect())
       .filter((r) => r.left < controls.right && controls.left < r.right && r.top < controls.bottom && controls.top < r.bottom);
     const titles = nodes.map((n) => n.querySelector('title').textContent);
@@ -476,8 +476,12 @@ test('the graph: titles inside their boxes, controls off the drawing, search res
   await p.close();
 });
 
+const BUNDLE = path.join(ROOT, 'tests', 'fixtures', 'exporter', 'credit-prod-bundle.json');
+
 test('on a phone: labels above values, details below the graph, nothing wider than the screen', async () => {
-  const p = await examplePage({ width: 390, height: 844 });
+  const p = await page();
+  await p.setViewportSize({ width: 390, height: 844 });
+  await p.setInputFiles(id('file-input'), [BUNDLE]);
   await ask(p, 'loan-8231');
   await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
   const fields = await p.$eval(`${id('section-approval')} dl`, (dl) => {
@@ -506,24 +510,33 @@ test('on a phone: labels above values, details below the graph, nothing wider th
   await p.close();
 });
 
-test('the PDF of an inference: named after it, dated today, with the question period; the fleet\'s results in view', async () => {
-  const p = await examplePage();
+test('the PDF of an inference: named after it, dated today, with the question period', async () => {
+  const p = await page();
+  await p.setViewportSize({ width: 1400, height: 900 });
+  await p.setInputFiles(id('file-input'), [BUNDLE]);
   await ask(p, 'loan-8231');
   await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
-  await p.fill(id('period-from'), '2027-03-01');
-  await p.fill(id('period-to'), '2027-03-12');
   const [pdf] = await Promise.all([p.waitForEvent('download'), p.click(id('download-pdf'))]);
   assert.equal(pdf.suggestedFilename(), 'loan-8231-credit-xgb-73.pdf');
-  const file = await pdf.path();
-  const bytes = fs.readFileSync(file).toString('latin1');
+  const bytes = fs.readFileSync(await pdf.path()).toString('latin1');
   const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
   assert.match(bytes, new RegExp(`/CreationDate\\s*\\(D:${today}000000`), 'the PDF\'s CreationDate is not today');
   assert.doesNotMatch(bytes, /D:19700101/);
-  const text = execFileSync('pdftotext', ['-l', '1', file, '-']).toString();
+  // The question period, as the CLI's --period prints it in the title block.
+  await p.fill(id('period-from'), '2027-03-01');
+  await p.fill(id('period-to'), '2027-03-12');
+  const [dated] = await Promise.all([p.waitForEvent('download'), p.click(id('download-pdf'))]);
+  const text = execFileSync('pdftotext', ['-l', '1', await dated.path(), '-']).toString();
   assert.match(text, /2027-03-01 to 2027-03-12/);
-  // The fleet matrix at 1400 px: the pass/fail column is in view without scrolling.
-  await p.click(id('fleet-summary'));
-  const table = p.locator(`${id('fleet')} table`);
+  await p.close();
+});
+
+test('the fleet matrix at 1400 px: the pass/fail column is in view without scrolling', async () => {
+  const f = await page();
+  await f.setViewportSize({ width: 1400, height: 900 });
+  await f.setInputFiles(id('file-input'), EXAMPLE_ALL);
+  await f.click(id('fleet-summary'));
+  const table = f.locator(`${id('fleet')} table`);
   await table.waitFor();
   const m = await table.evaluate((t) => {
     const head = [...t.querySelectorAll('th')].at(-1);
@@ -533,7 +546,7 @@ test('the PDF of an inference: named after it, dated today, with the question pe
   });
   assert.equal(m.text, 'Result');
   assert.ok(m.left >= m.visible[0] && m.right <= m.visible[1] + 0.5 && m.right <= 1400, JSON.stringify(m));
-  await p.close();
+  await f.close();
 });
 
 test('the page draws the graph the report counts', async () => {

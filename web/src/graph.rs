@@ -176,7 +176,9 @@ pub fn Graph() -> impl IntoView {
                             // Both lines fit inside the box; the full name is the box's tooltip and in its details.
                             let inner = n.width - 2.0 * TEXT_INSET;
                             let short = fit(&name, inner, NAME_PX, true);
-                            let kind_line = fit(&kind, inner, KIND_PX, false);
+                            // The box's colour already says its lineage type: when both do not fit, the entity type alone.
+                            let entity = v.entity_type.clone().unwrap_or_else(|| "untyped".into());
+                            let kind_line = if fit(&kind, inner, KIND_PX, false) == kind { kind.clone() } else { fit(&entity, inner, KIND_PX, false) };
                             let aria = format!("{name}, {kind}");
                             let base = lineage_class(v.lineage_type);
                             let (a2, a3) = (arn.clone(), arn.clone());
