@@ -562,3 +562,45 @@ test('the page draws the graph the report counts', async () => {
   assert.match(await p.innerText(id('figure-caption')), new RegExp(`^${claim[1]} vertices, ${claim[2]} edges`));
   await p.close();
 });
+
+test('a dropped folder is walked (webkitGetAsEntry, readEntries) and its files keep their paths', async () => {
+  const p = await page();
+  const files = EXAMPLE_ALL.map((f) => path.relative(path.join(ROOT, 'examples'), f));
+  await p.evaluate(async ({ files }) => {
+    // A folder entry as the browser gives one for a dropped folder (headless Chromium cannot drag one from disk).
+    const tree = { dirs: {}, files: {} };
+    for (const rel of files) {
+      const body = await (await fetch(`data/examples/${rel}`)).arrayBuffer();
+      const parts = rel.split('/');
+      let node = tree;
+      for (const d of parts.slice(0, -1)) node = node.dirs[d] ??= { dirs: {}, files: {} };
+      node.files[parts.at(-1)] = new File([body], parts.at(-1));
+    }
+    const entry = (proto, props) => Object.defineProperties(Object.create(proto), Object.fromEntries(
+      Object.entries(props).map(([k, value]) => [k, { value }])));
+    const fileEntry = (full, file) => entry(Object.prototype, {
+      isFile: true, isDirectory: false, name: file.name, fullPath: full, file: (ok) => setTimeout(() => ok(file)) });
+    const dirEntry = (full, node) => {
+      const children = [...Object.entries(node.dirs).map(([n, d]) => dirEntry(`${full}/${n}`, d)),
+        ...Object.entries(node.files).map(([n, f]) => fileEntry(`${full}/${n}`, f))];
+      // readEntries hands out its entries in batches, then an empty one.
+      const reader = () => {
+        const batches = [children.slice(0, 3), children.slice(3), []];
+        return { readEntries: (ok) => setTimeout(() => ok(batches.shift() ?? [])) };
+      };
+      return entry(Object.prototype, {
+        isFile: false, isDirectory: true, name: full.split('/').pop(), fullPath: full, createReader: reader });
+    };
+    const folder = dirEntry('/credit-xgb', tree.dirs['credit-xgb']);
+    DataTransferItem.prototype.webkitGetAsEntry = function () { return folder; };
+    DataTransferItem.prototype.getAsFile = function () { return null; };
+    const dt = new DataTransfer();
+    dt.items.add(new File(['x'], 'credit-xgb'));
+    document.querySelector('[data-testid="drop-zone"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { files });
+  await ask(p, 'loan-8231');
+  await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
+  assert.match(await p.innerText(id('files-toggle')), /^52 files, /);
+  assert.match(await p.innerText(id('section-evidence')), new RegExp(`credit-xgb/${CAPTURE_DIR}`));
+  await p.close();
+});

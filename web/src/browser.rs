@@ -48,7 +48,9 @@ pub async fn dropped_files(dropped: Dropped) -> Vec<Named> {
     }
     while let Some(entry) = stack.pop() {
         let path = entry.full_path().trim_start_matches('/').to_owned();
-        if let Some(dir) = entry.dyn_ref::<web_sys::FileSystemDirectoryEntry>() {
+        // Told apart by isDirectory/isFile, not by class: Chromium names the classes DirectoryEntry and FileEntry.
+        if entry.is_directory() {
+            let dir: &web_sys::FileSystemDirectoryEntry = entry.unchecked_ref();
             let mut children = Vec::new();
             let reader = dir.create_reader();
             loop {
@@ -63,7 +65,8 @@ pub async fn dropped_files(dropped: Dropped) -> Vec<Named> {
             }
             children.sort_by_key(|c| std::cmp::Reverse(c.full_path()));
             stack.extend(children);
-        } else if let Some(file) = entry.dyn_ref::<web_sys::FileSystemFileEntry>() {
+        } else if entry.is_file() {
+            let file: &web_sys::FileSystemFileEntry = entry.unchecked_ref();
             if let Ok(f) = callback(|ok, err| {
                 file.file_with_callback_and_callback(ok, err);
                 Ok(())

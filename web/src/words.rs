@@ -29,6 +29,9 @@ pub fn error(e: &NarrativeError) -> String {
         NarrativeError::NotACandidate { start, candidates } => {
             format!("{start} is not one of the model packages that may have served the inference:{}", list(candidates))
         }
+        NarrativeError::WrongKind { arn, role } => format!(
+            "{arn} is a {role} vertex; a report starts from a model package, a model artifact or an endpoint: choose one in the Subject picker (the graph explores the other vertices)"
+        ),
         NarrativeError::Inference(i) => inference(i),
         other => other.to_string(),
     }
