@@ -114,15 +114,22 @@ impl State {
             )
         });
         let inference_error = Memo::new(move |_| of_inference.get().and_then(Result::err));
-        // The report shown: the inference's when it is answered; while it is not, the last report stays.
-        let report = Memo::new(move |last: Option<&Option<Result<Report, String>>>| match of_inference.get() {
-            Some(Ok(r)) => Some(Ok(r)),
-            Some(Err(_)) => match last {
-                Some(Some(Ok(r))) if lineage.with(|l| l.is_some()) => Some(Ok(r.clone())),
-                _ => of_subject.get(),
-            },
-            None => of_subject.get(),
+        // The report shown: the inference's when it is answered; while it is not, the last report stays (if it was
+        // made from the files loaded now: the lineage it came from, by identity).
+        type Shown = (usize, Option<Result<Report, String>>);
+        let shown = Memo::new(move |last: Option<&Shown>| {
+            let from = lineage.with(|l| l.as_ref().map_or(0, |l| Arc::as_ptr(l) as usize));
+            let report = match of_inference.get() {
+                Some(Ok(r)) => Some(Ok(r)),
+                Some(Err(_)) => match last {
+                    Some((at, Some(Ok(r)))) if *at == from => Some(Ok(r.clone())),
+                    _ => of_subject.get(),
+                },
+                None => of_subject.get(),
+            };
+            (from, report)
         });
+        let report = Memo::new(move |_| shown.with(|(_, r)| r.clone()));
         // The picker and the graph follow the model package an inference resolved to.
         Effect::new(move |_| {
             if let Some(Ok(r)) = of_inference.get() {
