@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
-  '.json': 'application/json', '.jsonl': 'application/json', '.ttf': 'font/ttf', '.png': 'image/png' };
+  '.json': 'application/json', '.jsonl': 'application/json', '.ndjson': 'application/json', '.ttf': 'font/ttf', '.png': 'image/png' };
 
 /** Serves dist/ at / and the repository's examples/, tests/fixtures/ and any extra folders under /data/. */
 export function startServer(extra = {}) {
@@ -52,7 +52,11 @@ export async function launch() {
   return { context: browser, close: async () => { await browser.close(); fs.rmSync(profile, { recursive: true, force: true }); } };
 }
 
-/** Every file of a folder, as paths relative to the repository root. */
-export function filesIn(rel) {
-  return fs.readdirSync(path.join(ROOT, rel)).filter((f) => /\.(json|jsonl|ndjson)$/.test(f)).sort().map((f) => path.join(ROOT, rel, f));
+/** Every file the CLI reads in a folder (.json, .jsonl, .ndjson), as absolute paths, sorted; with `recursive`, in
+ * its subfolders too (as the CLI and `bash scripts/web serve` read a folder). */
+export function filesIn(rel, { recursive = false } = {}) {
+  const dir = path.join(ROOT, rel);
+  const entries = fs.readdirSync(dir, { recursive }).map(String);
+  return entries.filter((f) => /\.(json|jsonl|ndjson)$/.test(f) && fs.statSync(path.join(dir, f)).isFile())
+    .sort().map((f) => path.join(dir, f));
 }

@@ -3,12 +3,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startServer, launch, filesIn, ROOT } from './harness.mjs';
 
 const SENTENCE = 'Model package credit-xgb/73 (approved by risk-ops@company.com on 2027-03-08) was trained on dataset '
   + 's3://credit/train/2027-W10/ assembled from feature-store versions accounts 2027-W10 and behaviour 2027-W10 '
   + 'with exclusion list s3://policy/excl-v14.csv, by code commit a14f2b9.';
 const EXAMPLE = filesIn('examples/credit-xgb');
+// Every file the CLI reads in the example (`lineage report examples/credit-xgb …`): subfolders, .jsonl included.
+const EXAMPLE_ALL = filesIn('examples/credit-xgb', { recursive: true });
+const INFERENCE = 'Inference loan-8231 on 2027-03-12 was served by model package credit-xgb/73';
+const CAPTURE_DIR = 'data-capture/credit-prod/credit-prod-v73/2027/03/12/14/';
 const id = (t) => `[data-testid="${t}"]`;
 
 let server, base, browser;
@@ -216,11 +221,11 @@ test('an inference ID in an exporter bundle answers for the model package that s
   const history = (await p.innerText(id('section-model-version'))).replace(/\s+/g, ' ');
   assert.match(history, /In effect: 2027-03-08T10:00:00Z .*credit-prod-config-v73 .*credit-xgb\/73/);
   assert.match((await p.innerText(id('section-approval'))).replace(/\s+/g, ' '), /Approved by .*RiskOpsApprover/);
-  // An unknown ID is the CLI's error, not a guess.
+  // An unknown ID is the CLI's error, not a guess, shown beside the box.
   await input.fill('loan-9999');
   await input.press('Tab');
-  await p.waitForSelector(id('error'));
-  assert.match(await p.textContent(id('error')), /no data-capture record has inferenceId or eventId "loan-9999"/);
+  await p.waitForSelector(id('inference-error'));
+  assert.match(await p.textContent(id('inference-error')), /no data-capture record has inferenceId or eventId "loan-9999"/);
   assert.deepEqual(await p.evaluate(() => window.__pwned), []);
   await p.close();
 });
@@ -324,5 +329,278 @@ test('the first view: the sentence, the gaps and the graph beside the answers, a
       `${at}: the details panel is not beside the graph (${JSON.stringify(m.details)} vs ${JSON.stringify(m.graph)})`);
     await p.screenshot({ path: path.join(ROOT, 'target', 'e2e', `first-view-${width}x${height}.png`) });
   }
+  await p.close();
+});
+
+/** The example opened as `bash scripts/web serve` preloads it: every file the CLI reads, named by its path. */
+async function examplePage(size = { width: 1400, height: 900 }) {
+  const p = await browser.context.newPage();
+  await p.setViewportSize(size);
+  const src = EXAMPLE_ALL.map((f) => `data/${path.relative(ROOT, f)}`).join(',');
+  await p.goto(`${base}/index.html?src=${src}`);
+  await p.locator(id('inference-input')).waitFor();
+  return p;
+}
+
+async function ask(p, inference) {
+  const input = p.locator(id('inference-input'));
+  await input.fill(inference);
+  await input.press('Tab');
+}
+
+const sentence = async (p) => (await p.textContent(id('provenance-sentence'))).trim();
+
+test('the example, with every file the CLI reads kept by its path, answers loan-8231 as the CLI does', async () => {
+  const p = await examplePage();
+  await ask(p, 'loan-8231');
+  await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
+  assert.ok((await sentence(p)).startsWith(`${INFERENCE} (approved by risk-ops@company.com on 2027-03-08)`), await sentence(p));
+  const version = (await p.innerText(id('section-model-version'))).replace(/\s+/g, ' ');
+  assert.match(version, new RegExp(`credit-prod variant credit-prod-v73 \\(from S3 key layout of data/examples/credit-xgb/${CAPTURE_DIR}`));
+  // The evidence names files by their paths, as the CLI does, not by base names.
+  const evidence = await p.innerText(id('section-evidence'));
+  assert.match(evidence, new RegExp(`examples/credit-xgb/${CAPTURE_DIR}03-11-902-`));
+  assert.match(evidence, /examples\/credit-xgb\/fleet\/pipeline-credit-limit-weekly-2027w11c2\/describe-pipeline-execution\.json/);
+  assert.doesNotMatch(await p.innerText('main'), /pass --|--endpoint|--start/);
+  await p.close();
+});
+
+test('a picked folder keeps its layout; loose capture files ask for the endpoint and variant beside the box', async () => {
+  // A folder chosen with "choose folder" names its files by their paths inside it (webkitRelativePath).
+  const p = await page();
+  await p.setInputFiles(id('choose-folder'), path.join(ROOT, 'examples', 'credit-xgb'));
+  await ask(p, 'loan-8231');
+  await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
+  assert.match(await p.innerText(id('section-evidence')), new RegExp(`credit-xgb/${CAPTURE_DIR}`));
+  await p.close();
+
+  // The same files picked one by one lose the S3 key layout: the page asks for what the layout would say.
+  const q = await page();
+  await q.setInputFiles(id('file-input'), EXAMPLE_ALL);
+  await ask(q, 'loan-8231');
+  const error = q.locator(id('inference-error'));
+  await error.waitFor();
+  assert.match(await error.innerText(), /does not say which endpoint served it.*Endpoint and Variant fields beside the inference ID/s);
+  assert.doesNotMatch(await q.innerText('main'), /pass --|--endpoint|--variant/);
+  await q.fill(id('inference-endpoint'), 'credit-prod');
+  await q.press(id('inference-endpoint'), 'Tab');
+  await q.fill(id('inference-variant'), 'credit-prod-v73');
+  await q.press(id('inference-variant'), 'Tab');
+  await q.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
+  assert.equal(await q.locator(id('inference-error')).count(), 0);
+  await q.close();
+});
+
+test('the shortest path is the CLI\'s directed path, through the model artifact', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), EXAMPLE);
+  await pickSubject(p, 'credit-xgb/73');
+  const node = (suffix) => p.locator(`${id('graph-node')}[data-arn$="${suffix}"]`);
+  await node('artifact/9a8b7c6d5e4f30211f2e3d4c5b6a7980').focus(); // train-2027-W10
+  await p.keyboard.press('Enter');
+  await p.locator(id('node-details')).getByText('Path from here…').click();
+  await node('artifact/5f1c3a9e8b7d4c2a1f0e9d8c7b6a5f43').click(); // credit-xgb-73-ModelPackage
+  await p.locator(id('node-details')).getByText('…to here').click();
+  // `lineage query examples/credit-xgb --from train-2027-W10 --to credit-xgb-73-ModelPackage`:
+  // directed path, 3 edges, through the training job and the model artifact (not the training image).
+  await p.waitForFunction(() => document.querySelector('.highlight-label')?.textContent.length > 0);
+  const lit = await p.$$eval('[data-testid="graph-node"].lit', (ns) => ns.map((n) => n.dataset.arn.split(':').pop()).sort());
+  assert.deepEqual(lit, ['artifact/5f1c3a9e8b7d4c2a1f0e9d8c7b6a5f43', 'artifact/9a8b7c6d5e4f30211f2e3d4c5b6a7980',
+    'artifact/c3d9e1f2a4b5c6d7e8f90a1b2c3d4e5f', 'experiment-trial-component/credit-xgb-2027W10-a3c7-aws-training-job']);
+  assert.equal(await p.innerText(id('highlight-label')), 'Directed path (4 vertices)');
+  await p.close();
+});
+
+test('an unknown inference ID keeps the report, the picker and the graph; a bundle opens on a picked package', async () => {
+  const p = await examplePage();
+  await ask(p, 'loan-8231');
+  await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
+  const before = await sentence(p);
+  await ask(p, 'loan-9999');
+  await p.locator(id('inference-error')).waitFor();
+  assert.match(await p.innerText(id('inference-error')), /no data-capture record has inferenceId or eventId "loan-9999"/);
+  assert.equal(await sentence(p), before);
+  assert.equal(await p.locator(id('subject-picker')).isVisible(), true);
+  assert.ok((await p.locator(id('section-title')).allInnerTexts()).includes('Lineage graph'));
+  assert.ok(await p.locator(id('graph-node')).count() > 5);
+  // The error sits beside the box: between it and the report.
+  const [box, err, answer] = await Promise.all([id('inference-input'), id('inference-error'), id('provenance-sentence')]
+    .map((s) => p.locator(s).boundingBox()));
+  assert.ok(err.y >= box.y && err.y < answer.y, JSON.stringify({ box, err, answer }));
+  assert.equal(await p.locator(id('error')).count(), 0);
+  await p.close();
+
+  // An exporter bundle whose endpoint served two packages opens on one of them, the one the picker shows.
+  const q = await browser.context.newPage();
+  await q.goto(`${base}/index.html?src=data/fixtures/exporter/credit-prod-bundle.json`);
+  await q.waitForSelector(id('provenance-sentence'));
+  const picked = await q.$eval(id('subject-picker'), (s) => s.options[s.selectedIndex].textContent);
+  assert.match(picked, /^credit-xgb\/7[13]$/);
+  assert.match(await sentence(q), new RegExp(`^Model package ${picked.replace('/', '\\/')} `));
+  assert.equal(await q.locator(id('error')).count(), 0);
+  assert.doesNotMatch(await q.innerText('body'), /pass --start|--start/);
+  await q.close();
+});
+
+test('the graph: titles inside their boxes, controls off the drawing, search results named and typed', async () => {
+  const p = await page();
+  await p.setViewportSize({ width: 1400, height: 900 });
+  await p.setInputFiles(id('file-input'), EXAMPLE);
+  await pickSubject(p, 'credit-xgb/73');
+  await p.waitForSelector(id('graph-node'));
+  const geometry = await p.evaluate(() => {
+    const nodes = [...document.querySelectorAll('[data-testid="graph-node"]')];
+    const overflow = nodes.flatMap((n) => {
+      const rect = n.querySelector('rect').getBBox();
+      return [...n.querySelectorAll('text')].map((t) => [t.textContent, t.getBBox(), rect])
+        .filter(([, b, r]) => b.x < r.x || b.x + b.width > r.x + r.width).map(([text, b]) => `${text} (${b.width.toFixed(1)} px)`);
+    });
+    const controls = document.querySelector('.graph-wrap .zoom').getBoundingClientRect();
+    const covered = nodes.map((n) => n.querySelector('rect').getBoundingClientRect())
+      .filter((r) => r.left < controls.right && controls.left < r.right && r.top < controls.bottom && controls.top < r.bottom);
+    const titles = nodes.map((n) => n.querySelector('title').textContent);
+    return { overflow, covered: covered.length, titles };
+  });
+  assert.deepEqual(geometry.overflow, [], 'box titles run past their boxes');
+  assert.equal(geometry.covered, 0, 'the zoom controls cover boxes');
+  assert.ok(geometry.titles.includes('credit-assemble-2027W10-9b1e-aws-processing-job'), geometry.titles.join(', '));
+  // Search: every result has its name and type; a match outside the drawing says so.
+  await p.fill(id('search'), 'excl');
+  await p.locator(id('search-result')).first().waitFor();
+  const results = await p.locator(id('search-result')).allInnerTexts();
+  // Two exclusion lists are named excl-v14 (the W09 and W10 exports): the one this package used is drawn, the
+  // other is not, and says so; the ARN's end tells them apart.
+  assert.ok(results.some((r) => /^excl-v14 \(DataSet\) · artifact\/e1f2a3b4c5d…$/.test(r.trim())), results.join('\n'));
+  assert.ok(results.some((r) => /^excl-v14 \(DataSet\) · artifact\/d0e1f2a3b4c… — not in this drawing/.test(r.trim())), results.join('\n'));
+  assert.ok(results.every((r) => !/^arn:/.test(r.trim())), results.join('\n'));
+  await p.close();
+});
+
+const BUNDLE = path.join(ROOT, 'tests', 'fixtures', 'exporter', 'credit-prod-bundle.json');
+
+test('on a phone: labels above values, details below the graph, nothing wider than the screen', async () => {
+  const p = await page();
+  await p.setViewportSize({ width: 390, height: 844 });
+  await p.setInputFiles(id('file-input'), [BUNDLE]);
+  await ask(p, 'loan-8231');
+  await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
+  const fields = await p.$eval(`${id('section-approval')} dl`, (dl) => {
+    const dt = dl.querySelector('dt').getBoundingClientRect();
+    const dd = dl.querySelector('dd').getBoundingClientRect();
+    return { dt: dt.bottom, dd: dd.top, width: dd.width };
+  });
+  assert.ok(fields.dt <= fields.dd + 0.5, `the label is not above its value: ${JSON.stringify(fields)}`);
+  assert.ok(fields.width >= 300, `the value is ${fields.width} px wide`);
+  await p.locator(`${id('graph-node')}[data-arn$="credit-xgb-2027W10-a3c7-aws-training-job"]`).click();
+  await p.waitForSelector(id('node-details'));
+  const m = await p.evaluate(() => {
+    const graph = document.querySelector('[data-testid="graph"]').getBoundingClientRect();
+    const details = document.querySelector('[data-testid="node-details"]').getBoundingClientRect();
+    const th = document.querySelector('[data-testid="node-details"] th').getBoundingClientRect();
+    const td = document.querySelector('[data-testid="node-details"] td').getBoundingClientRect();
+    return { graph: graph.width, below: details.top >= graph.bottom - 1, th: th.bottom, td: td.top,
+      scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth };
+  });
+  assert.ok(m.graph >= 300, `the graph is ${m.graph} px wide beside the details`);
+  assert.ok(m.below, 'the details are not below the graph');
+  assert.ok(m.th <= m.td + 0.5, 'a detail\'s label is not above its value');
+  assert.ok(m.scroll <= m.client, `horizontal overflow: ${m.scroll} > ${m.client}`);
+  fs.mkdirSync(path.join(ROOT, 'target', 'e2e'), { recursive: true });
+  await p.screenshot({ path: path.join(ROOT, 'target', 'e2e', 'phone-390x844.png') });
+  await p.close();
+});
+
+test('the PDF of an inference: named after it, dated today, with the question period', async () => {
+  const p = await page();
+  await p.setViewportSize({ width: 1400, height: 900 });
+  await p.setInputFiles(id('file-input'), [BUNDLE]);
+  await ask(p, 'loan-8231');
+  await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
+  const [pdf] = await Promise.all([p.waitForEvent('download'), p.click(id('download-pdf'))]);
+  assert.equal(pdf.suggestedFilename(), 'loan-8231-credit-xgb-73.pdf');
+  const bytes = fs.readFileSync(await pdf.path()).toString('latin1');
+  const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  assert.match(bytes, new RegExp(`/CreationDate\\s*\\(D:${today}000000`), 'the PDF\'s CreationDate is not today');
+  assert.doesNotMatch(bytes, /D:19700101/);
+  // The question period, as the CLI's --period prints it in the title block.
+  await p.fill(id('period-from'), '2027-03-01');
+  await p.fill(id('period-to'), '2027-03-12');
+  const [dated] = await Promise.all([p.waitForEvent('download'), p.click(id('download-pdf'))]);
+  const text = execFileSync('pdftotext', ['-l', '1', await dated.path(), '-']).toString();
+  assert.match(text, /2027-03-01 to 2027-03-12/);
+  await p.close();
+});
+
+test('the fleet matrix at 1400 px: the pass/fail column is in view without scrolling', async () => {
+  const f = await page();
+  await f.setViewportSize({ width: 1400, height: 900 });
+  await f.setInputFiles(id('file-input'), EXAMPLE_ALL);
+  await f.click(id('fleet-summary'));
+  const table = f.locator(`${id('fleet')} table`);
+  await table.waitFor();
+  const m = await table.evaluate((t) => {
+    const head = [...t.querySelectorAll('th')].at(-1);
+    const scroller = t.closest('.table-scroll').getBoundingClientRect();
+    const r = head.getBoundingClientRect();
+    return { text: head.textContent, left: r.left, right: r.right, visible: [scroller.left, scroller.right] };
+  });
+  assert.equal(m.text, 'Result');
+  assert.ok(m.left >= m.visible[0] && m.right <= m.visible[1] + 0.5 && m.right <= 1400, JSON.stringify(m));
+  await f.close();
+});
+
+test('the page draws the graph the report counts', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), EXAMPLE);
+  await pickSubject(p, 'credit-xgb/73');
+  await p.waitForSelector(id('graph-node'));
+  const [md] = await Promise.all([p.waitForEvent('download'), p.click(id('download-markdown'))]);
+  const claim = fs.readFileSync(await md.path(), 'utf8').match(/(\d+) vertices, (\d+) edges \(drawn in the PDF and on the page\)/);
+  assert.ok(claim, 'the Markdown has no figure caption');
+  const boxes = await p.locator(id('graph-node')).count();
+  assert.equal(boxes, Number(claim[1]), `the page draws ${boxes} boxes; the report says ${claim[0]}`);
+  assert.match(await p.innerText(id('figure-caption')), new RegExp(`^${claim[1]} vertices, ${claim[2]} edges`));
+  await p.close();
+});
+
+test('a dropped folder is walked (webkitGetAsEntry, readEntries) and its files keep their paths', async () => {
+  const p = await page();
+  const files = EXAMPLE_ALL.map((f) => path.relative(path.join(ROOT, 'examples'), f));
+  await p.evaluate(async ({ files }) => {
+    // A folder entry as the browser gives one for a dropped folder (headless Chromium cannot drag one from disk).
+    const tree = { dirs: {}, files: {} };
+    for (const rel of files) {
+      const body = await (await fetch(`data/examples/${rel}`)).arrayBuffer();
+      const parts = rel.split('/');
+      let node = tree;
+      for (const d of parts.slice(0, -1)) node = node.dirs[d] ??= { dirs: {}, files: {} };
+      node.files[parts.at(-1)] = new File([body], parts.at(-1));
+    }
+    const entry = (proto, props) => Object.defineProperties(Object.create(proto), Object.fromEntries(
+      Object.entries(props).map(([k, value]) => [k, { value }])));
+    const fileEntry = (full, file) => entry(Object.prototype, {
+      isFile: true, isDirectory: false, name: file.name, fullPath: full, file: (ok) => setTimeout(() => ok(file)) });
+    const dirEntry = (full, node) => {
+      const children = [...Object.entries(node.dirs).map(([n, d]) => dirEntry(`${full}/${n}`, d)),
+        ...Object.entries(node.files).map(([n, f]) => fileEntry(`${full}/${n}`, f))];
+      // readEntries hands out its entries in batches, then an empty one.
+      const reader = () => {
+        const batches = [children.slice(0, 3), children.slice(3), []];
+        return { readEntries: (ok) => setTimeout(() => ok(batches.shift() ?? [])) };
+      };
+      return entry(Object.prototype, {
+        isFile: false, isDirectory: true, name: full.split('/').pop(), fullPath: full, createReader: reader });
+    };
+    const folder = dirEntry('/credit-xgb', tree.dirs['credit-xgb']);
+    DataTransferItem.prototype.webkitGetAsEntry = function () { return folder; };
+    DataTransferItem.prototype.getAsFile = function () { return null; };
+    const dt = new DataTransfer();
+    dt.items.add(new File(['x'], 'credit-xgb'));
+    document.querySelector('[data-testid="drop-zone"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { files });
+  await ask(p, 'loan-8231');
+  await p.waitForFunction((t) => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes(t), INFERENCE);
+  assert.match(await p.innerText(id('files-toggle')), /^52 files, /);
+  assert.match(await p.innerText(id('section-evidence')), new RegExp(`credit-xgb/${CAPTURE_DIR}`));
   await p.close();
 });

@@ -10,7 +10,7 @@ use lineage_core::document::{Block, DocSection, Document, Field, HistoryEntry, I
 use lineage_core::explore::{self, Candidate, Relatives, View};
 use lineage_core::graph_layout::{self, GraphLayout, LayoutOptions};
 use lineage_core::render;
-use lineage_core::{Lineage, Report, RoleTable, Section};
+use lineage_core::{Lineage, NarrativeError, Query, Report, RoleTable, Section};
 
 use crate::browser;
 use crate::graph::Graph;
@@ -42,6 +42,14 @@ fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
+/// How much of the lineage the graph draws: the report's own graph (what its figure counts, as the PDF draws it),
+/// or the subject's ancestors to a depth (`None`: all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    Report,
+    Upstream(Option<usize>),
+}
+
 /// All of the page's state, as copyable signals.
 #[derive(Clone, Copy)]
 pub struct State {
@@ -52,7 +60,14 @@ pub struct State {
     pub subject: RwSignal<Option<String>>,
     /// An inference ID: when set, the report is that of the model package that served it.
     pub inference: RwSignal<String>,
-    pub depth: RwSignal<Option<usize>>,
+    /// The endpoint and variant typed beside the inference ID (for a capture file without its S3 key layout).
+    pub endpoint: RwSignal<String>,
+    pub variant: RwSignal<String>,
+    /// Why the inference ID could not be answered, shown beside it (the last report stays).
+    pub inference_error: Memo<Option<String>>,
+    /// The question period the PDF prints (`YYYY-MM-DD` each, from the date fields).
+    pub period: RwSignal<(String, String)>,
+    pub depth: RwSignal<Depth>,
     pub type_filter: RwSignal<String>,
     pub collapse: RwSignal<bool>,
     pub selected: RwSignal<Option<String>>,
@@ -75,35 +90,58 @@ impl State {
         let lineage: RwSignal<Option<Arc<Lineage>>> = RwSignal::new(None);
         let subject = RwSignal::new(None::<String>);
         let inference = RwSignal::new(String::new());
-        let depth = RwSignal::new(Some(6usize));
+        let endpoint = RwSignal::new(String::new());
+        let variant = RwSignal::new(String::new());
+        let depth = RwSignal::new(Depth::Report);
         let type_filter = RwSignal::new(String::new());
         let collapse = RwSignal::new(true);
-        let report = Memo::new(move |_| {
+        // The core's one dispatch (the CLI's too): the chosen subject, and an inference when one is typed.
+        let of_subject = Memo::new(move |_| {
             let l = lineage.get()?;
-            // The core's one dispatch (the CLI's too): an inference, else the chosen subject.
-            let id = inference.get().trim().to_owned();
-            let query = if id.is_empty() {
-                lineage_core::Query::Start(Some(subject.get()?))
-            } else {
-                let query = lineage_core::subject::InferenceQuery { id, endpoint: None, variant: None };
-                lineage_core::Query::Inference { query, start: None }
-            };
-            Some(lineage_core::answer(&l, &query).map_err(|e| e.to_string()))
+            Some(lineage_core::answer(&l, &Query::Start(Some(subject.get()?))).map_err(|e| crate::words::error(&e)))
         });
-        // The graph follows the model package an inference resolved to.
+        let of_inference = Memo::new(move |_| {
+            let l = lineage.get()?;
+            let id = inference.get().trim().to_owned();
+            if id.is_empty() {
+                return None;
+            }
+            let typed = |s: RwSignal<String>| Some(s.get().trim().to_owned()).filter(|s| !s.is_empty());
+            let query =
+                lineage_core::subject::InferenceQuery { id, endpoint: typed(endpoint), variant: typed(variant) };
+            Some(
+                lineage_core::answer(&l, &Query::Inference { query, start: None }).map_err(|e| crate::words::error(&e)),
+            )
+        });
+        let inference_error = Memo::new(move |_| of_inference.get().and_then(Result::err));
+        // The report shown: the inference's when it is answered; while it is not, the last report stays (if it was
+        // made from the files loaded now: the lineage it came from, by identity).
+        type Shown = (usize, Option<Result<Report, String>>);
+        let shown = Memo::new(move |last: Option<&Shown>| {
+            let from = lineage.with(|l| l.as_ref().map_or(0, |l| Arc::as_ptr(l) as usize));
+            let report = match of_inference.get() {
+                Some(Ok(r)) => Some(Ok(r)),
+                Some(Err(_)) => match last {
+                    Some((at, Some(Ok(r)))) if *at == from => Some(Ok(r.clone())),
+                    _ => of_subject.get(),
+                },
+                None => of_subject.get(),
+            };
+            (from, report)
+        });
+        let report = Memo::new(move |_| shown.with(|(_, r)| r.clone()));
+        // The picker and the graph follow the model package an inference resolved to.
         Effect::new(move |_| {
-            if let Some(Ok(r)) = report.get() {
-                if r.inference.is_some() && subject.get_untracked().as_deref() != Some(r.subject.arn.as_str()) {
+            if let Some(Ok(r)) = of_inference.get() {
+                if subject.get_untracked().as_deref() != Some(r.subject.arn.as_str()) {
                     subject.set(Some(r.subject.arn.clone()));
                 }
             }
         });
         let view = Memo::new(move |_| {
-            let l = lineage.get()?;
-            let s = subject.get()?;
             let filter = type_filter.get();
             let types: Vec<String> = if filter.is_empty() { Vec::new() } else { vec![filter] };
-            explore::view(&l, &s, depth.get(), &types)
+            view_of(lineage, subject, report, depth.get(), &types)
         });
         let layout = Memo::new(move |_| {
             let v = view.get()?;
@@ -122,6 +160,10 @@ impl State {
             candidates: RwSignal::new(Vec::new()),
             subject,
             inference,
+            endpoint,
+            variant,
+            inference_error,
+            period: RwSignal::new((String::new(), String::new())),
             depth,
             type_filter,
             collapse,
@@ -144,7 +186,8 @@ impl State {
                 let candidates = explore::candidates(&l);
                 let keep = self.subject.get_untracked().filter(|s| l.graph.find_arn(s).is_some());
                 let start = lineage_core::resolve_start(&l, None);
-                let pick = keep.or_else(|| start.as_ref().ok().map(|ix| l.graph.node(*ix).arn.to_string()));
+                let start_arn = start.as_ref().ok().map(|ix| l.graph.node(*ix).arn.to_string());
+                let pick = keep.or_else(|| start_arn.map(|a| reportable(&l, &candidates, a)));
                 let pick = pick.or_else(|| candidates.last().map(|c| c.arn.clone()));
                 if let (None, Err(e)) = (&pick, &start) {
                     // Nothing to report on: say so, as the CLI does, rather than show an empty page.
@@ -248,10 +291,56 @@ impl State {
         }
     }
 
+    /// Clears the inference ID (and its endpoint and variant): the report is the chosen subject's again.
+    pub fn forget_inference(&self) {
+        self.inference.set(String::new());
+    }
+
     pub fn remove_file(&self, name: &str) {
         let mut result = Ok(None);
         self.workspace.update(|w| result = w.remove(name, &roles()));
         self.show(result, Vec::new());
+    }
+}
+
+/// The view the graph draws: the report's own graph (`Depth::Report`, while the report is of the subject), else
+/// the subject's ancestors to a depth.
+fn view_of(
+    lineage: RwSignal<Option<Arc<Lineage>>>,
+    subject: RwSignal<Option<String>>,
+    report: Memo<Option<Result<Report, String>>>,
+    depth: Depth,
+    types: &[String],
+) -> Option<View> {
+    let l = lineage.get()?;
+    let s = subject.get()?;
+    let drawn = match depth {
+        Depth::Report => report.with(|r| match r {
+            Some(Ok(r)) if r.subject.arn == s => Some(explore::report_view(&l, &r.graph, &s, types)),
+            _ => None,
+        }),
+        Depth::Upstream(_) => None,
+    };
+    let depth = match depth {
+        Depth::Upstream(d) => d,
+        Depth::Report => Some(6),
+    };
+    drawn.or_else(|| explore::view(&l, &s, depth, types))
+}
+
+/// The start when the page can report on it; an endpoint that served several model packages yields to the last of
+/// them (the one deployed last), so the page opens on a report whose subject the picker shows.
+fn reportable(l: &Lineage, candidates: &[Candidate], start: String) -> String {
+    if candidates.iter().any(|c| c.arn == start) {
+        return start;
+    }
+    match lineage_core::answer(l, &Query::Start(Some(start.clone()))) {
+        Err(NarrativeError::SeveralPackages { candidates: served, .. }) => served
+            .iter()
+            .rev()
+            .find_map(|p| lineage_core::resolve_start(l, Some(p)).ok())
+            .map_or(start, |ix| l.graph.node(ix).arn.to_string()),
+        _ => start,
     }
 }
 
@@ -273,9 +362,10 @@ pub fn App() -> impl IntoView {
         }
         let mut files = Vec::new();
         for p in paths {
-            let name = p.rsplit('/').next().unwrap_or(&p).to_owned();
+            // Named by its path, as the CLI names what it reads: a capture file's S3 key layout names its endpoint.
             state.progress.set(Some(Progress::step(format!("Fetching {p}…"))));
-            files.push((name, browser::fetch_bytes(&p).await));
+            let bytes = browser::fetch_bytes(&p).await;
+            files.push((p, bytes));
         }
         state.add_files(files).await;
     });
@@ -307,8 +397,7 @@ fn Loader() -> impl IntoView {
         let action = if show_files.get() { "hide" } else { "show" };
         (files > 0).then(|| format!("{files} files, {v} vertices, {e} edges — {action}"))
     };
-    let on_files = move |list: Option<web_sys::FileList>| {
-        let files = list.as_ref().map(browser::files_of).unwrap_or_default();
+    let on_files = move |files: Vec<browser::Named>| {
         if !files.is_empty() {
             leptos::task::spawn_local(async move {
                 let start = browser::now_ms();
@@ -331,10 +420,16 @@ fn Loader() -> impl IntoView {
             on:drop=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();
                 hover.set(false);
-                on_files(ev.data_transfer().and_then(|d| d.files()));
+                if let Some(dropped) = ev.data_transfer().map(|d| browser::dropped(&d)) {
+                    leptos::task::spawn_local(async move {
+                        // A dropped folder's files are those the CLI reads in a folder; dropped files are all tried.
+                        let files = browser::dropped_files(dropped).await;
+                        on_files(files.into_iter().filter(|(name, _)| !name.contains('/') || readable_name(name)).collect());
+                    });
+                }
             }
         >
-            <p>"Drop export files here (QueryLineage pages, Describe responses, bundles, OpenLineage events; .json, .jsonl or .ndjson), or "</p>
+            <p>"Drop export files or folders here (QueryLineage pages, Describe responses, bundles, OpenLineage events, data capture; .json, .jsonl or .ndjson), or "</p>
             <label class="button">
                 "choose files"
                 <input
@@ -344,7 +439,23 @@ fn Loader() -> impl IntoView {
                     data-testid="file-input"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
-                        on_files(input.files());
+                        on_files(input.files().as_ref().map(browser::files_of).unwrap_or_default());
+                        input.set_value("");
+                    }
+                />
+            </label>
+            " "
+            <label class="button" title="Every .json, .jsonl and .ndjson file in a folder and its subfolders, named by its path (a data-capture file's S3 key layout names its endpoint and variant)">
+                "choose folder"
+                <input
+                    type="file"
+                    prop:webkitdirectory=true
+                    multiple=true
+                    data-testid="choose-folder"
+                    on:change=move |ev| {
+                        let input: web_sys::HtmlInputElement = event_target(&ev);
+                        let files = input.files().as_ref().map(browser::files_of).unwrap_or_default();
+                        on_files(files.into_iter().filter(|(name, _)| readable_name(name)).collect());
                         input.set_value("");
                     }
                 />
@@ -382,6 +493,12 @@ fn Loader() -> impl IntoView {
     }
 }
 
+/// Whether a file in a folder is one the CLI reads in a folder (`.json`, `.jsonl`, `.ndjson`).
+fn readable_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".json", ".jsonl", ".ndjson"].iter().any(|e| lower.ends_with(e))
+}
+
 #[component]
 fn ErrorBox() -> impl IntoView {
     let state = expect_context::<State>();
@@ -402,30 +519,63 @@ fn Subject() -> impl IntoView {
     let state = expect_context::<State>();
     let inference = move || {
         state.lineage.get().filter(|l| !l.graph.records.captures.is_empty()).map(|_| {
+            let field = |label: &'static str, testid: &'static str, hint: &'static str, signal: RwSignal<String>| {
+                view! {
+                    <label class="inference-field">
+                        {label}
+                        <input
+                            type="text"
+                            data-testid=testid
+                            placeholder=hint
+                            prop:value=move || signal.get()
+                            on:change=move |ev| signal.set(event_target_value(&ev))
+                        />
+                    </label>
+                }
+            };
             view! {
-                <label class="picker no-print">
-                    "Inference ID: "
-                    <input
-                        type="search"
-                        data-testid="inference-input"
-                        placeholder="inferenceId or eventId of a capture record"
-                        prop:value=move || state.inference.get()
-                        on:change=move |ev| state.inference.set(event_target_value(&ev))
-                    />
-                </label>
+                <div class="inference no-print">
+                    <label class="picker">
+                        "Inference ID: "
+                        <input
+                            type="search"
+                            data-testid="inference-input"
+                            placeholder="inferenceId or eventId of a capture record"
+                            prop:value=move || state.inference.get()
+                            on:change=move |ev| state.inference.set(event_target_value(&ev))
+                        />
+                    </label>
+                    {field("Endpoint ", "inference-endpoint", "from the capture file's path", state.endpoint)}
+                    {field("Variant ", "inference-variant", "from the capture file's path", state.variant)}
+                    {move || state.inference_error.get().map(|e| view! {
+                        <div class="error inference-error" role="alert" data-testid="inference-error">
+                            <strong>"No answer for this inference ID: "</strong>
+                            <pre>{e}</pre>
+                        </div>
+                    })}
+                </div>
             }
         })
     };
     let picker = move || {
-        let candidates = state.candidates.get();
-        let by_inference = !state.inference.get().trim().is_empty();
-        (candidates.len() > 1 && !by_inference).then(|| {
+        let mut candidates = state.candidates.get();
+        // The picker always shows the subject of the report below it.
+        if let Some(s) = state.subject.get().filter(|s| !candidates.iter().any(|c| c.arn == *s)) {
+            let label = state
+                .lineage
+                .with(|l| l.as_ref().and_then(|l| l.graph.find_arn(&s).map(|ix| l.graph.node(ix).name().to_owned())));
+            candidates.insert(0, Candidate { label: label.unwrap_or_else(|| s.clone()), arn: s });
+        }
+        (candidates.len() > 1).then(|| {
             view! {
                 <label class="picker no-print">
                     "Subject: "
                     <select
                         data-testid="subject-picker"
-                        on:change=move |ev| state.subject.set(Some(event_target_value(&ev)))
+                        on:change=move |ev| {
+                            state.forget_inference();
+                            state.subject.set(Some(event_target_value(&ev)));
+                        }
                     >
                         {candidates
                             .into_iter()
@@ -450,7 +600,10 @@ fn Answer() -> impl IntoView {
         Some(Err(e)) => Some(
             view! {
                 <div class="error" data-testid="error">{e}</div>
-                <Explorer />
+                <section class="doc-section" id="lineage-graph" data-testid="section-lineage-graph">
+                    <SectionTitle section=Section::LineageGraph />
+                    <Explorer caption=String::new() />
+                </section>
             }
             .into_any(),
         ),
@@ -531,7 +684,7 @@ fn ReportLink(text: String, subject: String) -> impl IntoView {
             let l = l.as_ref()?;
             lineage_core::resolve_start(l, Some(&subject)).ok().map(|ix| l.graph.node(ix).arn.to_string())
         });
-        state.inference.set(String::new());
+        state.forget_inference();
         state.subject.set(Some(vertex.unwrap_or_else(|| subject.clone())));
         browser::scroll_to("answer");
     };
@@ -602,7 +755,7 @@ fn block_view(b: Block) -> AnyView {
             </div>
         }
         .into_any(),
-        Block::Figure(_) => view! { <Explorer /> }.into_any(),
+        Block::Figure(f) => view! { <Explorer caption=f.caption /> }.into_any(),
         Block::Evidence(rows) => table_view(
             ["File", "Bytes", "SHA-256"].map(String::from).to_vec(),
             rows.into_iter()
@@ -652,10 +805,30 @@ fn history_view(entries: Vec<HistoryEntry>) -> impl IntoView {
     }
 }
 
+/// A download's file name without extension: the inference and the package for an inference's report
+/// (`loan-8231-credit-xgb-73`), else the subject's name; only letters, digits, `.`, `_` and `-`.
+fn file_stem(r: &Report) -> String {
+    let name = match &r.inference {
+        Some(i) => format!("{}-{}", i.id, r.subject.name),
+        None => r.subject.name.clone(),
+    };
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).collect()
+}
+
+/// The question period from the two date fields, as `FROM..TO` for the PDF worker: none when both are empty.
+fn question_period((from, to): &(String, String)) -> Result<Option<String>, String> {
+    match (from.trim(), to.trim()) {
+        ("", "") => Ok(None),
+        ("", _) | (_, "") => Err("The question period needs both dates (from and to).".into()),
+        (from, to) if from > to => Err(format!("The question period starts ({from}) after it ends ({to}).")),
+        (from, to) => Ok(Some(format!("{from}..{to}"))),
+    }
+}
+
 #[component]
 fn Downloads(report: Report) -> impl IntoView {
     let state = expect_context::<State>();
-    let stem = report.subject.name.replace(['/', '\\', ' '], "-");
+    let stem = file_stem(&report);
     let (r1, r2, r3) = (report.clone(), report.clone(), report);
     let (s1, s2, s3) = (stem.clone(), stem.clone(), stem);
     let fail = move |e: String| state.error.set(Some(e));
@@ -664,9 +837,16 @@ fn Downloads(report: Report) -> impl IntoView {
             <button data-testid="download-pdf" on:click=move |_| {
                 let r = r1.clone();
                 let name = format!("{s1}.pdf");
+                let period = match question_period(&state.period.get_untracked()) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        state.busy.set(Some(e));
+                        return;
+                    }
+                };
                 state.busy.set(Some("Writing the PDF…".into()));
                 leptos::task::spawn_local(async move {
-                    match crate::pdf::bytes(&r).await {
+                    match crate::pdf::bytes(&r, period).await {
                         Ok(bytes) => {
                             if let Err(e) = browser::download(&name, "application/pdf", &bytes) {
                                 fail(e);
@@ -677,6 +857,16 @@ fn Downloads(report: Report) -> impl IntoView {
                     state.busy.set(None);
                 });
             }>"Download PDF"</button>
+            <span class="period" title="The period the question is about, printed in the PDF's title block">
+                "question period "
+                <input type="date" data-testid="period-from" aria-label="question period from"
+                    prop:value=move || state.period.get().0
+                    on:change=move |ev| state.period.update(|p| p.0 = event_target_value(&ev)) />
+                " to "
+                <input type="date" data-testid="period-to" aria-label="question period to"
+                    prop:value=move || state.period.get().1
+                    on:change=move |ev| state.period.update(|p| p.1 = event_target_value(&ev)) />
+            </span>
             <button data-testid="download-markdown" on:click=move |_| {
                 if let Err(e) = browser::download(&format!("{s2}.md"), "text/markdown", render::markdown(&Document::new(&r2)).as_bytes()) {
                     fail(e);
@@ -693,18 +883,34 @@ fn Downloads(report: Report) -> impl IntoView {
     }
 }
 
+/// The end of an ARN (`artifact/d0e1f2a3…`), shown beside a name.
+fn arn_tail(arn: &str) -> String {
+    let tail = arn.rsplit(':').next().unwrap_or(arn);
+    if tail.chars().count() > 24 {
+        tail.chars().take(20).chain(['…']).collect()
+    } else {
+        tail.to_owned()
+    }
+}
+
+/// Whether `arn` is drawn in the current view.
+fn drawn(state: State, arn: &str) -> bool {
+    state.view.with(|v| v.as_ref().is_some_and(|v| v.graph.vertices.iter().any(|x| x.arn == arn)))
+}
+
+/// The graph explorer; `caption` is the report figure's count (`13 vertices, 16 edges`), shown while the graph
+/// draws the report's own graph.
 #[component]
-fn Explorer() -> impl IntoView {
+fn Explorer(caption: String) -> impl IntoView {
     let state = expect_context::<State>();
     let search = RwSignal::new(String::new());
     let results = Memo::new(move |_| {
         let q = search.get();
-        state.lineage.get().map(|l| explore::search(&l, &q, 12)).unwrap_or_default()
+        let subject = state.subject.get();
+        state.lineage.get().map(|l| explore::search_hits(&l, &q, 12, subject.as_deref())).unwrap_or_default()
     });
     let types = Memo::new(move |_| {
-        let Some(l) = state.lineage.get() else { return Vec::new() };
-        let Some(s) = state.subject.get() else { return Vec::new() };
-        let v = explore::view(&l, &s, state.depth.get(), &[]);
+        let v = view_of(state.lineage, state.subject, state.report, state.depth.get(), &[]);
         let mut t: Vec<String> =
             v.map(|v| v.graph.vertices.iter().filter_map(|x| x.entity_type.clone()).collect()).unwrap_or_default();
         t.sort();
@@ -718,19 +924,40 @@ fn Explorer() -> impl IntoView {
             arns: explore::relatives(&v.graph, &arn, which).into_iter().collect(),
         });
     };
+    let caption = move || {
+        let v = state.view.get()?;
+        let report = state.depth.get() == Depth::Report && state.type_filter.with(String::is_empty);
+        Some(if report && !caption.is_empty() && v.total == v.graph.vertices.len() {
+            format!("{caption}, as in the report and its PDF")
+        } else {
+            format!("{} vertices, {} edges drawn", v.graph.vertices.len(), v.graph.edges.len())
+        })
+    };
+    let depth_value = move || match state.depth.get() {
+        Depth::Report => "report".to_owned(),
+        Depth::Upstream(None) => "all".to_owned(),
+        Depth::Upstream(Some(d)) => d.to_string(),
+    };
     view! {
         <div class="explorer" class:hidden=move || state.view.get().is_none()>
             <div class="controls no-print">
                 <label>"Depth "
-                    <select on:change=move |ev| state.depth.set(event_target_value(&ev).parse().ok())>
+                    <select data-testid="depth" prop:value=depth_value on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        state.depth.set(if v == "report" { Depth::Report } else { Depth::Upstream(v.parse().ok()) });
+                    }>
+                        <option value="report" selected=move || state.depth.get() == Depth::Report>"as in the report"</option>
                         {[1usize, 2, 3, 4, 6, 10].into_iter().map(|d| view! {
-                            <option value=d.to_string() selected=move || state.depth.get() == Some(d)>{d.to_string()}</option>
+                            <option value=d.to_string() selected=move || state.depth.get() == Depth::Upstream(Some(d))>{d.to_string()}</option>
                         }).collect_view()}
-                        <option value="all" selected=move || state.depth.get().is_none()>"all"</option>
+                        <option value="all" selected=move || state.depth.get() == Depth::Upstream(None)>"all"</option>
                     </select>
                 </label>
                 {move || state.view.get().filter(|v| v.more).map(|_| view! {
-                    <button data-testid="show-more" on:click=move |_| state.depth.update(|d| *d = d.map(|d| d + 2))>"Show more"</button>
+                    <button data-testid="show-more" on:click=move |_| state.depth.update(|d| *d = match *d {
+                        Depth::Report => Depth::Upstream(Some(10)),
+                        Depth::Upstream(d) => Depth::Upstream(d.map(|d| d + 2)),
+                    })>"Show more"</button>
                 })}
                 <label>"Type "
                     <select data-testid="type-filter" on:change=move |ev| state.type_filter.set(event_target_value(&ev))>
@@ -746,13 +973,43 @@ fn Explorer() -> impl IntoView {
                 </label>
             </div>
             <ul class="results no-print">
-                {move || results.get().into_iter().map(|arn| {
-                    let pick = arn.clone();
-                    view! { <li><button class="link" on:click=move |_| state.selected.set(Some(pick.clone()))>{arn}</button></li> }
+                {move || results.get().into_iter().map(|hit| {
+                    let pick = hit.arn.clone();
+                    let shown = drawn(state, &hit.arn);
+                    let all = state.depth.get() == Depth::Upstream(None);
+                    let note = match (shown, hit.upstream) {
+                        (true, _) => None,
+                        (false, true) if !all => Some(view! {
+                            <span class="not-drawn">" — not in this drawing "</span>
+                            <button class="link" data-testid="search-show" on:click=move |_| state.depth.set(Depth::Upstream(None))>
+                                "draw all ancestors"
+                            </button>
+                        }.into_any()),
+                        (false, _) => Some(view! {
+                            <span class="not-drawn">" — not in this drawing: it is not upstream of this subject"</span>
+                        }.into_any()),
+                    };
+                    view! {
+                        <li data-testid="search-result" data-arn=hit.arn.clone() title=hit.arn.clone()>
+                            <button class="link" on:click=move |_| state.selected.set(Some(pick.clone()))>{hit.name}</button>
+                            <span class="kind">{format!(" ({})", hit.kind)}</span>
+                            // Two vertices may share a name (the same list exported twice): the ARN's end tells them apart.
+                            <span class="arn">{format!(" · {}", arn_tail(&hit.arn))}</span>
+                            {note}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
-            <p class="highlight-label">{move || {
-                state.highlight.with(|h| (!h.label.is_empty()).then(|| format!("{} ({} vertices)", h.label, h.arns.len())))
+            <p class="figure-caption" data-testid="figure-caption">{caption}</p>
+            <p class="highlight-label" data-testid="highlight-label">{move || {
+                state.highlight.with(|h| (!h.label.is_empty()).then(|| {
+                    if h.arns.is_empty() {
+                        return h.label.clone();
+                    }
+                    let hidden = h.arns.iter().filter(|a| !drawn(state, a)).count();
+                    let hidden = if hidden > 0 { format!(", {hidden} not in this drawing") } else { String::new() };
+                    format!("{} ({} vertices{hidden})", h.label, h.arns.len())
+                }))
             }}</p>
             <div class="graph-and-details">
             <Graph />
@@ -765,13 +1022,16 @@ fn Explorer() -> impl IntoView {
                         <div class="no-print actions">
                             <button on:click=move |_| highlight(Relatives::Ancestors, "Ancestors")>"Highlight ancestors"</button>
                             <button on:click=move |_| highlight(Relatives::Descendants, "Descendants")>"Highlight descendants"</button>
-                            <button on:click=move |_| state.path_from.set(Some(from.clone()))>"Path from here…"</button>
+                            <button data-testid="path-from" on:click=move |_| state.path_from.set(Some(from.clone()))>"Path from here…"</button>
                             {move || state.path_from.get().filter(|f| *f != to).map(|f| {
                                 let to = to.clone();
-                                view! { <button on:click=move |_| {
-                                    let v = state.view.get_untracked();
-                                    let p = v.map(|v| explore::path(&v.graph, &f, &to)).unwrap_or_default();
-                                    state.highlight.set(Highlight { label: "Shortest path".into(), arns: p.into_iter().collect() });
+                                view! { <button data-testid="path-to" on:click=move |_| {
+                                    // The CLI's `lineage query --from … --to …`, on the whole lineage.
+                                    let path = state.lineage.with_untracked(|l| l.as_ref().and_then(|l| explore::path(l, &f, &to)));
+                                    state.highlight.set(match path {
+                                        Some(p) => Highlight { label: p.label().into(), arns: p.arns.into_iter().collect() },
+                                        None => Highlight { label: "No path joins these two boxes".into(), arns: HashSet::new() },
+                                    });
                                     state.path_from.set(None);
                                 }>"…to here"</button> }
                             })}

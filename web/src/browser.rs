@@ -1,11 +1,100 @@
-//! Every call into the browser: reading dropped or picked files, fetching exports and fonts beside the page,
-//! the page's query string, downloads, and the clock for timings. Components call these and nothing else.
+//! Every call into the browser: reading dropped or picked files and folders, fetching exports and fonts beside the
+//! page, the page's query string, downloads, and the clock for timings. Components call these and nothing else.
 
 use wasm_bindgen::JsCast;
 
-/// The files of a `FileList`, taken out of it now (the list empties when its input is reset).
-pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
-    (0..list.length()).filter_map(|i| list.item(i)).collect()
+/// A file to read, with the name the page gives it: its path inside a picked or dropped folder (the core reads an
+/// endpoint and variant from a data-capture file's S3 key layout), else its own name.
+pub type Named = (String, web_sys::File);
+
+/// The files of a `FileList`, taken out of it now (the list empties when its input is reset), each named by its
+/// path inside a picked folder (`webkitRelativePath`) when it has one.
+pub fn files_of(list: &web_sys::FileList) -> Vec<Named> {
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|f| {
+            let relative = js_sys::Reflect::get(&f, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string());
+            (relative.filter(|p| !p.is_empty()).unwrap_or_else(|| f.name()), f)
+        })
+        .collect()
+}
+
+/// What was dropped, taken out of the event now (its items are gone once the handler returns): each item's entry
+/// (a file or a folder) when the browser gives one, else its file.
+pub struct Dropped(Vec<(Option<web_sys::FileSystemEntry>, Option<web_sys::File>)>);
+
+pub fn dropped(data: &web_sys::DataTransfer) -> Dropped {
+    let items = data.items();
+    let taken = (0..items.length())
+        .filter_map(|i| items.get(i))
+        .filter(|item| item.kind() == "file")
+        .map(|item| (item.webkit_get_as_entry().ok().flatten(), item.get_as_file().ok().flatten()))
+        .collect();
+    Dropped(taken)
+}
+
+/// The dropped files, folders walked recursively (`readEntries` until it returns none), each named by its path
+/// inside what was dropped (`fullPath` without the leading `/`). Files are listed in path order within a folder.
+pub async fn dropped_files(dropped: Dropped) -> Vec<Named> {
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    for (entry, file) in dropped.0 {
+        match (entry, file) {
+            (Some(e), None) => stack.push(e),
+            (Some(e), Some(_)) if e.is_directory() => stack.push(e),
+            (_, Some(f)) => out.push((f.name(), f)),
+            (None, None) => {}
+        }
+    }
+    while let Some(entry) = stack.pop() {
+        let path = entry.full_path().trim_start_matches('/').to_owned();
+        // Told apart by isDirectory/isFile, not by class: Chromium names the classes DirectoryEntry and FileEntry.
+        if entry.is_directory() {
+            let dir: &web_sys::FileSystemDirectoryEntry = entry.unchecked_ref();
+            let mut children = Vec::new();
+            let reader = dir.create_reader();
+            loop {
+                let batch = callback(|ok, err| reader.read_entries_with_callback_and_callback(ok, err)).await;
+                let batch: Vec<web_sys::FileSystemEntry> = batch
+                    .map(|a| js_sys::Array::from(&a).iter().map(JsCast::unchecked_into).collect())
+                    .unwrap_or_default();
+                if batch.is_empty() {
+                    break;
+                }
+                children.extend(batch);
+            }
+            children.sort_by_key(|c| std::cmp::Reverse(c.full_path()));
+            stack.extend(children);
+        } else if entry.is_file() {
+            let file: &web_sys::FileSystemFileEntry = entry.unchecked_ref();
+            if let Ok(f) = callback(|ok, err| {
+                file.file_with_callback_and_callback(ok, err);
+                Ok(())
+            })
+            .await
+            {
+                out.push((if path.is_empty() { entry.name() } else { path }, f.unchecked_into()));
+            }
+        }
+    }
+    out
+}
+
+/// Awaits a callback-style call (`call(success, error)`), as its success value.
+async fn callback(
+    call: impl FnOnce(&js_sys::Function, &js_sys::Function) -> Result<(), wasm_bindgen::JsValue>,
+) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    let mut failed = None;
+    let mut call = Some(call);
+    let promise = js_sys::Promise::new(&mut |ok, err| {
+        if let Some(Err(e)) = call.take().map(|c| c(&ok, &err)) {
+            failed = Some(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    wasm_bindgen_futures::JsFuture::from(promise).await
 }
 
 /// How much of a file is read at a time, so the page can say how far it got.
@@ -14,12 +103,11 @@ const READ_SLICE: usize = 16 << 20;
 /// `(name, bytes)` of every file, in order, read a slice at a time; `progress(name, read, size)` is called before
 /// the first slice and after each.
 pub async fn read_files(
-    files: Vec<web_sys::File>,
+    files: Vec<Named>,
     progress: impl Fn(&str, u64, u64),
 ) -> Vec<(String, Result<Vec<u8>, String>)> {
     let mut out = Vec::new();
-    for file in files {
-        let name = file.name();
+    for (name, file) in files {
         let blob = gloo_file::Blob::from(file);
         let size = blob.size();
         let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];

@@ -54,7 +54,7 @@ pub fn Graph() -> impl IntoView {
     let mode = RwSignal::new(("", 0usize));
     view! {
         <div class="graph-wrap">
-            <div class="zoom no-print">
+            <div class="zoom no-print" data-testid="zoom-controls">
                 <button aria-label="zoom in" on:click=move |_| zoom(1.25)>"+"</button>
                 <button aria-label="zoom out" on:click=move |_| zoom(0.8)>"−"</button>
                 <button on:click=move |_| viewport.set((1.0, 0.0, 0.0))>"reset"</button>
@@ -172,8 +172,13 @@ pub fn Graph() -> impl IntoView {
                             let arn = v.arn.clone();
                             let members = n.members.len();
                             let name = if members > 1 { format!("{members} × {}", v.name) } else { v.name.clone() };
-                            let short: String = if name.chars().count() > 26 { name.chars().take(25).chain(['…']).collect() } else { name.clone() };
                             let kind = format!("{} · {}", v.lineage_type.map_or("no lineage type", |t| t.as_str()), v.entity_type.clone().unwrap_or_else(|| "untyped".into()));
+                            // Both lines fit inside the box; the full name is the box's tooltip and in its details.
+                            let inner = n.width - 2.0 * TEXT_INSET;
+                            let short = fit(&name, inner, NAME_PX, true);
+                            // The box's colour already says its lineage type: when both do not fit, the entity type alone.
+                            let entity = v.entity_type.clone().unwrap_or_else(|| "untyped".into());
+                            let kind_line = if fit(&kind, inner, KIND_PX, false) == kind { kind.clone() } else { fit(&entity, inner, KIND_PX, false) };
                             let aria = format!("{name}, {kind}");
                             let base = lineage_class(v.lineage_type);
                             let (a2, a3) = (arn.clone(), arn.clone());
@@ -201,8 +206,8 @@ pub fn Graph() -> impl IntoView {
                                     <title>{name.clone()}</title>
                                     <rect width=format!("{:.1}", n.width) height=format!("{:.1}", n.height) rx="4" />
                                     {move || words().then(|| view! {
-                                        <text x="6" y="15" class="node-name">{short.clone()}</text>
-                                        <text x="6" y=format!("{:.1}", height - 7.0) class="node-kind">{kind.clone()}</text>
+                                        <text x=format!("{TEXT_INSET}") y="15" class="node-name">{short.clone()}</text>
+                                        <text x=format!("{TEXT_INSET}") y=format!("{:.1}", height - 7.0) class="node-kind">{kind_line.clone()}</text>
                                     })}
                                 </g>
                             }
@@ -213,6 +218,49 @@ pub fn Graph() -> impl IntoView {
             </svg>
         </div>
     }
+}
+
+/// Left and right margin of a box's text.
+const TEXT_INSET: f64 = 6.0;
+/// Font sizes of a box's name (bold) and type line, as style.css sets them.
+const NAME_PX: f64 = 9.0;
+const KIND_PX: f64 = 7.5;
+
+/// A character's advance in ems, rounded up to the widest of the common sans-serif faces (DejaVu Sans Bold), so a
+/// line measured with it fits in any of them.
+fn advance(c: char, bold: bool) -> f64 {
+    let em = match c {
+        'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' => 0.38,
+        'f' | 't' | 'r' | 'I' | 'J' | '-' | '/' | '(' | ')' | '[' | ']' => 0.52,
+        'm' | 'w' | 'M' | 'W' | '@' | '%' => 1.12,
+        'A'..='Z' => 0.86,
+        '0'..='9' | 'a'..='z' | '_' | '·' => 0.73,
+        _ => 1.0,
+    };
+    if bold {
+        em
+    } else {
+        em * 0.95
+    }
+}
+
+/// `text` cut to fit `width` pixels at `px` (with `…` when cut).
+fn fit(text: &str, width: f64, px: f64, bold: bool) -> String {
+    let measure = |s: &str| s.chars().map(|c| advance(c, bold) * px).sum::<f64>();
+    if measure(text) <= width {
+        return text.to_owned();
+    }
+    let room = width - advance('…', bold) * px;
+    let mut used = 0.0;
+    let mut out: String = text
+        .chars()
+        .take_while(|&c| {
+            used += advance(c, bold) * px;
+            used <= room
+        })
+        .collect();
+    out.push('…');
+    out
 }
 
 /// How an edge is stroked: along the layers, against them (dashed), or recorded by another system (OpenLineage,

@@ -40,9 +40,12 @@ async fn worker() -> Result<Worker, String> {
     Ok(w)
 }
 
-pub async fn bytes(report: &Report) -> Result<Vec<u8>, String> {
+/// The PDF of `report`, dated today by the browser's clock (as the CLI dates it, unless `--date`), with the question
+/// period (`FROM..TO`) when one is given.
+pub async fn bytes(report: &Report, period: Option<String>) -> Result<Vec<u8>, String> {
     let w = worker().await?;
-    let job = serde_json::json!({ "doc": Document::new(report), "date": browser::today() }).to_string();
+    let job = serde_json::json!({ "doc": Document::new(report), "date": browser::today(), "period": period });
+    let job = job.to_string();
     w.post_message(&job.into()).map_err(|e| format!("the PDF worker refused the document: {e:?}"))?;
     let data = next_message(&w).await.inspect_err(|_| {
         // A worker that failed is not reused: the next PDF starts a fresh one.

@@ -1,14 +1,14 @@
 //! What the web page does with a lineage, kept here so it is plain, tested Rust: the set of loaded files, the
-//! subject picker, the focused (depth-limited) view of the subject's lineage, a vertex's details, highlight sets,
-//! paths inside a view, and search.
+//! subject picker, the focused (depth-limited) view of the subject's lineage or the report's own graph, a vertex's
+//! details, highlight sets, shortest paths (the CLI's), and search.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use crate::model::Lineage;
-use crate::query::walk;
+use crate::query::{walk, PathKind};
 pub use crate::subgraph::{graph_of, EvidenceEdge, GraphVertex, ReportGraph};
 use crate::text::format_number;
 
@@ -196,37 +196,90 @@ pub fn relatives(graph: &ReportGraph, arn: &str, which: Relatives) -> BTreeSet<S
     out
 }
 
-/// The shortest path between two vertices of `graph`, edges taken either way (vertex ARNs, in order), or empty.
-pub fn path(graph: &ReportGraph, from: &str, to: &str) -> Vec<String> {
-    let adj = Adjacency::new(graph);
-    let (Some(&a), Some(&b)) = (adj.index.get(from), adj.index.get(to)) else { return Vec::new() };
-    let mut parent = vec![usize::MAX; graph.vertices.len()];
-    parent[a] = a;
-    let mut queue = VecDeque::from([a]);
-    while let Some(v) = queue.pop_front() {
-        if v == b {
-            break;
-        }
-        let mut next: Vec<usize> = adj.down[v].iter().chain(&adj.up[v]).copied().collect();
-        next.sort_unstable();
-        for w in next {
-            if parent[w] == usize::MAX {
-                parent[w] = v;
-                queue.push_back(w);
-            }
+/// The shortest path between two vertices, found on the whole lineage graph by [`crate::query::shortest_path`]
+/// (the one `lineage query --from … --to …` prints): directed if one exists, else directed the other way, else
+/// with edges taken either way. `None` when either is not a lineage vertex or they are not connected.
+pub fn path(lineage: &Lineage, from: &str, to: &str) -> Option<Path> {
+    let g = &lineage.graph;
+    let found = crate::query::shortest_path(g, g.find_arn(from)?, g.find_arn(to)?)?;
+    Some(Path { kind: found.kind, arns: found.nodes.iter().map(|&ix| g.node(ix).arn.to_string()).collect() })
+}
+
+/// A path between two vertices: how its edges point, and its vertices in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    pub kind: PathKind,
+    pub arns: Vec<String>,
+}
+
+impl Path {
+    /// `Directed path`, `Reverse path (against the edges)` or `Undirected path`, as the page labels it.
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            PathKind::Directed => "Directed path",
+            PathKind::Reverse => "Reverse path (the second box is upstream of the first)",
+            PathKind::Undirected => "Undirected path (edges point both ways along it)",
         }
     }
-    if parent[b] == usize::MAX {
+}
+
+/// A search result as the page lists it: the vertex's ARN, name and type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchHit {
+    pub arn: String,
+    pub name: String,
+    /// The entity type, else the lineage type, else `untyped`.
+    pub kind: String,
+    /// Upstream of the subject (a deeper view draws it).
+    pub upstream: bool,
+}
+
+/// [`search`], each hit with its name, its type and whether it is upstream of `subject`.
+pub fn search_hits(lineage: &Lineage, query: &str, limit: usize, subject: Option<&str>) -> Vec<SearchHit> {
+    let g = &lineage.graph;
+    let hits = search(lineage, query, limit);
+    if hits.is_empty() {
         return Vec::new();
     }
-    let mut out = vec![graph.vertices[b].arn.clone()];
-    let mut v = b;
-    while v != a {
-        v = parent[v];
-        out.push(graph.vertices[v].arn.clone());
+    let upstream: BTreeSet<NodeIndex> = subject
+        .and_then(|s| g.find_arn(s))
+        .map(|ix| walk(g, ix, true, None).into_iter().map(|(a, _)| a).collect())
+        .unwrap_or_default();
+    hits.into_iter()
+        .filter_map(|arn| {
+            let ix = g.find_arn(&arn)?;
+            let n = g.node(ix);
+            let kind = n.entity_type().or(n.lineage_type.map(|t| t.as_str())).unwrap_or("untyped").to_owned();
+            Some(SearchHit { name: n.name().to_owned(), kind, upstream: upstream.contains(&ix), arn })
+        })
+        .collect()
+}
+
+/// The report's own graph as the page's view (the drawing the report's figure describes: the same vertices and
+/// edges the text counts and the PDF draws), `types` keeping only those entity types plus the subject; `more` when
+/// the subject has ancestors the report does not draw.
+pub fn report_view(lineage: &Lineage, report: &ReportGraph, subject: &str, types: &[String]) -> View {
+    let mut graph = report.clone();
+    let total = graph.vertices.len();
+    if !types.is_empty() {
+        let keep = |v: &GraphVertex| {
+            v.arn == subject
+                || v.entity_type.as_deref().is_some_and(|t| types.iter().any(|w| w.eq_ignore_ascii_case(t)))
+        };
+        graph.vertices.retain(keep);
+        let kept: BTreeSet<&str> = graph.vertices.iter().map(|v| v.arn.as_str()).collect();
+        let edges = graph
+            .edges
+            .into_iter()
+            .filter(|e| kept.contains(e.source.as_str()) && kept.contains(e.destination.as_str()));
+        graph.edges = edges.collect();
     }
-    out.reverse();
-    out
+    let g = &lineage.graph;
+    let drawn: BTreeSet<&str> = report.vertices.iter().map(|v| v.arn.as_str()).collect();
+    let more = g
+        .find_arn(subject)
+        .is_some_and(|ix| walk(g, ix, true, None).iter().any(|(a, _)| !drawn.contains(&*g.node(*a).arn)));
+    View { graph, more, total }
 }
 
 #[cfg(test)]
@@ -250,11 +303,24 @@ mod tests {
         assert_eq!(up.len(), 2);
         let down = relatives(&all.graph, pk, Relatives::Descendants);
         assert_eq!(down.into_iter().collect::<Vec<_>>(), ["arn:aws:sagemaker:r:1:action/dep"]);
-        let p = path(&all.graph, "arn:aws:sagemaker:r:1:artifact/ds", "arn:aws:sagemaker:r:1:action/dep");
-        assert_eq!(p.len(), 4);
+        // The CLI's shortest path: directed from the dataset down to the deployment, reverse the other way.
+        let (ds, dep) = ("arn:aws:sagemaker:r:1:artifact/ds", "arn:aws:sagemaker:r:1:action/dep");
+        let p = path(&l, ds, dep).unwrap_or_else(|| panic!("no path"));
+        assert_eq!((p.kind, p.arns.len()), (PathKind::Directed, 4));
+        assert_eq!((p.arns[0].as_str(), p.arns[3].as_str()), (ds, dep));
+        let back = path(&l, dep, ds).unwrap_or_else(|| panic!("no path"));
+        assert_eq!(back.kind, PathKind::Reverse);
+        assert_eq!(back.arns.iter().rev().collect::<Vec<_>>(), p.arns.iter().collect::<Vec<_>>());
+        assert_eq!(path(&l, ds, "arn:aws:sagemaker:r:1:artifact/none"), None);
         let filtered = view(&l, pk, None, &["dataset".to_owned()]).unwrap_or_else(|| panic!("no view"));
         assert_eq!(filtered.graph.vertices.len(), 2);
         assert_eq!(search(&l, "DEP", 10), ["arn:aws:sagemaker:r:1:action/dep"]);
+        let hits = search_hits(&l, "DEP", 10, Some(pk));
+        assert_eq!(hits.len(), 1);
+        assert!(!hits[0].name.is_empty() && hits[0].kind != "untyped" && !hits[0].upstream, "{hits:?}");
+        assert!(search_hits(&l, "ds", 10, Some(pk)).iter().any(|h| h.upstream));
+        let drawn = report_view(&l, &v.graph, pk, &[]);
+        assert!(drawn.more && drawn.graph == v.graph);
         assert!(details(&l, pk).iter().any(|(k, v)| k == "Type" && v == "Model"));
     }
 }

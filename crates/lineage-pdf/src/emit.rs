@@ -54,7 +54,7 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
     let mut bytes = Vec::new();
     // Writing into a vector cannot fail.
     let _ = lo.save_to(&mut bytes);
-    stable_ids(bytes)
+    stable_ids(dated(bytes, meta.date))
 }
 
 /// The outline in document order, each entry pointing at its heading (`/XYZ 0 top null`).
@@ -266,6 +266,28 @@ fn subset(font: &ParsedFont, chars: &BTreeSet<char>) -> Option<ParsedFont> {
 
 /// printpdf fills the trailer's `/ID` with strings from a process-wide counter, so two calls in one process would
 /// differ. Both strings are replaced, in place and at the same length, by a digest of the rest of the file.
+/// printpdf writes every date as 1970-01-01 when built for WASM (it has no formatter there): the page's PDF
+/// worker would carry that date in the document information. Each such stamp is overwritten in place by the
+/// generation date, written the same way at the same length, so no offset moves.
+fn dated(mut bytes: Vec<u8>, (y, m, d): (i32, u8, u8)) -> Vec<u8> {
+    let stamps = [
+        (&b"D:19700101000000+00'00'"[..], format!("D:{y:04}{m:02}{d:02}000000+00'00'")),
+        (&b"D:1970-01-01T00:00:00+00'00'"[..], format!("D:{y:04}-{m:02}-{d:02}T00:00:00+00'00'")),
+    ];
+    for (placeholder, stamp) in stamps {
+        if stamp.len() != placeholder.len() {
+            continue;
+        }
+        let mut i = 0;
+        while let Some(at) = bytes[i..].windows(placeholder.len()).position(|w| w == placeholder) {
+            let at = i + at;
+            bytes[at..at + placeholder.len()].copy_from_slice(stamp.as_bytes());
+            i = at + placeholder.len();
+        }
+    }
+    bytes
+}
+
 fn stable_ids(mut bytes: Vec<u8>) -> Vec<u8> {
     let Some(start) = find_last(&bytes, b"/ID") else { return bytes };
     let mut spans = Vec::new();

@@ -1,4 +1,4 @@
-//! The PDF worker: receives `{"doc": Document, "date": "YYYY-MM-DD"}` as a JSON string, fetches the fonts beside the
+//! The PDF worker: receives `{"doc": Document, "date": "YYYY-MM-DD", "period": "FROM..TO" or null}` as a JSON string, fetches the fonts beside the
 //! page (the large CJK fallback only when the text needs it), lays the document out with lineage-pdf and posts the
 //! bytes back (`{"pdf": Uint8Array}`, transferred) or `{"error": "…"}`. It posts `"ready"` once it listens.
 
@@ -12,6 +12,21 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 struct Job {
     doc: Document,
     date: String,
+    /// The question period, `YYYY-MM-DD..YYYY-MM-DD` (the CLI's `--period`).
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// The period as the title block prints it (`FROM to TO`), as the CLI words `--period`.
+fn period(p: &str) -> Result<String, String> {
+    match p.split_once("..") {
+        Some((from, to))
+            if lineage_pdf::parse_date(from).is_some() && lineage_pdf::parse_date(to).is_some() && from <= to =>
+        {
+            Ok(format!("{from} to {to}"))
+        }
+        _ => Err(format!("question period {p:?}: expected FROM..TO as YYYY-MM-DD..YYYY-MM-DD")),
+    }
 }
 
 async fn fetch(path: &str) -> Result<Vec<u8>, String> {
@@ -24,6 +39,7 @@ async fn fetch(path: &str) -> Result<Vec<u8>, String> {
 
 async fn render(json: &str) -> Result<Vec<u8>, String> {
     let job: Job = serde_json::from_str(json).map_err(|e| format!("PDF worker: bad request: {e}"))?;
+    let question_period = job.period.as_deref().map(period).transpose()?;
     let regular = fetch("fonts/DejaVuSans.ttf").await?;
     let bold = fetch("fonts/DejaVuSans-Bold.ttf").await?;
     let mono = fetch("fonts/DejaVuSansMono.ttf").await?;
@@ -31,7 +47,7 @@ async fn render(json: &str) -> Result<Vec<u8>, String> {
         let opts = PdfOptions {
             fonts: FontSet { regular: &regular, bold: &bold, mono: &mono, fallbacks },
             generated_on: job.date.clone(),
-            question_period: None,
+            question_period: question_period.clone(),
         };
         lineage_pdf::render(&job.doc, &opts).map_err(|e| e.to_string())
     };
