@@ -328,8 +328,10 @@ fn view_of(
     drawn.or_else(|| explore::view(&l, &s, depth, types))
 }
 
-/// The start when the page can report on it; an endpoint that served several model packages yields to the last of
-/// them (the one deployed last), so the page opens on a report whose subject the picker shows.
+/// The start when the page can report on it. An endpoint the core cannot resolve to one package (it served several
+/// and no deployment history says which was deployed last: the core picks that one when it can) yields to the last
+/// of them in ARN order, so the page opens on that package's own report — titled by the package, not the endpoint —
+/// with the picker showing it and the others.
 fn reportable(l: &Lineage, candidates: &[Candidate], start: String) -> String {
     if candidates.iter().any(|c| c.arn == start) {
         return start;
