@@ -461,8 +461,15 @@ test('the graph: titles inside their boxes, controls off the drawing, search res
     const covered = nodes.map((n) => n.querySelector('rect').getBoundingClientRect())
       .filter((r) => r.left < controls.right && controls.left < r.right && r.top < controls.bottom && controls.top < r.bottom);
     const titles = nodes.map((n) => n.querySelector('title').textContent);
-    return { overflow, covered: covered.length, titles };
+    // Edge labels: none lies on another (the PDF's placement, lineage-core's graph_layout::labels).
+    const labels = [...document.querySelectorAll('text.edge-label')].map((t) => [t.textContent, t.getBBox()]);
+    const overlaps = labels.flatMap(([a, p], i) => labels.slice(i + 1)
+      .filter(([, q]) => p.x + 0.5 < q.x + q.width && q.x + 0.5 < p.x + p.width && p.y + 0.5 < q.y + q.height && q.y + 0.5 < p.y + p.height)
+      .map(([b]) => `${a} / ${b}`));
+    return { overflow, covered: covered.length, titles, labels: labels.length, overlaps };
   });
+  assert.ok(geometry.labels >= 10, `${geometry.labels} edge labels drawn`);
+  assert.deepEqual(geometry.overlaps, [], 'edge labels overlap');
   assert.deepEqual(geometry.overflow, [], 'box titles run past their boxes');
   assert.equal(geometry.covered, 0, 'the zoom controls cover boxes');
   assert.ok(geometry.titles.includes('credit-assemble-2027W10-9b1e-aws-processing-job'), geometry.titles.join(', '));

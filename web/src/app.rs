@@ -149,6 +149,8 @@ impl State {
                 collapse_at: if collapse.get() { 5 } else { 0 },
                 top_to_bottom: true,
                 layer_gap: 40.0,
+                // Edges meeting at a box enter and leave at points spread along its side, so their labels part.
+                spread_ports: true,
                 ..LayoutOptions::default()
             };
             Some(graph_layout::layout(&v.graph, &opts))

@@ -357,24 +357,10 @@ fn edge_bundles(
             }
         })
         .collect_view();
-    let labels: Vec<(String, f64, f64)> = layout
-        .edges
-        .iter()
-        .map(|e| {
-            let mut label = view.graph.edges[e.edge].label();
-            if e.edges.len() > 1 {
-                label.push_str(&format!(" ×{}", e.edges.len()));
-            }
-            let (lx, ly) = match e.points.as_slice() {
-                [.., a, b] => ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 - 3.0),
-                _ => (0.0, 0.0),
-            };
-            (label, lx, ly)
-        })
-        .collect();
+    let labels = edge_labels(layout, view);
     let labels = move || {
         words().then(|| {
-            labels.iter().enumerate().map(|(i, (label, lx, ly))| {
+            labels.iter().enumerate().filter_map(|(i, l)| l.as_ref().map(|l| (i, l))).map(|(i, (label, lx, ly))| {
                 view! {
                     <g class=move || classes("edge", flags.with(|f| f.get(i).copied().unwrap_or(0)))>
                         <text x=format!("{lx:.1}") y=format!("{ly:.1}") class="edge-label" text-anchor="middle">{label.clone()}</text>
@@ -384,6 +370,46 @@ fn edge_bundles(
         })
     };
     view! { {paths}{labels} }
+}
+
+/// Edge labels' text size in the drawing's units (`.edge-label` in style.css) and the width of a character at it.
+const LABEL_SIZE: f64 = 6.5;
+const LABEL_CHAR_WIDTH: f64 = 0.6 * LABEL_SIZE;
+
+/// Each routed edge's label and where its text is anchored (middle, baseline), placed as the PDF places them
+/// (lineage-core's `graph_layout::labels`: along its own edge, clear of boxes and other labels); `None` for a label
+/// said once already beside the same box.
+fn edge_labels(layout: &GraphLayout, view: &View) -> Vec<Option<(String, f64, f64)>> {
+    use lineage_core::graph_layout::labels::{place, Rect, Wanted};
+    let boxes: Vec<Rect> = layout.nodes.iter().map(|n| Rect { x: n.x, y: n.y, w: n.width, h: n.height }).collect();
+    let wanted: Vec<Wanted> = layout
+        .edges
+        .iter()
+        .map(|e| {
+            let mut text = view.graph.edges[e.edge].label();
+            if e.edges.len() > 1 {
+                text.push_str(&format!(" ×{}", e.edges.len()));
+            }
+            let end = e.points.last().copied().unwrap_or_default();
+            let near = |b: &Rect| Rect { x: b.x - 2.0, y: b.y - 2.0, w: b.w + 4.0, h: b.h + 4.0 };
+            let target = boxes.iter().position(|b| near(b).meets(&Rect { x: end.0, y: end.1, w: 0.0, h: 0.0 }));
+            let width = text.chars().count() as f64 * LABEL_CHAR_WIDTH;
+            Wanted {
+                text,
+                width,
+                height: LABEL_SIZE * 1.1,
+                route: e.points.clone(),
+                target: target.unwrap_or(usize::MAX),
+            }
+        })
+        .collect();
+    let bounds = Rect { x: 0.0, y: 0.0, w: layout.width, h: layout.height };
+    let mut out = vec![None; wanted.len()];
+    for p in place(&wanted, &boxes, bounds) {
+        let w = &wanted[p.edge];
+        out[p.edge] = Some((w.text.clone(), p.at.x + p.at.w / 2.0, p.at.y + 0.85 * w.height));
+    }
+    out
 }
 
 /// The edge bundles drawn: every flag an edge can have, each way.

@@ -6,6 +6,8 @@
 //! barycentre sweeps to reduce crossings, then vertical placement at the neighbours' mean with overlaps pushed
 //! apart. Every tie is broken by ARN order, so the same graph always gives the same drawing.
 
+pub mod labels;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

@@ -11,7 +11,9 @@ use lineage_core::model::System;
 use lineage_core::subgraph::ReportGraph;
 use lineage_core::LineageType;
 
-use super::labels::{self, Rect};
+use lineage_core::graph_layout::labels;
+
+use super::labels::Rect;
 use super::{Builder, Item, Rgb, BODY, MARGIN, SMALL};
 use crate::fonts::Style;
 
@@ -171,24 +173,27 @@ impl Builder<'_, '_> {
             edge_lines(r, e, pts, s, &mut out);
         }
         let bounds = Rect { x: 0.0, y: 0.0, w: fit.g.width as f32 * s, h: fit.g.height as f32 * s };
-        let mut wanted = Vec::new();
+        let (mut wanted, mut inked) = (Vec::new(), Vec::new());
         for (e, pts) in fit.g.edges.iter().zip(&routes) {
             let text = edge_label(&r.graph, e);
             let lines = self.lines_at_most(Style::Regular, LABEL * s, &text, (fit.gap - 6.0) * s, 3);
             let width = lines.iter().map(|l| self.fonts.width(Style::Regular, l, LABEL * s)).fold(0.0, f32::max);
             let height = ((lines.len() - 1) as f32 * 1.2 + 1.05) * LABEL * s;
             let target = fit.g.nodes.iter().position(|n| n.members.contains(&target_of(r, e))).unwrap_or(usize::MAX);
-            let (route, colour) = (pts.clone(), edge_colour(r, e));
-            wanted.push(labels::Wanted { text, lines, width, height, route, target, colour });
+            let route = pts.iter().map(|&(x, y)| (f64::from(x), f64::from(y))).collect();
+            let (width, height) = (f64::from(width), f64::from(height));
+            wanted.push(labels::Wanted { text, width, height, route, target });
+            inked.push((lines, edge_colour(r, e)));
         }
-        for placed in labels::place(&wanted, &boxes, bounds) {
-            let w = &wanted[placed.edge];
-            let ink = if w.colour == Rgb::CROSS { Rgb::CROSS } else { Rgb::GREY };
-            let b = placed.at;
+        let core_boxes: Vec<labels::Rect> = boxes.iter().map(Rect::wide).collect();
+        for placed in labels::place(&wanted, &core_boxes, bounds.wide()) {
+            let (lines, colour) = &inked[placed.edge];
+            let ink = if *colour == Rgb::CROSS { Rgb::CROSS } else { Rgb::GREY };
+            let b = Rect::narrow(&placed.at);
             let backdrop =
                 Item::Rect { x: b.x, y: b.y, w: b.w, h: b.h, fill: Some(Rgb::WHITE), stroke: None, line: 0.0 };
             out.push(Drawn { item: backdrop, bbox: b });
-            for (i, line) in w.lines.iter().enumerate() {
+            for (i, line) in lines.iter().enumerate() {
                 let runs = self.fonts.runs(Style::Regular, line);
                 let y = b.y + (0.8 + 1.2 * i as f32) * LABEL * s;
                 out.push(Drawn { item: Item::Text { x: b.x, y, size: LABEL * s, color: ink, runs }, bbox: b });

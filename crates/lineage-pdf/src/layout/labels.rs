@@ -1,7 +1,5 @@
-//! Where the graph's edge labels go: each on its own edge, at the first place along it (nearest the arrow first)
-//! that is clear of every box and every label already placed. A label that finds no clear place is dropped when
-//! the same words already stand beside the same box (the relationship is said once); otherwise it goes where it
-//! overlaps least.
+//! The figure's drawing boxes (what each drawn item covers, in points); where edge labels go is decided by
+//! lineage-core's `graph_layout::labels`, for the page as for the PDF.
 
 /// A rectangle: top-left corner, width and height.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,127 +25,14 @@ impl Rect {
         self.x <= o.x + o.w && o.x <= self.x + self.w && self.y <= o.y + o.h && o.y <= self.y + self.h
     }
 
-    /// The area the two share.
-    fn overlap(&self, o: &Rect) -> f32 {
-        let w = (self.x + self.w).min(o.x + o.w) - self.x.max(o.x);
-        let h = (self.y + self.h).min(o.y + o.h) - self.y.max(o.y);
-        w.max(0.0) * h.max(0.0)
+    /// The same rectangle in the core's units (for label placement).
+    pub(super) fn wide(&self) -> lineage_core::graph_layout::labels::Rect {
+        let f = |v: f32| f64::from(v);
+        lineage_core::graph_layout::labels::Rect { x: f(self.x), y: f(self.y), w: f(self.w), h: f(self.h) }
     }
 
-    fn grown(&self, by: f32) -> Rect {
-        Rect { x: self.x - by, y: self.y - by, w: self.w + 2.0 * by, h: self.h + 2.0 * by }
-    }
-
-    fn inside(&self, o: &Rect) -> bool {
-        self.x >= o.x && self.y >= o.y && self.x + self.w <= o.x + o.w && self.y + self.h <= o.y + o.h
-    }
-}
-
-/// A label an edge asks for: its words (and the lines they are wrapped into) and their size, the edge's route, the
-/// box it points at, and its colour.
-pub(super) struct Wanted {
-    pub(super) text: String,
-    pub(super) lines: Vec<String>,
-    pub(super) width: f32,
-    pub(super) height: f32,
-    pub(super) route: Vec<(f32, f32)>,
-    pub(super) target: usize,
-    pub(super) colour: super::Rgb,
-}
-
-/// A placed label: the index of its [`Wanted`] and the rectangle its text fills.
-pub(super) struct Placed {
-    pub(super) edge: usize,
-    pub(super) at: Rect,
-}
-
-/// Where along a segment a label is tried, from its middle outwards.
-const ALONG: [f32; 7] = [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9];
-
-/// Places the labels of `wanted` (in order) clear of `boxes`, inside `bounds` when they can be.
-pub(super) fn place(wanted: &[Wanted], boxes: &[Rect], bounds: Rect) -> Vec<Placed> {
-    let mut placed: Vec<Placed> = Vec::new();
-    for (i, w) in wanted.iter().enumerate() {
-        let spots = candidates(&w.route, w.width, w.height);
-        let cost = |r: &Rect| -> f32 {
-            let on_boxes: f32 = boxes.iter().map(|b| b.grown(1.5).overlap(r)).sum();
-            let on_labels: f32 = placed.iter().map(|p| p.at.grown(1.0).overlap(r)).sum();
-            let outside = if r.inside(&bounds) { 0.0 } else { 1.0 };
-            on_boxes + on_labels + outside
-        };
-        if let Some(at) = spots.iter().find(|r| cost(r) == 0.0) {
-            placed.push(Placed { edge: i, at: *at });
-            continue;
-        }
-        let said = placed.iter().any(|p| wanted[p.edge].target == w.target && wanted[p.edge].text == w.text);
-        if said {
-            continue;
-        }
-        let best = spots.iter().min_by(|a, b| cost(a).total_cmp(&cost(b)));
-        if let Some(at) = best {
-            placed.push(Placed { edge: i, at: *at });
-        }
-    }
-    placed
-}
-
-/// The places tried for a label of `width` × `height` on a route: along each segment, the last (nearest the
-/// arrow) first, just above the line and then just below it.
-fn candidates(route: &[(f32, f32)], width: f32, height: f32) -> Vec<Rect> {
-    let mut out = Vec::new();
-    for seg in route.windows(2).rev() {
-        let (a, b) = (seg[0], seg[1]);
-        for t in ALONG {
-            let (x, y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
-            for top in [y - height - 1.0, y + 1.0] {
-                out.push(Rect { x: x - width / 2.0, y: top, w: width, h: height });
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn wanted(text: &str, route: Vec<(f32, f32)>, target: usize) -> Wanted {
-        let (lines, colour) = (vec![text.to_owned()], super::super::Rgb::GREY);
-        Wanted { text: text.into(), lines, width: 40.0, height: 7.35, route, target, colour }
-    }
-
-    #[test]
-    fn labels_of_edges_meeting_at_a_box_stay_apart_and_off_the_boxes() {
-        let boxes = [
-            Rect { x: 0.0, y: 0.0, w: 50.0, h: 20.0 },
-            Rect { x: 0.0, y: 30.0, w: 50.0, h: 20.0 },
-            Rect { x: 0.0, y: 60.0, w: 50.0, h: 20.0 },
-            Rect { x: 150.0, y: 20.0, w: 50.0, h: 40.0 },
-        ];
-        let bounds = Rect { x: 0.0, y: 0.0, w: 200.0, h: 80.0 };
-        let ws = [
-            wanted("Produced", vec![(50.0, 10.0), (150.0, 36.0)], 3),
-            wanted("ContributedTo", vec![(50.0, 40.0), (150.0, 40.0)], 3),
-            wanted("ContributedTo", vec![(50.0, 70.0), (150.0, 44.0)], 3),
-        ];
-        let placed = place(&ws, &boxes, bounds);
-        assert_eq!(placed.len(), 3);
-        for (i, p) in placed.iter().enumerate() {
-            assert!(boxes.iter().all(|b| b.overlap(&p.at) == 0.0), "{:?}", p.at);
-            for q in &placed[i + 1..] {
-                assert_eq!(p.at.overlap(&q.at), 0.0, "{:?} {:?}", p.at, q.at);
-            }
-        }
-    }
-
-    #[test]
-    fn a_label_with_no_room_is_said_once_beside_its_box() {
-        let boxes = [Rect { x: 0.0, y: 0.0, w: 50.0, h: 30.0 }, Rect { x: 60.0, y: 0.0, w: 50.0, h: 30.0 }];
-        let bounds = Rect { x: 0.0, y: 0.0, w: 110.0, h: 30.0 };
-        let ws = [
-            wanted("ContributedTo", vec![(50.0, 14.0), (60.0, 14.0)], 1),
-            wanted("ContributedTo", vec![(50.0, 16.0), (60.0, 16.0)], 1),
-        ];
-        assert_eq!(place(&ws, &boxes, bounds).len(), 1);
+    /// A rectangle the core placed, in points.
+    pub(super) fn narrow(r: &lineage_core::graph_layout::labels::Rect) -> Rect {
+        Rect { x: r.x as f32, y: r.y as f32, w: r.w as f32, h: r.h as f32 }
     }
 }
