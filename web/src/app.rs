@@ -10,6 +10,7 @@ use lineage_core::document::{Block, DocSection, Document, Field, HistoryEntry, I
 use lineage_core::explore::{self, Candidate, Relatives, View};
 use lineage_core::graph_layout::{self, GraphLayout, LayoutOptions};
 use lineage_core::render;
+use lineage_core::text::Asker;
 use lineage_core::{Lineage, NarrativeError, Query, Report, RoleTable, Section};
 
 use crate::browser;
@@ -98,7 +99,7 @@ impl State {
         // The core's one dispatch (the CLI's too): the chosen subject, and an inference when one is typed.
         let of_subject = Memo::new(move |_| {
             let l = lineage.get()?;
-            Some(lineage_core::answer(&l, &Query::Start(Some(subject.get()?))).map_err(|e| crate::words::error(&e)))
+            Some(lineage_core::answer(&l, &Query::Start(Some(subject.get()?))).map_err(|e| e.words(Asker::Page)))
         });
         let of_inference = Memo::new(move |_| {
             let l = lineage.get()?;
@@ -109,9 +110,7 @@ impl State {
             let typed = |s: RwSignal<String>| Some(s.get().trim().to_owned()).filter(|s| !s.is_empty());
             let query =
                 lineage_core::subject::InferenceQuery { id, endpoint: typed(endpoint), variant: typed(variant) };
-            Some(
-                lineage_core::answer(&l, &Query::Inference { query, start: None }).map_err(|e| crate::words::error(&e)),
-            )
+            Some(lineage_core::answer(&l, &Query::Inference { query, start: None }).map_err(|e| e.words(Asker::Page)))
         });
         let inference_error = Memo::new(move |_| of_inference.get().and_then(Result::err));
         // The report shown: the inference's when it is answered; while it is not, the last report stays (if it was

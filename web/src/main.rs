@@ -4,7 +4,6 @@ mod app;
 mod browser;
 mod graph;
 mod pdf;
-mod words;
 
 fn main() {
     console_error_panic_hook::set_once();

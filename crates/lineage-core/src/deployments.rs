@@ -15,6 +15,7 @@ use crate::model::records::{field, TrailEvent, VariantSpec};
 use crate::model::resource_name;
 use crate::model::roles::Role;
 use crate::model::Lineage;
+use crate::text::Asker;
 use crate::time::Timestamp;
 
 /// One switch of the endpoint to a set of model packages, as the sources record it.
@@ -106,6 +107,19 @@ pub enum InferenceError {
 
 impl fmt::Display for InferenceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_words(Asker::Cli, f)
+    }
+}
+
+impl InferenceError {
+    /// The error as `asker` reads it (the page names its fields where the command line names its flags).
+    pub fn words(&self, asker: Asker) -> String {
+        let mut s = String::new();
+        let _ = self.write_words(asker, &mut s);
+        s
+    }
+
+    pub(crate) fn write_words(&self, a: Asker, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             InferenceError::NoCaptureRecord { id, records, endpoints } => {
                 write!(f, "no data-capture record has inferenceId or eventId {id:?} ({records} capture record(s) read")?;
@@ -116,17 +130,20 @@ impl fmt::Display for InferenceError {
             }
             InferenceError::SeveralRecords { id, candidates } => write!(
                 f,
-                "{id:?} matches capture records of different endpoints or variants; pass --endpoint/--variant to pick one:{}",
+                "{id:?} matches capture records of different endpoints or variants; {}:{}",
+                a.pick_record(),
                 candidates.iter().map(|c| format!("\n  {c}")).collect::<String>()
             ),
             InferenceError::Mismatch { id, asked, found } => write!(
                 f,
-                "the capture record(s) of {id:?} are not for {asked}:{}",
+                "the capture record(s) of {id:?} are not for {asked}{}:{}",
+                a.asked_in(),
                 found.iter().map(|c| format!("\n  {c}")).collect::<String>()
             ),
             InferenceError::NoEndpoint { id, origin } => write!(
                 f,
-                "the capture record of {id:?} ({origin}) does not say which endpoint served it: its file does not keep the S3 key layout …/ENDPOINT/VARIANT/yyyy/mm/dd/hh/FILE.jsonl; pass --endpoint (and --variant)"
+                "the capture record of {id:?} ({origin}) does not say which endpoint served it: its file does not keep the S3 key layout …/ENDPOINT/VARIANT/yyyy/mm/dd/hh/FILE.jsonl; {}",
+                a.give_endpoint()
             ),
             InferenceError::NoHistory { endpoint } => write!(
                 f,
@@ -138,8 +155,9 @@ impl fmt::Display for InferenceError {
             ),
             InferenceError::VariantUnknown { endpoint, config, variants } => write!(
                 f,
-                "endpoint {endpoint} (config {config}) has variants {}, and the capture record does not say which served it; pass --variant",
-                variants.join(", ")
+                "endpoint {endpoint} (config {config}) has variants {}, and the capture record does not say which served it; {}",
+                variants.join(", "),
+                a.give_variant()
             ),
             InferenceError::VariantNotDeployed { endpoint, variant, config, variants } => write!(
                 f,
@@ -147,18 +165,19 @@ impl fmt::Display for InferenceError {
                 variants.join(", ")
             ),
             InferenceError::Unresolved { endpoint, what, closes_with } => {
-                write!(f, "endpoint {endpoint}: {what}; add {closes_with}")
+                write!(f, "endpoint {endpoint}: {what}; add {}", a.flag(closes_with))
             }
             InferenceError::Overlap(o) => write!(
                 f,
-                "inference {} at {} falls in a switch of endpoint {} between {} and {} ({}): both {} may have served it, and the capture record does not say which; pass --start with one of them to report on it",
+                "inference {} at {} falls in a switch of endpoint {} between {} and {} ({}): both {} may have served it, and the capture record does not say which; {}",
                 o.id,
                 o.time,
                 o.endpoint,
                 o.from,
                 o.until,
                 o.why,
-                o.packages.join(" and ")
+                o.packages.join(" and "),
+                a.pick_overlap()
             ),
         }
     }

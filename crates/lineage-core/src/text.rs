@@ -32,6 +32,93 @@ pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {head}{plural}")
 }
 
+/// Who reads an error, so that what it says to do next names that reader's own controls: the command line's flags
+/// or the page's fields and picker. The rest of every message is the same for both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asker {
+    Cli,
+    Page,
+}
+
+/// The page's fields beside the inference box.
+const PAGE_FIELDS: &str = "the Endpoint and Variant fields beside the inference ID";
+
+impl Asker {
+    /// How to pick a report's subject among those listed.
+    pub fn pick_subject(self) -> &'static str {
+        match self {
+            Asker::Cli => "pass --start with one of",
+            Asker::Page => "choose one in the Subject picker",
+        }
+    }
+
+    /// How to say which endpoint (and variant) served an inference whose capture file does not.
+    pub fn give_endpoint(self) -> String {
+        match self {
+            Asker::Cli => "pass --endpoint (and --variant)".into(),
+            Asker::Page => format!(
+                "load the capture folder (choose folder, or drop the folder) to keep that layout, or type the endpoint (and variant) in {PAGE_FIELDS}"
+            ),
+        }
+    }
+
+    /// How to say which variant served an inference.
+    pub fn give_variant(self) -> String {
+        match self {
+            Asker::Cli => "pass --variant".into(),
+            Asker::Page => format!("type the variant in {PAGE_FIELDS}"),
+        }
+    }
+
+    /// How to pick one of several capture records.
+    pub fn pick_record(self) -> String {
+        match self {
+            Asker::Cli => "pass --endpoint/--variant to pick one".into(),
+            Asker::Page => format!("type the one you mean in {PAGE_FIELDS}"),
+        }
+    }
+
+    /// Where the endpoint or variant asked for was given.
+    pub fn asked_in(self) -> String {
+        match self {
+            Asker::Cli => String::new(),
+            Asker::Page => format!(" (typed in {PAGE_FIELDS})"),
+        }
+    }
+
+    /// The words that name the option a start was given with: `--start X` on the command line.
+    pub fn start_named(self, start: &str) -> String {
+        match self {
+            Asker::Cli => format!("--start {start}"),
+            Asker::Page => start.to_owned(),
+        }
+    }
+
+    /// Where to explore a vertex no report starts from.
+    pub fn explore_elsewhere(self) -> &'static str {
+        match self {
+            Asker::Cli => " (use `lineage query` to explore other vertices)",
+            Asker::Page => ": choose one in the Subject picker (the graph explores the other vertices)",
+        }
+    }
+
+    /// How to report on one of the packages that may have served an inference inside a switch.
+    pub fn pick_overlap(self) -> &'static str {
+        match self {
+            Asker::Cli => "pass --start with one of them to report on it",
+            Asker::Page => "open either package's report with the Subject picker",
+        }
+    }
+
+    /// A command-line flag a message names (`--variant`), as this reader would give it.
+    pub fn flag(self, text: &str) -> String {
+        match self {
+            Asker::Cli => text.to_owned(),
+            Asker::Page => text.replace("--variant", "the variant (typed beside the inference ID)"),
+        }
+    }
+}
+
 /// Input text on one line: control characters (line breaks, escapes) become spaces, so they cannot forge lines,
 /// and bidirectional overrides are shown as `<U+202E>`, so they cannot reorder what a reader sees.
 pub fn one_line(s: &str) -> String {

@@ -6,6 +6,7 @@ use std::fmt;
 use crate::deployments::InferenceError;
 use crate::model::group_and_version;
 use crate::model::roles::Role;
+use crate::text::Asker;
 
 /// Why no report could be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +55,19 @@ pub enum NarrativeError {
 
 impl fmt::Display for NarrativeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_words(Asker::Cli, f)
+    }
+}
+
+impl NarrativeError {
+    /// The error as `asker` reads it (the page names its picker and fields where the command line names its flags).
+    pub fn words(&self, asker: Asker) -> String {
+        let mut s = String::new();
+        let _ = self.write_words(asker, &mut s);
+        s
+    }
+
+    fn write_words(&self, a: Asker, f: &mut impl fmt::Write) -> fmt::Result {
         let list = |c: &[String]| c.iter().map(|s| format!("\n  {s}")).collect::<String>();
         match self {
             NarrativeError::NoStart { candidates } if candidates.is_empty() => f.write_str(
@@ -61,8 +75,9 @@ impl fmt::Display for NarrativeError {
             ),
             NarrativeError::NoStart { candidates } => write!(
                 f,
-                "no start given, and the export holds {}; pass --start with one of:{}",
+                "no start given, and the export holds {}; {}:{}",
                 candidate_count(candidates),
+                a.pick_subject(),
                 grouped(candidates)
             ),
             NarrativeError::NotFound { id, nearest } => {
@@ -78,26 +93,30 @@ impl fmt::Display for NarrativeError {
             }
             NarrativeError::NotLinked { what, expected } => write!(f, "{what} (expected {expected})"),
             NarrativeError::Ambiguous { id, candidates } => {
-                write!(f, "{id:?} names {} vertices; pass one of them:{}", candidates.len(), list(candidates))
+                let pick = if a == Asker::Cli { "pass one of them" } else { a.pick_subject() };
+                write!(f, "{id:?} names {} vertices; {pick}:{}", candidates.len(), list(candidates))
             }
             NarrativeError::WrongKind { arn, role } => write!(
                 f,
-                "{arn} is a {role} vertex; a report starts from a model package, a model artifact or an endpoint (use `lineage query` to explore other vertices)"
+                "{arn} is a {role} vertex; a report starts from a model package, a model artifact or an endpoint{}",
+                a.explore_elsewhere()
             ),
             NarrativeError::SeveralPackages { arn, candidates } => write!(
                 f,
-                "endpoint {arn} has served {}; pass --start with one of:{}",
+                "endpoint {arn} has served {}; {}:{}",
                 candidate_count(candidates),
+                a.pick_subject(),
                 grouped(candidates)
             ),
-            NarrativeError::Inference(e) => e.fmt(f),
+            NarrativeError::Inference(e) => e.write_words(a, f),
             NarrativeError::PackageNotInLineage { id, arn } => write!(
                 f,
                 "inference {id} was served by model package {arn}, but no lineage vertex stands for it (expected an artifact whose Source.SourceUri is that ARN); add `aws sagemaker query-lineage --start-arns <its artifact ARN> --direction Ascendants` to the export"
             ),
             NarrativeError::NotACandidate { start, candidates } => write!(
                 f,
-                "--start {start} is not one of the model packages that may have served the inference:{}",
+                "{} is not one of the model packages that may have served the inference:{}",
+                a.start_named(start),
                 list(candidates)
             ),
         }
@@ -137,4 +156,25 @@ fn grouped(candidates: &[String]) -> String {
         out.push_str(&format!("\n  {arn}"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deployments::InferenceError;
+
+    #[test]
+    fn each_reader_is_told_its_own_next_step_in_one_message() {
+        let several = NarrativeError::SeveralPackages {
+            arn: "arn:aws:sagemaker:r:1:context/ep".into(),
+            candidates: vec!["arn:aws:sagemaker:r:1:model-package/g/1".into()],
+        };
+        assert!(several.to_string().contains("; pass --start with one of:\n  g: g/1"), "{several}");
+        let page = several.words(Asker::Page);
+        assert!(page.contains("; choose one in the Subject picker:\n  g: g/1") && !page.contains("--"), "{page}");
+        let no_endpoint = NarrativeError::Inference(InferenceError::NoEndpoint { id: "x".into(), origin: "f".into() });
+        assert!(no_endpoint.to_string().ends_with("pass --endpoint (and --variant)"));
+        let page = no_endpoint.words(Asker::Page);
+        assert!(page.contains("the Endpoint and Variant fields") && !page.contains("--"), "{page}");
+    }
 }
