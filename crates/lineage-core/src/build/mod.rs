@@ -4,9 +4,11 @@
 
 mod classify;
 mod cross;
+mod dvc;
 mod graph;
 mod join;
 mod merge;
+mod mlflow;
 mod pipelines;
 mod records;
 mod snapshots;
@@ -74,6 +76,10 @@ impl Loader {
     ) -> Result<FileLoad, ImportError> {
         let mut load = FileLoad { name: name.to_owned(), pending: Vec::new(), done: 0, total: 0 };
         self.inputs_named = Arc::from(name);
+        if crate::read::dvc::is_dvc_file(name) {
+            self.begin_dvc_file(name, bytes, sha256)?;
+            return Ok(load);
+        }
         if let Some(reason) = not_json(name, bytes) {
             self.skip_file(name, bytes, sha256, reason);
             return Ok(load);
@@ -93,6 +99,7 @@ impl Loader {
             *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
             input.other_fields.append(&mut s.other_fields);
             if let Some(what) = s.skipped.take() {
+                self.dvc.unclaimed(name, s.line, bytes);
                 self.warnings.push(skip_warning(name, s.line, &what));
                 input.skipped.push(what);
                 continue;
@@ -182,6 +189,8 @@ impl Loader {
         self.build_edges();
         join::join(&mut self, roles);
         records::dedupe_records(&mut self);
+        mlflow::assemble(&mut self, roles)?;
+        dvc::assemble(&mut self, roles)?;
         cross::merge_cross_system(&mut self);
         classify::classify_roles(&mut self, roles);
         self.stats.vertices = self.graph.node_count();

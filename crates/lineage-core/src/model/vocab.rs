@@ -302,6 +302,8 @@ pub enum System {
     SageMaker,
     OpenLineage,
     Marquez,
+    MLflow,
+    Dvc,
 }
 
 impl System {
@@ -310,6 +312,8 @@ impl System {
             System::SageMaker => "SageMaker lineage",
             System::OpenLineage => "OpenLineage",
             System::Marquez => "Marquez",
+            System::MLflow => "MLflow",
+            System::Dvc => "DVC",
         }
     }
 }

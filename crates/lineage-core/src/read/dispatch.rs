@@ -146,30 +146,63 @@ fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String
 }
 
 /// A file that is a JSON array: OpenLineage events as some clients and proxies write them (one array of events).
-/// Each element is staged as its own document; a path says which (`[3].run.runId`).
+/// Each element is staged as its own document; a path says which (`[3].run.runId`). An array none of whose
+/// elements is an event (`dvc exp show --json`, a list of anything else) is none of ours: skipped, with why. An
+/// array holding some events is read as events, and an element that is not one is an error.
 fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
     let items: Vec<&serde_json::value::RawValue> =
-        serde_json::from_slice(bytes).map_err(|e| (String::new(), format!("not a JSON array of objects: {e}")))?;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        let at = |path: String| if path.is_empty() { format!("[{i}]") } else { format!("[{i}].{path}") };
-        let doc = parse_doc(item.get().as_bytes()).map_err(|e| (at(e.path), e.message))?;
-        let mut s = stage(doc, None).map_err(|(path, m)| (at(path), m))?;
+        serde_json::from_slice(bytes).map_err(|e| (String::new(), format!("not a JSON array: {e}")))?;
+    let count = items.len();
+    let staged: Vec<Result<Staged<'_>, (String, String)>> =
+        items.into_iter().enumerate().map(|(i, item)| stage_element(i, item)).collect();
+    let is_event = |s: &Result<Staged<'_>, (String, String)>| {
+        s.as_ref().is_ok_and(|s| s.described.iter().any(|d| matches!(d, Described::Lineage(_))))
+    };
+    if count > 0 && !staged.iter().any(is_event) {
+        let what = format!(
+            "a JSON array of {} holding no OpenLineage event (a JSON array is read as a list of events)",
+            crate::text::count(count, "element")
+        );
+        return Ok(vec![Staged {
+            line: None,
+            doc: RawDoc::default(),
+            described: Vec::new(),
+            kind: "skipped",
+            other_fields: BTreeMap::new(),
+            skipped: Some(what),
+        }]);
+    }
+    let mut out = Vec::with_capacity(count);
+    for (i, s) in staged.into_iter().enumerate() {
+        let s = s?;
         if !s.described.iter().any(|d| matches!(d, Described::Lineage(_))) {
-            let what = s.skipped.take().unwrap_or_else(|| s.kind.to_owned());
+            let what = s.skipped.unwrap_or_else(|| s.kind.to_owned());
             return Err((
                 format!("[{i}]"),
-                format!("expected an OpenLineage event (a JSON array is read as a list of events), found {what}"),
+                format!("expected an OpenLineage event (the array holds events), found {what}"),
             ));
-        }
-        for d in &mut s.described {
-            if let Described::Lineage(events) = d {
-                events.iter_mut().for_each(|e| e.origin.path = at(std::mem::take(&mut e.origin.path)));
-            }
         }
         out.push(s);
     }
     Ok(out)
+}
+
+/// Element `i` of a top-level array, staged; its events' paths say which element (`[3].run.runId`).
+fn stage_element(i: usize, item: &serde_json::value::RawValue) -> Result<Staged<'_>, (String, String)> {
+    let at = |path: String| if path.is_empty() { format!("[{i}]") } else { format!("[{i}].{path}") };
+    let text = item.get().trim_start();
+    if !text.starts_with('{') {
+        let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+        return Err((at(String::new()), format!("expected an OpenLineage event object, found {}", kind(&value))));
+    }
+    let doc = parse_doc(text.as_bytes()).map_err(|e| (at(e.path), e.message))?;
+    let mut s = stage(doc, None).map_err(|(path, m)| (at(path), m))?;
+    for d in &mut s.described {
+        if let Described::Lineage(events) = d {
+            events.iter_mut().for_each(|e| e.origin.path = at(std::mem::take(&mut e.origin.path)));
+        }
+    }
+    Ok(s)
 }
 
 /// Whether a file not named `.jsonl` holds JSON Lines: its first line is a whole JSON object and more lines follow

@@ -4,7 +4,9 @@
 
 pub(crate) mod described;
 pub(crate) mod dispatch;
+pub(crate) mod dvc;
 pub(crate) mod json;
+pub(crate) mod mlflow;
 pub(crate) mod openlineage;
 pub(crate) mod sagemaker;
 pub(crate) mod tree;

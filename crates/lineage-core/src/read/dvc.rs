@@ -1,0 +1,7 @@
+//! DVC: a repository's `dvc.yaml`, `dvc.lock`, `*.dvc` files, params and metrics files, read into typed values.
+
+/// Whether a file is one of a DVC repository's own (read by this module, not as JSON).
+pub(crate) fn is_dvc_file(name: &str) -> bool {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    matches!(file, "dvc.yaml" | "dvc.lock") || file.ends_with(".dvc")
+}

@@ -1,0 +1,1 @@
+//! MLflow 3.x REST responses read into typed values.
