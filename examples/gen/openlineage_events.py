@@ -5,8 +5,9 @@ DescribeFeatureGroup responses (their offline stores are the Glue tables the eve
 
 The SageMaker half (`sagemaker-bundle.json`) is written by the capture round trip
 (exporters/sagemaker/tests/test_capture_round_trip.py): the same week with no dataset sources recorded in SageMaker.
-Also writes the OpenLineage test fixtures under tests/fixtures/cli/: an export made only of OpenLineage events (the
-Airflow assembly and a training run whose output is a MODEL dataset), the same events as one JSON array, and the
+Also writes the OpenLineage test fixtures: an export made only of OpenLineage events (the
+Airflow assembly and a training run whose output is a MODEL dataset), the same with a separate task registering the
+model (`tests/fixtures/narrative/openlineage-register/`), the same events as one JSON array, and the
 Marquez lineage and runs responses for the assembly job (shapes from Marquez's API models: a Marquez server is not run).
 Deterministic (fixed times and run IDs): `python examples/gen/openlineage_events.py [OUT_DIR]` (OUT_DIR holds both
 parts, for the tests); the exporter's tests run it and compare with the committed files."""
@@ -242,6 +243,34 @@ def training_events() -> list[RunEvent]:
     ]
 
 
+def register_events() -> list[RunEvent]:
+    """The usual Airflow shape's last task: `register_model` reads the model artifact the training run wrote and
+    registers it in the team's MLflow registry (its output: registered model `credit-xgb` version 74). A run whose
+    only input is a model registers it: it is not the training job."""
+    job = Job(
+        namespace="credit-ml",
+        name="register_model",
+        facets={"jobType": job_type_job.JobTypeJobFacet(processingType="BATCH", integration="AIRFLOW", jobType="TASK")},
+    )
+    run = Run(runId=run_id(f"register_model/{WEEK}"))
+    model_type = dataset_type_dataset.DatasetTypeDatasetFacet(datasetType="MODEL")
+    artifact = InputDataset(
+        namespace="s3://acme-credit-ml", name=f"models/{WEEK}/model.tar.gz", facets={"datasetType": model_type}
+    )
+    registered = OutputDataset(
+        namespace="mlflow://mlflow.acme-credit.internal",
+        name="credit-xgb",
+        facets={
+            "datasetType": model_type,
+            "version": dataset_version_dataset.DatasetVersionDatasetFacet(datasetVersion="74"),
+        },
+    )
+    return [
+        RunEvent(eventType=RunState.START, eventTime="2027-03-06T03:05:00+00:00", run=run, job=job, inputs=[artifact]),
+        RunEvent(eventType=RunState.COMPLETE, eventTime="2027-03-06T03:06:00+00:00", run=run, job=job, inputs=[artifact], outputs=[registered]),
+    ]
+
+
 def emit(path: pathlib.Path, events: list[RunEvent]) -> None:
     """Through the client's file transport in append mode (one JSON event per line)."""
     path.unlink(missing_ok=True)
@@ -325,6 +354,11 @@ def main(root: pathlib.Path) -> None:
     emit(only / "events.ndjson", events() + training_events())
     for group in FEATURE_GROUPS:
         write_json(only / f"describe-feature-group-{group}.json", feature_group(group))
+    register = root / "tests" / "fixtures" / "narrative" / "openlineage-register"
+    register.mkdir(parents=True, exist_ok=True)
+    emit(register / "events.ndjson", events() + training_events() + register_events())
+    for group in FEATURE_GROUPS:
+        write_json(register / f"describe-feature-group-{group}.json", feature_group(group))
     # The same events as one JSON array, as some proxies and exports write them, with the static lineage of the
     # task (a JobEvent) and a DatasetEvent for the exclusion list, as a catalog sync emits them.
     static = [

@@ -135,14 +135,10 @@ fn model_version(r: &Report) -> Vec<Block> {
     }
     let mv = &r.answers.model_version;
     if let Some(m) = &mv.recorded_model {
-        let mut rows = vec![
-            field("Model", code(&m.dataset)),
-            field("Recorded by", text(m.system.as_str())),
-            field("Version", or_nr(m.version.as_deref(), Span::Text)),
-            field("Model package", text("not recorded (no SageMaker model package stands for it)")),
-        ];
-        rows.extend(mv.model_data.iter().map(|u| field("Model data", code(u))));
-        out.push(Block::Fields(rows));
+        out.push(Block::Fields(recorded_model_rows(m, &mv.model_data)));
+        if let Some(why) = &m.no_version {
+            out.push(Block::Note { kind: NoteKind::Note, text: text(why), detail: None });
+        }
         return out;
     }
     let mut rows = vec![
@@ -155,6 +151,36 @@ fn model_version(r: &Report) -> Vec<Block> {
     rows.extend(mv.metric_reports.iter().map(|m| field(format!("Metrics report ({})", m.name), code(&m.uri))));
     out.push(Block::Fields(rows));
     out
+}
+
+fn recorded_model_rows(m: &crate::narrative::RecordedModel, model_data: &[String]) -> Vec<Field> {
+    let mut rows = vec![
+        field("Model", code(&m.dataset)),
+        field("Recorded by", text(m.system.as_str())),
+        field("Version", or_nr(m.version.as_deref(), Span::Text)),
+    ];
+    rows.extend(m.facts.iter().map(|f| field(fact_label(&f.name), code(&f.value))));
+    if let Some(by) = &m.registered_by {
+        rows.push(field("Registered by", text(by)));
+    }
+    rows.push(field("Model package", text("not recorded (no SageMaker model package stands for it)")));
+    rows.extend(model_data.iter().map(|u| field("Model data", code(u))));
+    rows
+}
+
+/// How a recorded model's fact is labelled (`aliases` → `Aliases`, `md5` → `MD5`).
+fn fact_label(name: &str) -> String {
+    match name {
+        "md5" => "MD5".into(),
+        "run_id" => "Run ID".into(),
+        "model_id" => "Logged model".into(),
+        "registered_model" => "Registered model".into(),
+        "content_address" => "Content address".into(),
+        other => {
+            let mut c = other.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        }
+    }
 }
 
 fn inference(inf: &InferenceAnswer) -> Vec<Block> {

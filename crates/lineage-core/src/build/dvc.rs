@@ -4,15 +4,6 @@ use super::state::Loader;
 use crate::model::roles::RoleTable;
 use crate::model::ImportError;
 
-/// The DVC files read so far.
-#[derive(Default)]
-pub(crate) struct DvcParts {}
-
-impl DvcParts {
-    /// Keeps a document no reader claimed, which a `dvc.yaml` may name as a metrics file.
-    pub(super) fn unclaimed(&mut self, _name: &str, _line: Option<usize>, _bytes: &[u8]) {}
-}
-
 impl Loader {
     pub(super) fn begin_dvc_file(
         &mut self,

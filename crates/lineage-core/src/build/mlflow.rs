@@ -4,10 +4,6 @@ use super::state::Loader;
 use crate::model::roles::RoleTable;
 use crate::model::ImportError;
 
-/// The MLflow documents read so far.
-#[derive(Default)]
-pub(crate) struct MlflowParts {}
-
 /// Turns the MLflow documents read into runs and datasets, in `finish` before other systems are merged.
 pub(super) fn assemble(_l: &mut Loader, _roles: &RoleTable) -> Result<(), ImportError> {
     Ok(())

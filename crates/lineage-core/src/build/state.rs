@@ -66,10 +66,10 @@ pub struct Loader {
     /// OpenLineage events and Marquez responses, merged per run into the graph in `finish`.
     pub(super) lineage_events: Vec<crate::model::openlineage::Event>,
     /// MLflow responses, turned into runs and datasets (and registry facts) in `finish`.
-    pub(super) mlflow: super::mlflow::MlflowParts,
+    pub(super) mlflow: crate::read::mlflow::MlflowParts,
     /// A DVC repository's files (and the JSON/YAML files no reader claimed, which its `dvc.yaml` may name as
     /// metrics), assembled in `finish`.
-    pub(super) dvc: super::dvc::DvcParts,
+    pub(super) dvc: crate::read::dvc::DvcParts,
 }
 
 /// One document's contents, checked but not yet merged.

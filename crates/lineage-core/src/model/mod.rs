@@ -14,5 +14,5 @@ pub use graph::{Edge, EntityDetails, Graph, Job, Join, ModelPackage, Node};
 pub use lineage::{ImportError, ImportStats, InputFile, Lineage, Superseded};
 pub use vocab::{
     group_and_version, package_short_name, person, person_name, resource_name, ApprovalStatus, AssociationType,
-    LineageType, NumberMap, Origin, Role, System, TextMap, UserContext,
+    LineageType, NumberMap, Origin, Role, System, TextMap, UserContext, MODEL_STEP,
 };

@@ -318,6 +318,10 @@ impl System {
     }
 }
 
+/// The property of another system's run that produced a model saying what it did with it: `training`,
+/// `registration` (its model outputs are registry entries: model versions) or `copy`; decided once, at load.
+pub const MODEL_STEP: &str = "model_step";
+
 /// Where a record was read: the input file and, for `.jsonl`, its line; plus the JSON path inside the document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Origin {

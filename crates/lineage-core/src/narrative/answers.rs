@@ -11,7 +11,7 @@ use super::context::Ctx;
 use super::pipeline::pipeline_training_vertex;
 use super::report::{
     CodeAnswer, DatasetAnswer, Evidence, EvidenceEdge, Gap, MetricReport, ModelVersion, PipelineAnswer, Question,
-    RecordedBy, RecordedModel, SourceKind, TrainingJobAnswer, UpstreamSource,
+    RecordedBy, RecordedFact, RecordedModel, SourceKind, TrainingJobAnswer, UpstreamSource,
 };
 use crate::model::roles::Role;
 use crate::model::{resource_name, Node};
@@ -20,7 +20,8 @@ use crate::query::{nearest_upstream, sort_edges, walk};
 /// The model version (question 1): the model package the focus stands for, as its description (else its ARN) names it.
 pub(super) fn model_version(cx: &Ctx) -> (ModelVersion, Vec<Gap>) {
     let node = cx.node(cx.focus);
-    if cx.role(cx.focus) == Role::ModelData && node.system != crate::model::System::SageMaker {
+    let other_system = node.system != crate::model::System::SageMaker;
+    if other_system && matches!(cx.role(cx.focus), Role::ModelData | Role::ModelPackage) {
         return recorded_model_version(cx);
     }
     let mut gaps = Vec::new();
@@ -74,28 +75,84 @@ pub(super) fn model_version(cx: &Ctx) -> (ModelVersion, Vec<Gap>) {
     (answer, gaps)
 }
 
-/// The model version another system records (an OpenLineage dataset of type MODEL): its name and version.
+/// Properties of another system's model shown with its version, in this order.
+const RECORDED_FACTS: [&str; 12] = [
+    "registered_model",
+    "aliases",
+    "stage",
+    "status",
+    "model_id",
+    "source",
+    "run_id",
+    "path",
+    "md5",
+    "size",
+    "content_address",
+    "commit",
+];
+
+/// The model version another system records (an OpenLineage dataset of type MODEL, an MLflow registered model
+/// version, a DVC model): its name and version, and the registration step that made it, if one did.
 fn recorded_model_version(cx: &Ctx) -> (ModelVersion, Vec<Gap>) {
     let n = cx.node(cx.focus);
     let mut gaps = Vec::new();
     let dataset = n.property("openlineage_dataset").unwrap_or(&n.arn).to_owned();
     let version = n.property("version").map(str::to_owned);
-    if version.is_none() {
+    let no_version = (n.system == crate::model::System::Dvc).then(|| {
+        "DVC keeps no model registry: no version number exists. The model is identified by its path and content hash (md5) at the commit of its dvc.lock.".to_owned()
+    });
+    if version.is_none() && no_version.is_none() {
         gaps.push(Gap::new(
             Question::ModelVersion,
             format!("{} dataset {dataset} records no version: the model version cannot be named.", n.system.as_str()),
             "a version facet (datasetVersion) on the model dataset in the run's output",
         ));
     }
+    let facts = RECORDED_FACTS
+        .iter()
+        .filter_map(|k| Some(RecordedFact { name: (*k).to_owned(), value: n.property(k)?.to_owned() }))
+        .collect();
+    let mut evidence = Evidence { vertices: vec![cx.arn(cx.focus)], ..Default::default() };
+    let (registered_by, model_data) = registration(cx, &mut evidence);
+    let model_data =
+        if registered_by.is_some() { model_data } else { n.source_uri().map(str::to_owned).into_iter().collect() };
     let answer = ModelVersion {
         name: Some(n.name().to_owned()),
         vertex: Some(cx.arn(cx.focus)),
-        model_data: n.source_uri().map(str::to_owned).into_iter().collect(),
-        recorded_model: Some(RecordedModel { system: n.system, dataset, version }),
-        evidence: Evidence { vertices: vec![cx.arn(cx.focus)], ..Default::default() },
+        model_data,
+        recorded_model: Some(RecordedModel { system: n.system, dataset, version, facts, registered_by, no_version }),
+        evidence,
         ..Default::default()
     };
     (answer, gaps)
+}
+
+/// The registration step that produced the focus (a run whose only inputs are models), and the model data it
+/// registered (their source URIs, else their vertices); the run and its edges go to the evidence.
+fn registration(cx: &Ctx, evidence: &mut Evidence) -> (Option<String>, Vec<String>) {
+    let pg = cx.g.petgraph();
+    let mut runs: Vec<NodeIndex> = pg
+        .neighbors_directed(cx.focus, PgDirection::Incoming)
+        .filter(|&r| cx.node(r).property(crate::model::MODEL_STEP) == Some("registration"))
+        .collect();
+    cx.g.sort_by_arn(&mut runs);
+    let Some(&run) = runs.first() else { return (None, Vec::new()) };
+    let mut data: Vec<NodeIndex> =
+        pg.neighbors_directed(run, PgDirection::Incoming).filter(|&m| cx.role(m) == Role::ModelData).collect();
+    cx.g.sort_by_arn(&mut data);
+    for &m in &data {
+        let ev = path_evidence(cx, m, cx.focus);
+        evidence.vertices.extend(ev.vertices);
+        evidence.edges.extend(ev.edges);
+    }
+    evidence.vertices.sort();
+    evidence.vertices.dedup();
+    evidence.edges.sort();
+    evidence.edges.dedup();
+    let r = cx.node(run);
+    let by = format!("{} {} ({})", r.system.as_str(), r.name(), r.arn);
+    let uris = data.iter().map(|&m| cx.node(m).source_uri().map_or_else(|| cx.arn(m), str::to_owned)).collect();
+    (Some(by), uris)
 }
 
 /// The training jobs nearest upstream of the focus, each with its vertex.

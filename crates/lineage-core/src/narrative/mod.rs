@@ -36,7 +36,7 @@ pub use pipeline::draw_pipeline_of;
 pub use prose::humanize_count;
 pub use report::{
     Answers, ApprovalAnswer, ApprovalFact, CodeAnswer, DatasetAnswer, Gap, MetricReport, ModelVersion, PipelineAnswer,
-    RecordedBy, RecordedModel, Report, StepAnswer, Subject, TrainingJobAnswer, UpstreamSource,
+    RecordedBy, RecordedFact, RecordedModel, Report, StepAnswer, Subject, TrainingJobAnswer, UpstreamSource,
 };
 
 /// The report a [`Query`] asks for: the one call the faces make. The subject is resolved first
@@ -147,6 +147,10 @@ fn report_subject(cx: &Ctx, mv: &ModelVersion) -> Subject {
         kind: cx.start_kind,
         name: match (cx.start_kind, &mv.group, mv.version) {
             (SubjectKind::ModelPackage, Some(group), Some(v)) => format!("{group}/{v}"),
+            (SubjectKind::RegisteredModel, _, _) => match mv.recorded_model.as_ref().and_then(|m| m.version.as_ref()) {
+                Some(v) => format!("{}/{v}", cx.node(cx.start).name()),
+                None => cx.node(cx.start).name().to_owned(),
+            },
             (SubjectKind::Endpoint, _, _) => cx.node(cx.start).endpoint_name().to_owned(),
             _ => cx.node(cx.start).name().to_owned(),
         },

@@ -84,25 +84,35 @@ pub(super) fn sentence(a: &Answers, o: &Outline) -> String {
 /// The model as the sentence names it, with its approval.
 fn package_phrase(a: &Answers, o: &Outline) -> String {
     let mv = &a.model_version;
-    if mv.arn.is_some() || mv.vertex.is_some() && o.focus_is_package {
-        let mut p = format!("model package {}", package_label(mv, o));
-        match &a.approval {
-            Some(a) if a.status == Some(ApprovalStatus::Approved) => {
-                let by = a.by.as_deref().map_or("an unrecorded approver", crate::model::person_name);
-                let at = a.at.map(|t| t.date()).unwrap_or_else(|| "an unrecorded date".into());
-                p.push_str(&format!(" (approved by {by} on {at})"));
-            }
-            Some(a) => {
-                let status = a.status.as_ref().map_or("unknown", ApprovalStatus::as_str);
-                p.push_str(&format!(" (approval status {status})"));
-            }
-            None => p.push_str(" (approval never recorded)"),
-        }
-        p
+    if let Some(m) = mv.recorded_model.as_ref().filter(|_| o.focus_is_package) {
+        let name = mv.name.as_deref().unwrap_or(&m.dataset);
+        let what = match &m.version {
+            Some(v) => format!("{} model {name} version {v}", m.system.as_str()),
+            None => format!("{} model {name}", m.system.as_str()),
+        };
+        what + &approval_clause(a.approval.as_ref())
+    } else if mv.arn.is_some() || mv.vertex.is_some() && o.focus_is_package {
+        format!("model package {}", package_label(mv, o)) + &approval_clause(a.approval.as_ref())
     } else if o.focus_is_start && o.start_kind == SubjectKind::Endpoint {
         "an unrecorded model (no model package or model artifact is linked to it)".to_owned()
     } else {
         format!("model artifact {} (no model package recorded)", o.model_artifact)
+    }
+}
+
+/// ` (approved by … on …)`, ` (approval status …)` or ` (approval never recorded)`.
+fn approval_clause(approval: Option<&ApprovalAnswer>) -> String {
+    match approval {
+        Some(a) if a.status == Some(ApprovalStatus::Approved) => {
+            let by = a.by.as_deref().map_or("an unrecorded approver", crate::model::person_name);
+            let at = a.at.map(|t| t.date()).unwrap_or_else(|| "an unrecorded date".into());
+            format!(" (approved by {by} on {at})")
+        }
+        Some(a) => {
+            let status = a.status.as_ref().map_or("unknown", ApprovalStatus::as_str);
+            format!(" (approval status {status})")
+        }
+        None => " (approval never recorded)".into(),
     }
 }
 
@@ -234,7 +244,12 @@ fn deployment_chain(model: TreeNode, steps: &[DeploymentStep], endpoint: &str) -
 }
 
 fn root_label(mv: &ModelVersion, approval: Option<&ApprovalAnswer>, o: &Outline) -> String {
+    let recorded = mv.recorded_model.as_ref().map(|m| (mv.name.as_deref().unwrap_or(&m.dataset), &m.version));
     let mut label = match (mv.version, &mv.arn) {
+        _ if recorded.is_some() && o.focus_is_package => match recorded {
+            Some((name, Some(v))) => format!("Model {name} version {v}"),
+            _ => format!("Model {}", o.model_artifact),
+        },
         (_, Some(arn)) => format!("Model package {}", crate::model::package_short_name(arn)),
         (Some(v), None) => format!("Model package version {v}"),
         (None, None) if o.focus_is_start && o.start_kind == SubjectKind::Endpoint => "Model (not recorded)".into(),

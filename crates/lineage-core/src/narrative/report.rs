@@ -58,8 +58,25 @@ pub struct RecordedModel {
     pub system: System,
     /// `{namespace}/{name}`.
     pub dataset: String,
-    /// Its `version` facet's `datasetVersion`.
+    /// Its `version` facet's `datasetVersion` (an MLflow registered model's version number).
     pub version: Option<String>,
+    /// What else the system records about it, in a fixed order: an MLflow version's aliases, stage and status, a
+    /// DVC model's path, md5 and commit, ….
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<RecordedFact>,
+    /// The step that registered it (a run whose only input is the model's data): its vertex and what it names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
+    /// Why no version is given, when the system has none to give (DVC keeps no model registry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_version: Option<String>,
+}
+
+/// One fact another system records about a model (`aliases`: `champion`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordedFact {
+    pub name: String,
+    pub value: String,
 }
 
 /// One `ModelMetrics` report of a model package.

@@ -51,13 +51,25 @@ pub fn resolve_start(lineage: &Lineage, id: Option<&str>) -> Result<NodeIndex, N
         };
     }
     for role in [Role::Endpoint, Role::ModelData] {
-        match of_role(role).as_slice() {
+        match most_downstream(g, of_role(role)).as_slice() {
             [] => continue,
             [only] => return Ok(*only),
             many => return Err(NarrativeError::NoStart { candidates: arns(g, many) }),
         }
     }
     Err(NarrativeError::NoStart { candidates: Vec::new() })
+}
+
+/// Of `v`, those with no other member of `v` downstream: when model artifacts form one chain (trained, then
+/// copied), the last is the model; only independent ones remain candidates.
+fn most_downstream(g: &Graph, v: Vec<NodeIndex>) -> Vec<NodeIndex> {
+    if v.len() < 2 {
+        return v;
+    }
+    let members: std::collections::BTreeSet<NodeIndex> = v.iter().copied().collect();
+    v.into_iter()
+        .filter(|&ix| !crate::query::walk(g, ix, false, None).into_iter().any(|(d, _)| d != ix && members.contains(&d)))
+        .collect()
 }
 
 /// The one vertex `id` names (see [`find`]).
@@ -258,9 +270,9 @@ pub fn candidates(lineage: &Lineage) -> Vec<Candidate> {
         if g.node_indices().any(|ix| g.node(ix).role == Role::ModelPackage) {
             break;
         }
-        let mut out: Vec<Candidate> = g
-            .node_indices()
-            .filter(|&ix| g.node(ix).role == role)
+        let of_role: Vec<NodeIndex> = g.node_indices().filter(|&ix| g.node(ix).role == role).collect();
+        let mut out: Vec<Candidate> = most_downstream(g, of_role)
+            .into_iter()
             .map(|ix| {
                 let n = g.node(ix);
                 Candidate { arn: n.arn.to_string(), label: format!("{what} {}", n.endpoint_name()) }

@@ -14,6 +14,9 @@ use crate::query::{nearest_upstream, walk};
 pub(super) fn focus_of(lineage: &Lineage, start: NodeIndex) -> Result<(SubjectKind, NodeIndex), NarrativeError> {
     let g = &lineage.graph;
     match g.node(start).role {
+        Role::ModelPackage if g.node(start).system != crate::model::System::SageMaker => {
+            Ok((SubjectKind::RegisteredModel, start))
+        }
         Role::ModelPackage => Ok((SubjectKind::ModelPackage, start)),
         Role::ModelData => Ok((SubjectKind::ModelArtifact, packaged_model(g, start)?)),
         Role::Endpoint => Ok((SubjectKind::Endpoint, endpoint_model(lineage, start)?)),

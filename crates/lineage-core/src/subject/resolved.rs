@@ -48,6 +48,8 @@ pub struct Resolved {
 pub enum SubjectKind {
     #[default]
     ModelPackage,
+    /// Another system's registered model version (MLflow's registry, an OpenLineage registration step).
+    RegisteredModel,
     ModelArtifact,
     Endpoint,
     TrainingJob,
@@ -58,6 +60,7 @@ impl SubjectKind {
     pub fn title(self) -> &'static str {
         match self {
             SubjectKind::ModelPackage => "Model package",
+            SubjectKind::RegisteredModel => "Registered model",
             SubjectKind::ModelArtifact => "Model artifact",
             SubjectKind::Endpoint => "Endpoint",
             SubjectKind::TrainingJob => "Training job",
@@ -68,6 +71,7 @@ impl SubjectKind {
     pub fn words(self) -> &'static str {
         match self {
             SubjectKind::ModelPackage => "model package",
+            SubjectKind::RegisteredModel => "registered model",
             SubjectKind::ModelArtifact => "model artifact",
             SubjectKind::Endpoint => "endpoint",
             SubjectKind::TrainingJob => "training job",
