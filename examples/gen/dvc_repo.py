@@ -4,7 +4,7 @@ out) and the git directory, plus the bad cases the DVC reader must survive.
 
 What the repository holds (all commits by Dana Data <dana.data@bank.example>, fixed dates in March 2027, CET):
   * three `dvc import-url` imports served over HTTP from 127.0.0.1 by a small http.server handler that sends `ETag`
-    (the quoted md5 of the body) and a fixed `Last-Modified`: data/bureau.csv (upstream
+    (nginx style, "<mtime hex>-<size hex>") and a fixed `Last-Modified`: data/bureau.csv (upstream
     bureau/version=2027-03-01/bureau.csv), data/exclusions.csv (policy/exclusions-v14.csv) and data/old-scores.csv
     (legacy/old-scores-v3.csv: a stale import no stage depends on);
   * `dvc.yaml` with the stages `assemble` (bureau minus exclusions -> data/train.csv, param assemble.week) and `train`
@@ -22,7 +22,9 @@ Writes:
   and beside OUT_GITDIR (tests/fixtures/dvc/):
   truncated-lock/   the work tree with dvc.lock cut off mid-file (as from a failed write)
   no-lock/          the tracked files as they stood before the first `dvc repro`: dvc.yaml but no dvc.lock
-  exp-show.json     the real output of `dvc exp show --json` on the repository (not lineage: to be skipped)
+  exp-show.json     the real output of `dvc exp show --json` on the repository (not lineage: to be skipped); the
+                    temporary directory dvc puts into the keys of HEAD's import deps is replaced by
+                    home/dana/credit-xgb-dvc
   data-status.json  the real output of `dvc data status --json` on the repository
 
 Versions: dvc==3.67.1 and its dependencies pinned in examples/gen/requirements-dvc.txt; git 2.4x.
@@ -37,12 +39,10 @@ ids reproducible); otherwise on a free port, with a warning. Network: none beyon
 from __future__ import annotations
 
 import email.utils
-import hashlib
 import http.server
 import os
 import pathlib
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,7 +50,8 @@ import threading
 
 PORT = int(os.environ.get("DVC_FIXTURE_PORT", "47031"))
 AUTHOR = ("Dana Data", "dana.data@bank.example")
-LAST_MODIFIED = email.utils.formatdate(1803852000, usegmt=True)  # Sun, 28 Feb 2027 22:00:00 GMT (upstream files)
+UPSTREAM_MTIME = 1803852000  # Sun, 28 Feb 2027 22:00:00 GMT: when the upstream files were published
+LAST_MODIFIED = email.utils.formatdate(UPSTREAM_MTIME, usegmt=True)
 
 UPSTREAM = {
     "bureau/version=2027-03-01/bureau.csv": (
@@ -223,7 +224,10 @@ Owner: Dana Data (dana.data@bank.example). Upstream data is imported with `dvc i
 
 
 class Upstream(http.server.BaseHTTPRequestHandler):
-    """Serves UPSTREAM with ETag (quoted md5 of the body) and Last-Modified, for GET and HEAD."""
+    """Serves UPSTREAM with ETag and Last-Modified, for GET and HEAD.
+
+    The ETag is nginx's ("<mtime hex>-<size hex>"), not an md5, so it cannot be mistaken for the DVC md5 of the file.
+    """
 
     def _send(self, body_too: bool) -> None:
         path = self.path.split("?", 1)[0].lstrip("/")
@@ -234,7 +238,7 @@ class Upstream(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/csv")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("ETag", '"%s"' % hashlib.md5(body).hexdigest())
+        self.send_header("ETag", '"%x-%x"' % (UPSTREAM_MTIME, len(body)))
         self.send_header("Last-Modified", LAST_MODIFIED)
         self.end_headers()
         if body_too:
@@ -378,6 +382,10 @@ def main() -> None:
         r.commit("README: owner and how to update the bureau import", "2027-03-10T11:20:00+01:00")
 
         exp_show = r.dvc_("exp", "show", "--json")
+        # dvc 3.67.1 keys the import-url deps of a git revision (not of the workspace) by the repository's absolute
+        # path without its leading "/" joined to the URL ("tmp/dvc-fixture-x/credit-xgb-dvc/http:/127.0.0.1:..."):
+        # the temporary directory is replaced by the path of a user's clone, so the file is reproducible.
+        exp_show = exp_show.replace(str(root).lstrip("/"), "home/dana/credit-xgb-dvc")
         # --unchanged lists every tracked output; the remote (s3, dvc-s3 not installed) is never asked.
         data_status = r.dvc_("data", "status", "--json", "--unchanged", "--no-remote-refresh", check=False)
         server.shutdown()

@@ -405,10 +405,11 @@ def generate(out_dir: Path, variant: str) -> dict:
             d = Dumper(srv.url, out_dir)
             skip: set[str] = set()
             if variant == "alias-to-deleted-version":
+                import mlflow
                 from mlflow import MlflowClient
 
                 c = MlflowClient()
-                mv4 = c.create_model_version(MODEL_NAME, f"models:/{ids['models']['train-xgb']}")
+                mv4 = mlflow.register_model(f"models:/{ids['models']['train-xgb']}", MODEL_NAME)
                 assert mv4.version == "4", mv4
                 c.set_registered_model_alias(MODEL_NAME, "champion", "4")
                 d.dump("registered-models-alias-champion.json", "GET",
@@ -430,6 +431,9 @@ def main() -> None:
     args = ap.parse_args()
 
     os.environ["LOGNAME"] = os.environ["USER"] = PIPELINE_USER  # default mlflow.user
+    # No usage telemetry from the client or the server (the server inherits this env).
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    os.environ["DO_NOT_TRACK"] = "true"
     import mlflow
 
     if mlflow.__version__ != MLFLOW_VERSION:
@@ -440,7 +444,9 @@ def main() -> None:
         jobs += [(args.edge_dir / "source-not-json", "source-not-json"),
                  (args.edge_dir / "alias-to-deleted-version", "alias-to-deleted-version")]
     for out, variant in jobs:
+        t0 = time.time()
         ids = generate(out, variant)
+        ids["seconds"] = round(time.time() - t0, 1)
         print(json.dumps({"variant": variant, "out": str(out), **ids}, indent=1), flush=True)
 
 

@@ -34,6 +34,27 @@ pub(super) fn classify_roles(l: &mut Loader, roles: &RoleTable) {
         node.table_role = table;
     }
     classify_other_systems_training(l);
+    versions_from_uris(l, roles);
+}
+
+/// Another system's dataset that records no version: the version its source URI states by the role table's
+/// `versions` rules (a Hive-style `version=…` segment, a `-vNN` file-name suffix), with the rule that read it
+/// (property `version_from`). A recorded version always wins; a URI no rule reads leaves the version unrecorded.
+fn versions_from_uris(l: &mut Loader, roles: &RoleTable) {
+    use crate::model::System;
+    for ix in l.graph.graph.node_indices() {
+        let node = &l.graph.graph[ix];
+        if node.system == System::SageMaker
+            || node.lineage_type != Some(LineageType::Artifact)
+            || node.property("version").is_some()
+        {
+            continue;
+        }
+        let Some((version, how)) = node.source_uri().and_then(|u| roles.version_in_uri(u)) else { continue };
+        let details = l.graph.graph[ix].details.get_or_insert_with(Default::default);
+        details.properties.insert("version".into(), version);
+        details.properties.insert("version_from".into(), format!("{how}, by the role table's versions rules"));
+    }
 }
 
 /// What another system's run that produced a model (a dataset the table calls `model_data`, such as

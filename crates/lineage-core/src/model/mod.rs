@@ -6,6 +6,7 @@ pub mod graph;
 pub mod lineage;
 pub mod openlineage;
 pub mod pipeline;
+pub mod record_rules;
 pub mod records;
 pub mod roles;
 pub mod vocab;

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use wildmatch::WildMatch;
 
 use super::graph::Node;
+use super::record_rules::{ApprovalTagRule, VersionRule};
 use super::vocab::LineageType;
 
 pub use super::vocab::Role;
@@ -97,6 +98,12 @@ struct RuleFile {
     /// Pipeline-parameter rules: which execution parameters name the code commit.
     #[serde(default)]
     parameters: Vec<ParameterRow>,
+    /// Which tags of a registered model version state its approval.
+    #[serde(default)]
+    approval_tags: Vec<ApprovalTagRule>,
+    /// Which parts of a source URI state a dataset's version.
+    #[serde(default)]
+    versions: Vec<VersionRule>,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +135,8 @@ pub struct RoleTable {
     rules: Vec<RoleRule>,
     /// Pipeline-parameter name globs (ignoring case) and the role a parameter they match plays.
     parameters: Vec<(WildMatch, Role)>,
+    approval_tags: Vec<ApprovalTagRule>,
+    versions: Vec<VersionRule>,
 }
 
 const BUILTIN: &str = include_str!("../../data/roles.json");
@@ -142,17 +151,34 @@ impl RoleTable {
     /// The built-in table (SageMaker's type strings, the article's custom types, source-URI patterns).
     pub fn builtin() -> RoleTable {
         // The built-in table is checked by a unit test; an error here is a build defect, reported as no rules.
-        let (rules, parameters) = parse_file(BUILTIN.as_bytes()).unwrap_or_default();
-        RoleTable { rules, parameters }
+        let parsed = parse_file(BUILTIN.as_bytes()).unwrap_or_default();
+        RoleTable {
+            rules: parsed.rules,
+            parameters: parsed.parameters,
+            approval_tags: parsed.approval_tags,
+            versions: parsed.versions,
+        }
     }
 
     /// The built-in table with a user's rules (same JSON shape as `data/roles.json`) tried first.
     pub fn with_user_rules(bytes: &[u8]) -> Result<RoleTable, RoleFileError> {
-        let (mut rules, mut parameters) = parse_file(bytes)?;
+        let mut t = parse_file(bytes)?;
         let builtin = RoleTable::builtin();
-        rules.extend(builtin.rules);
-        parameters.extend(builtin.parameters);
-        Ok(RoleTable { rules, parameters })
+        t.rules.extend(builtin.rules);
+        t.parameters.extend(builtin.parameters);
+        t.approval_tags.extend(builtin.approval_tags);
+        t.versions.extend(builtin.versions);
+        Ok(RoleTable { rules: t.rules, parameters: t.parameters, approval_tags: t.approval_tags, versions: t.versions })
+    }
+
+    /// The approval fact a registered model version's tag states (its key matched ignoring case), if any rule says.
+    pub fn approval_tag(&self, key: &str) -> Option<super::record_rules::ApprovalField> {
+        self.approval_tags.iter().find(|r| r.tag.eq_ignore_ascii_case(key)).map(|r| r.field)
+    }
+
+    /// The version a source URI states by the first rule that reads one, with the rule in words.
+    pub fn version_in_uri(&self, uri: &str) -> Option<(String, String)> {
+        self.versions.iter().find_map(|r| r.version_of(uri))
     }
 
     /// The role a pipeline parameter plays by its name (`GitCommit` names the code commit), if any rule says.
@@ -205,10 +231,22 @@ impl<'k> Classifier<'_, 'k> {
     }
 }
 
-type Parsed = (Vec<RoleRule>, Vec<(WildMatch, Role)>);
+#[derive(Default)]
+struct Parsed {
+    rules: Vec<RoleRule>,
+    parameters: Vec<(WildMatch, Role)>,
+    approval_tags: Vec<ApprovalTagRule>,
+    versions: Vec<VersionRule>,
+}
 
 fn parse_file(bytes: &[u8]) -> Result<Parsed, RoleFileError> {
     let file: RuleFile = crate::user_file::read(bytes)?;
+    if let Some(i) = file.versions.iter().position(|v| !v.is_valid()) {
+        return Err(RoleFileError {
+            path: format!("versions[{i}]"),
+            message: "a version rule gives exactly one of path_segment and file_suffix, not empty".into(),
+        });
+    }
     let mut parameters = Vec::with_capacity(file.parameters.len());
     for (i, row) in file.parameters.into_iter().enumerate() {
         if row.role != Role::CodeCommit.as_str() {
@@ -219,7 +257,12 @@ fn parse_file(bytes: &[u8]) -> Result<Parsed, RoleFileError> {
         }
         parameters.push((WildMatch::new_case_insensitive(&row.name), Role::CodeCommit));
     }
-    Ok((parse_rules(file.rules)?, parameters))
+    Ok(Parsed {
+        rules: parse_rules(file.rules)?,
+        parameters,
+        approval_tags: file.approval_tags,
+        versions: file.versions,
+    })
 }
 
 fn parse_rules(rows: Vec<RuleRow>) -> Result<Vec<RoleRule>, RoleFileError> {
@@ -272,8 +315,9 @@ mod tests {
 
     #[test]
     fn builtin_table_parses() {
-        let rules = parse_file(BUILTIN.as_bytes()).map(|(r, p)| (r.len(), p.len()));
-        assert!(matches!(rules, Ok((n, p)) if n > 40 && p >= 3), "{rules:?}");
+        let rules = parse_file(BUILTIN.as_bytes())
+            .map(|p| (p.rules.len(), p.parameters.len(), p.approval_tags.len(), p.versions.len()));
+        assert!(matches!(rules, Ok((n, p, a, v)) if n > 40 && p >= 3 && a >= 8 && v >= 2), "{rules:?}");
     }
 
     #[test]
