@@ -476,9 +476,13 @@ fn job_parameters(j: &TrainingJobAnswer) -> Vec<Block> {
     }
     if j.metrics.is_empty() {
         out.push(para("Final metrics: not recorded."));
-    } else {
+    } else if j.metric_sources.is_empty() {
         let rows = j.metrics.iter().map(|(k, v)| vec![code(k), code(format_number(*v))]).collect();
         out.push(table(&["Metric", "Final value"], rows));
+    } else {
+        let source = |k: &str| j.metric_sources.get(k).map_or_else(|| text("not recorded"), |s| text(s));
+        let rows = j.metrics.iter().map(|(k, v)| vec![code(k), code(format_number(*v)), source(k)]).collect();
+        out.push(table(&["Metric", "Final value", "Recorded as"], rows));
     }
     out
 }

@@ -17,7 +17,9 @@ use crate::model::{AssociationType, Edge, EntityDetails, Join, LineageType, Text
 
 /// Facets whose fields become properties of their vertex by name; any other facet is kept whole as
 /// `facet.NAME` (JSON text), so the details panel shows it.
-const READ_FACETS: [&str; 13] = [
+const READ_FACETS: [&str; 15] = [
+    PROPERTIES_FACET,
+    METRICS_FACET,
     "version",
     "datasetType",
     "dataSource",
@@ -36,14 +38,28 @@ const READ_FACETS: [&str; 13] = [
 /// Run facets whose fields are the run's parameters (hyperparameters of a training run).
 const PARAMETER_FACETS: [&str; 3] = ["executionParameters", "parameters", "hyperparameters"];
 
-/// The vertex ID of a run: `openlineage:run/{runId}`.
-pub fn run_id(run: &str) -> String {
-    format!("openlineage:run/{run}")
+pub(crate) use crate::model::openlineage::PROPERTIES_FACET;
+
+/// The run facet those readers put a run's metrics in: `{NAME: {"value": number, "source": "step 9"}}`.
+pub(crate) const METRICS_FACET: &str = "lineageAuditMetrics";
+
+/// The vertex ID prefix of a system's runs and jobs: `openlineage:`, `mlflow:`, `dvc:`.
+fn prefix(system: System) -> &'static str {
+    match system {
+        System::MLflow => "mlflow",
+        System::Dvc => "dvc",
+        System::SageMaker | System::OpenLineage | System::Marquez => "openlineage",
+    }
 }
 
-/// The vertex ID of a job (static lineage): `openlineage:job/{namespace}/{name}`.
-pub fn job_id(job: &Name) -> String {
-    format!("openlineage:job/{}", job.id())
+/// The vertex ID of a run: `openlineage:run/{runId}` (`mlflow:run/…`, `dvc:run/…` for those systems).
+pub fn run_id(system: System, run: &str) -> String {
+    format!("{}:run/{run}", prefix(system))
+}
+
+/// The vertex ID of a job (static lineage): `openlineage:job/{namespace}/{name}` (`mlflow:job/…`, `dvc:job/…`).
+pub fn job_id(system: System, job: &Name) -> String {
+    format!("{}:job/{}", prefix(system), job.id())
 }
 
 /// Merges the OpenLineage events and Marquez responses read into the graph (after SageMaker's vertices and
@@ -71,11 +87,11 @@ pub(super) fn merge_cross_system(l: &mut Loader) {
         datasets.iter().map(|(id, d)| (id.clone(), dataset_vertex(l, id, d, &mut places))).collect();
     let mut added = FxHashSet::default();
     for run in merged.runs.values() {
-        let ix = run_vertex(l, run, LineageType::TrialComponent, &run_id(&run.run_id));
+        let ix = run_vertex(l, run, LineageType::TrialComponent, &run_id(run.system, &run.run_id));
         link_run(l, run, ix, &vertex, &versions, &mut added);
     }
     for job in merged.jobs.values() {
-        let ix = run_vertex(l, job, LineageType::Action, &job_id(&job.job));
+        let ix = run_vertex(l, job, LineageType::Action, &job_id(job.system, &job.job));
         link_run(l, job, ix, &vertex, &versions, &mut added);
     }
     for run in merged.runs.values() {
@@ -128,7 +144,7 @@ fn new_dataset(l: &mut Loader, id: &str, d: &Dataset) -> NodeIndex {
     node.system = d.system;
     node.details = Some(Box::new(EntityDetails {
         described: true,
-        name: Some(display_name(&d.name)),
+        name: Some(d.facet_str(PROPERTIES_FACET, "display_name").map_or_else(|| display_name(&d.name), str::to_owned)),
         source_uri: Some(place_of(d)),
         ..Default::default()
     }));
@@ -184,6 +200,7 @@ fn run_vertex(l: &mut Loader, run: &Run, lineage_type: LineageType, id: &str) ->
         end_time: run.ended_at,
         properties: run_properties(run),
         parameters: parameters(run),
+        metrics: metrics(run),
         ..Default::default()
     };
     if let Some(commit) = run.job_str("sourceCodeLocation", "version") {
@@ -221,9 +238,10 @@ fn link_run(
 /// A run `AssociatedWith` its parent run (an Airflow task with its DAG run), when the parent's events are here.
 fn link_parent(l: &mut Loader, run: &Run, added: &mut FxHashSet<(NodeIndex, NodeIndex)>) {
     let (Some(parent), _) = run.parent_and_root() else { return };
-    let (Some(&child), Some(&parent)) =
-        (l.graph.by_arn.get(run_id(&run.run_id).as_str()), l.graph.by_arn.get(run_id(parent).as_str()))
-    else {
+    let (Some(&child), Some(&parent)) = (
+        l.graph.by_arn.get(run_id(run.system, &run.run_id).as_str()),
+        l.graph.by_arn.get(run_id(run.system, parent).as_str()),
+    ) else {
         return;
     };
     let by = recorded_by(run, "run");
@@ -360,8 +378,26 @@ fn dataset_properties(d: &Dataset) -> TextMap {
         })
         .collect();
     put("schema", (!names.is_empty()).then(|| names.join(", ")));
+    own_properties(&d.facets, &mut p);
     unknown_facets(&d.facets, &mut p);
     p
+}
+
+/// What this tool's readers of other systems put in [`PROPERTIES_FACET`], as properties.
+fn own_properties(facets: &BTreeMap<String, Value>, p: &mut TextMap) {
+    let own = facets.get(PROPERTIES_FACET).and_then(Value::as_object);
+    for (k, v) in own.into_iter().flatten().filter(|(k, _)| k.as_str() != "display_name") {
+        if let Some(v) = v.as_str().filter(|v| !v.is_empty()) {
+            p.insert(k.clone(), v.to_owned());
+        }
+    }
+}
+
+/// A run's metrics from [`METRICS_FACET`]: each value, and where it was read as property `metric_source.NAME`
+/// (set in [`run_properties`]).
+fn metrics(run: &Run) -> crate::model::NumberMap {
+    let facet = run.run_facets.get(METRICS_FACET).and_then(Value::as_object);
+    facet.into_iter().flatten().filter_map(|(k, v)| Some((k.clone(), v.get("value")?.as_f64()?))).collect()
 }
 
 /// Properties of a run vertex from its run and job facets.
@@ -394,6 +430,13 @@ fn run_properties(run: &Run) -> TextMap {
             .collect();
     let owners = owners.join(", ");
     put("owners", Some(&owners));
+    own_properties(&run.run_facets, &mut p);
+    let metric_facet = run.run_facets.get(METRICS_FACET).and_then(Value::as_object);
+    for (k, v) in metric_facet.into_iter().flatten() {
+        if let Some(source) = v.get("source").and_then(Value::as_str) {
+            p.insert(format!("metric_source.{k}"), source.to_owned());
+        }
+    }
     let mut all = run.run_facets.clone();
     all.extend(run.job_facets.iter().map(|(k, v)| (k.clone(), v.clone())));
     all.retain(|k, _| !PARAMETER_FACETS.contains(&k.as_str()));

@@ -137,6 +137,14 @@ impl Loader {
                     self.lineage_events.push(e);
                 }
             }
+            Described::Mlflow(docs) => {
+                for mut doc in docs {
+                    if let Some(o) = doc.origin_mut() {
+                        locate(o);
+                    }
+                    self.mlflow.docs.push(doc);
+                }
+            }
             Described::Ignored(message) => {
                 self.warnings.push(format!("{at}: {message}"));
             }

@@ -192,6 +192,7 @@ impl Loader {
         mlflow::assemble(&mut self, roles)?;
         dvc::assemble(&mut self, roles)?;
         cross::merge_cross_system(&mut self);
+        mlflow::link(&mut self, roles);
         classify::classify_roles(&mut self, roles);
         self.stats.vertices = self.graph.node_count();
         self.stats.edges = self.graph.edge_count();

@@ -185,6 +185,9 @@ pub struct Graph {
     /// Another system's identity of a vertex (an OpenLineage dataset `{namespace}/{name}` joined to a SageMaker
     /// artifact) -> the vertex: `--start` takes either.
     pub aliases: BTreeMap<String, NodeIndex>,
+    /// Names another system gives a vertex that no file describes (an MLflow alias to a deleted version) ->
+    /// why, so `--start` says so rather than "not found".
+    pub unresolved_aliases: BTreeMap<String, String>,
     /// Associations another system recorded (OpenLineage, Marquez): which, and where (run, file, line). An edge
     /// not here is SageMaker's.
     pub recorded_by: BTreeMap<EdgeIndex, (System, Arc<str>)>,

@@ -54,6 +54,10 @@ impl RunState {
     }
 }
 
+/// The facet this tool's own readers of other systems (MLflow, DVC) put what they read in: an object of strings
+/// that become the vertex's properties as they are (`display_name` names the vertex).
+pub const PROPERTIES_FACET: &str = "lineageAuditProperties";
+
 /// A job's or a dataset's `namespace` and `name`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Name {
@@ -106,14 +110,28 @@ impl Dataset {
             .collect()
     }
 
-    /// Adds `other`'s facets; a facet both have takes `other`'s (the later event's).
+    /// Adds `other`'s facets; a facet both have takes `other`'s (the later event's), except [`PROPERTIES_FACET`],
+    /// whose fields accumulate (what one run's reader said of a dataset and what another's said).
     pub fn absorb(&mut self, other: Dataset) {
-        self.facets.extend(other.facets);
+        for (k, v) in other.facets {
+            self.absorb_facet(k, v);
+        }
     }
 
     /// [`Dataset::absorb`] without taking `other`.
     pub fn absorb_ref(&mut self, other: &Dataset) {
-        self.facets.extend(other.facets.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for (k, v) in &other.facets {
+            self.absorb_facet(k.clone(), v.clone());
+        }
+    }
+
+    fn absorb_facet(&mut self, k: String, v: Value) {
+        match (self.facets.get_mut(&k), v) {
+            (Some(Value::Object(have)), Value::Object(more)) if k == PROPERTIES_FACET => have.extend(more),
+            (_, v) => {
+                self.facets.insert(k, v);
+            }
+        }
     }
 }
 

@@ -212,7 +212,14 @@ fn training_job(cx: &Ctx, t: NodeIndex) -> TrainingJobAnswer {
         hyperparameters
     };
     let metrics = if metrics.is_empty() { details.map(|d| d.metrics.clone()).unwrap_or_default() } else { metrics };
+    let metric_sources = details
+        .map(|d| {
+            let sourced = d.properties.iter().filter_map(|(k, v)| Some((k.strip_prefix("metric_source.")?, v)));
+            sourced.filter(|(k, _)| metrics.contains_key(*k)).map(|(k, v)| (k.to_owned(), v.clone())).collect()
+        })
+        .unwrap_or_default();
     TrainingJobAnswer {
+        metric_sources,
         arn,
         name,
         ended_at,
@@ -294,7 +301,7 @@ pub(super) fn upstream_sources(cx: &Ctx, datasets: &[(NodeIndex, DatasetAnswer)]
                 matches!(
                     cx.role(ix),
                     Role::FeatureStoreVersion | Role::ExclusionList | Role::RawData | Role::TrainingDataset
-                )
+                ) || is_other_systems_dataset(cx, ix)
             })
             .collect();
         cx.g.sort_by_arn(&mut found);
@@ -325,6 +332,15 @@ pub(super) fn upstream_sources(cx: &Ctx, datasets: &[(NodeIndex, DatasetAnswer)]
         }
     }
     (upstream, gaps)
+}
+
+/// A dataset another system recorded upstream that the role table gives no part (an MLflow run's or a DVC
+/// stage's input): an upstream source of kind "other", not dropped.
+fn is_other_systems_dataset(cx: &Ctx, ix: NodeIndex) -> bool {
+    let n = cx.node(ix);
+    cx.role(ix) == Role::Other
+        && n.system != crate::model::System::SageMaker
+        && n.lineage_type == Some(crate::model::LineageType::Artifact)
 }
 
 fn upstream_source(cx: &Ctx, u: NodeIndex, dataset: NodeIndex, dataset_arn: String) -> UpstreamSource {
@@ -412,9 +428,13 @@ fn code_metadata(cx: &Ctx, training: &[NodeIndex]) -> Vec<(crate::model::TextMap
         }
         let n = cx.node(t);
         if let Some(d) = n.details.as_ref() {
-            let source = match n.system {
-                crate::model::System::SageMaker => "DescribeTrialComponent.MetadataProperties".to_owned(),
-                other => format!("{} sourceCodeLocation of {}", other.as_str(), n.arn),
+            let source = match (n.system, n.property("commit_from")) {
+                (crate::model::System::SageMaker, _) => "DescribeTrialComponent.MetadataProperties".to_owned(),
+                (_, Some(from)) => match n.property("source_name") {
+                    Some(script) => format!("{from}; script {script}"),
+                    None => from.to_owned(),
+                },
+                (other, None) => format!("{} sourceCodeLocation of {}", other.as_str(), n.arn),
             };
             meta.push((d.metadata.clone(), source));
         }

@@ -96,6 +96,9 @@ pub struct TrainingJobAnswer {
     pub status: Option<String>,
     pub hyperparameters: BTreeMap<String, String>,
     pub metrics: BTreeMap<String, f64>,
+    /// Where another system recorded each metric's value (`step 9 (the latest MLflow keeps)`, `metrics.json`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub metric_sources: BTreeMap<String, String>,
     pub vertex: String,
     pub evidence: Evidence,
 }

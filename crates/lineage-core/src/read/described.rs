@@ -38,6 +38,8 @@ pub(crate) enum Described {
     Pipeline(Vec<PipelineDoc>),
     /// OpenLineage events, or what a Marquez response says as events.
     Lineage(Vec<crate::model::openlineage::Event>),
+    /// What an MLflow response holds (runs, model versions, aliases, logged models, an experiment).
+    Mlflow(Vec<crate::read::mlflow::MlflowDoc>),
 }
 
 /// One `AssociationSummary`.

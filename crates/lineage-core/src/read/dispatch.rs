@@ -18,6 +18,9 @@ fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>, F
     if let Some(d) = describe_lineage::<Value>(map, path)? {
         return Ok(Some(d));
     }
+    if let Some(docs) = crate::read::mlflow::read(map, path)? {
+        return Ok(Some(Described::Mlflow(docs)));
+    }
     if let Some(d) = crate::read::openlineage::read(map, path)? {
         return Ok(Some(d));
     }
@@ -276,6 +279,7 @@ fn describe_kind(d: &Described) -> &'static str {
             [one] => one.part.operation(),
             _ => "pipeline execution",
         },
+        Described::Mlflow(_) => "MLflow response",
         Described::Lineage(events) => match events.first().map(|e| (e.system, &e.kind)) {
             Some((crate::model::System::Marquez, _)) => "Marquez response",
             Some((_, crate::model::openlineage::EventKind::Run { .. })) => "OpenLineage RunEvent",

@@ -104,6 +104,14 @@ pub fn find(lineage: &Lineage, id: &str) -> Result<Vec<NodeIndex>, StartMiss> {
     if !direct.is_empty() {
         return Ok(direct);
     }
+    if let Some(why) = g.unresolved_aliases.get(id) {
+        return Err(StartMiss::NotLinked {
+            what: why.clone(),
+            expected:
+                "the version's model-versions/get response, or an alias that points to a version the export holds"
+                    .into(),
+        });
+    }
     let lookups: [&dyn Fn() -> Option<Found>; 4] =
         [&|| by_trimmed_uri(g, id), &|| by_endpoint(lineage, id), &|| by_model(lineage, id), &|| {
             by_training_job(g, id)
