@@ -116,6 +116,9 @@ fn cases() -> Vec<(PathBuf, Vec<Ask>)> {
     example.push(Ask { id: Some("loan-8231".into()), endpoint: None, variant: None, start: None });
     let mut cases = vec![(root().join("examples/credit-xgb"), example)];
     cases.push((root().join("examples/credit-xgb-airflow"), start(None)));
+    let mut mlflow = start(Some("models:/credit-xgb@champion"));
+    mlflow.extend(start(Some("credit-xgb/2")));
+    cases.push((root().join("examples/credit-xgb-mlflow"), mlflow));
     let json = |p: PathBuf| -> serde_json::Value {
         let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

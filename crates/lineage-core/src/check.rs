@@ -287,8 +287,42 @@ fn packages(lineage: &Lineage) -> Vec<Package> {
             }
         })
         .collect();
+    out.extend(recorded_models(lineage));
     out.sort_by(|a, b| (&a.group, a.version, &a.arn).cmp(&(&b.group, b.version, &b.arn)));
     out
+}
+
+/// The model versions other systems record (an MLflow registered version, an OpenLineage registration's output,
+/// a DVC model), checked like packages: named by their vertex, their status the one their approval record states.
+fn recorded_models(lineage: &Lineage) -> Vec<Package> {
+    let g = &lineage.graph;
+    let pg = g.petgraph();
+    let registers = |ix: NodeIndex| {
+        pg.neighbors_directed(ix, petgraph::Direction::Outgoing)
+            .any(|n| g.node(n).property(crate::model::MODEL_STEP).is_some_and(|s| s != "training"))
+    };
+    g.node_indices()
+        .filter(|&ix| {
+            let n = g.node(ix);
+            n.system != crate::model::System::SageMaker
+                && (n.role == Role::ModelPackage || n.role == Role::ModelData && !registers(ix))
+        })
+        .map(|ix| {
+            let n = g.node(ix);
+            let status = pg
+                .neighbors_directed(ix, petgraph::Direction::Incoming)
+                .filter(|&a| g.node(a).role == Role::Approval)
+                .find_map(|a| g.node(a).property("status").map(ApprovalStatus::parse));
+            Package {
+                arn: n.arn.to_string(),
+                group: Some(n.name().to_owned()),
+                version: n.property("version").and_then(|v| v.parse().ok()),
+                status,
+                deployed: false,
+                vertex: Some(ix),
+            }
+        })
+        .collect()
 }
 
 /// `(group, version)` from `…:model-package/GROUP/VERSION`.

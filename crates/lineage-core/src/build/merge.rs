@@ -137,14 +137,7 @@ impl Loader {
                     self.lineage_events.push(e);
                 }
             }
-            Described::Mlflow(docs) => {
-                for mut doc in docs {
-                    if let Some(o) = doc.origin_mut() {
-                        locate(o);
-                    }
-                    self.mlflow.docs.push(doc);
-                }
-            }
+            Described::Mlflow(docs) => self.mlflow.add(docs, name, line),
             Described::Ignored(message) => {
                 self.warnings.push(format!("{at}: {message}"));
             }

@@ -443,7 +443,7 @@ pub(super) fn link(l: &mut Loader, roles: &RoleTable) {
             }
             None => {
                 let why = format!(
-                    "MLflow alias {alias} of registered model {model} ({origin}) points to version {version}, which no file describes (a deleted version, or one the dump left out)"
+                    "MLflow alias {alias} of registered model {model} ({origin}) points to version {version}, which the export does not hold (deleted after the alias was read, or left out of the dump)"
                 );
                 l.warnings.push(why.clone());
                 l.graph.unresolved_aliases.insert(name, why);

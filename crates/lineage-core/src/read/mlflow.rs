@@ -132,6 +132,19 @@ pub(crate) struct MlflowParts {
     pub aliases: Vec<(String, String, String, Origin)>,
 }
 
+impl MlflowParts {
+    /// Keeps what a response in file `name` (at `line` of a JSON Lines file) held.
+    pub(crate) fn add(&mut self, docs: Vec<MlflowDoc>, name: &str, line: Option<usize>) {
+        for mut doc in docs {
+            if let Some(o) = doc.origin_mut() {
+                o.file = name.to_owned();
+                o.line = line;
+            }
+            self.docs.push(doc);
+        }
+    }
+}
+
 /// Reads an MLflow response; `None` when the object is none.
 pub(crate) fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Vec<MlflowDoc>>> {
     let at = At { map, path: path.to_owned() };
