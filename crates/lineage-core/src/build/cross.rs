@@ -138,7 +138,12 @@ fn dataset_vertex(l: &mut Loader, id: &str, d: &Dataset, places: &mut Places) ->
 }
 
 fn new_dataset(l: &mut Loader, id: &str, d: &Dataset) -> NodeIndex {
-    let entity_type = d.dataset_type().unwrap_or("OpenLineageDataset").to_owned();
+    let untyped = match d.system {
+        System::MLflow => "MLflowDataset",
+        System::Dvc => "DvcData",
+        System::SageMaker | System::OpenLineage | System::Marquez => "OpenLineageDataset",
+    };
+    let entity_type = d.dataset_type().unwrap_or(untyped).to_owned();
     let (ix, _) = l.declare(id, Some(LineageType::Artifact), Some(&entity_type));
     let node = &mut l.graph.graph[ix];
     node.system = d.system;

@@ -372,8 +372,9 @@ fn source_model(v: &MlModelVersion, c: &Collected) -> Option<Dataset> {
 /// The version as a MODEL dataset `models:/{name}/{version}`, with what the registry says of it.
 fn version_dataset(v: &MlModelVersion) -> Dataset {
     let aliases = v.aliases.join(", ");
+    let shown = format!("{}/{}", v.name, v.version);
     let mut p = props(&[
-        ("display_name", Some(&v.name)),
+        ("display_name", Some(&shown)),
         ("registered_model", Some(&v.name)),
         ("aliases", Some(&aliases)),
         ("stage", v.stage.as_deref()),

@@ -117,7 +117,7 @@ fn recorded_model_version(cx: &Ctx) -> (ModelVersion, Vec<Gap>) {
     let model_data =
         if registered_by.is_some() { model_data } else { n.source_uri().map(str::to_owned).into_iter().collect() };
     let answer = ModelVersion {
-        name: Some(n.name().to_owned()),
+        name: Some(n.property("registered_model").unwrap_or(n.name()).to_owned()),
         vertex: Some(cx.arn(cx.focus)),
         model_data,
         recorded_model: Some(RecordedModel { system: n.system, dataset, version, facts, registered_by, no_version }),

@@ -147,10 +147,13 @@ fn report_subject(cx: &Ctx, mv: &ModelVersion) -> Subject {
         kind: cx.start_kind,
         name: match (cx.start_kind, &mv.group, mv.version) {
             (SubjectKind::ModelPackage, Some(group), Some(v)) => format!("{group}/{v}"),
-            (SubjectKind::RegisteredModel, _, _) => match mv.recorded_model.as_ref().and_then(|m| m.version.as_ref()) {
-                Some(v) => format!("{}/{v}", cx.node(cx.start).name()),
-                None => cx.node(cx.start).name().to_owned(),
-            },
+            (SubjectKind::RegisteredModel, _, _) => {
+                let name = mv.name.clone().unwrap_or_else(|| cx.node(cx.start).name().to_owned());
+                match mv.recorded_model.as_ref().and_then(|m| m.version.as_ref()) {
+                    Some(v) => format!("{name}/{v}"),
+                    None => name,
+                }
+            }
             (SubjectKind::Endpoint, _, _) => cx.node(cx.start).endpoint_name().to_owned(),
             _ => cx.node(cx.start).name().to_owned(),
         },
