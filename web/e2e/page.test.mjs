@@ -613,3 +613,18 @@ test('a dropped folder is walked (webkitGetAsEntry, readEntries) and its files k
   assert.match(await p.innerText(id('section-evidence')), new RegExp(`credit-xgb/${CAPTURE_DIR}`));
   await p.close();
 });
+
+test('an MLflow dump answers for a registered version: aliases, metrics with their step, approval from its tags', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), filesIn('examples/credit-xgb-mlflow'));
+  await pickSubject(p, 'credit-xgb/3');
+  await p.waitForFunction(() => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes('credit-xgb version 3'));
+  const sentence = await p.textContent(id('provenance-sentence'));
+  assert.match(sentence, /^MLflow model credit-xgb version 3 \(approved by marta\.risk@bank\.example on 2027-03-08\) was trained on dataset s3:\/\/credit-ml\/train\/2027-W10\/train\.parquet/);
+  const version = (await p.innerText(id('section-model-version'))).replace(/\s+/g, ' ');
+  assert.match(version, /Aliases champion/);
+  assert.match(version, /Registered by MLflow register credit-xgb\/3/);
+  const numbers = (await p.innerText(id('section-hyperparameters-and-metrics'))).replace(/\s+/g, ' ');
+  assert.match(numbers, /validation:auc 0\.8731 step 9, the latest value MLflow keeps/);
+  assert.match(await p.innerText(id('section-approval')), /ticket CRQ-1182 \(tag approval_ticket\)/);
+});
