@@ -14,7 +14,9 @@ What it does
    dataset inputs, params, metrics, tags and a pyfunc LoggedModel each for the
    two training runs; registered model ``credit-xgb`` v1..v3 with stages,
    aliases (champion -> 3, challenger -> 2), and approval tags on v3.
-3. Dumps the server's REST responses with plain urllib, writing every response
+3. Dumps the server's REST responses with ``scripts/mlflow-dump`` (the dump tool
+   users run against their own server, imported here: its ``Dump`` and
+   ``dump_export``, runs/search with max_results=2), which writes every response
    body to a file byte for byte as the server sent it (no reformatting):
 
    experiments-get-by-name.json            GET  /api/2.0/mlflow/experiments/get-by-name
@@ -63,7 +65,6 @@ import sys
 import tempfile
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -133,90 +134,16 @@ class Server:
 # --------------------------------------------------------------------------- raw HTTP dump
 
 
-class Dumper:
-    def __init__(self, base_url: str, out_dir: Path):
-        self.base = base_url
-        self.out = out_dir
-        self.out.mkdir(parents=True, exist_ok=True)
-        self.written: list[str] = []
+def mlflow_dump_script():
+    """scripts/mlflow-dump (the user-facing dump tool) as a module: the fixtures are its output."""
+    from importlib.machinery import SourceFileLoader
+    from importlib.util import module_from_spec, spec_from_loader
 
-    def _request(self, method: str, path: str, query: dict | None = None,
-                 body: dict | None = None) -> bytes:
-        url = self.base + path
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        data = None
-        headers = {}
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        req = urllib.request.Request(url, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                return r.read()
-        except urllib.error.HTTPError as e:
-            raise RuntimeError(f"{method} {url} -> {e.code}: {e.read()[:500]!r}") from None
-
-    def dump(self, name: str, method: str, path: str, query: dict | None = None,
-             body: dict | None = None) -> dict:
-        raw = self._request(method, path, query, body)
-        (self.out / name).write_bytes(raw)  # exactly as the server wrote it
-        self.written.append(name)
-        return json.loads(raw)
-
-
-def dump_all(d: Dumper, skip: set[str] = frozenset()) -> None:
-    exp = d.dump("experiments-get-by-name.json", "GET",
-                 "/api/2.0/mlflow/experiments/get-by-name", {"experiment_name": EXPERIMENT})
-    exp_id = exp["experiment"]["experiment_id"]
-
-    runs: list[dict] = []
-    token, page = None, 1
-    while True:
-        body = {"experiment_ids": [exp_id], "max_results": 2,
-                "order_by": ["attributes.start_time ASC"]}
-        if token:
-            body["page_token"] = token
-        resp = d.dump(f"runs-search-page-{page}.json", "POST", "/api/2.0/mlflow/runs/search",
-                      body=body)
-        runs.extend(resp.get("runs", []))
-        token = resp.get("next_page_token")
-        if not token:
-            break
-        page += 1
-
-    for run in runs:
-        rid = run["info"]["run_id"]
-        rname = run["info"]["run_name"]
-        d.dump(f"runs-get-{rname}.json", "GET", "/api/2.0/mlflow/runs/get", {"run_id": rid})
-
-    rm = d.dump("registered-models-get.json", "GET", "/api/2.0/mlflow/registered-models/get",
-                {"name": MODEL_NAME})
-    for alias in ("champion", "challenger"):
-        fname = f"registered-models-alias-{alias}.json"
-        if fname in skip:
-            continue
-        d.dump(fname, "GET", "/api/2.0/mlflow/registered-models/alias",
-               {"name": MODEL_NAME, "alias": alias})
-    d.dump("registered-models-get-latest-versions.json", "POST",
-           "/api/2.0/mlflow/registered-models/get-latest-versions", body={"name": MODEL_NAME})
-
-    search = d.dump("model-versions-search.json", "GET", "/api/2.0/mlflow/model-versions/search",
-                    {"filter": f"name='{MODEL_NAME}'"})
-    versions = sorted(int(mv["version"]) for mv in search.get("model_versions", []))
-    for v in versions:
-        d.dump(f"model-versions-get-{v}.json", "GET", "/api/2.0/mlflow/model-versions/get",
-               {"name": MODEL_NAME, "version": str(v)})
-
-    lms = d.dump("logged-models-search.json", "POST", "/api/2.0/mlflow/logged-models/search",
-                 body={"experiment_ids": [exp_id]})
-    for lm in lms.get("models", []):
-        mid = lm["info"]["model_id"]
-        d.dump(f"logged-models-get-{mid}.json", "GET", f"/api/2.0/mlflow/logged-models/{mid}")
-
-    d.dump("experiments-search-datasets.json", "POST",
-           "/ajax-api/2.0/mlflow/experiments/search-datasets", body={"experiment_ids": [exp_id]})
-    _ = rm
+    path = Path(__file__).resolve().parents[2] / "scripts" / "mlflow-dump"
+    loader = SourceFileLoader("mlflow_dump_script", str(path))
+    module = module_from_spec(spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module
 
 
 # --------------------------------------------------------------------------- scenario
@@ -402,8 +329,8 @@ def generate(out_dir: Path, variant: str) -> dict:
             if out_dir.exists():
                 for f in out_dir.glob("*.json"):
                     f.unlink()
-            d = Dumper(srv.url, out_dir)
-            skip: set[str] = set()
+            script = mlflow_dump_script()
+            d = script.Dump(script.Client(srv.url), out_dir)
             if variant == "alias-to-deleted-version":
                 import mlflow
                 from mlflow import MlflowClient
@@ -412,12 +339,13 @@ def generate(out_dir: Path, variant: str) -> dict:
                 mv4 = mlflow.register_model(f"models:/{ids['models']['train-xgb']}", MODEL_NAME)
                 assert mv4.version == "4", mv4
                 c.set_registered_model_alias(MODEL_NAME, "champion", "4")
-                d.dump("registered-models-alias-champion.json", "GET",
+                d.save("registered-models-alias-champion.json", "GET",
                        "/api/2.0/mlflow/registered-models/alias",
                        {"name": MODEL_NAME, "alias": "champion"})
                 c.delete_model_version(MODEL_NAME, "4")
-                skip.add("registered-models-alias-champion.json")
-            dump_all(d, skip)
+                # champion now names no version: the dump below finds no such alias to fetch again.
+            # Two runs per runs/search page, so the example shows the next_page_token chain.
+            script.dump_export(d, [EXPERIMENT], [MODEL_NAME], runs_page_size=2)
             ids["files"] = d.written
             return ids
     finally:
