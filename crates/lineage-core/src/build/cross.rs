@@ -17,7 +17,7 @@ use crate::model::{AssociationType, Edge, EntityDetails, Join, LineageType, Text
 
 /// Facets whose fields become properties of their vertex by name; any other facet is kept whole as
 /// `facet.NAME` (JSON text), so the details panel shows it.
-const READ_FACETS: [&str; 13] = [
+const READ_FACETS: [&str; 15] = [
     "version",
     "datasetType",
     "dataSource",
@@ -31,6 +31,8 @@ const READ_FACETS: [&str; 13] = [
     "errorMessage",
     "nominalTime",
     "processing_engine",
+    "metrics",
+    "dvc",
 ];
 
 /// Run facets whose fields are the run's parameters (hyperparameters of a training run).
@@ -39,6 +41,15 @@ const PARAMETER_FACETS: [&str; 3] = ["executionParameters", "parameters", "hyper
 /// The vertex ID of a run: `openlineage:run/{runId}`.
 pub fn run_id(run: &str) -> String {
     format!("openlineage:run/{run}")
+}
+
+/// The vertex ID of a run as its system names it: `dvc:{runId}` for DVC's (`dvc:stage/REPO/STAGE`,
+/// `dvc:import/REPO/PATH.dvc`), else [`run_id`].
+fn run_vertex_id(run: &Run) -> String {
+    match run.system {
+        System::Dvc => format!("dvc:{}", run.run_id),
+        _ => run_id(&run.run_id),
+    }
 }
 
 /// The vertex ID of a job (static lineage): `openlineage:job/{namespace}/{name}`.
@@ -71,7 +82,7 @@ pub(super) fn merge_cross_system(l: &mut Loader) {
         datasets.iter().map(|(id, d)| (id.clone(), dataset_vertex(l, id, d, &mut places))).collect();
     let mut added = FxHashSet::default();
     for run in merged.runs.values() {
-        let ix = run_vertex(l, run, LineageType::TrialComponent, &run_id(&run.run_id));
+        let ix = run_vertex(l, run, LineageType::TrialComponent, &run_vertex_id(run));
         link_run(l, run, ix, &vertex, &versions, &mut added);
     }
     for job in merged.jobs.values() {
@@ -122,7 +133,8 @@ fn dataset_vertex(l: &mut Loader, id: &str, d: &Dataset, places: &mut Places) ->
 }
 
 fn new_dataset(l: &mut Loader, id: &str, d: &Dataset) -> NodeIndex {
-    let entity_type = d.dataset_type().unwrap_or("OpenLineageDataset").to_owned();
+    let plain = if d.system == System::Dvc { "DvcData" } else { "OpenLineageDataset" };
+    let entity_type = d.dataset_type().unwrap_or(plain).to_owned();
     let (ix, _) = l.declare(id, Some(LineageType::Artifact), Some(&entity_type));
     let node = &mut l.graph.graph[ix];
     node.system = d.system;
@@ -180,18 +192,25 @@ fn run_vertex(l: &mut Loader, run: &Run, lineage_type: LineageType, id: &str) ->
         name: Some(run.job.name.clone()),
         source_uri: Some(run.job.id()),
         status: (lineage_type == LineageType::TrialComponent).then(|| run.state.as_str().to_owned()),
-        start_time: run.started_at,
-        end_time: run.ended_at,
+        // DVC records no run times (a commit's date is when it was committed, not run).
+        start_time: run.started_at.filter(|_| run.system != System::Dvc),
+        end_time: run.ended_at.filter(|_| run.system != System::Dvc),
         properties: run_properties(run),
         parameters: parameters(run),
+        metrics: metrics(run),
         ..Default::default()
     };
+    let repo = run.job_str("sourceCodeLocation", "repoUrl").or_else(|| run.job_str("sourceCodeLocation", "url"));
     if let Some(commit) = run.job_str("sourceCodeLocation", "version") {
         details.metadata.insert("CommitId".into(), commit.to_owned());
-        let repo = run.job_str("sourceCodeLocation", "repoUrl").or_else(|| run.job_str("sourceCodeLocation", "url"));
         if let Some(repo) = repo {
             details.metadata.insert("Repository".into(), repo.to_owned());
         }
+    } else if let (System::Dvc, Some(repo)) = (run.system, repo) {
+        details.metadata.insert("Repository".into(), repo.to_owned());
+    }
+    if let Some(note) = run.job_str("sourceCodeLocation", "note") {
+        details.metadata.insert("Note".into(), note.to_owned());
     }
     node.details = Some(Box::new(details));
     ix
@@ -360,6 +379,9 @@ fn dataset_properties(d: &Dataset) -> TextMap {
         })
         .collect();
     put("schema", (!names.is_empty()).then(|| names.join(", ")));
+    for (k, v) in d.facets.get("dvc").and_then(Value::as_object).into_iter().flatten() {
+        put(k, Some(text(v)));
+    }
     unknown_facets(&d.facets, &mut p);
     p
 }
@@ -388,6 +410,11 @@ fn run_properties(run: &Run) -> TextMap {
     put("processing_type", run.job_str("jobType", "processingType"));
     put("source_code_url", run.job_str("sourceCodeLocation", "url"));
     put("source_code_version", run.job_str("sourceCodeLocation", "version"));
+    put("script", run.job_str("sourceCodeLocation", "path"));
+    put("script_md5", run.job_str("sourceCodeLocation", "scriptMd5"));
+    for (k, v) in run.run_facets.get("dvc").and_then(Value::as_object).into_iter().flatten() {
+        put(k, v.as_str());
+    }
     let owners: Vec<&str> =
         (run.job_facets.get("ownership").and_then(|o| o.get("owners")).and_then(Value::as_array).into_iter().flatten())
             .filter_map(|o| o.get("name")?.as_str())
@@ -426,6 +453,17 @@ fn parameters(run: &Run) -> TextMap {
             for (k, v) in facet.as_object().into_iter().flatten().filter(|(k, _)| !k.starts_with('_')) {
                 out.insert(k.clone(), text(v));
             }
+        }
+    }
+    out
+}
+
+/// A run's metrics: the numbers of its `metrics` facet (an object of values; DVC names each `FILE:KEY`).
+fn metrics(run: &Run) -> crate::model::NumberMap {
+    let mut out = crate::model::NumberMap::new();
+    for (k, v) in run.run_facets.get("metrics").and_then(Value::as_object).into_iter().flatten() {
+        if let Some(n) = v.as_f64() {
+            out.insert(k.clone(), n);
         }
     }
     out

@@ -87,6 +87,13 @@ fn recorded_model_version(cx: &Ctx) -> (ModelVersion, Vec<Gap>) {
             "a version facet (datasetVersion) on the model dataset in the run's output",
         ));
     }
+    if n.system == crate::model::System::Dvc {
+        gaps.push(Gap::new(
+            Question::ModelVersion,
+            format!("DVC keeps no registry version for model {}: it is named by its path and md5 at the commit, and no version number exists.", n.name()),
+            "a model registry entry for this md5 (DVC's GTO git tag NAME@vX.Y.Z, or a registry such as MLflow's)",
+        ));
+    }
     let answer = ModelVersion {
         name: Some(n.name().to_owned()),
         vertex: Some(cx.arn(cx.focus)),
@@ -359,6 +366,10 @@ fn code_metadata(cx: &Ctx, training: &[NodeIndex]) -> Vec<(crate::model::TextMap
                 crate::model::System::SageMaker => "DescribeTrialComponent.MetadataProperties".to_owned(),
                 other => format!("{} sourceCodeLocation of {}", other.as_str(), n.arn),
             };
+            let source = match d.metadata.get("Note") {
+                Some(note) => format!("{source}: {note}"),
+                None => source,
+            };
             meta.push((d.metadata.clone(), source));
         }
     }
@@ -376,6 +387,13 @@ fn code_gaps(code: &[CodeAnswer]) -> Vec<Gap> {
             Question::Code,
             format!("Code-commit artifact {what} names neither a commit nor a repository (it was not described)."),
             "the artifact's DescribeArtifact response (Source.SourceUri = the commit URL, or properties commit and repository)",
+        ));
+    }
+    for c in code.iter().filter(|c| c.commit.is_none() && c.arn.is_none()) {
+        gaps.push(Gap::new(
+            Question::Code,
+            format!("The commit of the training code is not recorded ({}).", c.source),
+            "the commit the run's code was at: for DVC, the repository's git history (its .git folder beside dvc.lock), from which the commit that last changed dvc.lock is read",
         ));
     }
     if code.is_empty() {
