@@ -184,6 +184,12 @@ impl Assembly<'_, '_> {
             }
             return Ok(self.tracked_events());
         };
+        if let Some(g) = self.git.filter(|g| !g.lock_current) {
+            self.warnings.push(format!(
+                "{lock_name}: uncommitted changes: it differs from the last commit that changed it ({}), so no commit holds the runs it records",
+                g.commit
+            ));
+        }
         let models = self.model_paths();
         let trainer = lock.stages.iter().find(|s| s.outs.iter().any(|o| models.contains(&o.path)));
         for stage in &lock.stages {
@@ -430,5 +436,7 @@ fn source_dataset(s: &Source) -> Dataset {
         }
     }
     facets.insert("dvc".to_owned(), Value::Object(props));
+    // Data from outside the repository: the role table makes it raw data unless a rule says more (a policy list).
+    facets.insert("datasetType".to_owned(), json!({ "datasetType": "DvcImportSource" }));
     Dataset { name: Name { namespace, name }, facets, system: System::Dvc }
 }

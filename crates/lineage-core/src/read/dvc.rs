@@ -230,7 +230,7 @@ fn entry(r: &Reader, y: &Y, path: &str, md5_required: bool) -> Result<Entry, Imp
             return Err(r.err(
                 at,
                 &format!("{path}.md5"),
-                format!("{m:?}; expected an MD5 (32 hex digits, `.dir` after a directory's)"),
+                format!("{m:?}; expected an MD5 (32 hex digits, `.dir` after a directory's; is the file truncated?)"),
             ));
         }
     } else if md5_required {
@@ -454,7 +454,10 @@ fn read_tracked(r: &Reader, y: &Y) -> Result<Tracked, ImportError> {
             let md5 = text("md5")?;
             deps.push(Source {
                 path: r.required(dep, "path", &path, "the import's source URL")?,
-                etag: text("etag")?.or(text("checksum")?),
+                // S3/GS/Azure write `etag`, HTTP `checksum`: the ETag header, quotes (and a weak `W/`) included.
+                etag: text("etag")?
+                    .or(text("checksum")?)
+                    .map(|e| e.trim_start_matches("W/").trim_matches('"').to_owned()),
                 version_id: text("version_id")?,
                 md5,
                 repo,
