@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::state::Loader;
+use super::state::{DvcParts, Loader};
 use crate::model::dvc::GitFacts;
 use crate::model::openlineage::{Dataset, Event, EventKind, Name, RunState};
 use crate::model::roles::RoleTable;
@@ -20,15 +20,6 @@ use crate::time::Timestamp;
 
 /// Metrics files are kept only up to this size (a metrics file is a few numbers).
 const SMALL: usize = 1 << 16;
-
-/// The DVC files read so far.
-#[derive(Default)]
-pub(crate) struct DvcParts {
-    docs: Vec<(String, DvcDoc)>,
-    /// Small whole files no reader claimed, by name: a `dvc.yaml` may name them as metrics.
-    unclaimed: BTreeMap<String, Vec<u8>>,
-    git: Vec<GitFacts>,
-}
 
 impl DvcParts {
     /// Keeps a document no reader claimed, which a `dvc.yaml` may name as a metrics file.
@@ -300,10 +291,14 @@ impl Assembly<'_, '_> {
         if let Some(size) = e.size {
             props.insert("size".into(), json!(size.to_string()));
         }
-        facets.insert("dvc".to_owned(), Value::Object(props));
         if models.contains(&e.path) {
+            let arts = self.repo.pipeline.map(|(_, p)| p.artifacts.as_slice()).unwrap_or_default();
+            if let Some(a) = arts.iter().find(|a| a.path == e.path) {
+                props.insert("artifact".into(), json!(format!("{} (dvc.yaml line {})", a.name, a.line)));
+            }
             facets.insert("datasetType".to_owned(), json!({ "datasetType": "MODEL" }));
         }
+        facets.insert("dvc".to_owned(), Value::Object(props));
         Dataset { name: Name { namespace: self.namespace(), name: e.path.clone() }, facets, system: System::Dvc }
     }
 

@@ -111,7 +111,12 @@ fn convert(n: &MarkedYaml<'_>, file: &str) -> Result<Y, ImportError> {
                         message: "a mapping key that is not a scalar; expected text keys".into(),
                     });
                 };
-                out.push((key, convert(v, file)?));
+                // A block mapping or list starts on its key's line (`train:`), not on its first entry's.
+                let mut value = convert(v, file)?;
+                if matches!(value.v, V::Map(_) | V::Seq(_)) {
+                    value.line = value.line.min(k.span.start.line().max(1));
+                }
+                out.push((key, value));
             }
             V::Map(out)
         }
@@ -565,21 +570,23 @@ mod tests {
     #[test]
     fn a_truncated_lock_names_its_line() {
         let lock = b"schema: '2.0'\nstages:\n  train:\n    cmd: python src/train.py\n    outs:\n    - path: model.pkl\n      md5: 3f2a\n";
-        let e = read("r/dvc.lock", lock).unwrap_err();
+        let Err(e) = read("r/dvc.lock", lock) else { panic!("a truncated md5 was read") };
         assert_eq!((e.line, e.path.as_str()), (Some(7), "stages.train.outs[0].md5"), "{e}");
-        let e = read("r/dvc.lock", b"schema: '2.0'\nstages:\n  train:\n    cmd: [python").unwrap_err();
+        let Err(e) = read("r/dvc.lock", b"schema: '2.0'\nstages:\n  train:\n    cmd: [python") else {
+            panic!("bad YAML was read")
+        };
         assert!(e.message.contains("not valid YAML"), "{e}");
     }
 
     #[test]
     fn params_keep_their_yaml_types() {
         let lock = b"schema: '2.0'\nstages:\n  train:\n    cmd: python src/train.py\n    params:\n      params.yaml:\n        train:\n          eta: 0.1\n          depth: 6\n          objective: binary:logistic\n";
-        let DvcDoc::Lock(l) = read("dvc.lock", lock).unwrap() else { panic!() };
+        let Ok(DvcDoc::Lock(l)) = read("dvc.lock", lock) else { panic!("not read as a lock") };
         let p: Vec<(String, Value)> = l.stages[0].params.iter().map(|(_, k, v, _)| (k.clone(), v.clone())).collect();
         assert_eq!(p[0], ("train.eta".into(), serde_json::json!(0.1)));
         assert_eq!(p[1], ("train.depth".into(), serde_json::json!(6)));
         assert_eq!(p[2].1, serde_json::json!("binary:logistic"));
-        assert_eq!(l.stages[0].line, 3);
+        assert_eq!(l.stages[0].line, 3, "the line of `train:`");
     }
 
     #[test]
