@@ -116,9 +116,19 @@ pub(super) fn assemble(l: &mut Loader, _roles: &RoleTable) -> Result<(), ImportE
         }
     }
     let mut claimed = Vec::new();
+    // Without dvc.lock a repository alone answers nothing: that is an error, not an empty report.
+    let alone = l.graph.node_count() == 0 && l.lineage_events.is_empty();
     for repo in repos.values() {
         let git = parts.git.iter().find(|g| g.folder == repo.folder);
         let mut a = Assembly { repo, git, unclaimed: &parts.unclaimed, claimed: &mut claimed, warnings: Vec::new() };
+        if let (None, Some((yaml, _)), true) = (repo.lock, repo.pipeline, alone) {
+            return Err(ImportError {
+                file: yaml.to_owned(),
+                line: None,
+                path: String::new(),
+                message: "no dvc.lock beside dvc.yaml: no stage has a recorded run, so no model, output, parameter or md5 is known (expected the dvc.lock that `dvc repro` writes among the inputs)".into(),
+            });
+        }
         let events = a.events()?;
         l.warnings.append(&mut a.warnings);
         l.lineage_events.extend(events);
