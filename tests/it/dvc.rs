@@ -51,6 +51,9 @@ fn the_commit_that_last_changed_dvc_lock_is_the_code_and_its_author_approves_not
     assert!(!text.contains("c155211d70920898b1384f0ef76aa3eee4f903a3"), "{text}");
     assert!(text.contains("by Dana Data <dana.data@bank.example> on 2027-03-09T15:45:00+01:00"), "{text}");
     let json: serde_json::Value = serde_json::from_str(&report(&dir, "json")).unwrap_or_else(|e| panic!("{e}"));
+    let validator = crate::narrative::schema_validator();
+    let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "the report breaks schema/report.schema.json: {errors:?}");
     let answers = &json["answers"];
     assert_eq!(answers["approval"], serde_json::Value::Null, "{answers}");
     let code = answers["code"].to_string();
