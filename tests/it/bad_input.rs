@@ -6,7 +6,7 @@ use crate::{expect_ref, file_name, fixtures, load};
 #[test]
 fn malformed_inputs_are_rejected_with_their_path() {
     let mut out = String::new();
-    for case in crate::cases("bad", 41, |_| true) {
+    for case in crate::cases("bad", 42, |_| true) {
         match load(&case) {
             Ok(_) => panic!("{} loaded, but it is in the malformed corpus", case.display()),
             Err(e) => {

@@ -31,7 +31,7 @@ fn cli_cases() {
 
 #[test]
 fn every_malformed_input_exits_2_without_a_panic() {
-    for case in crate::cases("bad", 41, |_| true) {
+    for case in crate::cases("bad", 42, |_| true) {
         let (code, stdout, stderr) = run(&["inspect".into(), case.display().to_string()]);
         assert_eq!(code, 2, "{}: {stderr}", case.display());
         assert!(stdout.is_empty(), "{}", case.display());

@@ -4,6 +4,7 @@
 mod bad_input;
 mod check;
 mod cli;
+mod dvc;
 mod example;
 mod import;
 mod inference;

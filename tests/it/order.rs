@@ -119,6 +119,7 @@ fn cases() -> Vec<(PathBuf, Vec<Ask>)> {
     let mut mlflow = start(Some("models:/credit-xgb@champion"));
     mlflow.extend(start(Some("credit-xgb/2")));
     cases.push((root().join("examples/credit-xgb-mlflow"), mlflow));
+    cases.push((root().join("examples/credit-xgb-dvc"), start(None)));
     let json = |p: PathBuf| -> serde_json::Value {
         let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

@@ -432,13 +432,13 @@ fn Loader() -> impl IntoView {
                 }
             }
         >
-            <p>"Drop export files or folders here (QueryLineage pages, Describe responses, bundles, OpenLineage events, data capture; .json, .jsonl or .ndjson), or "</p>
+            <p>"Drop export files or folders here (QueryLineage pages, Describe responses, bundles, OpenLineage events, data capture; .json, .jsonl or .ndjson; a DVC repository folder), or "</p>
             <label class="button">
                 "choose files"
                 <input
                     type="file"
                     multiple=true
-                    accept=".json,.jsonl,.ndjson,application/json"
+                    accept=".json,.jsonl,.ndjson,application/json,.dvc,.yaml,.lock"
                     data-testid="file-input"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -496,10 +496,14 @@ fn Loader() -> impl IntoView {
     }
 }
 
-/// Whether a file in a folder is one the CLI reads in a folder (`.json`, `.jsonl`, `.ndjson`).
+/// Whether a file in a folder is one the CLI reads in a folder (`.json`, `.jsonl`, `.ndjson`, and a DVC
+/// repository's `dvc.yaml`, `dvc.lock`, `*.dvc`, `params.yaml`, `.dvc/config`), not inside `.git/` or DVC's cache.
 fn readable_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".json", ".jsonl", ".ndjson"].iter().any(|e| lower.ends_with(e))
+    let hidden =
+        [".git/", ".dvc/cache/", ".dvc/tmp/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")));
+    !hidden
+        && ([".json", ".jsonl", ".ndjson"].iter().any(|e| lower.ends_with(e)) || lineage_core::read::is_dvc_file(name))
 }
 
 #[component]

@@ -8,7 +8,9 @@ use crate::Failure;
 
 /// Files named directly, plus every file inside a named directory and its subdirectories (data capture keeps the
 /// S3 key layout `ENDPOINT/VARIANT/yyyy/mm/dd/hh/`), in path order. Files that are not JSON (a README) are handed
-/// to the core too, which lists them as skipped; a directory without any `.json`/`.jsonl` file is an error.
+/// to the core too, which lists them as skipped; a directory without any `.json`/`.jsonl` file or DVC file
+/// (`dvc.yaml`, `dvc.lock`, `*.dvc`) is an error. Inside a directory, `.git/` and DVC's `.dvc/cache/` and
+/// `.dvc/tmp/` are not inputs.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut out = Vec::new();
     for p in paths {
@@ -16,18 +18,21 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
         if meta.is_dir() {
             let mut files = Vec::new();
             let mut exports = 0;
-            for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+            let walk = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name();
+            for entry in walk.into_iter().filter_entry(|e| !is_not_input(e.path())) {
                 let entry = entry.map_err(|e| Failure::input(format!("{}: cannot list: {e}", p.display())))?;
                 let path = entry.path();
                 if entry.file_type().is_file() {
-                    exports +=
-                        usize::from(path.extension().is_some_and(|x| x == "json" || x == "jsonl" || x == "ndjson"));
+                    exports += usize::from(
+                        path.extension().is_some_and(|x| x == "json" || x == "jsonl" || x == "ndjson" || x == "dvc")
+                            || path.file_name().is_some_and(|f| f == "dvc.yaml" || f == "dvc.lock"),
+                    );
                     files.push(path.to_owned());
                 }
             }
             if exports == 0 {
                 return Err(Failure::input(format!(
-                    "{}: directory holds no .json, .jsonl or .ndjson file",
+                    "{}: directory holds no .json, .jsonl or .ndjson file and no DVC file (dvc.yaml, dvc.lock, *.dvc)",
                     p.display()
                 )));
             }
@@ -38,6 +43,13 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
         }
     }
     Ok(out)
+}
+
+/// A folder inside an input directory that holds no input: git's objects, DVC's cache and temporary files.
+fn is_not_input(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parent = path.parent().and_then(Path::file_name).and_then(|n| n.to_str()).unwrap_or("");
+    path.is_dir() && (name == ".git" || (parent == ".dvc" && (name == "cache" || name == "tmp")))
 }
 
 pub fn read(path: &Path) -> Result<Vec<u8>, Failure> {
@@ -64,6 +76,16 @@ pub fn load(paths: &[PathBuf], roles: &RoleTable) -> Result<Lineage, Failure> {
         })
         .map_err(|e| Failure::input(e.to_string()))?;
         progress.done(bytes.len());
+    }
+    for p in paths.iter().filter(|p| p.is_dir()) {
+        // The folder as its files are named (`DIR/dvc.lock` less `/dvc.lock`).
+        let lock = p.join("dvc.lock").display().to_string();
+        let folder = lock.strip_suffix("dvc.lock").unwrap_or("").trim_end_matches(['/', '\\']);
+        match crate::git::facts(p, folder) {
+            Some(Ok(facts)) => loader.add_git_facts(facts),
+            Some(Err(warning)) => eprintln!("warning: {warning}"),
+            None => {}
+        }
     }
     progress.step("building", "the graph");
     let lineage = loader.finish(roles).map_err(|e| Failure::input(e.to_string()));

@@ -1,6 +1,7 @@
 //! `lineage`: the command-line shell around lineage-core. The only crate that reads or writes files.
 
 mod fleet;
+mod git;
 mod inputs;
 mod output;
 mod pdf;

@@ -480,7 +480,7 @@ fn job_parameters(j: &TrainingJobAnswer) -> Vec<Block> {
         let rows = j.metrics.iter().map(|(k, v)| vec![code(k), code(format_number(*v))]).collect();
         out.push(table(&["Metric", "Final value"], rows));
     } else {
-        let source = |k: &str| j.metric_sources.get(k).map_or_else(|| text("not recorded"), |s| text(s));
+        let source = |k: &str| j.metric_sources.get(k).map_or_else(|| text("not recorded"), text);
         let rows = j.metrics.iter().map(|(k, v)| vec![code(k), code(format_number(*v)), source(k)]).collect();
         out.push(table(&["Metric", "Final value", "Recorded as"], rows));
     }

@@ -17,7 +17,7 @@ use crate::model::{AssociationType, Edge, EntityDetails, Join, LineageType, Text
 
 /// Facets whose fields become properties of their vertex by name; any other facet is kept whole as
 /// `facet.NAME` (JSON text), so the details panel shows it.
-const READ_FACETS: [&str; 15] = [
+const READ_FACETS: [&str; 17] = [
     PROPERTIES_FACET,
     METRICS_FACET,
     "version",
@@ -33,6 +33,8 @@ const READ_FACETS: [&str; 15] = [
     "errorMessage",
     "nominalTime",
     "processing_engine",
+    "metrics",
+    "dvc",
 ];
 
 /// Run facets whose fields are the run's parameters (hyperparameters of a training run).
@@ -52,9 +54,13 @@ fn prefix(system: System) -> &'static str {
     }
 }
 
-/// The vertex ID of a run: `openlineage:run/{runId}` (`mlflow:run/…`, `dvc:run/…` for those systems).
+/// The vertex ID of a run: `openlineage:run/{runId}`, `mlflow:run/{runId}`; a DVC run ID names its kind
+/// itself (`dvc:stage/REPO/STAGE`, `dvc:import/REPO/PATH.dvc`).
 pub fn run_id(system: System, run: &str) -> String {
-    format!("{}:run/{run}", prefix(system))
+    match system {
+        System::Dvc => format!("dvc:{run}"),
+        _ => format!("{}:run/{run}", prefix(system)),
+    }
 }
 
 /// The vertex ID of a job (static lineage): `openlineage:job/{namespace}/{name}` (`mlflow:job/…`, `dvc:job/…`).
@@ -201,19 +207,25 @@ fn run_vertex(l: &mut Loader, run: &Run, lineage_type: LineageType, id: &str) ->
         name: Some(run.job.name.clone()),
         source_uri: Some(run.job.id()),
         status: (lineage_type == LineageType::TrialComponent).then(|| run.state.as_str().to_owned()),
-        start_time: run.started_at,
-        end_time: run.ended_at,
+        // DVC records no run times (a commit's date is when it was committed, not run).
+        start_time: run.started_at.filter(|_| run.system != System::Dvc),
+        end_time: run.ended_at.filter(|_| run.system != System::Dvc),
         properties: run_properties(run),
         parameters: parameters(run),
         metrics: metrics(run),
         ..Default::default()
     };
+    let repo = run.job_str("sourceCodeLocation", "repoUrl").or_else(|| run.job_str("sourceCodeLocation", "url"));
     if let Some(commit) = run.job_str("sourceCodeLocation", "version") {
         details.metadata.insert("CommitId".into(), commit.to_owned());
-        let repo = run.job_str("sourceCodeLocation", "repoUrl").or_else(|| run.job_str("sourceCodeLocation", "url"));
         if let Some(repo) = repo {
             details.metadata.insert("Repository".into(), repo.to_owned());
         }
+    } else if let (System::Dvc, Some(repo)) = (run.system, repo) {
+        details.metadata.insert("Repository".into(), repo.to_owned());
+    }
+    if let Some(note) = run.job_str("sourceCodeLocation", "note") {
+        details.metadata.insert("Note".into(), note.to_owned());
     }
     node.details = Some(Box::new(details));
     ix
@@ -383,6 +395,9 @@ fn dataset_properties(d: &Dataset) -> TextMap {
         })
         .collect();
     put("schema", (!names.is_empty()).then(|| names.join(", ")));
+    for (k, v) in d.facets.get("dvc").and_then(Value::as_object).into_iter().flatten() {
+        put(k, Some(text(v)));
+    }
     own_properties(&d.facets, &mut p);
     unknown_facets(&d.facets, &mut p);
     p
@@ -400,9 +415,12 @@ fn own_properties(facets: &BTreeMap<String, Value>, p: &mut TextMap) {
 
 /// A run's metrics from [`METRICS_FACET`]: each value, and where it was read as property `metric_source.NAME`
 /// (set in [`run_properties`]).
+/// Also the numbers of a `metrics` facet (an object of values: DVC names each `FILE:KEY`).
 fn metrics(run: &Run) -> crate::model::NumberMap {
     let facet = run.run_facets.get(METRICS_FACET).and_then(Value::as_object);
-    facet.into_iter().flatten().filter_map(|(k, v)| Some((k.clone(), v.get("value")?.as_f64()?))).collect()
+    let sourced = facet.into_iter().flatten().filter_map(|(k, v)| Some((k.clone(), v.get("value")?.as_f64()?)));
+    let plain = run.run_facets.get("metrics").and_then(Value::as_object).into_iter().flatten();
+    sourced.chain(plain.filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))).collect()
 }
 
 /// Properties of a run vertex from its run and job facets.
@@ -429,6 +447,11 @@ fn run_properties(run: &Run) -> TextMap {
     put("processing_type", run.job_str("jobType", "processingType"));
     put("source_code_url", run.job_str("sourceCodeLocation", "url"));
     put("source_code_version", run.job_str("sourceCodeLocation", "version"));
+    put("script", run.job_str("sourceCodeLocation", "path"));
+    put("script_md5", run.job_str("sourceCodeLocation", "scriptMd5"));
+    for (k, v) in run.run_facets.get("dvc").and_then(Value::as_object).into_iter().flatten() {
+        put(k, v.as_str());
+    }
     let owners: Vec<&str> =
         (run.job_facets.get("ownership").and_then(|o| o.get("owners")).and_then(Value::as_array).into_iter().flatten())
             .filter_map(|o| o.get("name")?.as_str())

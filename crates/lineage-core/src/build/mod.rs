@@ -146,6 +146,7 @@ impl Loader {
 
     /// Lists a file that holds no document this tool reads, so the evidence appendix still accounts for it.
     fn skip_file(&mut self, name: &str, bytes: &[u8], sha256: impl FnOnce() -> String, reason: String) {
+        self.dvc.unclaimed(name, None, bytes);
         self.warnings.push(skip_warning(name, None, &reason));
         self.stats.files += 1;
         self.inputs.push(InputFile {

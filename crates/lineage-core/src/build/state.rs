@@ -69,7 +69,16 @@ pub struct Loader {
     pub(super) mlflow: crate::read::mlflow::MlflowParts,
     /// A DVC repository's files (and the JSON/YAML files no reader claimed, which its `dvc.yaml` may name as
     /// metrics), assembled in `finish`.
-    pub(super) dvc: crate::read::dvc::DvcParts,
+    pub(super) dvc: DvcParts,
+}
+
+/// The DVC files read so far (assembled by `dvc.rs`; kept here so that the state imports no phase).
+#[derive(Default)]
+pub(crate) struct DvcParts {
+    pub(super) docs: Vec<(String, crate::read::dvc::DvcDoc)>,
+    /// Small whole files no reader claimed, by name: a `dvc.yaml` may name them as metrics.
+    pub(super) unclaimed: BTreeMap<String, Vec<u8>>,
+    pub(super) git: Vec<crate::model::dvc::GitFacts>,
 }
 
 /// One document's contents, checked but not yet merged.

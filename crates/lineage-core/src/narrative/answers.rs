@@ -97,7 +97,8 @@ fn recorded_model_version(cx: &Ctx) -> (ModelVersion, Vec<Gap>) {
     let n = cx.node(cx.focus);
     let mut gaps = Vec::new();
     let dataset = n.property("openlineage_dataset").unwrap_or(&n.arn).to_owned();
-    let version = n.property("version").map(str::to_owned);
+    // DVC's version facet is the model's md5, shown as a fact: never presented as a version number.
+    let version = n.property("version").filter(|_| n.system != crate::model::System::Dvc).map(str::to_owned);
     let no_version = (n.system == crate::model::System::Dvc).then(|| {
         "DVC keeps no model registry: no version number exists. The model is identified by its path and content hash (md5) at the commit of its dvc.lock.".to_owned()
     });
@@ -334,13 +335,15 @@ pub(super) fn upstream_sources(cx: &Ctx, datasets: &[(NodeIndex, DatasetAnswer)]
     (upstream, gaps)
 }
 
-/// A dataset another system recorded upstream that the role table gives no part (an MLflow run's or a DVC
-/// stage's input): an upstream source of kind "other", not dropped.
+/// A dataset another system recorded at the start of the lineage (nothing recorded upstream of it) that the role
+/// table gives no part, such as an MLflow assembly run's input: an upstream source of kind "other", not dropped.
+/// One with its own upstream (a DVC import's local copy) is an intermediate: its sources are listed instead.
 fn is_other_systems_dataset(cx: &Ctx, ix: NodeIndex) -> bool {
     let n = cx.node(ix);
     cx.role(ix) == Role::Other
         && n.system != crate::model::System::SageMaker
         && n.lineage_type == Some(crate::model::LineageType::Artifact)
+        && cx.g.petgraph().neighbors_directed(ix, PgDirection::Incoming).next().is_none()
 }
 
 fn upstream_source(cx: &Ctx, u: NodeIndex, dataset: NodeIndex, dataset_arn: String) -> UpstreamSource {
@@ -436,6 +439,10 @@ fn code_metadata(cx: &Ctx, training: &[NodeIndex]) -> Vec<(crate::model::TextMap
                 },
                 (other, None) => format!("{} sourceCodeLocation of {}", other.as_str(), n.arn),
             };
+            let source = match d.metadata.get("Note") {
+                Some(note) => format!("{source}: {note}"),
+                None => source,
+            };
             meta.push((d.metadata.clone(), source));
         }
     }
@@ -453,6 +460,13 @@ fn code_gaps(code: &[CodeAnswer]) -> Vec<Gap> {
             Question::Code,
             format!("Code-commit artifact {what} names neither a commit nor a repository (it was not described)."),
             "the artifact's DescribeArtifact response (Source.SourceUri = the commit URL, or properties commit and repository)",
+        ));
+    }
+    for c in code.iter().filter(|c| c.commit.is_none() && c.arn.is_none()) {
+        gaps.push(Gap::new(
+            Question::Code,
+            format!("The commit of the training code is not recorded ({}).", c.source),
+            "the commit the run's code was at: for DVC, the repository's git history (its .git folder beside dvc.lock), from which the commit that last changed dvc.lock is read",
         ));
     }
     if code.is_empty() {

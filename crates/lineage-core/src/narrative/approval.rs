@@ -175,6 +175,14 @@ fn approval_observations(cx: &Ctx, records: &[NodeIndex]) -> Vec<Observation> {
 /// The approval (question 5): the newest approval record first, then DescribeModelPackage, then the status history.
 pub(super) fn approval(cx: &Ctx, vertices: &[NodeIndex]) -> (Option<ApprovalAnswer>, Vec<Gap>) {
     let (history, mut conflicts) = approvals::merge(approval_observations(cx, vertices));
+    if vertices.is_empty() && history.is_empty() && cx.node(cx.focus).system == crate::model::System::Dvc {
+        let gap = Gap::new(
+            Question::Approval,
+            "Who approved the model, and when, was never recorded: DVC records no approval (a git commit's author only committed the run, and is no approver).".into(),
+            "an approval record beside the model: a registry stage assignment (DVC's GTO git tag NAME#prod#N, or a registry such as MLflow's with its approver), or an approval artifact (properties approver, approved_at, status)",
+        );
+        return (None, vec![gap]);
+    }
     if vertices.is_empty() && history.is_empty() {
         let gap = Gap::new(
             Question::Approval,

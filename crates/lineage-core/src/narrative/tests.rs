@@ -55,6 +55,7 @@ fn job(name: &str) -> TrainingJobAnswer {
         status: None,
         hyperparameters: Default::default(),
         metrics: Default::default(),
+        metric_sources: Default::default(),
         vertex: format!("arn:tc/{name}"),
         evidence: Evidence::default(),
     }

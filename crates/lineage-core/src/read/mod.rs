@@ -12,3 +12,9 @@ pub(crate) mod sagemaker;
 pub(crate) mod tree;
 
 pub use dispatch::{parse_only, BothAtOnce};
+
+/// Whether a file is one of a DVC repository's that the DVC reader reads (`dvc.yaml`, `dvc.lock`, `*.dvc`,
+/// `params.yaml`, `.dvc/config`): the page lets these through from a dropped folder.
+pub fn is_dvc_file(name: &str) -> bool {
+    dvc::is_dvc_file(name)
+}
