@@ -628,3 +628,17 @@ test('an MLflow dump answers for a registered version: aliases, metrics with the
   assert.match(numbers, /validation:auc 0\.8731 step 9, the latest value MLflow keeps/);
   assert.match(await p.innerText(id('section-approval')), /ticket CRQ-1182 \(tag approval_ticket\)/);
 });
+
+test('a DVC repository folder answers as the CLI does, and says why the commit is not recorded', async () => {
+  const p = await page();
+  await p.setInputFiles(id('choose-folder'), path.join(ROOT, 'examples', 'credit-xgb-dvc'));
+  await p.waitForFunction(() => document.querySelector('[data-testid="provenance-sentence"]')?.textContent.includes('models/model.pkl'));
+  const version = (await p.innerText(id('section-model-version'))).replace(/\s+/g, ' ');
+  assert.match(version, /Recorded by DVC Version not recorded MD5 88ce00853f92097176571f958b79e6b3/);
+  assert.match(version, /DVC keeps no model registry/);
+  const numbers = (await p.innerText(id('section-hyperparameters-and-metrics'))).replace(/\s+/g, ' ');
+  assert.match(numbers, /train\.max_depth 6/);
+  assert.match(numbers, /metrics\.json:auc 0\.8731/);
+  assert.match(await p.innerText(id('section-gaps')), /without their git history/);
+  assert.doesNotMatch(await p.innerText(id('section-approval')), /Dana/);
+});
