@@ -7,6 +7,7 @@ pub mod graph;
 pub mod lineage;
 pub mod openlineage;
 pub mod pipeline;
+pub mod audit;
 pub mod record_rules;
 pub mod records;
 pub mod roles;

@@ -212,6 +212,8 @@ pub struct Records {
     pub pipelines: BTreeMap<String, PipelineExecution>,
     /// Model-package ARN -> the execution whose `RegisterModel` step registered it.
     pub registered_by: BTreeMap<String, String>,
+    /// The team's hand-kept audit table, when one was read (with its column map).
+    pub audit: super::audit::AuditTable,
 }
 
 impl Records {
