@@ -264,8 +264,11 @@ fn every_format_lists_the_same_numbered_sections_in_the_same_order() {
         reports.push(report_for(&case, None));
     }
     for r in &reports {
+        // The audit-table section is shown only when a table was read (none of these exports has one).
+        let expected: Vec<&String> =
+            expected.iter().filter(|t| !r.reconciliation.is_empty() || t.as_str() != "Audit table").collect();
         for (format, titles) in titles_by_format(r) {
-            assert_eq!(titles, expected, "{} ({format})", r.subject.name);
+            assert_eq!(titles.iter().collect::<Vec<_>>(), expected, "{} ({format})", r.subject.name);
         }
     }
 }

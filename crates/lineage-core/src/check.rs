@@ -14,7 +14,7 @@ use crate::document::{Block, Inline, Span};
 use crate::model::roles::Role;
 use crate::model::Lineage;
 use crate::model::{group_and_version, ApprovalStatus};
-use crate::narrative::{self, Answers, SourceKind};
+use crate::narrative::{self, Answers, ReconcileStatus, Reconciled, SourceKind};
 
 /// What a policy can require of a package: one answer of the report each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -36,6 +36,13 @@ pub enum Requirement {
     Code,
     /// Approved, with the approver's identity and the time (question 5).
     Approval,
+    /// The audit table's row agrees with the lineage on every fact both hold (required of every package when a
+    /// table is read).
+    AuditTableAgrees,
+    /// The audit table has a row for the package (when it is approved).
+    AuditTableRow,
+    /// No answer comes from the audit table alone (no fact filled as a manual record).
+    LineageOnly,
 }
 
 impl Requirement {
@@ -50,6 +57,10 @@ impl Requirement {
         Requirement::Approval,
     ];
 
+    /// What the audit table is checked for, when one is read.
+    pub const AUDIT: [Requirement; 3] =
+        [Requirement::AuditTableAgrees, Requirement::AuditTableRow, Requirement::LineageOnly];
+
     /// The JSON value (`feature_store_version`), also the text matrix's column heading.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -61,11 +72,16 @@ impl Requirement {
             Requirement::Metrics => "metrics",
             Requirement::Code => "code",
             Requirement::Approval => "approval",
+            Requirement::AuditTableAgrees => "audit_table_agrees",
+            Requirement::AuditTableRow => "audit_table_row",
+            Requirement::LineageOnly => "lineage_only",
         }
     }
 
-    /// Whether `a` holds this answer.
-    pub fn answered(self, a: &Answers) -> bool {
+    /// Whether `a` holds this answer, or (for the audit-table requirements) its reconciliation `r` holds no
+    /// finding of that kind.
+    pub fn answered(self, a: &Answers, r: &[Reconciled]) -> bool {
+        let none = |status: ReconcileStatus| !r.iter().any(|f| f.status == status);
         let source = |kind: SourceKind| a.upstream_sources.iter().filter(move |u| u.kind == kind);
         match self {
             Requirement::TrainingJob => !a.training_jobs.is_empty(),
@@ -81,6 +97,9 @@ impl Requirement {
                 .approval
                 .as_ref()
                 .is_some_and(|ap| ap.status == Some(ApprovalStatus::Approved) && ap.by.is_some() && ap.at.is_some()),
+            Requirement::AuditTableAgrees => none(ReconcileStatus::Conflict),
+            Requirement::AuditTableRow => none(ReconcileStatus::MissingRow),
+            Requirement::LineageOnly => none(ReconcileStatus::Filled),
         }
     }
 }
@@ -204,6 +223,9 @@ pub struct PackageCheck {
     /// Why its answers could not be read at all (no lineage vertex, an ambiguous package), when so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Its audit-table row reconciled, when a table was read: conflicts, filled facts, a missing row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reconciliation: Vec<Reconciled>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -219,6 +241,9 @@ pub struct CheckReport {
     pub policy: Policy,
     pub packages: Vec<PackageCheck>,
     pub summary: CheckSummary,
+    /// Whether an audit table (and its column map) was read: every package must then agree with its row.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub audit_table: bool,
 }
 
 /// Checks every model package of `lineage` against `policy`, by group, then version (10 after 9), then ARN.
@@ -226,15 +251,30 @@ pub fn check(lineage: &Lineage, policy: &Policy) -> CheckReport {
     let packages: Vec<PackageCheck> = packages(lineage).into_iter().map(|p| check_one(lineage, policy, p)).collect();
     let passing = packages.iter().filter(|p| p.pass).count();
     let summary = CheckSummary { packages: packages.len(), passing, failing: packages.len() - passing };
-    CheckReport { policy: policy.clone(), packages, summary }
+    let audit_table = lineage.graph.records.audit.map.is_some();
+    CheckReport { policy: policy.clone(), packages, summary, audit_table }
+}
+
+/// The requirements a check reports on: the answers, and the audit table's when one is read.
+fn requirements(audit_table: bool) -> Vec<Requirement> {
+    let audit = Requirement::AUDIT.into_iter().filter(|_| audit_table);
+    Requirement::ALL.into_iter().chain(audit).collect()
 }
 
 fn check_one(lineage: &Lineage, policy: &Policy, p: Package) -> PackageCheck {
-    let (required, rules) = policy.required(&p);
-    let (answered, error) = match p.vertex.map(|v| narrative::answers_for(lineage, v)) {
-        Some(Ok((answers, _))) => (Requirement::ALL.into_iter().filter(|r| r.answered(&answers)).collect(), None),
-        Some(Err(e)) => (Vec::new(), Some(e.to_string())),
-        None => (Vec::new(), Some("no lineage vertex stands for this model package".to_owned())),
+    let (mut required, rules) = policy.required(&p);
+    let audit_table = lineage.graph.records.audit.map.is_some();
+    if audit_table && !required.contains(&Requirement::AuditTableAgrees) {
+        required.push(Requirement::AuditTableAgrees);
+        required.sort();
+    }
+    let (answered, error, reconciliation) = match p.vertex.map(|v| narrative::checked_answers(lineage, v)) {
+        Some(Ok((answers, _, r))) => {
+            let answered = requirements(audit_table).into_iter().filter(|q| q.answered(&answers, &r)).collect();
+            (answered, None, r)
+        }
+        Some(Err(e)) => (Vec::new(), Some(e.to_string()), Vec::new()),
+        None => (Vec::new(), Some("no lineage vertex stands for this model package".to_owned()), Vec::new()),
     };
     let missing: Vec<Requirement> = required.iter().copied().filter(|r| !answered.contains(r)).collect();
     PackageCheck {
@@ -249,6 +289,7 @@ fn check_one(lineage: &Lineage, policy: &Policy, p: Package) -> PackageCheck {
         answered,
         missing,
         error,
+        reconciliation,
     }
 }
 
@@ -371,9 +412,10 @@ pub fn blocks(c: &CheckReport) -> Vec<Block> {
         s.failing
     ))])];
     let mut header = vec!["Package".to_owned(), "Status".to_owned(), "Deployed".to_owned()];
-    header.extend(Requirement::ALL.iter().map(|r| r.as_str().to_owned()));
+    let columns = requirements(c.audit_table);
+    header.extend(columns.iter().map(|r| r.as_str().to_owned()));
     header.push("Result".into());
-    let rows: Vec<Vec<Inline>> = c.packages.iter().map(matrix_row).collect();
+    let rows: Vec<Vec<Inline>> = c.packages.iter().map(|p| matrix_row(p, &columns)).collect();
     if !rows.is_empty() {
         out.push(Block::Table { header, rows });
     }
@@ -382,17 +424,36 @@ pub fn blocks(c: &CheckReport) -> Vec<Block> {
         out.push(Block::Subheading("Failing packages".into()));
         out.push(Block::List(failing));
     }
+    let findings: Vec<Inline> = c.packages.iter().filter_map(audit_findings).collect();
+    if !findings.is_empty() {
+        out.push(Block::Subheading("Audit table".into()));
+        out.push(Block::List(findings));
+    }
     out
 }
 
-fn matrix_row(p: &PackageCheck) -> Vec<Inline> {
+/// A package's audit-table findings (conflicts, facts only the table holds, a missing row), when it has any.
+fn audit_findings(p: &PackageCheck) -> Option<Inline> {
+    let found: Vec<String> = p
+        .reconciliation
+        .iter()
+        .filter(|f| f.status != ReconcileStatus::Confirmed)
+        .map(|f| match f.status {
+            ReconcileStatus::MissingRow => "no row (approved)".to_owned(),
+            s => format!("{} {}", f.field, s.as_str()),
+        })
+        .collect();
+    (!found.is_empty()).then(|| vec![Span::Strong(package_label(p)), Span::Text(format!(": {}", found.join(", ")))])
+}
+
+fn matrix_row(p: &PackageCheck, columns: &[Requirement]) -> Vec<Inline> {
     let text = |s: &str| vec![Span::Text(s.to_owned())];
     let mut row = vec![
         vec![Span::Report { text: package_label(p), subject: p.arn.clone() }],
         text(p.status.as_ref().map_or("not recorded", |s| s.as_str())),
         text(if p.deployed { "yes" } else { "no" }),
     ];
-    for r in Requirement::ALL {
+    for &r in columns {
         row.push(match (p.answered.contains(&r), p.required.contains(&r)) {
             (true, _) => text("yes"),
             (false, true) => vec![Span::Strong("MISSING".into())],
@@ -409,6 +470,21 @@ fn failure_line(p: &PackageCheck) -> Inline {
     spans.push(Span::Text(format!("): missing {}", missing.join(", "))));
     if let Some(e) = &p.error {
         spans.push(Span::Text(format!("; its answers could not be read: {e}")));
+    }
+    let of = |status: ReconcileStatus| -> Vec<&str> {
+        p.reconciliation.iter().filter(|f| f.status == status).map(|f| f.field.as_str()).collect()
+    };
+    for (status, words) in [
+        (ReconcileStatus::Conflict, "the audit table disagrees on"),
+        (ReconcileStatus::Filled, "only the audit table holds"),
+    ] {
+        let fields = of(status);
+        if !fields.is_empty() {
+            spans.push(Span::Text(format!("; {words} {}", fields.join(", "))));
+        }
+    }
+    if !of(ReconcileStatus::MissingRow).is_empty() {
+        spans.push(Span::Text("; the audit table has no row for it".into()));
     }
     spans
 }

@@ -6,6 +6,7 @@
 //! table rules, HTML elements) is each face's business. A document serialises (serde) so the page can hand it to
 //! the PDF worker; its JSON is an internal message, not a contract.
 
+mod audit;
 mod blocks;
 mod outline;
 
@@ -25,13 +26,20 @@ use crate::text::{count, format_number};
 impl Document {
     /// Lays out `r`.
     pub fn new(r: &Report) -> Document {
-        let sections = Section::ALL.iter().map(|&s| DocSection { section: s, blocks: blocks(s, r) }).collect();
+        let shown = |s: &&Section| **s != Section::AuditTable || !r.reconciliation.is_empty();
+        let sections =
+            Section::ALL.iter().filter(shown).map(|&s| DocSection { section: s, blocks: blocks(s, r) }).collect();
         Document {
             title: report_title(r),
             facts: facts(r),
             sentence: r.sentence.clone(),
             summary: summary(r),
-            gap_titles: r.gaps.iter().map(|g| format!("{}: {}", g.question.words(), g.detail)).collect(),
+            gap_titles: r
+                .gaps
+                .iter()
+                .map(|g| format!("{}: {}", g.question.words(), g.detail))
+                .chain(audit::conflict_titles(r))
+                .collect(),
             sections,
         }
     }
@@ -50,6 +58,7 @@ fn blocks(s: Section, r: &Report) -> Vec<Block> {
         Section::Hyperparameters => hyperparameters(a),
         Section::Approval => approval(a.approval.as_ref()),
         Section::Code => code_section(a),
+        Section::AuditTable => audit::section(r),
         Section::Gaps => gaps(r),
         Section::AncestryTree => vec![Block::Tree(r.tree.clone())],
         Section::LineageGraph => vec![Block::Figure(figure(r))],
@@ -112,14 +121,23 @@ fn facts(r: &Report) -> Vec<Field> {
 }
 
 fn summary(r: &Report) -> Inline {
-    match r.gaps.len() {
+    let mut out = match r.gaps.len() {
         0 => text("Every question is answered from the export."),
         n => vec![
             Span::Strong(format!("{} cannot be answered from the export: ", count(n, "question"))),
             Span::Link { text: "see Gaps".into(), to: Section::Gaps },
             Span::Text(".".into()),
         ],
+    };
+    let conflicts = r.reconciliation.iter().filter(|f| f.status != crate::narrative::ReconcileStatus::Confirmed);
+    let loud = conflicts.filter(|f| f.status != crate::narrative::ReconcileStatus::Filled).count();
+    if loud > 0 {
+        out.push(Span::Text(" ".into()));
+        out.push(Span::Strong(format!("The audit table disagrees with the lineage ({}): ", count(loud, "finding"))));
+        out.push(Span::Link { text: "see Audit table".into(), to: Section::AuditTable });
+        out.push(Span::Text(".".into()));
     }
+    out
 }
 
 // ---- 1. Model version ----
@@ -552,17 +570,20 @@ fn code_section(a: &Answers) -> Vec<Block> {
 }
 
 fn gaps(r: &Report) -> Vec<Block> {
-    if r.gaps.is_empty() {
-        return vec![para("None: every question is answered from the export.")];
-    }
-    r.gaps
+    let mut out: Vec<Block> = r
+        .gaps
         .iter()
         .map(|g| Block::Note {
             kind: NoteKind::Gap,
             text: vec![Span::Strong(format!("Not recorded ({}): ", g.question.words())), Span::Text(g.detail.clone())],
             detail: Some(vec![Span::Emphasis("Closes with: ".into()), Span::Text(g.closes_with.clone())]),
         })
-        .collect()
+        .collect();
+    if out.is_empty() {
+        out.push(para("None: every question is answered from the export."));
+    }
+    out.extend(audit::closed_gaps(r));
+    out
 }
 
 // ---- Lineage graph, Evidence ----

@@ -18,6 +18,8 @@ pub enum Section {
     Hyperparameters,
     Approval,
     Code,
+    /// The subject's row of the team's audit table, reconciled (only when a table was read).
+    AuditTable,
     Gaps,
     AncestryTree,
     LineageGraph,
@@ -25,13 +27,14 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 10] = [
+    pub const ALL: [Section; 11] = [
         Section::ModelVersion,
         Section::TrainingData,
         Section::UpstreamSources,
         Section::Hyperparameters,
         Section::Approval,
         Section::Code,
+        Section::AuditTable,
         Section::Gaps,
         Section::AncestryTree,
         Section::LineageGraph,
@@ -46,6 +49,7 @@ impl Section {
             Section::Hyperparameters => "4. Hyperparameters and metrics",
             Section::Approval => "5. Approval",
             Section::Code => "Code",
+            Section::AuditTable => "Audit table",
             Section::Gaps => "Gaps",
             Section::AncestryTree => "Ancestry tree",
             Section::LineageGraph => "Lineage graph",
@@ -62,6 +66,7 @@ impl Section {
             Section::Hyperparameters => "hyperparameters-and-metrics",
             Section::Approval => "approval",
             Section::Code => "code",
+            Section::AuditTable => "audit-table",
             Section::Gaps => "gaps",
             Section::AncestryTree => "ancestry-tree",
             Section::LineageGraph => "lineage-graph",

@@ -17,6 +17,7 @@ mod kinds;
 mod outline;
 mod pipeline;
 mod prose;
+mod reconcile;
 pub mod report;
 #[cfg(test)]
 mod tests;
@@ -35,8 +36,9 @@ pub use kinds::{Question, SourceKind, SubjectKind};
 pub use pipeline::draw_pipeline_of;
 pub use prose::humanize_count;
 pub use report::{
-    Answers, ApprovalAnswer, ApprovalFact, CodeAnswer, DatasetAnswer, Gap, MetricReport, ModelVersion, PipelineAnswer,
-    RecordedBy, RecordedFact, RecordedModel, Report, StepAnswer, Subject, TrainingJobAnswer, UpstreamSource,
+    Answers, ApprovalAnswer, ApprovalFact, ClosedGap, CodeAnswer, DatasetAnswer, Gap, MetricReport, ModelVersion,
+    PipelineAnswer, ReconcileStatus, Reconciled, RecordedBy, RecordedFact, RecordedModel, Report, RowRef, StepAnswer,
+    Subject, TrainingJobAnswer, UpstreamSource,
 };
 
 /// The report a [`Query`] asks for: the one call the faces make. The subject is resolved first
@@ -63,17 +65,28 @@ pub fn report_inference(
 /// The answers and gaps for one model-package vertex, without the sentence, tree and graph (what `lineage check`
 /// needs for each package of a fleet).
 pub fn answers_for(lineage: &Lineage, package: NodeIndex) -> Result<(Answers, Vec<Gap>), NarrativeError> {
-    let subject = Resolved::of_start(lineage, package)?;
-    let Collected { answers, gaps, .. } = collect(&Ctx::new(lineage, &subject));
+    let (answers, gaps, _) = checked_answers(lineage, package)?;
     Ok((answers, gaps))
+}
+
+/// [`answers_for`], with the package's audit-table row reconciled (its filled facts in the answers).
+pub fn checked_answers(
+    lineage: &Lineage,
+    package: NodeIndex,
+) -> Result<(Answers, Vec<Gap>, Vec<Reconciled>), NarrativeError> {
+    let subject = Resolved::of_start(lineage, package)?;
+    let Collected { answers, gaps, reconciliation, .. } = collect(&Ctx::new(lineage, &subject));
+    Ok((answers, gaps, reconciliation.facts))
 }
 
 /// The report on a resolved subject: the answers, then the prose that rests on them.
 pub fn build(lineage: &Lineage, subject: &Resolved) -> Report {
     let cx = Ctx::new(lineage, subject);
-    let Collected { answers, gaps, training, datasets, code_vertices, approval_vertices } = collect(&cx);
+    let Collected { answers, gaps, training, datasets, code_vertices, approval_vertices, reconciliation } =
+        collect(&cx);
     let outline = outline::outline(&cx, &training, &datasets, &code_vertices, &approval_vertices);
-    let sentence = prose::sentence(&answers, &outline);
+    let mut sentence = prose::sentence(&answers, &outline);
+    sentence.push_str(&reconcile::sentence_note(&reconciliation.facts));
     let tree = prose::tree(&answers, &outline);
     let mut graph = report_graph(&cx, &approval_vertices);
     if let Some(p) = &answers.pipeline {
@@ -92,6 +105,8 @@ pub fn build(lineage: &Lineage, subject: &Resolved) -> Report {
         import: lineage.stats.clone(),
         warnings: lineage.warnings.clone(),
         cross_joins: lineage.graph.cross_joins.clone(),
+        reconciliation: reconciliation.facts,
+        closed_gaps: reconciliation.closed,
     }
 }
 
@@ -103,6 +118,7 @@ struct Collected {
     datasets: Vec<(NodeIndex, DatasetAnswer)>,
     code_vertices: Vec<NodeIndex>,
     approval_vertices: Vec<NodeIndex>,
+    reconciliation: reconcile::Reconciliation,
 }
 
 /// One function per question, in the order the gaps are listed (the choice among overlapping packages first, the
@@ -137,7 +153,9 @@ fn collect(cx: &Ctx) -> Collected {
         pipeline,
     };
     gaps.extend(prose::answer_gaps(&answers));
-    Collected { answers, gaps, training, datasets, code_vertices, approval_vertices }
+    let mut answers = answers;
+    let reconciliation = reconcile::reconcile(cx.lineage, &mut answers, &mut gaps);
+    Collected { answers, gaps, training, datasets, code_vertices, approval_vertices, reconciliation }
 }
 
 /// The report's subject as the title names it: a package by `GROUP/VERSION`, an endpoint by its name.

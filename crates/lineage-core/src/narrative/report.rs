@@ -163,6 +163,9 @@ pub struct CodeAnswer {
 pub enum RecordedBy {
     SageMaker,
     Runs(Vec<String>),
+    /// A row of the team's audit table, where the lineage holds nothing: `audit table model-approvals row … (FILE
+    /// line N), a manual record`.
+    Manual(String),
 }
 
 impl RecordedBy {
@@ -176,6 +179,7 @@ impl fmt::Display for RecordedBy {
         match self {
             RecordedBy::SageMaker => f.write_str(System::SageMaker.as_str()),
             RecordedBy::Runs(runs) => f.write_str(&runs.join("; ")),
+            RecordedBy::Manual(row) => f.write_str(row),
         }
     }
 }
@@ -210,7 +214,7 @@ impl ApprovalFact {
     ];
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ApprovalAnswer {
     pub status: Option<ApprovalStatus>,
     /// Who approved: the approver the approval record names (an e-mail or identity), else the IAM identity.
@@ -278,6 +282,95 @@ pub struct Report {
     /// identities and the rule.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cross_joins: Vec<Join>,
+    /// The subject's row of the audit table, fact by fact, when a table and its column map were read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reconciliation: Vec<Reconciled>,
+    /// The gaps a fact only the audit table holds closed (the answer is then marked manual).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub closed_gaps: Vec<ClosedGap>,
+}
+
+/// How one fact of the audit table compares with the lineage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReconcileStatus {
+    /// Both hold it, and they agree.
+    Confirmed,
+    /// Both hold it, and they differ.
+    Conflict,
+    /// Only the table holds it: the answer is given from the table, marked manual.
+    Filled,
+    /// The model is approved and the table has no row for it.
+    MissingRow,
+}
+
+impl ReconcileStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReconcileStatus::Confirmed => "confirmed",
+            ReconcileStatus::Conflict => "conflict",
+            ReconcileStatus::Filled => "filled",
+            ReconcileStatus::MissingRow => "missing_row",
+        }
+    }
+}
+
+/// Where a row of the audit table was read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowRef {
+    pub table: String,
+    /// The row's key (its model-package column).
+    pub key: String,
+    pub file: String,
+    pub line: Option<usize>,
+    /// The JSON path of a Scan's item (`Items[3]`); empty for a CSV record or an export line.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub path: String,
+}
+
+impl RowRef {
+    pub(super) fn of(map: &crate::model::audit::AuditMap, row: &crate::model::audit::AuditRow) -> RowRef {
+        RowRef {
+            table: map.table.clone(),
+            key: row.text(&map.key).unwrap_or_default(),
+            file: row.origin.file.clone(),
+            line: row.origin.line,
+            path: row.origin.path.clone(),
+        }
+    }
+
+    /// `audit table model-approvals row credit-xgb/71 (scan.json at Items[9])`.
+    pub fn cite(&self) -> String {
+        let mut at = self.file.clone();
+        if let Some(l) = self.line {
+            at.push_str(&format!(" line {l}"));
+        }
+        if !self.path.is_empty() {
+            at.push_str(&format!(" at {}", self.path));
+        }
+        format!("audit table {} row {} ({at})", self.table, self.key)
+    }
+}
+
+/// One fact of the subject's audit-table row, reconciled with the lineage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reconciled {
+    pub question: Question,
+    /// The map's name of the fact (`code_commit`; `feature_store_versions.GROUP` per feature group; `row` for a
+    /// missing row).
+    pub field: String,
+    pub status: ReconcileStatus,
+    pub table_value: Option<String>,
+    pub lineage_value: Option<String>,
+    /// The row (none for a missing row).
+    pub row: Option<RowRef>,
+}
+
+/// A gap a manual record closed: the gap, and the row that closed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClosedGap {
+    pub gap: Gap,
+    pub by: String,
 }
 
 /// The execution that produced the model package, as the export records it.
