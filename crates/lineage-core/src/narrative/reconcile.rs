@@ -37,7 +37,7 @@ pub(super) fn subject_keys(answers: &Answers) -> Vec<String> {
 /// The row of the table for a subject known by `keys`: the first in (file, line, path) order.
 fn row_for<'a>(lineage: &'a Lineage, map: &AuditMap, keys: &[String]) -> Option<&'a AuditRow> {
     let rows = &lineage.graph.records.audit.rows;
-    rows.iter().find(|r| r.text(&map.key).is_some_and(|k| keys.iter().any(|want| *want == k)))
+    rows.iter().find(|r| r.text(&map.key).is_some_and(|k| keys.contains(&k)))
 }
 
 /// Checks the subject's row, fills what only the table holds, and closes the gaps so filled.
