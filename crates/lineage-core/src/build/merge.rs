@@ -138,6 +138,7 @@ impl Loader {
                 }
             }
             Described::Mlflow(docs) => self.mlflow.add(docs, name, line),
+            Described::Audit(doc) => self.audit.add(doc, name, line),
             Described::Ignored(message) => {
                 self.warnings.push(format!("{at}: {message}"));
             }

@@ -1,7 +1,8 @@
 //! The graph builder: merges the documents the readers return, file by file ([`Loader::begin_file`],
 //! [`Loader::continue_file`]), into one [`Graph`], then finishes it in named phases ([`Loader::finish`]): pipeline
-//! parts attached, stand-ins, twins, edges, joins, records, other systems, roles.
+//! parts attached, stand-ins, twins, edges, joins, records, the audit table, other systems, roles.
 
+mod audit;
 mod classify;
 mod cross;
 mod dvc;
@@ -26,7 +27,7 @@ use crate::model::roles::RoleTable;
 use crate::model::{ImportError, InputFile, Lineage};
 
 use crate::read::dispatch::{not_json, one_after_the_other, read_descriptions, stage_file, BothAtOnce};
-use state::Reference;
+use state::{skip_warning, Reference};
 pub use state::{FileLoad, Loader};
 
 impl Loader {
@@ -78,6 +79,14 @@ impl Loader {
         self.inputs_named = Arc::from(name);
         if crate::read::dvc::is_dvc_file(name) {
             self.begin_dvc_file(name, bytes, sha256)?;
+            return Ok(load);
+        }
+        if crate::read::audit::is_export_data(name) {
+            self.begin_audit_export(name, bytes, sha256)?;
+            return Ok(load);
+        }
+        if crate::read::audit::is_csv(name) {
+            self.begin_audit_csv(name, bytes, sha256);
             return Ok(load);
         }
         if let Some(reason) = not_json(name, bytes) {
@@ -190,6 +199,7 @@ impl Loader {
         self.build_edges();
         join::join(&mut self, roles);
         records::dedupe_records(&mut self);
+        audit::assemble(&mut self)?;
         mlflow::assemble(&mut self, roles)?;
         dvc::assemble(&mut self, roles)?;
         cross::merge_cross_system(&mut self);
@@ -222,11 +232,6 @@ impl Loader {
         start_arns.sort();
         Ok(Lineage { graph: self.graph, inputs, stats: self.stats, warnings, start_arns, superseded })
     }
-}
-
-fn skip_warning(name: &str, line: Option<usize>, what: &str) -> String {
-    let at = line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
-    format!("{at}: skipped (not used): {what}")
 }
 
 fn hex(bytes: &[u8]) -> String {

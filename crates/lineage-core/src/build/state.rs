@@ -70,6 +70,33 @@ pub struct Loader {
     /// A DVC repository's files (and the JSON/YAML files no reader claimed, which its `dvc.yaml` may name as
     /// metrics), assembled in `finish`.
     pub(super) dvc: DvcParts,
+    /// The audit table's documents, files and column maps, assembled in `finish` (`audit.rs`).
+    pub(super) audit: AuditParts,
+}
+
+/// The audit table as read so far: rows of Scan responses and export files, the CSV files (parsed in `finish`,
+/// when the column map is known), export manifests, and the column maps given.
+#[derive(Default)]
+pub(crate) struct AuditParts {
+    /// (file, map): given by the caller (`Loader::set_audit_map`) or among the inputs.
+    pub(super) maps: Vec<(String, crate::model::audit::AuditMap)>,
+    pub(super) rows: Vec<crate::model::audit::AuditRow>,
+    /// Each Scan response read, and whether it says more pages follow (`LastEvaluatedKey`).
+    pub(super) scans: Vec<(crate::model::Origin, bool)>,
+    /// An export's data files: name, base64 MD5 of the bytes, how many items.
+    pub(super) data_files: Vec<(String, String, usize)>,
+    /// `manifest-summary.json`: file, item count.
+    pub(super) summaries: Vec<(String, u64)>,
+    /// `manifest-files.json` lines: file, line, entry.
+    pub(super) manifest_files: Vec<(String, Option<usize>, crate::read::audit::ManifestFile)>,
+    /// CSV files: name and bytes.
+    pub(super) csvs: Vec<(String, Vec<u8>)>,
+}
+
+/// The warning that lists a file (or a line of it) as skipped.
+pub(super) fn skip_warning(name: &str, line: Option<usize>, what: &str) -> String {
+    let at = line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
+    format!("{at}: skipped (not used): {what}")
 }
 
 /// The DVC files read so far (assembled by `dvc.rs`; kept here so that the state imports no phase).

@@ -211,3 +211,36 @@ pub struct AuditTable {
     pub map: Option<AuditMap>,
     pub rows: Vec<AuditRow>,
 }
+
+impl AuditRow {
+    /// The feature-store versions the row states, by feature group: the map in the one column, or each group's
+    /// own column (empty when the map names none or the row holds none).
+    pub fn feature_versions(&self, columns: &AuditColumns) -> BTreeMap<String, String> {
+        match &columns.feature_store_versions {
+            Some(FeatureColumns::One(column)) => self.cells.get(column).and_then(Cell::map).unwrap_or_default(),
+            Some(FeatureColumns::PerGroup(groups)) => {
+                groups.iter().filter_map(|(group, column)| Some((group.clone(), self.text(column)?))).collect()
+            }
+            None => BTreeMap::new(),
+        }
+    }
+
+    /// The text of every mapped fact the row holds (the feature-store versions as `group: version, …`), whatever
+    /// form the table was read in: the same row read from a Scan, an export or a CSV gives the same facts.
+    pub fn facts(&self, columns: &AuditColumns) -> BTreeMap<AuditField, String> {
+        let mut out = BTreeMap::new();
+        for field in AuditField::ALL {
+            let text = if field == AuditField::FeatureStoreVersions {
+                let versions = self.feature_versions(columns);
+                let parts: Vec<String> = versions.iter().map(|(g, v)| format!("{g}: {v}")).collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            } else {
+                columns.column(field).and_then(|c| self.text(c))
+            };
+            if let Some(text) = text {
+                out.insert(field, text);
+            }
+        }
+        out
+    }
+}

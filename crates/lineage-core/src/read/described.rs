@@ -40,6 +40,8 @@ pub(crate) enum Described {
     Lineage(Vec<crate::model::openlineage::Event>),
     /// What an MLflow response holds (runs, model versions, aliases, logged models, an experiment).
     Mlflow(Vec<crate::read::mlflow::MlflowDoc>),
+    /// An audit-table document: a DynamoDB Scan response, an export line or manifest, the column map.
+    Audit(crate::read::audit::AuditDoc),
 }
 
 /// One `AssociationSummary`.

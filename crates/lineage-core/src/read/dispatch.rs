@@ -24,6 +24,9 @@ fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>, F
     if let Some(d) = crate::read::openlineage::read(map, path)? {
         return Ok(Some(d));
     }
+    if let Some(doc) = crate::read::audit::read(map, path)? {
+        return Ok(Some(Described::Audit(doc)));
+    }
     crate::read::sagemaker::operations::operation(map, path)
 }
 
@@ -280,6 +283,7 @@ fn describe_kind(d: &Described) -> &'static str {
             _ => "pipeline execution",
         },
         Described::Mlflow(_) => "MLflow response",
+        Described::Audit(doc) => doc.kind(),
         Described::Lineage(events) => match events.first().map(|e| (e.system, &e.kind)) {
             Some((crate::model::System::Marquez, _)) => "Marquez response",
             Some((_, crate::model::openlineage::EventKind::Run { .. })) => "OpenLineage RunEvent",
