@@ -121,7 +121,16 @@ fn facts(r: &Report) -> Vec<Field> {
 }
 
 fn summary(r: &Report) -> Inline {
+    let manual = r.closed_gaps.len();
     let mut out = match r.gaps.len() {
+        0 if manual > 0 => vec![
+            Span::Strong(format!(
+                "Every question is answered; {} closed only by the audit table (manual records): ",
+                count(manual, "gap")
+            )),
+            Span::Link { text: "see Gaps".into(), to: Section::Gaps },
+            Span::Text(".".into()),
+        ],
         0 => text("Every question is answered from the export."),
         n => vec![
             Span::Strong(format!("{} cannot be answered from the export: ", count(n, "question"))),

@@ -168,7 +168,8 @@ fn check_keys(map: &AuditMap, rows: &[AuditRow]) -> Result<(), ImportError> {
                 Some(key) => format!("\"{}\"", crate::text::one_line(&key)),
             },
         };
-        let path = if row.origin.path.is_empty() { map.key.clone() } else { format!("{}.{}", row.origin.path, map.key) };
+        let path =
+            if row.origin.path.is_empty() { map.key.clone() } else { format!("{}.{}", row.origin.path, map.key) };
         return Err(ImportError {
             file: row.origin.file.clone(),
             line: row.origin.line,
@@ -224,7 +225,10 @@ fn one_per_key(map: &AuditMap, rows: Vec<AuditRow>, warnings: &mut Vec<String>) 
 fn missing_columns(map: &AuditMap, rows: &[AuditRow]) -> Vec<String> {
     let mut named: Vec<(String, &str)> = AuditField::ALL
         .iter()
-        .filter(|f| **f != AuditField::FeatureStoreVersions || !matches!(map.columns.feature_store_versions, Some(FeatureColumns::PerGroup(_))))
+        .filter(|f| {
+            **f != AuditField::FeatureStoreVersions
+                || !matches!(map.columns.feature_store_versions, Some(FeatureColumns::PerGroup(_)))
+        })
         .filter_map(|f| Some((f.as_str().to_owned(), map.columns.column(*f)?)))
         .collect();
     if let Some(FeatureColumns::PerGroup(groups)) = &map.columns.feature_store_versions {

@@ -205,6 +205,8 @@ impl Loader {
         cross::merge_cross_system(&mut self);
         mlflow::link(&mut self, roles);
         classify::classify_roles(&mut self, roles);
+        let unmatched = self.graph.records.audit.rows_without_package(&self.graph);
+        self.warnings.extend(unmatched);
         self.stats.vertices = self.graph.node_count();
         self.stats.edges = self.graph.edge_count();
         for snapshots in self.graph.superseded_packages.values_mut() {
