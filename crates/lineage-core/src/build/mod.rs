@@ -205,7 +205,7 @@ impl Loader {
         cross::merge_cross_system(&mut self);
         mlflow::link(&mut self, roles);
         classify::classify_roles(&mut self, roles);
-        let unmatched = self.graph.records.audit.rows_without_package(&self.graph);
+        let unmatched = audit_rows_without_package(&self.graph.records.audit, &self.graph);
         self.warnings.extend(unmatched);
         self.stats.vertices = self.graph.node_count();
         self.stats.edges = self.graph.edge_count();
@@ -234,6 +234,35 @@ impl Loader {
         start_arns.sort();
         Ok(Lineage { graph: self.graph, inputs, stats: self.stats, warnings, start_arns, superseded })
     }
+}
+
+/// A warning for each audit-table row whose key names no model package the export holds (by ARN, `GROUP/VERSION`,
+/// or another system's model version): nothing of it is reconciled.
+fn audit_rows_without_package(table: &crate::model::audit::AuditTable, g: &crate::model::Graph) -> Vec<String> {
+    let Some(map) = &table.map else { return Vec::new() };
+    let arns: std::collections::BTreeSet<&str> =
+        g.model_packages.keys().map(String::as_str).chain(g.package_of.values().map(String::as_str)).collect();
+    let shorts: std::collections::BTreeSet<&str> =
+        arns.iter().filter_map(|a| a.split_once(":model-package/").map(|(_, tail)| tail)).collect();
+    let recorded = |key: &str| {
+        g.resolve(key).iter().any(|&ix| {
+            g.node(ix).role == crate::model::Role::ModelPackage && g.node(ix).system != crate::model::System::SageMaker
+        })
+    };
+    table
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let key = r.text(&map.key)?;
+            let known = arns.contains(key.as_str()) || shorts.contains(key.as_str()) || recorded(&key);
+            (!known).then(|| {
+                format!(
+                    "{}: audit table {} has a row for {key}, a model package the export does not hold: it is not reconciled",
+                    r.origin, map.table
+                )
+            })
+        })
+        .collect()
 }
 
 fn hex(bytes: &[u8]) -> String {

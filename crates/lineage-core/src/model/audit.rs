@@ -244,33 +244,3 @@ impl AuditRow {
         out
     }
 }
-
-impl AuditTable {
-    /// A warning for each row whose key names no model package the export holds (by ARN, `GROUP/VERSION`, or
-    /// another system's model version): nothing of it is reconciled.
-    pub fn rows_without_package(&self, g: &super::Graph) -> Vec<String> {
-        let Some(map) = &self.map else { return Vec::new() };
-        let arns: std::collections::BTreeSet<&str> =
-            g.model_packages.keys().map(String::as_str).chain(g.package_of.values().map(String::as_str)).collect();
-        let short = |arn: &str| arn.split_once(":model-package/").map(|(_, tail)| tail.to_owned());
-        let shorts: std::collections::BTreeSet<String> = arns.iter().filter_map(|a| short(a)).collect();
-        let recorded = |key: &str| {
-            g.resolve(key).iter().any(|&ix| {
-                g.node(ix).role == super::Role::ModelPackage && g.node(ix).system != super::System::SageMaker
-            })
-        };
-        self.rows
-            .iter()
-            .filter_map(|r| {
-                let key = r.text(&map.key)?;
-                let known = arns.contains(key.as_str()) || shorts.contains(&key) || recorded(&key);
-                (!known).then(|| {
-                    format!(
-                        "{}: audit table {} has a row for {key}, a model package the export does not hold: it is not reconciled",
-                        r.origin, map.table
-                    )
-                })
-            })
-            .collect()
-    }
-}
