@@ -84,7 +84,7 @@ pub(super) fn assemble(l: &mut Loader) -> Result<(), ImportError> {
     read_csvs(l, &mut parts, map.as_ref())?;
     check_manifests(l, &parts)?;
     let mut rows = std::mem::take(&mut parts.rows);
-    rows.sort_by(|a, b| a.origin.cmp(&b.origin));
+    rows.sort_by(|a, b| order(&a.origin).cmp(&order(&b.origin)));
     if let Some(warning) = unfinished_scan(&parts.scans) {
         l.warnings.push(warning);
     }
@@ -106,6 +106,12 @@ pub(super) fn assemble(l: &mut Loader) -> Result<(), ImportError> {
     }
     l.graph.records.audit = AuditTable { map: map.map(|(_, m)| m), rows };
     Ok(())
+}
+
+/// Rows in the order they were read: by file, line, then item (`Items[9]` before `Items[10]`).
+fn order(o: &Origin) -> (&str, Option<usize>, usize, &str) {
+    let index = o.path.strip_suffix(']').and_then(|p| p.rsplit_once('[')).and_then(|(_, i)| i.parse().ok());
+    (&o.file, o.line, index.unwrap_or(0), &o.path)
 }
 
 /// The one column map: the caller's or the inputs' (the same map given twice is one); two that differ are an
@@ -143,7 +149,11 @@ fn read_csvs(l: &mut Loader, parts: &mut AuditParts, map: Option<&(String, Audit
             )),
         };
         match why {
-            None => parts.rows.extend(audit::csv_rows(&name, &bytes)?),
+            None => {
+                let rows = audit::csv_rows(&name, &bytes)?;
+                l.stats.documents += rows.len();
+                parts.rows.extend(rows);
+            }
             Some(why) => {
                 l.warnings.push(skip_warning(&name, None, &why));
                 if let Some(input) = l.inputs.iter_mut().find(|i| i.name == name) {
@@ -216,7 +226,7 @@ fn one_per_key(map: &AuditMap, rows: Vec<AuditRow>, warnings: &mut Vec<String>) 
         }
         kept.push(first);
     }
-    kept.sort_by(|a, b| a.origin.cmp(&b.origin));
+    kept.sort_by(|a, b| order(&a.origin).cmp(&order(&b.origin)));
     kept
 }
 

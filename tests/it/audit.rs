@@ -1,0 +1,110 @@
+//! The audit table (issue 23): the same table read as a DynamoDB Scan, its saved pages, an export to S3, a CSV
+//! and a CSV with one column per feature group gives the same rows: the same keys, the same mapped facts, and
+//! (but for the per-group CSV, whose columns differ) the same text in every cell.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use lineage_core::model::audit::{AuditField, AuditMap, AuditTable, Cell};
+use lineage_core::{Loader, RoleTable};
+
+use crate::{file_name, files_under, fixtures, read};
+
+/// Loads the files under `dirs` (named by their path from the repository's fixtures) with the column map `map`.
+fn table(dirs: &[&str], map: &str) -> AuditTable {
+    let base = fixtures("audit");
+    let mut loader = Loader::new();
+    let map_path = base.join(map);
+    let parsed = AuditMap::parse(&read(&map_path)).unwrap_or_else(|e| panic!("{map}: {e}"));
+    loader.set_audit_map(parsed, map);
+    for dir in dirs {
+        let path = base.join(dir);
+        let files = if path.is_dir() { files_under(&path) } else { vec![path.clone()] };
+        for f in files {
+            let name = f.strip_prefix(&base).map_or_else(|_| file_name(&f), |p| p.display().to_string());
+            loader.add_file(&name, &read(&f)).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let lineage = loader.finish(&RoleTable::builtin()).unwrap_or_else(|e| panic!("{dirs:?}: {e}"));
+    assert!(lineage.warnings.iter().all(|w| w.contains("skipped (not used)")), "{:?}", lineage.warnings);
+    lineage.graph.records.audit
+}
+
+/// Every row's mapped facts, by key.
+fn facts(t: &AuditTable) -> BTreeMap<String, BTreeMap<AuditField, String>> {
+    let map = t.map.as_ref().unwrap_or_else(|| panic!("the map"));
+    t.rows.iter().map(|r| (r.text(&map.key).unwrap_or_default(), r.facts(&map.columns))).collect()
+}
+
+/// A cell's text as the table means it, whatever form it was read in: a map (DynamoDB `M` or a JSON object in a
+/// CSV cell) as its entries, a boolean in lower case, a list joined with `; ` (as the spreadsheet writes it).
+fn meant(c: &Cell) -> Option<String> {
+    if let Some(m) = c.map() {
+        return Some(format!("{m:?}"));
+    }
+    let text = c.text()?;
+    Some(if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false") { text.to_lowercase() } else { text })
+}
+
+/// Every row's cells, by key and column (a NULL, an empty cell and an absent one are all "no value").
+fn cells(t: &AuditTable) -> BTreeMap<String, BTreeMap<String, String>> {
+    let map = t.map.as_ref().unwrap_or_else(|| panic!("the map"));
+    let row = |r: &lineage_core::model::audit::AuditRow| {
+        r.cells.iter().filter_map(|(k, c)| Some((k.clone(), meant(c)?))).collect::<BTreeMap<_, _>>()
+    };
+    t.rows.iter().map(|r| (r.text(&map.key).unwrap_or_default(), row(r))).collect()
+}
+
+#[test]
+fn every_form_of_the_table_gives_the_same_rows() {
+    let scan = table(&["scan"], "map.json");
+    assert_eq!(scan.rows.len(), 11);
+    let forms = [
+        ("scan pages", table(&["scan-pages"], "map.json")),
+        ("export", table(&["export"], "map.json")),
+        ("csv", table(&["csv"], "map.json")),
+        ("csv per group", table(&["csv-per-group"], "map-per-group.json")),
+    ];
+    for (name, t) in &forms {
+        assert_eq!(facts(t), facts(&scan), "{name}");
+        if *name != "csv per group" {
+            assert_eq!(cells(t), cells(&scan), "{name}");
+        }
+    }
+    // The facts, spot-checked: a map column, a NULL, a number, a full ARN key.
+    let f = facts(&scan);
+    let fsv = |key: &str| f[key].get(&AuditField::FeatureStoreVersions).cloned().unwrap_or_default();
+    assert_eq!(fsv("arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-xgb/73"), "accounts: 2027-W10, behaviour: 2027-W10");
+    assert_eq!(fsv("credit-limit/1"), "credit-limit-balances: 2027-W02");
+    assert!(!f["credit-limit/8"].contains_key(&AuditField::CodeCommit), "a NULL is no value");
+    assert_eq!(f["credit-xgb/71"][&AuditField::ApprovedAt], "2027-02-23T07:10:00+01:00");
+    assert!(!f.contains_key("credit-limit/6"));
+}
+
+#[test]
+fn the_table_given_in_several_forms_is_read_once_per_key_in_any_file_order() {
+    let one = table(&["scan", "export", "csv"], "map.json");
+    let other = table(&["csv", "scan-pages", "export", "scan"], "map.json");
+    assert_eq!(one.rows.len(), 11);
+    assert_eq!(one, other.clone());
+    // The least origin is kept: the CSV's name sorts first.
+    assert!(one.rows.iter().all(|r| r.origin.file.starts_with("csv/")), "{:?}", one.rows[0].origin);
+    assert!(Path::new(&other.rows[0].origin.file).starts_with("csv"));
+}
+
+#[test]
+fn rows_that_differ_for_one_key_are_warned_about() {
+    let base = fixtures("audit");
+    let mut loader = Loader::new();
+    loader.set_audit_map(AuditMap::parse(&read(&base.join("map.json"))).unwrap_or_else(|e| panic!("{e}")), "map.json");
+    loader.add_file("scan.json", &read(&base.join("scan/scan.json"))).unwrap_or_else(|e| panic!("{e}"));
+    let csv = crate::read_text(&base.join("csv/model-approvals.csv")).replace("4c1d2e8", "4c1d2e9");
+    loader.add_file("table.csv", csv.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let lineage = loader.finish(&RoleTable::builtin()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lineage.graph.records.audit.rows.len(), 11);
+    let differ: Vec<&String> = lineage.warnings.iter().filter(|w| w.contains("differ")).collect();
+    assert_eq!(
+        differ,
+        [&"audit table model-approvals: two rows for credit-limit/1 differ (code_commit: \"4c1d2e8\" against \"4c1d2e9\"); kept scan.json at Items[1], not table.csv:3".to_owned()]
+    );
+}
