@@ -43,7 +43,11 @@ fn meant(c: &Cell) -> Option<String> {
         return Some(format!("{m:?}"));
     }
     let text = c.text()?;
-    Some(if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false") { text.to_lowercase() } else { text })
+    Some(if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false") {
+        text.to_lowercase()
+    } else {
+        text
+    })
 }
 
 /// Every row's cells, by key and column (a NULL, an empty cell and an absent one are all "no value").
@@ -74,7 +78,10 @@ fn every_form_of_the_table_gives_the_same_rows() {
     // The facts, spot-checked: a map column, a NULL, a number, a full ARN key.
     let f = facts(&scan);
     let fsv = |key: &str| f[key].get(&AuditField::FeatureStoreVersions).cloned().unwrap_or_default();
-    assert_eq!(fsv("arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-xgb/73"), "accounts: 2027-W10, behaviour: 2027-W10");
+    assert_eq!(
+        fsv("arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-xgb/73"),
+        "accounts: 2027-W10, behaviour: 2027-W10"
+    );
     assert_eq!(fsv("credit-limit/1"), "credit-limit-balances: 2027-W02");
     assert!(!f["credit-limit/8"].contains_key(&AuditField::CodeCommit), "a NULL is no value");
     assert_eq!(f["credit-xgb/71"][&AuditField::ApprovedAt], "2027-02-23T07:10:00+01:00");

@@ -116,7 +116,7 @@ fn order(o: &Origin) -> (&str, Option<usize>, usize, &str) {
 
 /// The one column map: the caller's or the inputs' (the same map given twice is one); two that differ are an
 /// error naming both files.
-fn one_map(maps: &mut Vec<(String, AuditMap)>) -> Result<Option<(String, AuditMap)>, ImportError> {
+fn one_map(maps: &mut [(String, AuditMap)]) -> Result<Option<(String, AuditMap)>, ImportError> {
     maps.sort_by(|a, b| a.0.cmp(&b.0));
     let Some((first, map)) = maps.first().cloned() else { return Ok(None) };
     if let Some((other, _)) = maps.iter().find(|(_, m)| *m != map) {
@@ -178,7 +178,8 @@ fn check_keys(map: &AuditMap, rows: &[AuditRow]) -> Result<(), ImportError> {
                 Some(key) => format!("\"{}\"", crate::text::one_line(&key)),
             },
         };
-        let path = if row.origin.path.is_empty() { map.key.clone() } else { format!("{}.{}", row.origin.path, map.key) };
+        let path =
+            if row.origin.path.is_empty() { map.key.clone() } else { format!("{}.{}", row.origin.path, map.key) };
         return Err(ImportError {
             file: row.origin.file.clone(),
             line: row.origin.line,
@@ -234,7 +235,10 @@ fn one_per_key(map: &AuditMap, rows: Vec<AuditRow>, warnings: &mut Vec<String>) 
 fn missing_columns(map: &AuditMap, rows: &[AuditRow]) -> Vec<String> {
     let mut named: Vec<(String, &str)> = AuditField::ALL
         .iter()
-        .filter(|f| **f != AuditField::FeatureStoreVersions || !matches!(map.columns.feature_store_versions, Some(FeatureColumns::PerGroup(_))))
+        .filter(|f| {
+            **f != AuditField::FeatureStoreVersions
+                || !matches!(map.columns.feature_store_versions, Some(FeatureColumns::PerGroup(_)))
+        })
         .filter_map(|f| Some((f.as_str().to_owned(), map.columns.column(*f)?)))
         .collect();
     if let Some(FeatureColumns::PerGroup(groups)) = &map.columns.feature_store_versions {

@@ -148,8 +148,7 @@ impl Cell {
                 (!parts.is_empty()).then(|| parts.join("; "))
             }
             Cell::Map(m) => {
-                let parts: Vec<String> =
-                    m.iter().filter_map(|(k, v)| Some(format!("{k}: {}", v.text()?))).collect();
+                let parts: Vec<String> = m.iter().filter_map(|(k, v)| Some(format!("{k}: {}", v.text()?))).collect();
                 (!parts.is_empty()).then(|| parts.join(", "))
             }
         }

@@ -2,12 +2,12 @@
 //! Pipelines executions and other systems' events, and what a load returns. It imports nothing of the core but
 //! `time` and `user_file` (the role table is a user file); every floor above speaks its vocabulary.
 
+pub mod audit;
 pub mod dvc;
 pub mod graph;
 pub mod lineage;
 pub mod openlineage;
 pub mod pipeline;
-pub mod audit;
 pub mod record_rules;
 pub mod records;
 pub mod roles;

@@ -257,7 +257,8 @@ fn count(map: &Map<String, Value>, key: &str, path: &str) -> Result<u64, FieldEr
 /// Whether a file is an export's data file: `*.json.gz`, or a `.gz` inside `AWSDynamoDB/…/data/`.
 pub(crate) fn is_export_data(name: &str) -> bool {
     let lower = name.to_ascii_lowercase().replace('\\', "/");
-    lower.ends_with(".json.gz") || (lower.ends_with(".gz") && lower.contains("awsdynamodb/") && lower.contains("/data/"))
+    lower.ends_with(".json.gz")
+        || (lower.ends_with(".gz") && lower.contains("awsdynamodb/") && lower.contains("/data/"))
 }
 
 /// Whether a file is a CSV file (read as the audit table when the column map's key column is in its header).
@@ -272,9 +273,11 @@ pub(crate) fn export_part(name: &str) -> Option<&str> {
 
 /// Reads an export's data file: gunzips it and reads each line `{"Item": {…}}`.
 pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<ExportData, ImportError> {
-    let err = |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
+    let err =
+        |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
     if !bytes.starts_with(&[0x1f, 0x8b]) {
-        let start: String = String::from_utf8_lossy(&bytes[..bytes.len().min(8)]).chars().filter(|c| !c.is_control()).collect();
+        let start: String =
+            String::from_utf8_lossy(&bytes[..bytes.len().min(8)]).chars().filter(|c| !c.is_control()).collect();
         return Err(err(
             None,
             String::new(),
@@ -298,10 +301,16 @@ pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<ExportData, Import
             }
             other => {
                 let found = match other {
-                    Value::Object(o) => format!("an object with keys {}", o.keys().cloned().collect::<Vec<_>>().join(", ")),
+                    Value::Object(o) => {
+                        format!("an object with keys {}", o.keys().cloned().collect::<Vec<_>>().join(", "))
+                    }
                     v => kind(v).to_owned(),
                 };
-                return Err(err(line_no, String::new(), format!("expected an export line {{\"Item\": {{…}}}}, found {found}")));
+                return Err(err(
+                    line_no,
+                    String::new(),
+                    format!("expected an export line {{\"Item\": {{…}}}}, found {found}"),
+                ));
             }
         };
         let origin = Origin { file: name.to_owned(), line: line_no, path: "Item".to_owned() };
