@@ -115,3 +115,57 @@ fn rows_that_differ_for_one_key_are_warned_about() {
         [&"audit table model-approvals: two rows for credit-limit/1 differ (code_commit: \"4c1d2e8\" against \"4c1d2e9\"); kept scan.json at Items[1], not table.csv:3".to_owned()]
     );
 }
+
+/// The export's files under `AWSDynamoDB/…`, by name, as `aws s3 sync` leaves them.
+fn export_files() -> Vec<(String, Vec<u8>)> {
+    let base = fixtures("audit").join("export");
+    files_under(&base)
+        .into_iter()
+        .map(|f| (f.strip_prefix(&base).map_or_else(|_| file_name(&f), |p| p.display().to_string()), read(&f)))
+        .collect()
+}
+
+fn load_export(files: &[(String, Vec<u8>)]) -> Result<lineage_core::Lineage, lineage_core::ImportError> {
+    let mut loader = Loader::new();
+    let map = AuditMap::parse(&read(&fixtures("audit").join("map.json"))).unwrap_or_else(|e| panic!("{e}"));
+    loader.set_audit_map(map, "map.json");
+    for (name, bytes) in files {
+        loader.add_file(name, bytes)?;
+    }
+    loader.finish(&RoleTable::builtin())
+}
+
+#[test]
+fn an_export_is_checked_against_its_manifests() {
+    let files = export_files();
+    // A data file the manifest lists that is not among the inputs: a warning, the other file's rows read.
+    let without: Vec<_> = files.iter().filter(|(n, _)| !n.contains("mxo5")).cloned().collect();
+    let lineage = load_export(&without).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lineage.graph.records.audit.rows.len(), 6);
+    let missing: Vec<&String> = lineage.warnings.iter().filter(|w| w.contains("not among the inputs")).collect();
+    assert_eq!(missing.len(), 1, "{:?}", lineage.warnings);
+    assert!(missing[0].starts_with("AWSDynamoDB/01805011200000-5e1c9a2b/manifest-files.json:2: the export's data file model-approvals/AWSDynamoDB/"), "{}", missing[0]);
+    // A data file whose bytes are not the exported ones: an error naming it.
+    let first = files.iter().find(|(n, _)| n.contains("j53n")).map(|(_, b)| b.clone()).unwrap_or_default();
+    let swapped: Vec<_> = files
+        .iter()
+        .map(|(n, b)| if n.contains("mxo5") { (n.clone(), first.clone()) } else { (n.clone(), b.clone()) })
+        .collect();
+    let e = load_export(&swapped).err().unwrap_or_else(|| panic!("a changed data file loads"));
+    assert!(e.file.ends_with("data/mxo5fxgznkwuvg2ovy2xa2gzds.json.gz"), "{e}");
+    assert!(e.message.starts_with("its MD5 is vE57buPFUrsoIWpXtRLm2Q== (base64), but the export's manifest"), "{e}");
+    // A summary whose total disagrees with the files listed: an error naming the summary.
+    let wrong: Vec<_> = files
+        .iter()
+        .map(|(n, b)| {
+            let b = if n.ends_with("manifest-summary.json") {
+                String::from_utf8_lossy(b).replace("\"itemCount\": 11", "\"itemCount\": 12").into_bytes()
+            } else {
+                b.clone()
+            };
+            (n.clone(), b)
+        })
+        .collect();
+    let e = load_export(&wrong).err().unwrap_or_else(|| panic!("a wrong total loads"));
+    assert_eq!(e.to_string(), "AWSDynamoDB/01805011200000-5e1c9a2b/manifest-summary.json: at itemCount: the export's summary says 12 items, but its manifest-files.json lists 2 data files holding 11");
+}

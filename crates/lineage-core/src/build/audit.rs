@@ -40,14 +40,18 @@ impl Loader {
     }
 
     /// A DynamoDB export's data file (`*.json.gz`): gunzipped and read now; its MD5 and item count are checked
-    /// against the export's manifest in `finish`.
+    /// against the export's manifest in `finish`. Another gzip file is listed as skipped.
     pub(super) fn begin_audit_export(
         &mut self,
         name: &str,
         bytes: &[u8],
         sha256: impl FnOnce() -> String,
     ) -> Result<(), ImportError> {
-        let data = audit::export_data(name, bytes)?;
+        let Some(data) = audit::export_data(name, bytes)? else {
+            let why = "a gzip file whose lines are no DynamoDB export items ({\"Item\": …})".to_owned();
+            self.skip_file(name, bytes, sha256, why);
+            return Ok(());
+        };
         let items = data.rows.len();
         self.stats.files += 1;
         self.stats.documents += items;
