@@ -360,6 +360,14 @@ pub(crate) fn csv_rows(name: &str, bytes: &[u8]) -> Result<Vec<AuditRow>, Import
         Ok(h) => h.iter().map(|h| h.trim().to_owned()).collect(),
         Err(e) => return Err(csv_error(name, bytes, &e, 0)),
     };
+    if let Some(twice) = header.iter().enumerate().find(|(i, h)| header[..*i].contains(h)).map(|(_, h)| h) {
+        return Err(ImportError {
+            file: name.to_owned(),
+            line: Some(1),
+            path: String::new(),
+            message: format!("the header names the column `{twice}` twice (expected each column once)"),
+        });
+    }
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(name, bytes, &e, header.len()))?;
@@ -478,5 +486,10 @@ mod tests {
         let rows = csv_rows("t.csv", b"\xEF\xBB\xBFa,b\n1,2\n").unwrap_or_default();
         assert_eq!(rows[0].text("a").as_deref(), Some("1"));
         assert_eq!(rows[0].origin.line, Some(2));
+        let e = csv_rows("t.csv", b"a,b,a\n1,2,3\n").err().unwrap_or_else(|| panic!("a column twice"));
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (Some(1), "the header names the column `a` twice (expected each column once)")
+        );
     }
 }
