@@ -1,6 +1,7 @@
 //! The one integration-test binary: data fixtures in `tests/fixtures/<area>/`, expected outputs in
 //! `tests/ref/<area>/`. `UPDATE_EXPECT=1 cargo nextest run` rewrites the expected outputs; review the diff.
 
+mod audit;
 mod bad_input;
 mod check;
 mod cli;

@@ -432,13 +432,13 @@ fn Loader() -> impl IntoView {
                 }
             }
         >
-            <p>"Drop export files or folders here (QueryLineage pages, Describe responses, bundles, OpenLineage events, data capture; .json, .jsonl or .ndjson; a DVC repository folder), or "</p>
+            <p>"Drop export files or folders here (QueryLineage pages, Describe responses, bundles, OpenLineage events, data capture; .json, .jsonl or .ndjson; a DVC repository folder; an audit table — DynamoDB scan or export, or CSV — with its column map), or "</p>
             <label class="button">
                 "choose files"
                 <input
                     type="file"
                     multiple=true
-                    accept=".json,.jsonl,.ndjson,application/json,.dvc,.yaml,.lock"
+                    accept=".json,.jsonl,.ndjson,application/json,.dvc,.yaml,.lock,.csv,.gz"
                     data-testid="file-input"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -497,13 +497,16 @@ fn Loader() -> impl IntoView {
 }
 
 /// Whether a file in a folder is one the CLI reads in a folder (`.json`, `.jsonl`, `.ndjson`, and a DVC
-/// repository's `dvc.yaml`, `dvc.lock`, `*.dvc`, `params.yaml`, `.dvc/config`), not inside `.git/` or DVC's cache.
+/// repository's `dvc.yaml`, `dvc.lock`, `*.dvc`, `params.yaml`, `.dvc/config`, and an audit table's `.csv` and
+/// `*.json.gz` export data files, read as bytes), not inside `.git/` or DVC's cache.
 fn readable_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let hidden =
         [".git/", ".dvc/cache/", ".dvc/tmp/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")));
     !hidden
-        && ([".json", ".jsonl", ".ndjson"].iter().any(|e| lower.ends_with(e)) || lineage_core::read::is_dvc_file(name))
+        && ([".json", ".jsonl", ".ndjson"].iter().any(|e| lower.ends_with(e))
+            || lineage_core::read::is_dvc_file(name)
+            || lineage_core::read::is_audit_file(name))
 }
 
 #[component]

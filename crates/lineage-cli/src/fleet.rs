@@ -1,7 +1,7 @@
 //! `lineage check`: loads the files, checks every model package against the policy (lineage-core's `check`),
 //! writes the chosen face of the result, and says whether the fleet passes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use lineage_core::check::{self, CheckReport, PackageCheck, Policy};
 use lineage_core::text::count;
@@ -11,7 +11,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use crate::{inputs, json, output, CheckFormat, Failure, Fleet};
 
 pub fn check(
-    files: &[PathBuf],
+    files: &inputs::Inputs<'_>,
     policy: Option<&Path>,
     roles: RoleTable,
     format: CheckFormat,

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use lineage_core::model::audit::AuditMap;
 use lineage_core::{Lineage, Loader, RoleTable};
 
 use crate::Failure;
@@ -25,14 +26,15 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
                 if entry.file_type().is_file() {
                     exports += usize::from(
                         path.extension().is_some_and(|x| x == "json" || x == "jsonl" || x == "ndjson" || x == "dvc")
-                            || path.file_name().is_some_and(|f| f == "dvc.yaml" || f == "dvc.lock"),
+                            || path.file_name().is_some_and(|f| f == "dvc.yaml" || f == "dvc.lock")
+                            || lineage_core::read::is_audit_file(&path.display().to_string()),
                     );
                     files.push(path.to_owned());
                 }
             }
             if exports == 0 {
                 return Err(Failure::input(format!(
-                    "{}: directory holds no .json, .jsonl or .ndjson file and no DVC file (dvc.yaml, dvc.lock, *.dvc)",
+                    "{}: directory holds no .json, .jsonl or .ndjson file, no DVC file (dvc.yaml, dvc.lock, *.dvc) and no audit table (.csv, .json.gz)",
                     p.display()
                 )));
             }
@@ -56,13 +58,31 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))
 }
 
-/// Reads and merges every input; the first bad file stops the load with its error.
-pub fn load(paths: &[PathBuf], roles: &RoleTable) -> Result<Lineage, Failure> {
+/// What a command loads: the files and directories named, and the audit table's column map (`--audit-map`).
+pub struct Inputs<'a> {
+    pub files: &'a [PathBuf],
+    pub audit_map: Option<&'a Path>,
+}
+
+/// Reads and merges every input; the first bad file stops the load with its error. The column map is read
+/// first: a map the core cannot use (an unknown key) is an error naming the file and the key.
+pub fn load(inputs: &Inputs<'_>, roles: &RoleTable) -> Result<Lineage, Failure> {
+    let paths = inputs.files;
+    let audit_map = match inputs.audit_map {
+        Some(path) => {
+            let map = AuditMap::parse(&read(path)?).map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+            Some((map, path.display().to_string()))
+        }
+        None => None,
+    };
     let files = expand(paths)?;
     let total = files.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum();
     let progress = Progress::new(total);
     let mut loader = Loader::new();
     loader.lend_threads(both_at_once);
+    if let Some((map, name)) = audit_map {
+        loader.set_audit_map(map, &name);
+    }
     for path in files {
         let name = path.display().to_string();
         progress.step("reading", &name);

@@ -37,7 +37,7 @@ enum Command {
     /// files hold no model package at all.
     Check {
         /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
-        /// .jsonl and .ndjson are read, anything else is listed as skipped).
+        /// .jsonl and .ndjson are read, and an audit table's .csv and .json.gz; anything else is listed as skipped).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The policy (JSON, the shape of crates/lineage-core/data/policy.json; default: that built-in one).
@@ -46,6 +46,10 @@ enum Command {
         /// Extra role rules (JSON, tried before the built-in table).
         #[arg(long)]
         roles: Option<PathBuf>,
+        /// The audit table's column map (JSON: {"table", "key", "columns"}), for an audit table among the files: a
+        /// DynamoDB Scan response, an export's data files (*.json.gz) or a CSV file.
+        #[arg(long, value_name = "FILE")]
+        audit_map: Option<PathBuf>,
         /// Output format (default: from -o's extension — .json, .xml for JUnit, .md, .txt —, else text).
         #[arg(long, value_enum)]
         format: Option<CheckFormat>,
@@ -58,9 +62,13 @@ enum Command {
     /// Counts by lineage and entity type, duplicates merged, joins made, warnings.
     Inspect {
         /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
-        /// .jsonl and .ndjson are read, anything else is listed as skipped).
+        /// .jsonl and .ndjson are read, and an audit table's .csv and .json.gz; anything else is listed as skipped).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The audit table's column map (JSON: {"table", "key", "columns"}), for an audit table among the files: a
+        /// DynamoDB Scan response, an export's data files (*.json.gz) or a CSV file.
+        #[arg(long, value_name = "FILE")]
+        audit_map: Option<PathBuf>,
         /// Output format (default: from -o's extension — .json, .txt —, else text).
         #[arg(long, value_enum)]
         format: Option<DataFormat>,
@@ -93,7 +101,7 @@ enum Command {
 #[derive(Args, Debug)]
 struct ReportArgs {
     /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
-    /// .jsonl and .ndjson are read, anything else is listed as skipped).
+    /// .jsonl and .ndjson are read, and an audit table's .csv and .json.gz; anything else is listed as skipped).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Model package, model artifact or endpoint: ARN, name, source URI, model-package ARN or GROUP/VERSION.
@@ -114,6 +122,10 @@ struct ReportArgs {
     /// Extra role rules (JSON, tried before the built-in table).
     #[arg(long)]
     roles: Option<PathBuf>,
+    /// The audit table's column map (JSON: {"table", "key", "columns"}), for an audit table among the files: a
+    /// DynamoDB Scan response, an export's data files (*.json.gz) or a CSV file.
+    #[arg(long, value_name = "FILE")]
+    audit_map: Option<PathBuf>,
     /// Output format (default: from -o's extension — .pdf, .md, .html, .json, .txt —, else text). A PDF is never
     /// written to a terminal.
     #[arg(long, value_enum)]
@@ -136,7 +148,7 @@ struct ReportArgs {
 #[derive(Args, Debug)]
 struct QueryArgs {
     /// Export files or directories (a directory: every file in it and its subdirectories, in path order; .json,
-    /// .jsonl and .ndjson are read, anything else is listed as skipped).
+    /// .jsonl and .ndjson are read, and an audit table's .csv and .json.gz; anything else is listed as skipped).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Start vertex: ARN, name, source URI or GROUP/VERSION, as `report --start` takes (--from is the old name).
@@ -157,6 +169,10 @@ struct QueryArgs {
     /// Keep vertices of this lineage type (repeatable).
     #[arg(long = "lineage-type", value_enum, value_name = "LINEAGE_TYPE", ignore_case = true)]
     lineage_types: Vec<LineageTypeArg>,
+    /// The audit table's column map (JSON: {"table", "key", "columns"}), for an audit table among the files: a
+    /// DynamoDB Scan response, an export's data files (*.json.gz) or a CSV file.
+    #[arg(long, value_name = "FILE")]
+    audit_map: Option<PathBuf>,
     /// Output format (default: from -o's extension — .json, .txt —, else text).
     #[arg(long, value_enum)]
     format: Option<DataFormat>,
@@ -259,7 +275,7 @@ enum Fleet {
 fn run(cli: Cli) -> Result<Fleet, Failure> {
     match cli.command {
         Command::Report(args) => run_report(args).map(|()| Fleet::Passes),
-        Command::Check { files, policy, roles: roles_file, format, output } => {
+        Command::Check { files, policy, roles: roles_file, audit_map, format, output } => {
             let by_extension = [
                 ("json", CheckFormat::Json),
                 ("xml", CheckFormat::Junit),
@@ -267,10 +283,14 @@ fn run(cli: Cli) -> Result<Fleet, Failure> {
                 ("txt", CheckFormat::Text),
             ];
             let format = output::format(format, &output, CheckFormat::Text, &by_extension)?;
-            fleet::check(&files, policy.as_deref(), roles(roles_file.as_ref())?, format, &output)
+            let inputs = inputs::Inputs { files: &files, audit_map: audit_map.as_deref() };
+            fleet::check(&inputs, policy.as_deref(), roles(roles_file.as_ref())?, format, &output)
         }
         Command::Query(args) => run_query(args).map(|()| Fleet::Passes),
-        Command::Inspect { files, format, output } => run_inspect(&files, format, &output).map(|()| Fleet::Passes),
+        Command::Inspect { files, audit_map, format, output } => {
+            let inputs = inputs::Inputs { files: &files, audit_map: audit_map.as_deref() };
+            run_inspect(&inputs, format, &output).map(|()| Fleet::Passes)
+        }
         Command::Synth { models, weeks, raw_partitions, lineage_only, output } => {
             let opts = lineage_core::synth::SynthOptions { models, weeks, raw_partitions, described: !lineage_only };
             run_synth(&opts, &output).map(|()| Fleet::Passes)
@@ -287,6 +307,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         endpoint,
         variant,
         roles: roles_file,
+        audit_map,
         format,
         output,
         date,
@@ -295,7 +316,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
     } = args;
     let format = report_format(format, &output, date.as_deref(), period.as_deref())?;
     let roles = roles(roles_file.as_ref())?;
-    let lineage = inputs::load(&files, &roles)?;
+    let lineage = inputs::load(&inputs::Inputs { files: &files, audit_map: audit_map.as_deref() }, &roles)?;
     let query = match inference {
         Some(id) => {
             let query = lineage_core::subject::InferenceQuery { id, endpoint, variant };
@@ -355,7 +376,8 @@ fn report_format(
 /// `lineage query`: the shortest path from --from to --to, or else the walk from --from.
 fn run_query(args: QueryArgs) -> Result<(), Failure> {
     let format = data_format(args.format, &args.output)?;
-    let lineage = inputs::load(&args.files, &RoleTable::builtin())?;
+    let inputs = inputs::Inputs { files: &args.files, audit_map: args.audit_map.as_deref() };
+    let lineage = inputs::load(&inputs, &RoleTable::builtin())?;
     let g = &lineage.graph;
     let find = |id: &str| one_vertex(&lineage, id);
     let from_ix = find(&args.start)?;
@@ -429,7 +451,7 @@ impl QueryArgs {
 }
 
 /// `lineage inspect`: counts, merges, joins and warnings of the inputs.
-fn run_inspect(files: &[PathBuf], format: Option<DataFormat>, output: &str) -> Result<(), Failure> {
+fn run_inspect(files: &inputs::Inputs<'_>, format: Option<DataFormat>, output: &str) -> Result<(), Failure> {
     let format = data_format(format, output)?;
     let lineage = inputs::load(files, &RoleTable::builtin())?;
     let text = match format {

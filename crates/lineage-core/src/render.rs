@@ -457,6 +457,7 @@ pub fn inspect_text(l: &crate::model::Lineage) -> String {
     inspect_graph(&mut o, &s);
     inspect_joins(&mut o, l);
     inspect_records(&mut o, l);
+    inspect_audit(&mut o, l);
     inspect_starts_and_warnings(&mut o, l);
     o
 }
@@ -555,6 +556,30 @@ fn inspect_records(o: &mut String, l: &crate::model::Lineage) {
     let executions = &r.pipelines;
     let steps: usize = executions.values().map(|e| e.steps().len()).sum();
     let _ = writeln!(o, "Pipelines: {}, {}", count(executions.len(), "execution"), count(steps, "step"));
+}
+
+/// `lineage inspect`: the audit table's rows (one per key), each with where it was read and how many mapped facts
+/// it holds; nothing when no table or map was given.
+fn inspect_audit(o: &mut String, l: &crate::model::Lineage) {
+    let table = &l.graph.records.audit;
+    let Some(map) = &table.map else {
+        if !table.rows.is_empty() {
+            let _ = writeln!(o, "\nAudit table (no column map): {}", count(table.rows.len(), "row"));
+        }
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "\nAudit table {} (key {}): {}",
+        one_line(&map.table),
+        one_line(&map.key),
+        count(table.rows.len(), "row")
+    );
+    for row in &table.rows {
+        let key = row.text(&map.key).unwrap_or_default();
+        let facts = count(row.facts(&map.columns).len(), "mapped fact");
+        let _ = writeln!(o, "  {}  {:?}  {}  {facts}", one_line(&key), row.format, one_line(&row.origin.to_string()));
+    }
 }
 
 /// `lineage inspect`: the export's StartArns and the warnings.

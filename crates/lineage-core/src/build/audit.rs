@@ -40,14 +40,18 @@ impl Loader {
     }
 
     /// A DynamoDB export's data file (`*.json.gz`): gunzipped and read now; its MD5 and item count are checked
-    /// against the export's manifest in `finish`.
+    /// against the export's manifest in `finish`. Another gzip file is listed as skipped.
     pub(super) fn begin_audit_export(
         &mut self,
         name: &str,
         bytes: &[u8],
         sha256: impl FnOnce() -> String,
     ) -> Result<(), ImportError> {
-        let data = audit::export_data(name, bytes)?;
+        let Some(data) = audit::export_data(name, bytes)? else {
+            let why = "a gzip file whose lines are no DynamoDB export items ({\"Item\": …})".to_owned();
+            self.skip_file(name, bytes, sha256, why);
+            return Ok(());
+        };
         let items = data.rows.len();
         self.stats.files += 1;
         self.stats.documents += items;
@@ -84,7 +88,7 @@ pub(super) fn assemble(l: &mut Loader) -> Result<(), ImportError> {
     read_csvs(l, &mut parts, map.as_ref())?;
     check_manifests(l, &parts)?;
     let mut rows = std::mem::take(&mut parts.rows);
-    rows.sort_by(|a, b| a.origin.cmp(&b.origin));
+    rows.sort_by(|a, b| order(&a.origin).cmp(&order(&b.origin)));
     if let Some(warning) = unfinished_scan(&parts.scans) {
         l.warnings.push(warning);
     }
@@ -108,9 +112,15 @@ pub(super) fn assemble(l: &mut Loader) -> Result<(), ImportError> {
     Ok(())
 }
 
+/// Rows in the order they were read: by file, line, then item (`Items[9]` before `Items[10]`).
+fn order(o: &Origin) -> (&str, Option<usize>, usize, &str) {
+    let index = o.path.strip_suffix(']').and_then(|p| p.rsplit_once('[')).and_then(|(_, i)| i.parse().ok());
+    (&o.file, o.line, index.unwrap_or(0), &o.path)
+}
+
 /// The one column map: the caller's or the inputs' (the same map given twice is one); two that differ are an
 /// error naming both files.
-fn one_map(maps: &mut Vec<(String, AuditMap)>) -> Result<Option<(String, AuditMap)>, ImportError> {
+fn one_map(maps: &mut [(String, AuditMap)]) -> Result<Option<(String, AuditMap)>, ImportError> {
     maps.sort_by(|a, b| a.0.cmp(&b.0));
     let Some((first, map)) = maps.first().cloned() else { return Ok(None) };
     if let Some((other, _)) = maps.iter().find(|(_, m)| *m != map) {
@@ -143,7 +153,11 @@ fn read_csvs(l: &mut Loader, parts: &mut AuditParts, map: Option<&(String, Audit
             )),
         };
         match why {
-            None => parts.rows.extend(audit::csv_rows(&name, &bytes)?),
+            None => {
+                let rows = audit::csv_rows(&name, &bytes)?;
+                l.stats.documents += rows.len();
+                parts.rows.extend(rows);
+            }
             Some(why) => {
                 l.warnings.push(skip_warning(&name, None, &why));
                 if let Some(input) = l.inputs.iter_mut().find(|i| i.name == name) {
@@ -217,7 +231,7 @@ fn one_per_key(map: &AuditMap, rows: Vec<AuditRow>, warnings: &mut Vec<String>) 
         }
         kept.push(first);
     }
-    kept.sort_by(|a, b| a.origin.cmp(&b.origin));
+    kept.sort_by(|a, b| order(&a.origin).cmp(&order(&b.origin)));
     kept
 }
 

@@ -272,7 +272,10 @@ pub(crate) fn export_part(name: &str) -> Option<&str> {
 }
 
 /// Reads an export's data file: gunzips it and reads each line `{"Item": {…}}`.
-pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<ExportData, ImportError> {
+///
+/// A gzip file outside an export's layout (`AWSDynamoDB/…/data/`) whose first line is no `{"Item": …}` object (a
+/// CloudTrail log `….json.gz`, say) is none of ours: `Ok(None)`, and the caller lists it as skipped.
+pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<Option<ExportData>, ImportError> {
     let err =
         |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
     if !bytes.starts_with(&[0x1f, 0x8b]) {
@@ -286,10 +289,24 @@ pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<ExportData, Import
             ),
         ));
     }
-    let mut text = String::new();
+    let mut unzipped = Vec::new();
     flate2::read::MultiGzDecoder::new(bytes)
-        .read_to_string(&mut text)
+        .read_to_end(&mut unzipped)
         .map_err(|e| err(None, String::new(), format!("the gzip data cannot be read (cut short or damaged?): {e}")))?;
+    let text = String::from_utf8(unzipped).ok();
+    let first = text.as_deref().and_then(|t| t.lines().find(|l| !l.trim().is_empty()));
+    let is_item = |line: &str| {
+        serde_json::from_str::<Value>(line)
+            .is_ok_and(|v| v.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("Item")))
+    };
+    let lower = name.to_ascii_lowercase().replace('\\', "/");
+    let in_layout = lower.contains("awsdynamodb/") && lower.contains("/data/");
+    if !in_layout && !first.is_some_and(is_item) {
+        return Ok(None);
+    }
+    let text = text.ok_or_else(|| {
+        err(None, String::new(), "the gunzipped data is not UTF-8 text (expected DynamoDB JSON lines)".to_owned())
+    })?;
     let mut rows = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let line_no = Some(i + 1);
@@ -319,7 +336,7 @@ pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<ExportData, Import
     use base64::Engine as _;
     use md5::Digest as _;
     let md5 = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(bytes));
-    Ok(ExportData { rows, md5 })
+    Ok(Some(ExportData { rows, md5 }))
 }
 
 /// A CSV file's header row (a UTF-8 byte-order mark, as spreadsheets write, is dropped); `None` when it has none
@@ -343,6 +360,14 @@ pub(crate) fn csv_rows(name: &str, bytes: &[u8]) -> Result<Vec<AuditRow>, Import
         Ok(h) => h.iter().map(|h| h.trim().to_owned()).collect(),
         Err(e) => return Err(csv_error(name, bytes, &e, 0)),
     };
+    if let Some(twice) = header.iter().enumerate().find(|(i, h)| header[..*i].contains(h)).map(|(_, h)| h) {
+        return Err(ImportError {
+            file: name.to_owned(),
+            line: Some(1),
+            path: String::new(),
+            message: format!("the header names the column `{twice}` twice (expected each column once)"),
+        });
+    }
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(name, bytes, &e, header.len()))?;
@@ -430,6 +455,20 @@ mod tests {
     }
 
     #[test]
+    fn a_gzip_file_of_other_json_is_none_of_ours_outside_an_export() {
+        use std::io::Write as _;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let _ = gz.write_all(b"{\"Records\": []}\n");
+        let bytes = gz.finish().unwrap_or_default();
+        assert!(matches!(export_data("logs/trail.json.gz", &bytes), Ok(None)));
+        let e = export_data("AWSDynamoDB/x/data/y.json.gz", &bytes).err().unwrap_or_else(|| panic!("an error"));
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.starts_with("expected an export line"), "{}", e.message);
+        let e = export_data("y.json.gz", b"{\"Item\":{}}").err().unwrap_or_else(|| panic!("an error"));
+        assert!(e.message.starts_with("not gzip"), "{}", e.message);
+    }
+
+    #[test]
     fn package_keys() {
         assert!(is_package_key("arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-xgb/73"));
         assert!(is_package_key("credit-limit/10"));
@@ -447,5 +486,10 @@ mod tests {
         let rows = csv_rows("t.csv", b"\xEF\xBB\xBFa,b\n1,2\n").unwrap_or_default();
         assert_eq!(rows[0].text("a").as_deref(), Some("1"));
         assert_eq!(rows[0].origin.line, Some(2));
+        let e = csv_rows("t.csv", b"a,b,a\n1,2,3\n").err().unwrap_or_else(|| panic!("a column twice"));
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (Some(1), "the header names the column `a` twice (expected each column once)")
+        );
     }
 }
