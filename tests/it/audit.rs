@@ -173,8 +173,11 @@ fn an_export_is_checked_against_its_manifests() {
     assert_eq!(e.to_string(), "AWSDynamoDB/01805011200000-5e1c9a2b/manifest-summary.json: at itemCount: the export's summary says 12 items, but its manifest-files.json lists 2 data files holding 11");
 }
 
+/// One reconciled fact: field, status, table value, lineage value.
+type Fact = (String, String, Option<String>, Option<String>);
+
 /// Every package's reconciliation, with the example's export beside the table in `dirs` (read with `map`).
-fn reconciled(dirs: &[&str], map: &str) -> BTreeMap<String, Vec<(String, String, Option<String>, Option<String>)>> {
+fn reconciled(dirs: &[&str], map: &str) -> BTreeMap<String, Vec<Fact>> {
     let mut loader = Loader::new();
     let base = fixtures("audit");
     let parsed = AuditMap::parse(&read(&base.join(map))).unwrap_or_else(|e| panic!("{map}: {e}"));

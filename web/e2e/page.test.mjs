@@ -642,3 +642,19 @@ test('a DVC repository folder answers as the CLI does, and says why the commit i
   assert.match(await p.innerText(id('section-gaps')), /without their git history/);
   assert.doesNotMatch(await p.innerText(id('section-approval')), /Dana/);
 });
+
+test('an audit table dropped with its map is reconciled: filled facts marked manual, conflicts at the top', async () => {
+  const p = await page();
+  await p.setInputFiles(id('file-input'), [...EXAMPLE, path.join(ROOT, 'tests/fixtures/audit/scan/scan.json'),
+    path.join(ROOT, 'tests/fixtures/audit/map.json')]);
+  await pickSubject(p, 'credit-xgb/71');
+  await p.waitForSelector(id('section-audit-table'));
+  const audit = (await p.innerText(id('section-audit-table'))).replace(/\s+/g, ' ');
+  assert.match(audit, /Checked against audit table model-approvals row credit-xgb\/71/);
+  assert.match(audit, /code_commit filled from the table \(manual\) 3e7a9c2/);
+  assert.match(await p.innerText(id('section-gaps')), /Closed by a manual record/);
+  assert.match(await p.innerText(id('section-code')), /a manual record/);
+  await pickSubject(p, 'credit-xgb/73');
+  await p.waitForFunction(() => document.querySelector('[data-testid="section-audit-table"]')?.textContent.includes('credit-xgb/73'));
+  assert.doesNotMatch(await p.innerText(id('section-audit-table')), /CONFLICT/);
+});
