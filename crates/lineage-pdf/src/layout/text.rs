@@ -5,7 +5,7 @@ use lineage_core::document::Span;
 use lineage_core::text::one_line;
 use textwrap::core::Fragment;
 
-use super::{Builder, Item, Rgb, BODY, LEADING, MARGIN};
+use super::{Builder, Item, Rgb, BODY, LEADING, MARGIN, TOP};
 use crate::fonts::Style;
 
 /// Wrapped text: lines of runs, each run one style.
@@ -217,6 +217,11 @@ impl Builder<'_, '_> {
         let mut lines = Vec::new();
         for p in paragraphs {
             lines.extend(self.wrap_spans(p, Style::Regular, BODY, width));
+        }
+        // A box that fits on a page is never split: it moves whole to the next page, as a short table does.
+        let whole = lines.len() as f32 * lh + 2.0 * pad;
+        if whole <= self.bottom() - TOP {
+            self.ensure(whole);
         }
         let mut i = 0;
         while i < lines.len() {
