@@ -36,12 +36,11 @@ What it does
                                the feature-version map as a JSON object in one cell).
      csv-per-group/model-approvals.csv   the same rows with one column per feature group.
      map.json, map-per-group.json        the column maps for ``--audit-map``.
-     bad/...                   not-gzip/, ragged-csv/, map-unknown-column/, map-unknown-key.json,
-                               key-not-a-package/ (a real scan of a table whose second row is keyed
-                               ``hello``).
+     bad/map-unknown-column/   a map naming a column no row has (a warning); the malformed inputs (not-gzip export,
+                               ragged CSV, a key that is no package, a misspelt map key) go to tests/fixtures/bad/audit-*
 4. Stops the server.
 
-Expected reconciliation: /work/notes/audit-fixtures.md (copied into the issue by its author).
+Expected reconciliation: tests/it/audit.rs (57 facts confirmed, 3 conflicts, 11 filled, 1 missing row).
 """
 
 import base64
@@ -64,6 +63,9 @@ from boto3.dynamodb.types import TypeSerializer
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "fixtures" / "audit"
+# The malformed inputs go to the malformed-input corpus, each with the map it is read with (the corpus runs
+# `lineage inspect FOLDER`, so the map is among its files).
+BAD = ROOT / "tests" / "fixtures" / "bad"
 VENV_BIN = Path(sys.executable).parent
 ACCOUNT = "111122223333"
 REGION = "eu-west-1"
@@ -464,14 +466,14 @@ def main():
         parts = ["".join(l + "\n" for l in lines[:half]), "".join(l + "\n" for l in lines[half:])]
         write_export(OUT / "export", parts)
         # bad/not-gzip: the same export, its one data file plain text under a .json.gz name
-        write_export(OUT / "bad" / "not-gzip", ["".join(l + "\n" for l in lines[:2])],
+        write_export(BAD / "audit-export-not-gzip", ["".join(l + "\n" for l in lines[:2])],
                      gzip_files=False)
 
         # bad/key-not-a-package: a fresh table whose second row is keyed "hello"
         client.delete_table(TableName=TABLE)
         client.get_waiter("table_not_exists").wait(TableName=TABLE)
         put_rows(client, BAD_KEY_ROWS)
-        write(OUT / "bad" / "key-not-a-package" / "scan.json",
+        write(BAD / "audit-key-not-a-package" / "scan.json",
               aws(endpoint, "dynamodb", "scan", "--table-name", TABLE))
     finally:
         server.terminate()
@@ -491,14 +493,16 @@ def main():
     text = csv_text(ROWS[:4], COLUMNS)
     records = text.split("\r\n")
     records[3] = records[3].replace(",Approved,", ",Approved,extra,", 1)
-    write(OUT / "bad" / "ragged-csv" / "model-approvals.csv", "\r\n".join(records))
+    write(BAD / "audit-ragged-csv" / "model-approvals.csv", "\r\n".join(records))
+    for folder in ("audit-ragged-csv", "audit-key-not-a-package"):
+        write(BAD / folder / "map.json", json_text(MAP))
     # bad/map-unknown-column: code_commit names a column no row has
     unknown = json.loads(json.dumps(MAP))
     unknown["columns"]["code_commit"] = "commit_sha"
     write(OUT / "bad" / "map-unknown-column" / "map.json", json_text(unknown))
     # bad/map-unknown-key.json: "colums" for "columns"
     misspelt = {"table": TABLE, "key": "model_package", "colums": MAP["columns"]}
-    write(OUT / "bad" / "map-unknown-key.json", json_text(misspelt))
+    write(BAD / "audit-map-unknown-key.json", json_text(misspelt))
 
 
 if __name__ == "__main__":

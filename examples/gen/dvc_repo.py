@@ -20,9 +20,9 @@ Writes:
                                                  `git repack -a -d`, without hooks, logs, index, COMMIT_EDITMSG
                                                  (the tests copy it back as `.git` beside the work tree)
   and beside OUT_GITDIR (tests/fixtures/dvc/):
-  truncated-lock/   the work tree with dvc.lock cut off mid-file (as from a failed write)
+  ../bad/dvc-truncated-lock/   the work tree with dvc.lock cut off mid-file (as from a failed write)
   no-lock/          the tracked files as they stood before the first `dvc repro`: dvc.yaml but no dvc.lock
-  exp-show.json     the real output of `dvc exp show --json` on the repository (not lineage: to be skipped); the
+  ../cli/not-ours/dvc-exp-show.json the real output of `dvc exp show --json` on the repository (not lineage: to be skipped); the
                     temporary directory dvc puts into the keys of HEAD's import deps is replaced by
                     home/dana/credit-xgb-dvc
   data-status.json  the real output of `dvc data status --json` on the repository
@@ -425,11 +425,14 @@ def main() -> None:
             sys.exit(f"git fsck failed on the copy: {fsck.stderr}")
 
     # Bad cases.
-    copy_files(out_worktree, names, fixtures / "truncated-lock")
+    # The truncated lock joins the malformed-input corpus; `dvc exp show --json` the documents that are skipped.
+    truncated = fixtures.parent / "bad" / "dvc-truncated-lock"
+    copy_files(out_worktree, names, truncated)
     lock = (out_worktree / "dvc.lock").read_bytes()
     cut = lock.index(b"md5:", len(lock) // 2) + len(b"md5: ") + 13  # mid-way through an md5, no final newline
-    (fixtures / "truncated-lock" / "dvc.lock").write_bytes(lock[:cut])
-    (fixtures / "exp-show.json").write_text(exp_show if exp_show.endswith("\n") else exp_show + "\n")
+    (truncated / "dvc.lock").write_bytes(lock[:cut])
+    exp_show_file = fixtures.parent / "cli" / "not-ours" / "dvc-exp-show.json"
+    exp_show_file.write_text(exp_show if exp_show.endswith("\n") else exp_show + "\n")
     if data_status is not None:
         (fixtures / "data-status.json").write_text(data_status if data_status.endswith("\n") else data_status + "\n")
     print(f"wrote {out_worktree} ({len(names)} files), {out_gitdir}, and the bad cases in {fixtures}")
