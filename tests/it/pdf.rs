@@ -32,6 +32,7 @@ pub fn with_options<T>(f: impl FnOnce(&PdfOptions<'_>) -> T) -> T {
     let opts = PdfOptions {
         fonts: FontSet { regular: &fonts.regular, bold: &fonts.bold, mono: &fonts.mono, fallbacks: &fallbacks },
         generated_on: "2026-11-28".into(),
+        attachments: Vec::new(),
         question_period: Some("2027-03-12 to 2027-03-12".into()),
     };
     f(&opts)

@@ -5,6 +5,7 @@ mod git;
 mod inputs;
 mod output;
 mod pdf;
+mod seal;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -76,6 +77,16 @@ enum Command {
         #[arg(short, long, default_value = "-")]
         output: String,
     },
+    /// Checks a sealed report PDF: the attachments' checksums, the attached inputs against the manifest, the report
+    /// regenerated from them against the attached report.json, and its sentence on page 1. Exit 0 when all hold,
+    /// 1 when one fails, 2 when the file is not a sealed report or unreadable.
+    Verify {
+        /// The PDF `lineage report --format pdf` wrote.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+        format: DataFormat,
+    },
     /// Writes a deterministic synthetic export (weekly retrains of many model groups) for benchmarks.
     Synth {
         /// How many model package groups (each retrained weekly).
@@ -142,6 +153,10 @@ struct ReportArgs {
     /// PDF: another font (TTF/OTF) to try for characters the bundled fonts lack (repeatable).
     #[arg(long = "fallback-font", value_name = "FILE")]
     fallback_fonts: Vec<PathBuf>,
+    /// PDF: attach the input files (with report.json and manifest.json, always attached): auto attaches them when
+    /// together they are at most 64 MiB.
+    #[arg(long, value_enum, default_value_t = seal::AttachInputs::Auto)]
+    attach_inputs: seal::AttachInputs,
 }
 
 // `lineage query`'s arguments.
@@ -291,6 +306,7 @@ fn run(cli: Cli) -> Result<Fleet, Failure> {
             let inputs = inputs::Inputs { files: &files, audit_map: audit_map.as_deref() };
             run_inspect(&inputs, format, &output).map(|()| Fleet::Passes)
         }
+        Command::Verify { file, format } => run_verify(&file, format),
         Command::Synth { models, weeks, raw_partitions, lineage_only, output } => {
             let opts = lineage_core::synth::SynthOptions { models, weeks, raw_partitions, described: !lineage_only };
             run_synth(&opts, &output).map(|()| Fleet::Passes)
@@ -313,10 +329,22 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         date,
         period,
         fallback_fonts,
+        attach_inputs,
     } = args;
     let format = report_format(format, &output, date.as_deref(), period.as_deref())?;
     let roles = roles(roles_file.as_ref())?;
     let lineage = inputs::load(&inputs::Inputs { files: &files, audit_map: audit_map.as_deref() }, &roles)?;
+    let options = seal::ReportOptions {
+        start: start.clone(),
+        inference: inference.clone(),
+        endpoint: endpoint.clone(),
+        variant: variant.clone(),
+        roles: roles_file.as_ref().map(|p| p.display().to_string()),
+        audit_map: audit_map.as_ref().map(|p| p.display().to_string()),
+        policy: None,
+        date: date.clone().unwrap_or_else(pdf::today),
+        period: period.clone(),
+    };
     let query = match inference {
         Some(id) => {
             let query = lineage_core::subject::InferenceQuery { id, endpoint, variant };
@@ -331,7 +359,18 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         ReportFormat::Md => render::markdown(&doc()).into_bytes(),
         ReportFormat::Html => render::html(&doc()).into_bytes(),
         ReportFormat::Json => json(&report)?.into_bytes(),
-        ReportFormat::Pdf => pdf::write(&doc(), date, period.as_deref(), &fallback_fonts)?,
+        ReportFormat::Pdf => {
+            let date = Some(options.date.clone());
+            let attachments = seal::attachments(
+                &files,
+                roles_file.as_deref(),
+                audit_map.as_deref(),
+                options,
+                attach_inputs,
+                json(&report)?,
+            )?;
+            pdf::write(&doc(), date, period.as_deref(), &fallback_fonts, attachments)?
+        }
     };
     exit_without_freeing(lineage);
     output::write(&output, &bytes)
@@ -371,6 +410,25 @@ fn report_format(
         }
     }
     Ok(format)
+}
+
+/// `lineage verify`: one line per check; exit 1 naming the checks that fail.
+fn run_verify(file: &std::path::Path, format: DataFormat) -> Result<Fleet, Failure> {
+    let checks = seal::verify(file)?;
+    let text = match format {
+        DataFormat::Text => checks
+            .iter()
+            .map(|c| format!("{} {}: {}\n", if c.holds { "ok  " } else { "FAIL" }, c.name, c.detail))
+            .collect(),
+        DataFormat::Json => json(&checks)?,
+    };
+    output::write("-", text.as_bytes())?;
+    let failed: Vec<&str> = checks.iter().filter(|c| !c.holds).map(|c| c.name.as_str()).collect();
+    if failed.is_empty() {
+        Ok(Fleet::Passes)
+    } else {
+        Ok(Fleet::Fails(format!("{}: verification failed: {}", file.display(), failed.join(", "))))
+    }
 }
 
 /// `lineage query`: the shortest path from --from to --to, or else the walk from --from.

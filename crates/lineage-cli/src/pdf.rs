@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use lineage_core::Document;
-use lineage_pdf::{parse_date, FontSet, PdfOptions};
+use lineage_pdf::{parse_date, Attachment, FontSet, PdfOptions};
 
 use crate::Failure;
 
@@ -18,7 +18,7 @@ const MONO: &[u8] = include_bytes!("../../../fonts/DejaVuSansMono.ttf");
 const CJK: &[u8] = include_bytes!("../../../fonts/DroidSansFallbackFull.ttf");
 
 /// Today's date in UTC: the only place the program reads the clock.
-fn today() -> String {
+pub fn today() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
 }
@@ -58,6 +58,7 @@ pub fn write(
     date: Option<String>,
     period: Option<&str>,
     extra_fonts: &[PathBuf],
+    attachments: Vec<Attachment>,
 ) -> Result<Vec<u8>, Failure> {
     check_dates(date.as_deref(), period)?;
     let generated_on = date.unwrap_or_else(today);
@@ -75,6 +76,7 @@ pub fn write(
         fonts: FontSet { regular: REGULAR, bold: BOLD, mono: MONO, fallbacks: &fallbacks },
         generated_on,
         question_period,
+        attachments,
     };
     let rendered = lineage_pdf::render(doc, &opts).map_err(|e| Failure::input(e.to_string()))?;
     if !rendered.uncovered.is_empty() {

@@ -19,7 +19,12 @@ pub struct Meta<'a> {
     pub subject: &'a str,
     /// `YYYY-MM-DD`, used for the creation and modification dates.
     pub date: (i32, u8, u8),
+    /// The associated files.
+    pub attachments: &'a [crate::Attachment],
 }
+
+/// The sRGB profile of the PDF/A OutputIntent: Compact-ICC-Profiles' `sRGB-v2-micro.icc`, CC0 (see data/README.md).
+const SRGB_ICC: &[u8] = include_bytes!("../data/sRGB-v2-micro.icc");
 
 fn colour(c: Colour) -> Color {
     Color::Rgb(Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
@@ -50,6 +55,8 @@ pub fn emit(layout: &Layout, fonts: &Fonts<'_>, meta: &Meta<'_>) -> Vec<u8> {
     // and title and points each at the top of its page.
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     add_outline(&mut lo, layout);
+    archival(&mut lo, meta);
+    attach(&mut lo, meta);
     lo.compress();
     let mut bytes = Vec::new();
     // Writing into a vector cannot fail.
@@ -97,6 +104,161 @@ fn add_outline(lo: &mut lopdf::Document, layout: &Layout) {
     }
 }
 
+fn producer() -> String {
+    format!("lineage-pdf {} (printpdf 0.12.8)", env!("CARGO_PKG_VERSION"))
+}
+
+const CREATOR: &str = "Lineage Audit";
+
+/// A PDF text string: ASCII as it is, anything else as UTF-16BE with a byte order mark.
+fn text_string(s: &str) -> lopdf::Object {
+    if s.is_ascii() {
+        lopdf::Object::String(s.as_bytes().to_vec(), lopdf::StringFormat::Literal)
+    } else {
+        let bytes = [0xFE, 0xFF].into_iter().chain(s.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        lopdf::Object::String(bytes, lopdf::StringFormat::Hexadecimal)
+    }
+}
+
+fn pdf_date((y, m, d): (i32, u8, u8)) -> lopdf::Object {
+    lopdf::Object::String(format!("D:{y:04}{m:02}{d:02}000000+00'00'").into_bytes(), lopdf::StringFormat::Literal)
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// PDF/A-3b: PDF 1.7, the document information rewritten to match an XMP metadata stream (`pdfaid` part 3,
+/// conformance B) on the catalog, and an sRGB OutputIntent (`GTS_PDFA1`).
+fn archival(lo: &mut lopdf::Document, meta: &Meta<'_>) {
+    use lopdf::{Dictionary, Object, Stream};
+    lo.version = "1.7".to_owned();
+    let (y, m, d) = meta.date;
+    let mut info = Dictionary::new();
+    info.set("Title", text_string(meta.title));
+    info.set("Subject", text_string(meta.subject));
+    info.set("Creator", text_string(CREATOR));
+    info.set("Producer", text_string(&producer()));
+    info.set("CreationDate", pdf_date(meta.date));
+    info.set("ModDate", pdf_date(meta.date));
+    let info_id = lo.add_object(info);
+    lo.trailer.set("Info", Object::Reference(info_id));
+
+    let date = format!("{y:04}-{m:02}-{d:02}T00:00:00+00:00");
+    let xmp = format!(
+        r#"<?xpacket begin="﻿" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>3</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreatorTool>{creator}</xmp:CreatorTool>
+<xmp:CreateDate>{date}</xmp:CreateDate>
+<xmp:ModifyDate>{date}</xmp:ModifyDate>
+<xmp:MetadataDate>{date}</xmp:MetadataDate>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>{producer}</pdf:Producer>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"#,
+        title = xml_escape(meta.title),
+        subject = xml_escape(meta.subject),
+        creator = CREATOR,
+        producer = xml_escape(&producer()),
+    );
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"Metadata".to_vec()));
+    dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    // PDF/A wants the metadata readable without decompression.
+    let metadata = lo.add_object(Stream::new(dict, xmp.into_bytes()).with_compression(false));
+
+    let mut icc = Dictionary::new();
+    icc.set("N", Object::Integer(3));
+    icc.set("Alternate", Object::Name(b"DeviceRGB".to_vec()));
+    let icc = lo.add_object(Stream::new(icc, SRGB_ICC.to_vec()));
+    let mut intent = Dictionary::new();
+    intent.set("Type", Object::Name(b"OutputIntent".to_vec()));
+    intent.set("S", Object::Name(b"GTS_PDFA1".to_vec()));
+    intent.set("OutputConditionIdentifier", text_string("sRGB IEC61966-2.1"));
+    intent.set("RegistryName", text_string("http://www.color.org"));
+    intent.set("Info", text_string("sRGB IEC61966-2.1"));
+    intent.set("DestOutputProfile", Object::Reference(icc));
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set("Metadata", Object::Reference(metadata));
+        catalog.set("OutputIntents", Object::Array(vec![Object::Dictionary(intent)]));
+    }
+}
+
+/// The associated files: each an `/EmbeddedFile` stream (MIME subtype, size, date, MD5) with a file
+/// specification naming its relationship, listed in the catalog's `/AF` and its `/EmbeddedFiles` name tree.
+fn attach(lo: &mut lopdf::Document, meta: &Meta<'_>) {
+    use lopdf::{Dictionary, Object, Stream, StringFormat};
+    use md5::Digest as _;
+    if meta.attachments.is_empty() {
+        return;
+    }
+    let mut specs = Vec::new();
+    for a in meta.attachments {
+        let mut params = Dictionary::new();
+        params.set("Size", Object::Integer(a.bytes.len() as i64));
+        params.set("ModDate", pdf_date(meta.date));
+        params.set("CheckSum", Object::String(md5::Md5::digest(&a.bytes).to_vec(), StringFormat::Hexadecimal));
+        let mut dict = Dictionary::new();
+        dict.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
+        dict.set("Subtype", Object::Name(a.mime.as_bytes().to_vec()));
+        dict.set("Params", Object::Dictionary(params));
+        let file = lo.add_object(Stream::new(dict, a.bytes.clone()));
+        let mut ef = Dictionary::new();
+        ef.set("F", Object::Reference(file));
+        ef.set("UF", Object::Reference(file));
+        let mut spec = Dictionary::new();
+        spec.set("Type", Object::Name(b"Filespec".to_vec()));
+        spec.set("F", text_string(&a.name));
+        spec.set("UF", text_string(&a.name));
+        spec.set("Desc", text_string(&a.name));
+        spec.set("AFRelationship", Object::Name(a.relationship.name().as_bytes().to_vec()));
+        spec.set("EF", Object::Dictionary(ef));
+        specs.push((a.name.clone(), lo.add_object(spec)));
+    }
+    let af: Vec<Object> = specs.iter().map(|(_, id)| Object::Reference(*id)).collect();
+    // A name tree's keys are sorted by their bytes.
+    let mut sorted = specs.clone();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut names = Vec::new();
+    for (name, id) in sorted {
+        names.push(text_string(&name));
+        names.push(Object::Reference(id));
+    }
+    let mut tree = Dictionary::new();
+    tree.set("Names", Object::Array(names));
+    let mut catalog_names = Dictionary::new();
+    catalog_names.set("EmbeddedFiles", Object::Dictionary(tree));
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set("AF", Object::Array(af));
+        catalog.set("Names", Object::Dictionary(catalog_names));
+    }
+}
+
 /// The document information: subject, producer, creator, and the generation date (at midnight UTC) as every date.
 fn set_metadata(doc: &mut PdfDocument, meta: &Meta<'_>) {
     let (y, m, d) = meta.date;
@@ -107,8 +269,8 @@ fn set_metadata(doc: &mut PdfDocument, meta: &Meta<'_>) {
     };
     let info = &mut doc.metadata.info;
     info.subject = meta.subject.to_owned();
-    info.producer = format!("lineage-pdf {} (printpdf 0.12.8)", env!("CARGO_PKG_VERSION"));
-    info.creator = "Lineage Audit".to_owned();
+    info.producer = producer();
+    info.creator = CREATOR.to_owned();
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;

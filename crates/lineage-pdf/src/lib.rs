@@ -23,6 +23,40 @@ pub struct PdfOptions<'a> {
     pub generated_on: String,
     /// The period the question is about, printed in the title block when given.
     pub question_period: Option<String>,
+    /// Files carried inside the PDF as PDF/A-3 associated files (`/AF` on the catalog, `/EmbeddedFiles`).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file embedded in the PDF: its name, MIME type, relationship to the document and bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file name (unique among the attachments).
+    pub name: String,
+    /// MIME type, such as `application/json`.
+    pub mime: String,
+    pub relationship: Relationship,
+    pub bytes: Vec<u8>,
+}
+
+/// PDF/A-3's `/AFRelationship` of an associated file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relationship {
+    /// The document's content as data (the report as JSON).
+    Data,
+    /// What the document was made from (the inputs).
+    Source,
+    /// Supplementary information (the manifest).
+    Supplement,
+}
+
+impl Relationship {
+    pub fn name(self) -> &'static str {
+        match self {
+            Relationship::Data => "Data",
+            Relationship::Source => "Source",
+            Relationship::Supplement => "Supplement",
+        }
+    }
 }
 
 /// Why no PDF was made.
@@ -88,7 +122,12 @@ pub fn render(doc: &Document, opts: &PdfOptions<'_>) -> Result<Rendered, PdfErro
         )));
     }
     let title = lineage_core::text::report_title(&doc.title, lineage_core::text::one_line);
-    let meta = emit::Meta { title: &title, subject: &lineage_core::text::one_line(&doc.sentence), date };
+    let meta = emit::Meta {
+        title: &title,
+        subject: &lineage_core::text::one_line(&doc.sentence),
+        date,
+        attachments: &opts.attachments,
+    };
     let bytes = emit::emit(&laid, &fonts, &meta);
     Ok(Rendered { bytes, pages: laid.pages.len(), uncovered: laid.uncovered.into_iter().collect() })
 }

@@ -48,6 +48,7 @@ async fn render(json: &str) -> Result<Vec<u8>, String> {
             fonts: FontSet { regular: &regular, bold: &bold, mono: &mono, fallbacks },
             generated_on: job.date.clone(),
             question_period: question_period.clone(),
+            attachments: Vec::new(),
         };
         lineage_pdf::render(&job.doc, &opts).map_err(|e| e.to_string())
     };
