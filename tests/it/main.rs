@@ -15,6 +15,7 @@ mod order;
 mod pdf;
 mod readme;
 mod real_shapes;
+mod seal;
 mod tidy;
 
 use std::path::{Path, PathBuf};
