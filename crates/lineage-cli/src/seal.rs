@@ -16,7 +16,7 @@ const AUTO_LIMIT: u64 = 64 << 20;
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AttachInputs {
-    /// The inputs when together they are at most 64 MiB, else none.
+    // The inputs when together they are at most 64 MiB, else none (a plain comment: clap would show long help).
     Auto,
     All,
     None,
