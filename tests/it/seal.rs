@@ -51,13 +51,31 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
 /// Each attachment: (name, relationship, embedded file stream's object id).
 fn attachments(doc: &Document) -> Vec<(String, String, lopdf::ObjectId)> {
     let catalog = doc.catalog().unwrap_or_else(|e| panic!("{e}"));
-    let af = deref(doc, catalog.get(b"AF").unwrap_or_else(|e| panic!("/AF: {e}"))).as_array().unwrap();
+    let af = deref(doc, catalog.get(b"AF").unwrap_or_else(|e| panic!("/AF: {e}")))
+        .as_array()
+        .expect("sealed PDF as written");
     af.iter()
         .map(|spec| {
-            let spec = deref(doc, spec).as_dict().unwrap();
-            let name = lopdf::decode_text_string(spec.get(b"UF").unwrap()).unwrap();
-            let rel = String::from_utf8(spec.get(b"AFRelationship").unwrap().as_name().unwrap().to_vec()).unwrap();
-            let id = spec.get(b"EF").unwrap().as_dict().unwrap().get(b"F").unwrap().as_reference().unwrap();
+            let spec = deref(doc, spec).as_dict().expect("sealed PDF as written");
+            let name = lopdf::decode_text_string(spec.get(b"UF").expect("sealed PDF as written"))
+                .expect("sealed PDF as written");
+            let rel = String::from_utf8(
+                spec.get(b"AFRelationship")
+                    .expect("sealed PDF as written")
+                    .as_name()
+                    .expect("sealed PDF as written")
+                    .to_vec(),
+            )
+            .expect("sealed PDF as written");
+            let id = spec
+                .get(b"EF")
+                .expect("sealed PDF as written")
+                .as_dict()
+                .expect("sealed PDF as written")
+                .get(b"F")
+                .expect("sealed PDF as written")
+                .as_reference()
+                .expect("sealed PDF as written");
             (name, rel, id)
         })
         .collect()
@@ -67,13 +85,20 @@ fn attachments(doc: &Document) -> Vec<(String, String, lopdf::ObjectId)> {
 fn the_example_pdf_is_pdf_a_3b_with_its_evidence_attached() {
     let dir = scratch("structure");
     let pdf = sealed(&dir, &[]);
-    let bytes = std::fs::read(&pdf).unwrap();
-    assert_eq!(bytes, std::fs::read(sealed(&scratch("again"), &[])).unwrap(), "same inputs and date, same bytes");
+    let bytes = std::fs::read(&pdf).expect("sealed PDF as written");
+    assert_eq!(
+        bytes,
+        std::fs::read(sealed(&scratch("again"), &[])).expect("sealed PDF as written"),
+        "same inputs and date, same bytes"
+    );
     let doc = Document::load_mem(&bytes).unwrap_or_else(|e| panic!("{e}"));
-    let catalog = doc.catalog().unwrap();
+    let catalog = doc.catalog().expect("sealed PDF as written");
 
-    let xmp = deref(&doc, catalog.get(b"Metadata").unwrap()).as_stream().unwrap();
-    let xmp = String::from_utf8(xmp.get_plain_content().unwrap()).unwrap();
+    let xmp = deref(&doc, catalog.get(b"Metadata").expect("sealed PDF as written"))
+        .as_stream()
+        .expect("sealed PDF as written");
+    let xmp =
+        String::from_utf8(xmp.get_plain_content().expect("sealed PDF as written")).expect("sealed PDF as written");
     for needle in [
         "<pdfaid:part>3</pdfaid:part>",
         "<pdfaid:conformance>B</pdfaid:conformance>",
@@ -84,21 +109,33 @@ fn the_example_pdf_is_pdf_a_3b_with_its_evidence_attached() {
     ] {
         assert!(xmp.contains(needle), "XMP lacks {needle}: {xmp}");
     }
-    let info = deref(&doc, doc.trailer.get(b"Info").unwrap()).as_dict().unwrap();
-    assert_eq!(info.get(b"CreationDate").unwrap().as_str().unwrap(), b"D:20261128000000+00'00'");
-    let title = lopdf::decode_text_string(info.get(b"Title").unwrap()).unwrap();
+    let info =
+        deref(&doc, doc.trailer.get(b"Info").expect("sealed PDF as written")).as_dict().expect("sealed PDF as written");
+    assert_eq!(
+        info.get(b"CreationDate").expect("sealed PDF as written").as_str().expect("sealed PDF as written"),
+        b"D:20261128000000+00'00'"
+    );
+    let title =
+        lopdf::decode_text_string(info.get(b"Title").expect("sealed PDF as written")).expect("sealed PDF as written");
     assert!(
         xmp.contains(&format!("<rdf:li xml:lang=\"x-default\">{title}</rdf:li>")),
         "Info /Title {title:?} not in XMP"
     );
     assert!(doc.trailer.get(b"ID").is_ok());
 
-    let intents = deref(&doc, catalog.get(b"OutputIntents").unwrap()).as_array().unwrap();
-    let intent = deref(&doc, &intents[0]).as_dict().unwrap();
-    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
-    let icc = deref(&doc, intent.get(b"DestOutputProfile").unwrap()).as_stream().unwrap();
-    assert_eq!(icc.dict.get(b"N").unwrap().as_i64().unwrap(), 3);
-    let profile = icc.get_plain_content().unwrap();
+    let intents = deref(&doc, catalog.get(b"OutputIntents").expect("sealed PDF as written"))
+        .as_array()
+        .expect("sealed PDF as written");
+    let intent = deref(&doc, &intents[0]).as_dict().expect("sealed PDF as written");
+    assert_eq!(
+        intent.get(b"S").expect("sealed PDF as written").as_name().expect("sealed PDF as written"),
+        b"GTS_PDFA1"
+    );
+    let icc = deref(&doc, intent.get(b"DestOutputProfile").expect("sealed PDF as written"))
+        .as_stream()
+        .expect("sealed PDF as written");
+    assert_eq!(icc.dict.get(b"N").expect("sealed PDF as written").as_i64().expect("sealed PDF as written"), 3);
+    let profile = icc.get_plain_content().expect("sealed PDF as written");
     assert_eq!(&profile[36..40], b"acsp", "an ICC profile");
     assert_eq!(&profile[16..20], b"RGB ");
 
@@ -122,18 +159,25 @@ fn the_example_pdf_is_pdf_a_3b_with_its_evidence_attached() {
     let (ok, list) = tool("pdfdetach", &[&"-list".to_owned(), &pdf.display().to_string()]);
     assert!(ok && list.contains("report.json") && list.contains("manifest.json"), "{list}");
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(saved.join("manifest.json")).unwrap()).unwrap();
-    let entries = manifest["inputs"].as_array().unwrap();
+        serde_json::from_slice(&std::fs::read(saved.join("manifest.json")).expect("sealed PDF as written"))
+            .expect("sealed PDF as written");
+    let entries = manifest["inputs"].as_array().expect("sealed PDF as written");
     assert_eq!(entries.len(), inputs.len());
     for e in entries {
-        let original = std::fs::read(root().join(e["name"].as_str().unwrap())).unwrap();
-        let copy = std::fs::read(saved.join(e["attachment"].as_str().unwrap())).unwrap();
+        let original = std::fs::read(root().join(e["name"].as_str().expect("sealed PDF as written")))
+            .expect("sealed PDF as written");
+        let copy = std::fs::read(saved.join(e["attachment"].as_str().expect("sealed PDF as written")))
+            .expect("sealed PDF as written");
         assert_eq!(lineage_core::Loader::sha256_hex(&copy), lineage_core::Loader::sha256_hex(&original));
-        assert_eq!(e["sha256"].as_str().unwrap(), lineage_core::Loader::sha256_hex(&original));
+        assert_eq!(e["sha256"].as_str().expect("sealed PDF as written"), lineage_core::Loader::sha256_hex(&original));
     }
     let (code, json, _) = lineage(&["report", "examples/credit-xgb", "--start", "credit-xgb/73", "--format", "json"]);
     assert_eq!(code, 0);
-    assert_eq!(std::fs::read_to_string(saved.join("report.json")).unwrap(), json, "report.json is --format json");
+    assert_eq!(
+        std::fs::read_to_string(saved.join("report.json")).expect("sealed PDF as written"),
+        json,
+        "report.json is --format json"
+    );
     assert_eq!(manifest["options"]["date"], "2026-11-28");
     assert_eq!(manifest["options"]["start"], "credit-xgb/73");
 }
@@ -152,11 +196,16 @@ fn tampered(pdf: &Path, name: &str, fix_checksum: bool, edit: impl Fn(&mut Vec<u
     use md5::Digest as _;
     let mut doc = Document::load(pdf).unwrap_or_else(|e| panic!("{e}"));
     let id = attachments(&doc).into_iter().find(|f| f.0 == name).unwrap_or_else(|| panic!("{name}")).2;
-    let stream = doc.get_object_mut(id).unwrap().as_stream_mut().unwrap();
-    let mut content = stream.get_plain_content().unwrap();
+    let stream = doc.get_object_mut(id).expect("sealed PDF as written").as_stream_mut().expect("sealed PDF as written");
+    let mut content = stream.get_plain_content().expect("sealed PDF as written");
     edit(&mut content);
     if fix_checksum {
-        let params = stream.dict.get_mut(b"Params").unwrap().as_dict_mut().unwrap();
+        let params = stream
+            .dict
+            .get_mut(b"Params")
+            .expect("sealed PDF as written")
+            .as_dict_mut()
+            .expect("sealed PDF as written");
         params.set("Size", content.len() as i64);
         params.set("CheckSum", Object::String(md5::Md5::digest(&content).to_vec(), lopdf::StringFormat::Hexadecimal));
     }
@@ -166,6 +215,9 @@ fn tampered(pdf: &Path, name: &str, fix_checksum: bool, edit: impl Fn(&mut Vec<u
     doc.save(&out).unwrap_or_else(|e| panic!("{e}"));
     out
 }
+
+/// A change to an attachment's bytes.
+type Edit = Box<dyn Fn(&mut Vec<u8>)>;
 
 #[test]
 fn verify_holds_on_a_fresh_pdf_and_names_what_tampering_broke() {
@@ -177,10 +229,11 @@ fn verify_holds_on_a_fresh_pdf_and_names_what_tampering_broke() {
         assert!(stdout.contains(&format!("ok   {check}")), "{stdout}");
     }
     let first_input = "input-001-cloudtrail-111122223333-eu-west-1-2027-03-08.json";
-    let other_input = std::fs::read(root().join("examples/credit-xgb/describe-model-credit-xgb-71.json")).unwrap();
+    let other_input = std::fs::read(root().join("examples/credit-xgb/describe-model-credit-xgb-71.json"))
+        .expect("sealed PDF as written");
     let flip = |c: &mut Vec<u8>| c[10] ^= 1;
     // (case, attachment, fresh checksum, edit, the check that must fail)
-    let cases: Vec<(&str, &str, bool, Box<dyn Fn(&mut Vec<u8>)>, &str)> = vec![
+    let cases: Vec<(&str, &str, bool, Edit, &str)> = vec![
         ("one byte of an input", first_input, false, Box::new(flip), "attachment checksums"),
         ("one byte of report.json", "report.json", false, Box::new(flip), "attachment checksums"),
         (
@@ -195,7 +248,11 @@ fn verify_holds_on_a_fresh_pdf_and_names_what_tampering_broke() {
             "report.json",
             true,
             Box::new(|c: &mut Vec<u8>| {
-                let s = String::from_utf8(c.clone()).unwrap().replacen("credit-xgb", "credit-xgX", 1);
+                let s = String::from_utf8(c.clone()).expect("sealed PDF as written").replacen(
+                    "credit-xgb",
+                    "credit-xgX",
+                    1,
+                );
                 *c = s.into_bytes();
             }),
             "report regenerated",
@@ -223,12 +280,12 @@ fn verify_refuses_a_pdf_we_did_not_make() {
     let catalog = doc.add_object(lopdf::dictionary! { "Type" => "Catalog", "Pages" => pages });
     doc.trailer.set("Root", catalog);
     let foreign = dir.join("foreign.pdf");
-    doc.save(&foreign).unwrap();
+    doc.save(&foreign).expect("sealed PDF as written");
     let (code, _, stderr) = verify(&foreign);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("not a sealed Lineage Audit report"), "{stderr}");
     let junk = dir.join("junk.pdf");
-    std::fs::write(&junk, b"not a pdf").unwrap();
+    std::fs::write(&junk, b"not a pdf").expect("sealed PDF as written");
     let (code, _, stderr) = verify(&junk);
     assert_eq!(code, 2, "{stderr}");
 }
@@ -237,7 +294,7 @@ fn verify_refuses_a_pdf_we_did_not_make() {
 fn attach_inputs_none_attaches_only_the_report_and_manifest() {
     let dir = scratch("none");
     let pdf = sealed(&dir, &["--attach-inputs", "none"]);
-    let doc = Document::load(&pdf).unwrap();
+    let doc = Document::load(&pdf).expect("sealed PDF as written");
     let names: Vec<String> = attachments(&doc).into_iter().map(|f| f.0).collect();
     assert_eq!(names, ["report.json", "manifest.json"]);
     let (code, stdout, _) = verify(&pdf);
