@@ -16,6 +16,7 @@ mod pdf;
 mod readme;
 mod real_shapes;
 mod seal;
+mod sign;
 mod tidy;
 
 use std::path::{Path, PathBuf};

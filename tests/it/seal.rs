@@ -8,14 +8,14 @@ use lopdf::{Document, Object};
 
 use crate::root;
 
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("lineage-seal-it-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     dir
 }
 
-fn lineage(args: &[&str]) -> (i32, String, String) {
+pub(crate) fn lineage(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lineage"))
         .args(args)
         .current_dir(root())
@@ -29,7 +29,7 @@ fn lineage(args: &[&str]) -> (i32, String, String) {
 }
 
 /// The example's sealed PDF, written to `dir`.
-fn sealed(dir: &Path, extra: &[&str]) -> PathBuf {
+pub(crate) fn sealed(dir: &Path, extra: &[&str]) -> PathBuf {
     let pdf = dir.join("report.pdf");
     let out = pdf.display().to_string();
     let mut args =
@@ -40,7 +40,7 @@ fn sealed(dir: &Path, extra: &[&str]) -> PathBuf {
     pdf
 }
 
-fn verify(pdf: &Path) -> (i32, String, String) {
+pub(crate) fn verify(pdf: &Path) -> (i32, String, String) {
     lineage(&["verify", &pdf.display().to_string()])
 }
 
@@ -122,6 +122,19 @@ fn the_example_pdf_is_pdf_a_3b_with_its_evidence_attached() {
         "Info /Title {title:?} not in XMP"
     );
     assert!(doc.trailer.get(b"ID").is_ok());
+    assert!(doc.trailer.get(b"Encrypt").is_err(), "PDF/A forbids encryption");
+    // Every font embedded, with a ToUnicode map (poppler's pdffonts: the emb and uni columns).
+    let (ok, fonts) = tool("pdffonts", &[&pdf.display().to_string()]);
+    assert!(ok, "{fonts}");
+    let rows: Vec<Vec<&str>> = fonts.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let n = row.len();
+        assert!(
+            n > 5 && row[n - 5] == "yes" && row[n - 3] == "yes",
+            "a font not embedded or without ToUnicode: {fonts}"
+        );
+    }
 
     let intents = deref(&doc, catalog.get(b"OutputIntents").expect("sealed PDF as written"))
         .as_array()
@@ -182,7 +195,7 @@ fn the_example_pdf_is_pdf_a_3b_with_its_evidence_attached() {
     assert_eq!(manifest["options"]["start"], "credit-xgb/73");
 }
 
-fn tool(program: &str, args: &[&String]) -> (bool, String) {
+pub(crate) fn tool(program: &str, args: &[&String]) -> (bool, String) {
     let out = Command::new(program)
         .args(args)
         .output()
@@ -297,7 +310,29 @@ fn attach_inputs_none_attaches_only_the_report_and_manifest() {
     let doc = Document::load(&pdf).expect("sealed PDF as written");
     let names: Vec<String> = attachments(&doc).into_iter().map(|f| f.0).collect();
     assert_eq!(names, ["report.json", "manifest.json"]);
+    // What the PDF does not carry is said, not failed: exit 0, the two input checks "n/a".
     let (code, stdout, _) = verify(&pdf);
+    assert_eq!(code, 0, "{stdout}");
+    for line in [
+        "ok   attachment checksums",
+        "n/a  inputs match the manifest",
+        "n/a  report regenerated",
+        "ok   sentence on page 1",
+    ] {
+        assert!(stdout.contains(line), "{line}: {stdout}");
+    }
+}
+
+#[test]
+fn verify_fails_when_page_1_no_longer_shows_the_sentence() {
+    let dir = scratch("page1");
+    let pdf = sealed(&dir, &[]);
+    let mut doc = Document::load(&pdf).expect("sealed PDF as written");
+    let page = *doc.get_pages().get(&1).expect("sealed PDF as written");
+    doc.change_page_content(page, b"BT ET".to_vec()).expect("sealed PDF as written");
+    let edited = dir.join("page1-edited.pdf");
+    doc.save(&edited).expect("sealed PDF as written");
+    let (code, stdout, stderr) = verify(&edited);
     assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains("ok   attachment checksums") && stdout.contains("FAIL report regenerated"), "{stdout}");
+    assert!(stdout.contains("FAIL sentence on page 1") && stderr.contains("sentence on page 1"), "{stdout}{stderr}");
 }

@@ -83,6 +83,10 @@ enum Command {
     Verify {
         /// The PDF `lineage report --format pdf` wrote.
         file: PathBuf,
+        /// A root certificate (PEM) the signer's and the timestamp authority's chains may end at (repeatable);
+        /// without one a signature's chain is verified but not anchored, and the output says so.
+        #[arg(long, value_name = "ROOT.pem")]
+        trust: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = DataFormat::Text)]
         format: DataFormat,
@@ -157,6 +161,19 @@ struct ReportArgs {
     /// together they are at most 64 MiB.
     #[arg(long, value_enum, default_value_t = seal::AttachInputs::Auto)]
     attach_inputs: seal::AttachInputs,
+    /// PDF: sign it (PAdES baseline, an incremental update) with this private key (PEM: RSA of 2048 bits or more,
+    /// or EC P-256; unencrypted). Needs --cert.
+    #[arg(long, value_name = "KEY.pem", requires = "cert")]
+    sign: Option<PathBuf>,
+    /// PDF: the signer's certificate (PEM), for --sign.
+    #[arg(long, value_name = "CERT.pem", requires = "sign")]
+    cert: Option<PathBuf>,
+    /// PDF: intermediate certificates (PEM) to include in the signature, for --sign.
+    #[arg(long, value_name = "CHAIN.pem", requires = "sign")]
+    chain: Option<PathBuf>,
+    /// PDF: an RFC 3161 timestamp authority's URL (http://…): adds a signature timestamp (PAdES B-T), for --sign.
+    #[arg(long, value_name = "URL", requires = "sign")]
+    tsa: Option<String>,
 }
 
 // `lineage query`'s arguments.
@@ -306,7 +323,7 @@ fn run(cli: Cli) -> Result<Fleet, Failure> {
             let inputs = inputs::Inputs { files: &files, audit_map: audit_map.as_deref() };
             run_inspect(&inputs, format, &output).map(|()| Fleet::Passes)
         }
-        Command::Verify { file, format } => run_verify(&file, format),
+        Command::Verify { file, trust, format } => run_verify(&file, &trust, format),
         Command::Synth { models, weeks, raw_partitions, lineage_only, output } => {
             let opts = lineage_core::synth::SynthOptions { models, weeks, raw_partitions, described: !lineage_only };
             run_synth(&opts, &output).map(|()| Fleet::Passes)
@@ -330,8 +347,20 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         period,
         fallback_fonts,
         attach_inputs,
+        sign,
+        cert,
+        chain,
+        tsa,
     } = args;
     let format = report_format(format, &output, date.as_deref(), period.as_deref())?;
+    let signer = match (&sign, &cert) {
+        (Some(key), Some(cert)) if format == ReportFormat::Pdf => {
+            let args = seal::SignArgs { key, cert, chain: chain.as_deref() };
+            Some(seal::signer(&args)?)
+        }
+        (Some(_), _) => return Err(Failure::input("--sign applies only to the PDF (--format pdf)".to_string())),
+        _ => None,
+    };
     let roles = roles(roles_file.as_ref())?;
     let lineage = inputs::load(&inputs::Inputs { files: &files, audit_map: audit_map.as_deref() }, &roles)?;
     let options = seal::ReportOptions {
@@ -369,7 +398,11 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
                 attach_inputs,
                 json(&report)?,
             )?;
-            pdf::write(&doc(), date, period.as_deref(), &fallback_fonts, attachments)?
+            let unsigned = pdf::write(&doc(), date, period.as_deref(), &fallback_fonts, attachments)?;
+            match &signer {
+                Some(signer) => seal::sign(&unsigned, signer, tsa.as_deref())?,
+                None => unsigned,
+            }
         }
     };
     exit_without_freeing(lineage);
@@ -413,22 +446,38 @@ fn report_format(
 }
 
 /// `lineage verify`: one line per check; exit 1 naming the checks that fail.
-fn run_verify(file: &std::path::Path, format: DataFormat) -> Result<Fleet, Failure> {
-    let checks = seal::verify(file)?;
+fn run_verify(file: &std::path::Path, trust: &[PathBuf], format: DataFormat) -> Result<Fleet, Failure> {
+    let verification = seal::verify(file, trust)?;
     let text = match format {
-        DataFormat::Text => checks
-            .iter()
-            .map(|c| format!("{} {}: {}\n", if c.holds { "ok  " } else { "FAIL" }, c.name, c.detail))
-            .collect(),
-        DataFormat::Json => json(&checks)?,
+        DataFormat::Text => verify_text(&verification),
+        DataFormat::Json => json(&verification)?,
     };
     output::write("-", text.as_bytes())?;
-    let failed: Vec<&str> = checks.iter().filter(|c| !c.holds).map(|c| c.name.as_str()).collect();
+    let failed = verification.failed();
     if failed.is_empty() {
         Ok(Fleet::Passes)
     } else {
         Ok(Fleet::Fails(format!("{}: verification failed: {}", file.display(), failed.join(", "))))
     }
+}
+
+fn verify_text(v: &lineage_seal::Verification) -> String {
+    let mut text: String = v
+        .checks
+        .iter()
+        .map(|c| {
+            let mark = match c.status {
+                lineage_seal::Status::Ok => "ok  ",
+                lineage_seal::Status::Fail => "FAIL",
+                lineage_seal::Status::NotChecked => "n/a ",
+            };
+            format!("{mark} {}: {}\n", c.name, c.detail)
+        })
+        .collect();
+    if v.signatures.is_empty() {
+        text.push_str("     (the PDF is not signed)\n");
+    }
+    text
 }
 
 /// `lineage query`: the shortest path from --from to --to, or else the walk from --from.
