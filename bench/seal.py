@@ -9,23 +9,14 @@ Target: sealing a 50 MB input set adds at most 2 s. Prints medians.
 """
 import argparse
 import os
-import statistics
 import subprocess
-import time
+
+from pdf import run as median_time  # the median wall time of `runs` runs (bench/pdf.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "lineage")
 OUT = os.path.join(ROOT, "bench", "out")
 PKI = os.path.join(ROOT, "tests", "fixtures", "seal", "pki")
-
-
-def median_time(args, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main():
