@@ -123,6 +123,11 @@ fn the_example_pdf_is_pdf_a_3b_with_its_evidence_attached() {
     );
     assert!(doc.trailer.get(b"ID").is_ok());
     assert!(doc.trailer.get(b"Encrypt").is_err(), "PDF/A forbids encryption");
+    // The Evidence section names what the PDF carries.
+    let (_, text) = tool("pdftotext", &[&pdf.display().to_string(), &"-".to_string()]);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("This PDF carries its evidence as PDF/A-3 associated files"), "{text}");
+    assert!(text.contains("and the 56 of 56 inputs listed below, as input-001-"), "{text}");
     // Every font embedded, with a ToUnicode map (poppler's pdffonts: the emb and uni columns).
     let (ok, fonts) = tool("pdffonts", &[&pdf.display().to_string()]);
     assert!(ok, "{fonts}");
@@ -310,6 +315,10 @@ fn attach_inputs_none_attaches_only_the_report_and_manifest() {
     let doc = Document::load(&pdf).expect("sealed PDF as written");
     let names: Vec<String> = attachments(&doc).into_iter().map(|f| f.0).collect();
     assert_eq!(names, ["report.json", "manifest.json"]);
+    // The Evidence section says what the PDF carries, and that the inputs are not in it.
+    let (_, text) = tool("pdftotext", &[&pdf.display().to_string(), &"-".to_string()]);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("the 56 inputs are not attached (--attach-inputs none"), "{text}");
     // What the PDF does not carry is said, not failed: exit 0, the two input checks "n/a".
     let (code, stdout, _) = verify(&pdf);
     assert_eq!(code, 0, "{stdout}");
@@ -321,6 +330,12 @@ fn attach_inputs_none_attaches_only_the_report_and_manifest() {
     ] {
         assert!(stdout.contains(line), "{line}: {stdout}");
     }
+    let (_, json, _) = lineage(&["verify", &pdf.display().to_string(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("verify --format json");
+    let statuses: Vec<&str> =
+        v["checks"].as_array().expect("checks").iter().filter_map(|c| c["status"].as_str()).collect();
+    assert_eq!(statuses, ["ok", "not_checked", "not_checked", "ok"], "{json}");
+    assert_eq!(v["signatures"], serde_json::json!([]));
 }
 
 #[test]

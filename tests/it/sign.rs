@@ -93,6 +93,25 @@ fn rsa_and_p256_signatures_verify_here_and_in_pyhanko_and_leave_the_unsigned_byt
 }
 
 #[test]
+fn a_chain_left_out_is_not_checked_without_a_root_and_checked_with_one() {
+    let dir = scratch("sign-no-chain");
+    let (key, cert) = (pki("signer-ec.key"), pki("signer-ec.crt"));
+    let pdf = sealed(&dir, &["--sign", &key, "--cert", &cert]);
+    let (code, stdout, _) = lineage(&["verify", &pdf.display().to_string()]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("n/a  signer certificate: CN=signer-ec") && stdout.contains("--trust ROOT.pem"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = verify_trusting(&pdf, "root-ca.crt");
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("ok   signer certificate: CN=signer-ec") && stdout.contains("trusted root"), "{stdout}");
+    let (code, stdout, _) = verify_trusting(&pdf, "other-root.crt");
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("FAIL signer certificate"), "{stdout}");
+}
+
+#[test]
 fn a_timestamp_from_a_local_authority_makes_b_t() {
     let dir = scratch("sign-bt");
     let tsa = Tsa::start();

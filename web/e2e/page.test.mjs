@@ -658,3 +658,47 @@ test('an audit table dropped with its map is reconciled: filled facts marked man
   await p.waitForFunction(() => document.querySelector('[data-testid="section-audit-table"]')?.textContent.includes('credit-xgb/73'));
   assert.doesNotMatch(await p.innerText(id('section-audit-table')), /CONFLICT/);
 });
+
+/** `lineage ARGS…` (the CLI the Rust tests built), its standard output. */
+function cli(args) {
+  return execFileSync('cargo', ['run', '--locked', '-q', '-p', 'lineage-cli', '--', ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
+}
+
+test('a sealed, signed PDF dropped on the page opens: the CLI\'s sentence, the Sealed panel, and its own PDF sealed', async () => {
+  const dir = fs.mkdtempSync(path.join(ROOT, 'target', 'e2e-sealed-'));
+  const pdf = path.join(dir, 'credit-xgb-73-sealed.pdf');
+  const pki = (n) => path.join(ROOT, 'tests', 'fixtures', 'seal', 'pki', n);
+  cli(['report', 'examples/credit-xgb', '--start', 'credit-xgb/73', '--date', '2026-11-28', '-o', pdf,
+    '--sign', pki('signer-ec.key'), '--cert', pki('signer-ec.crt'), '--chain', pki('root-ca.crt')]);
+  const expected = JSON.parse(cli(['report', 'examples/credit-xgb', '--start', 'credit-xgb/73', '--format', 'json']).toString()).sentence;
+  const p = await page();
+  await p.setInputFiles(id('file-input'), [pdf]);
+  await p.waitForSelector(id('sealed-panel'));
+  await p.waitForSelector(id('provenance-sentence'));
+  assert.equal((await p.textContent(id('provenance-sentence'))).trim(), expected);
+  const checks = await p.locator(id('sealed-check')).evaluateAll((els) => els.map((e) => `${e.dataset.status} ${e.textContent}`));
+  for (const name of ['attachment checksums', 'inputs match the manifest', 'report regenerated', 'sentence on page 1',
+    'signature integrity', 'signer certificate']) {
+    assert.ok(checks.some((c) => c.startsWith('ok ') && c.includes(name)), `${name}: ${checks.join('\n')}`);
+  }
+  assert.match(await p.textContent(id('sealed-signature')), /^Signed by CN=signer-ec,O=Lineage Audit tests at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+  // The page's own PDF is sealed as the CLI seals it, and lineage verify holds on it.
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click(id('download-pdf'))]);
+  const own = path.join(dir, 'from-the-page.pdf');
+  fs.copyFileSync(await download.path(), own);
+  const list = execFileSync('pdfdetach', ['-list', own]).toString();
+  assert.match(list, /report\.json/);
+  assert.match(list, /manifest\.json/);
+  assert.match(list, /input-001-/);
+  const verified = cli(['verify', own]).toString();
+  assert.match(verified, /ok {3}report regenerated/, verified);
+  // A PDF that is not sealed says so, and the report stays.
+  const plain = path.join(dir, 'plain.pdf');
+  fs.writeFileSync(plain, '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+  await p.setInputFiles(id('file-input'), [plain]);
+  await p.waitForFunction(() => document.querySelector('[data-testid="error"]')?.textContent.includes('not a sealed Lineage Audit report'));
+  assert.match(await p.textContent(id('error')), /plain\.pdf: not a sealed Lineage Audit report: unreadable PDF/);
+  assert.equal((await p.textContent(id('provenance-sentence'))).trim(), expected);
+  await p.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -33,7 +33,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    fn step(text: String) -> Progress {
+    pub(crate) fn step(text: String) -> Progress {
         Progress { text, fraction: None }
     }
 }
@@ -77,12 +77,12 @@ pub struct State {
     pub busy: RwSignal<Option<String>>,
     pub progress: RwSignal<Option<Progress>>,
     pub report: Memo<Option<Result<Report, String>>>,
+    /// The sealed PDF the page opened (the "Sealed" panel), until a file is removed.
+    pub sealed: RwSignal<Option<crate::sealed::SealedInfo>>,
+    /// The role table a sealed PDF carried (else the built-in one).
+    pub roles_file: RwSignal<Option<crate::sealed::RolesFile>>,
     pub view: Memo<Option<View>>,
     pub layout: Memo<Option<GraphLayout>>,
-}
-
-fn roles() -> RoleTable {
-    RoleTable::builtin()
 }
 
 impl State {
@@ -174,6 +174,8 @@ impl State {
             busy: RwSignal::new(None),
             progress: RwSignal::new(None),
             report,
+            sealed: RwSignal::new(None),
+            roles_file: RwSignal::new(None),
             view,
             layout,
         }
@@ -226,11 +228,44 @@ impl State {
         browser::painted().await;
     }
 
-    /// Adds files: each that parses is kept; one that does not is shown as the error and changes nothing. Each
-    /// step is named on the page before it runs.
+    /// The role table: the one a sealed PDF carried, else the built-in one.
+    fn roles(&self) -> RoleTable {
+        self.roles_file.with_untracked(|r| r.as_ref().map_or_else(RoleTable::builtin, |r| (*r.table).clone()))
+    }
+
+    /// Adds files: a sealed PDF is opened (its inputs added, its question asked); each file that parses is kept;
+    /// one that does not is shown as the error and changes nothing. Each step is named on the page before it runs.
     pub async fn add_files(&self, files: Vec<(String, Result<Vec<u8>, String>)>) {
-        let start = browser::now_ms();
+        let (pdfs, mut files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(name, bytes)| crate::sealed::is_pdf(name, bytes.as_deref().ok()));
         let mut unread = Vec::new();
+        let mut asked = None;
+        for (name, bytes) in pdfs {
+            let opened = match bytes {
+                Ok(bytes) => crate::sealed::open(self, &name, bytes).await,
+                Err(e) => Err(e),
+            };
+            match opened {
+                Ok((inputs, a)) => {
+                    files.extend(inputs);
+                    asked = Some(a);
+                }
+                Err(e) => unread.push(e),
+            }
+        }
+        if files.is_empty() {
+            self.progress.set(None);
+            self.error.set((!unread.is_empty()).then(|| unread.join("\n")));
+            return;
+        }
+        self.add_plain_files(files, unread).await;
+        if let Some(a) = asked {
+            crate::sealed::ask(self, a);
+        }
+    }
+
+    async fn add_plain_files(&self, files: Vec<(String, Result<Vec<u8>, String>)>, mut unread: Vec<String>) {
+        let start = browser::now_ms();
         let mut readable = Vec::new();
         let count = files.len();
         for (i, (name, bytes)) in files.into_iter().enumerate() {
@@ -263,7 +298,7 @@ impl State {
     /// saying what runs next and letting the page paint: before each step on a large input, else every 100 ms.
     async fn merge_in_steps(&self) -> steps::Merged {
         const LARGE: usize = 4_000_000;
-        let roles = roles();
+        let roles = self.roles();
         let mut build = Build::default();
         let mut painted_at = browser::now_ms();
         loop {
@@ -299,7 +334,9 @@ impl State {
 
     pub fn remove_file(&self, name: &str) {
         let mut result = Ok(None);
-        self.workspace.update(|w| result = w.remove(name, &roles()));
+        let roles = self.roles();
+        self.workspace.update(|w| result = w.remove(name, &roles));
+        self.sealed.set(None);
         self.show(result, Vec::new());
     }
 }
@@ -333,7 +370,7 @@ fn view_of(
 /// and no deployment history says which was deployed last: the core picks that one when it can) yields to the last
 /// of them in ARN order, so the page opens on that package's own report — titled by the package, not the endpoint —
 /// with the picker showing it and the others.
-fn reportable(l: &Lineage, candidates: &[Candidate], start: String) -> String {
+pub(crate) fn reportable(l: &Lineage, candidates: &[Candidate], start: String) -> String {
     if candidates.iter().any(|c| c.arn == start) {
         return start;
     }
@@ -380,6 +417,7 @@ pub fn App() -> impl IntoView {
         <main>
             <Loader />
             <ErrorBox />
+            <crate::sealed::SealedPanel />
             <Subject />
             <Fleet />
             <Answer />
@@ -432,13 +470,13 @@ fn Loader() -> impl IntoView {
                 }
             }
         >
-            <p>"Drop export files or folders here (QueryLineage pages, Describe responses, bundles, OpenLineage events, data capture; .json, .jsonl or .ndjson; a DVC repository folder; an audit table — DynamoDB scan or export, or CSV — with its column map), or "</p>
+            <p>"Drop export files or folders here (QueryLineage pages, Describe responses, bundles, OpenLineage events, data capture; .json, .jsonl or .ndjson; a DVC repository folder; an audit table — DynamoDB scan or export, or CSV — with its column map; or a sealed report PDF, to check it and see its report), or "</p>
             <label class="button">
                 "choose files"
                 <input
                     type="file"
                     multiple=true
-                    accept=".json,.jsonl,.ndjson,application/json,.dvc,.yaml,.lock,.csv,.gz"
+                    accept=".json,.jsonl,.ndjson,application/json,.dvc,.yaml,.lock,.csv,.gz,.pdf,application/pdf"
                     data-testid="file-input"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -817,6 +855,21 @@ fn history_view(entries: Vec<HistoryEntry>) -> impl IntoView {
 
 /// A download's file name without extension: the inference and the package for an inference's report
 /// (`loan-8231-credit-xgb-73`), else the subject's name; only letters, digits, `.`, `_` and `-`.
+/// The manifest's options for the page's PDF: what the report asked (the inference, else the subject), the date.
+fn manifest_options(state: &State, r: &Report, period: Option<&str>) -> serde_json::Value {
+    let typed = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty());
+    let inference = typed(state.inference).filter(|_| r.inference.is_some());
+    let roles = state.roles_file.with_untracked(|f| f.as_ref().map(|f| f.name.clone()));
+    serde_json::json!({
+        "start": if inference.is_some() { None } else { Some(r.subject.arn.clone()) },
+        "inference": inference,
+        "endpoint": typed(state.endpoint).filter(|_| r.inference.is_some()),
+        "variant": typed(state.variant).filter(|_| r.inference.is_some()),
+        "roles": roles, "audit_map": null, "policy": null,
+        "date": browser::today(), "period": period,
+    })
+}
+
 fn file_stem(r: &Report) -> String {
     let name = match &r.inference {
         Some(i) => format!("{}-{}", i.id, r.subject.name),
@@ -856,7 +909,11 @@ fn Downloads(report: Report) -> impl IntoView {
                 };
                 state.busy.set(Some("Writing the PDF…".into()));
                 leptos::task::spawn_local(async move {
-                    match crate::pdf::bytes(&r, period).await {
+                    let inputs = state.roles_file.with_untracked(|roles| {
+                        state.workspace.with_untracked(|w| crate::sealed::inputs(w, roles.as_ref()))
+                    });
+                    let options = manifest_options(&state, &r, period.as_deref());
+                    match crate::pdf::bytes(&r, period, options, inputs).await {
                         Ok(bytes) => {
                             if let Err(e) = browser::download(&name, "application/pdf", &bytes) {
                                 fail(e);

@@ -4,6 +4,7 @@ mod app;
 mod browser;
 mod graph;
 mod pdf;
+mod sealed;
 
 fn main() {
     console_error_panic_hook::set_once();

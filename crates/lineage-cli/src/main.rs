@@ -398,7 +398,9 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
                 attach_inputs,
                 json(&report)?,
             )?;
-            let unsigned = pdf::write(&doc(), date, period.as_deref(), &fallback_fonts, attachments)?;
+            let mut document = doc();
+            lineage_seal::note_attachments(&mut document, &attachments);
+            let unsigned = pdf::write(&document, date, period.as_deref(), &fallback_fonts, attachments)?;
             match &signer {
                 Some(signer) => seal::sign(&unsigned, signer, tsa.as_deref())?,
                 None => unsigned,
@@ -589,10 +591,5 @@ fn exit_without_freeing(lineage: lineage_core::Lineage) {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
-        .map_err(|e| Failure { code: 1, message: format!("cannot serialise JSON: {e}") })
+    render::json(value).map_err(|e| Failure { code: 1, message: format!("cannot serialise JSON: {e}") })
 }

@@ -44,7 +44,7 @@ pub fn attachments(
     named.extend(audit_map.map(|p| (InputKind::AuditMap, p.to_owned())));
     let mut inputs = Vec::new();
     for (kind, path) in named {
-        inputs.push(Input { name: path.display().to_string(), kind, bytes: crate::inputs::read(&path)? });
+        inputs.push(Input::new(path.display().to_string(), kind, crate::inputs::read(&path)?));
     }
     let tool = format!("lineage {}", env!("CARGO_PKG_VERSION"));
     lineage_seal::attachments(inputs, options, mode.into(), &tool, report_json)

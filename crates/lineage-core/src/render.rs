@@ -11,6 +11,15 @@ pub use crate::document::Section;
 use crate::document::{plain, Block, Document, Field, Inline, Span};
 
 /// The document as plain text for a terminal: every input string on one line.
+/// JSON as the tool prints it (`--format json`): pretty, with a final newline. A sealed PDF's `report.json` is this,
+/// byte for byte, wherever it is made (the CLI, the page's PDF worker).
+pub fn json<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(value).map(|mut s| {
+        s.push('\n');
+        s
+    })
+}
+
 pub fn text(d: &Document) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}", report_title(&d.title, one_line));

@@ -6,6 +6,7 @@
 //! - `sign` (feature `sign`): a PAdES B-B/B-T signature added as an incremental update.
 
 mod asn1;
+pub mod evidence;
 pub mod manifest;
 pub mod open;
 #[cfg(feature = "sign")]
@@ -13,6 +14,7 @@ pub mod sign;
 pub mod signature;
 pub mod verify;
 
+pub use evidence::note_attachments;
 pub use manifest::{attachments, AttachInputs, Input, InputKind, Manifest, ReportOptions};
 pub use open::{NotSealed, Sealed};
 pub use verify::{verify, Check, Status, Verification};

@@ -29,12 +29,22 @@ pub enum InputKind {
     AuditMap,
 }
 
-/// An input as read: the name the report cites, what it is, its bytes.
+/// An input: the name the report cites, what it is, its size and SHA-256, and its bytes when the caller has them
+/// to attach (the page leaves them out of a set larger than [`AUTO_LIMIT`]).
 #[derive(Clone, Debug)]
 pub struct Input {
     pub name: String,
     pub kind: InputKind,
-    pub bytes: Vec<u8>,
+    pub size: u64,
+    pub sha256: String,
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl Input {
+    /// An input with its bytes (the size and SHA-256 computed).
+    pub fn new(name: String, kind: InputKind, bytes: Vec<u8>) -> Input {
+        Input { name, kind, size: bytes.len() as u64, sha256: Loader::sha256_hex(&bytes), bytes: Some(bytes) }
+    }
 }
 
 /// `manifest.json`: what the report was made from and with which options.
@@ -73,13 +83,7 @@ pub struct ReportOptions {
     pub period: Option<String>,
 }
 
-/// The JSON the tool prints (`--format json`): pretty, with a final newline. `report.json` is this, byte for byte.
-pub fn json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(value).map(|mut s| {
-        s.push('\n');
-        s
-    })
-}
+pub use lineage_core::render::json;
 
 /// The attachments of a report PDF: `report.json` (Data), `manifest.json` (Supplement) and, as `mode` says, the
 /// inputs (Source) as `input-NNN-<file name>`.
@@ -90,12 +94,13 @@ pub fn attachments(
     tool: &str,
     report_json: String,
 ) -> Result<Vec<Attachment>, serde_json::Error> {
-    let total: u64 = inputs.iter().map(|i| i.bytes.len() as u64).sum();
-    let attach = match mode {
-        AttachInputs::All => true,
-        AttachInputs::None => false,
-        AttachInputs::Auto => total <= AUTO_LIMIT,
-    };
+    let total: u64 = inputs.iter().map(|i| i.size).sum();
+    let attach = inputs.iter().all(|i| i.bytes.is_some())
+        && match mode {
+            AttachInputs::All => true,
+            AttachInputs::None => false,
+            AttachInputs::Auto => total <= AUTO_LIMIT,
+        };
     let mut entries = Vec::new();
     let mut sources = Vec::new();
     for (i, input) in inputs.into_iter().enumerate() {
@@ -104,13 +109,13 @@ pub fn attachments(
         entries.push(InputEntry {
             name: input.name.clone(),
             kind: input.kind,
-            size: input.bytes.len() as u64,
-            sha256: Loader::sha256_hex(&input.bytes),
+            size: input.size,
+            sha256: input.sha256.clone(),
             attachment: attachment.clone(),
         });
-        if let Some(name) = attachment {
+        if let (Some(name), Some(bytes)) = (attachment, input.bytes) {
             let mime = mime(&input.name).into();
-            sources.push(Attachment { name, mime, relationship: Relationship::Source, bytes: input.bytes });
+            sources.push(Attachment { name, mime, relationship: Relationship::Source, bytes });
         }
     }
     let manifest = Manifest { tool: tool.into(), attach_inputs: mode, inputs: entries, options };

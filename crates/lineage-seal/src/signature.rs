@@ -54,7 +54,8 @@ pub fn fields(doc: &lopdf::Document) -> Vec<SignatureField> {
 /// The checks of one signature over `file`: integrity, the signer certificate, and the timestamp when present.
 /// `trust` are the roots the user named (`--trust`); without them the chain is checked but not anchored.
 pub fn check(file: &[u8], field: &SignatureField, trust: &[Certificate]) -> (Vec<Check>, SignatureFacts) {
-    let mut facts = SignatureFacts { claimed_time: field.claimed_time.clone(), ..SignatureFacts::default() };
+    let claimed_time = field.claimed_time.as_deref().map(|raw| pdf_date_iso(raw).unwrap_or_else(|| raw.to_owned()));
+    let mut facts = SignatureFacts { claimed_time, ..SignatureFacts::default() };
     let parsed = match parse(file, field) {
         Ok(p) => p,
         Err(e) => return (vec![Check::fail("signature integrity", e)], facts),
@@ -261,13 +262,23 @@ fn certificate(p: &Parsed, trust: &[Certificate], when: Option<i64>) -> Check {
     }
     match anchor(cert, &certificates(&p.signed), trust) {
         Ok(detail) => Check::ok(NAME, format!("{subject}; {detail}")),
-        Err(e) => Check::fail(NAME, format!("{subject}: {e}")),
+        Err(Chain::NoIssuer(e)) if trust.is_empty() => Check::not_checked(
+            NAME,
+            format!("{subject}: {e}; name the root you trust with --trust ROOT.pem to check the chain"),
+        ),
+        Err(Chain::NoIssuer(e) | Chain::Broken(e)) => Check::fail(NAME, format!("{subject}: {e}")),
     }
+}
+
+/// Why a chain could not be followed: an issuer that is not at hand, or anything else.
+enum Chain {
+    NoIssuer(String),
+    Broken(String),
 }
 
 /// `cert`'s chain through `carried` (the certificates in the signature) and `trust`, each link verified, to a
 /// self-signed root; with `trust`, the chain must reach one of them.
-fn anchor(cert: &Certificate, carried: &[Certificate], trust: &[Certificate]) -> Result<String, String> {
+fn anchor(cert: &Certificate, carried: &[Certificate], trust: &[Certificate]) -> Result<String, Chain> {
     let mut pool = carried.to_vec();
     pool.extend(trust.iter().cloned());
     let path = chain(cert, &pool)?;
@@ -277,26 +288,26 @@ fn anchor(cert: &Certificate, carried: &[Certificate], trust: &[Certificate]) ->
     } else if path.iter().any(|c| trust.contains(c)) {
         Ok(format!("chain verified to the trusted root {root}"))
     } else {
-        Err(format!("the chain ends at {root}, which is not among the trusted roots"))
+        Err(Chain::Broken(format!("the chain ends at {root}, which is not among the trusted roots")))
     }
 }
 
 /// Follows issuers through `pool` from `cert` to a self-signed certificate, verifying each signature: the path.
-fn chain(cert: &Certificate, pool: &[Certificate]) -> Result<Vec<Certificate>, String> {
+fn chain(cert: &Certificate, pool: &[Certificate]) -> Result<Vec<Certificate>, Chain> {
     let mut path = vec![cert.clone()];
     while path.len() <= 8 {
         let at = path.last().cloned().unwrap_or_else(|| cert.clone());
         let tbs = at.tbs_certificate();
         let issuer = pool.iter().find(|c| c.tbs_certificate().subject() == tbs.issuer() && verify_cert(&at, c).is_ok());
         let Some(issuer) = issuer else {
-            return Err(format!("no certificate at hand issued {} (issuer {})", tbs.subject(), tbs.issuer()));
+            return Err(Chain::NoIssuer(format!("its issuer {} is not in the signature", tbs.issuer())));
         };
         if issuer == &at {
             return Ok(path);
         }
         path.push(issuer.clone());
     }
-    Err("the certificate chain is longer than 8".into())
+    Err(Chain::Broken("the certificate chain is longer than 8".into()))
 }
 
 fn verify_cert(cert: &Certificate, issuer: &Certificate) -> Result<(), String> {
@@ -339,12 +350,22 @@ fn timestamp(token: &[u8], signature_value: &[u8], trust: &[Certificate]) -> Res
     }
     signed_attributes_verify(info, &tsa).map_err(|e| format!("timestamp authority's signature: {e}"))?;
     let authority = tsa.tbs_certificate().subject().to_string();
-    let chain =
-        anchor(&tsa, &certificates(&signed), trust).map_err(|e| format!("timestamp authority {authority}: {e}"))?;
+    let chain = match anchor(&tsa, &certificates(&signed), trust) {
+        Ok(detail) => detail,
+        Err(Chain::NoIssuer(e)) if trust.is_empty() => format!("the authority's chain is not checked: {e}"),
+        Err(Chain::NoIssuer(e) | Chain::Broken(e)) => return Err(format!("timestamp authority {authority}: {e}")),
+    };
     let unix = tst.gen_time.to_unix_duration().as_secs() as i64;
     let time = tst.gen_time.to_date_time().to_string();
     let detail = format!("{time} by {authority}: the token's imprint is the signature's SHA-256 and the authority's signature verifies; {chain}");
     Ok((Check::ok(NAME, detail), Stamp { time, unix, authority }))
+}
+
+/// `D:YYYYMMDDHHmmSS…` as ISO 8601 (`YYYY-MM-DDTHH:mm:SSZ`).
+fn pdf_date_iso(s: &str) -> Option<String> {
+    let unix = pdf_date_unix(s)?;
+    let dt = der::DateTime::from_unix_duration(std::time::Duration::from_secs(u64::try_from(unix).ok()?)).ok()?;
+    Some(dt.to_string())
 }
 
 /// `D:YYYYMMDDHHmmSS…` (the PDF date of `/M`) as seconds since 1970, UTC (offsets ignored: `/M` is written in UTC).

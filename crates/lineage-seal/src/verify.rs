@@ -36,7 +36,7 @@ impl Check {
     pub fn fail(name: &str, detail: impl Into<String>) -> Check {
         Check { name: name.into(), holds: false, status: Status::Fail, detail: detail.into() }
     }
-    fn not_checked(name: &str, detail: impl Into<String>) -> Check {
+    pub(crate) fn not_checked(name: &str, detail: impl Into<String>) -> Check {
         Check { name: name.into(), holds: false, status: Status::NotChecked, detail: detail.into() }
     }
     fn when(name: &str, holds: bool, ok: impl Into<String>, fail: impl Into<String>) -> Check {

@@ -59,6 +59,11 @@ impl Workspace {
         self.files.is_empty()
     }
 
+    /// Each file's name, bytes and SHA-256 (hex, when the caller gave it), in the order they were added.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8], Option<&str>)> {
+        self.files.iter().map(|(n, b, s)| (n.as_str(), b.as_slice(), s.as_deref()))
+    }
+
     /// Merges every file; a file that fails to parse is removed and reported, and the others are merged again
     /// without it (a loader that failed part-way through a file is not reused). The lineage is `Err` when the
     /// files together lack something (an edge to a vertex no file declares, e.g. a missing page).
