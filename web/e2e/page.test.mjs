@@ -692,6 +692,13 @@ test('a sealed, signed PDF dropped on the page opens: the CLI\'s sentence, the S
   assert.match(list, /input-001-/);
   const verified = cli(['verify', own]).toString();
   assert.match(verified, /ok {3}report regenerated/, verified);
+  // A sealed PDF without its inputs: its checks, and why there is no report of it.
+  const bare = path.join(dir, 'bare.pdf');
+  cli(['report', 'examples/credit-xgb', '--start', 'credit-xgb/73', '--date', '2026-11-28', '-o', bare, '--attach-inputs', 'none']);
+  await p.setInputFiles(id('file-input'), [bare]);
+  await p.waitForFunction(() => document.querySelector('[data-testid="error"]')?.textContent.includes('carries none of its inputs'));
+  const bareChecks = await p.locator(id('sealed-check')).evaluateAll((els) => els.map((e) => e.dataset.status));
+  assert.deepEqual(bareChecks, ['ok', 'not_checked', 'not_checked', 'ok']);
   // A PDF that is not sealed says so, and the report stays.
   const plain = path.join(dir, 'plain.pdf');
   fs.writeFileSync(plain, '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');

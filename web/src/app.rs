@@ -246,6 +246,9 @@ impl State {
                 Err(e) => Err(e),
             };
             match opened {
+                Ok((inputs, _)) if inputs.is_empty() => unread.push(format!(
+                    "{name} carries none of its inputs (made with --attach-inputs none, or they were over 64 MiB): its checks are above; its report cannot be made here"
+                )),
                 Ok((inputs, a)) => {
                     files.extend(inputs);
                     asked = Some(a);
