@@ -452,7 +452,8 @@ fn run_verify(file: &std::path::Path, trust: &[PathBuf], format: DataFormat) -> 
     let verification = seal::verify(file, trust)?;
     let text = match format {
         DataFormat::Text => verify_text(&verification),
-        DataFormat::Json => json(&verification)?,
+        // The checks as an array, as the first `lineage verify` printed them (`status` added).
+        DataFormat::Json => json(&verification.checks)?,
     };
     output::write("-", text.as_bytes())?;
     let failed = verification.failed();
