@@ -17,7 +17,12 @@ const BOLD: &[u8] = include_bytes!("../../../fonts/DejaVuSans-Bold.ttf");
 const MONO: &[u8] = include_bytes!("../../../fonts/DejaVuSansMono.ttf");
 const CJK: &[u8] = include_bytes!("../../../fonts/DroidSansFallbackFull.ttf");
 
-/// Today's date in UTC: the only place the program reads the clock.
+/// Now, in seconds since 1970 (a signature's time): with [`today`], the only places the program reads the clock.
+pub fn now_unix() -> u64 {
+    time::OffsetDateTime::now_utc().unix_timestamp().try_into().unwrap_or(0)
+}
+
+/// Today's date in UTC: with [`now_unix`], the only places the program reads the clock.
 pub fn today() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())

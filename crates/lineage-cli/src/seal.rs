@@ -69,7 +69,7 @@ pub fn signer(args: &SignArgs<'_>) -> Result<lineage_seal::sign::Signer, Failure
 
 /// The PDF signed now, with a timestamp from `tsa` when given.
 pub fn sign(pdf: &[u8], signer: &lineage_seal::sign::Signer, tsa: Option<&str>) -> Result<Vec<u8>, Failure> {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = crate::pdf::now_unix();
     let mut ask = |request: &[u8]| post_timestamp_request(tsa.unwrap_or_default(), request);
     let stamper: Option<lineage_seal::sign::Timestamper<'_>> = if tsa.is_some() { Some(&mut ask) } else { None };
     lineage_seal::sign::sign(pdf, signer, now, stamper).map_err(|e| match tsa {

@@ -213,7 +213,7 @@ fn signing_certificate_v2(info: &SignerInfo, cert: &Certificate) -> Result<(), S
 }
 
 /// Verifies `signature` over `message` with `cert`'s public key: RSA PKCS #1 v1.5 or ECDSA P-256, SHA-256.
-pub(crate) fn verify_raw(
+fn verify_raw(
     cert: &Certificate,
     alg: der::oid::ObjectIdentifier,
     message: &[u8],

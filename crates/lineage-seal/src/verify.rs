@@ -114,7 +114,14 @@ fn inputs(sealed: &Sealed) -> Check {
     if attached == 0 && !m.inputs.is_empty() {
         return Check::not_checked(
             NAME,
-            format!("none of the {} inputs is attached (made with --attach-inputs {:?}); the manifest names them by SHA-256", m.inputs.len(), m.attach_inputs).to_lowercase(),
+            format!(
+                "none of the {} inputs is attached (made with --attach-inputs {}); the manifest names them by SHA-256",
+                m.inputs.len(),
+                serde_json::to_value(m.attach_inputs)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            ),
         );
     }
     Check::when(
