@@ -20,7 +20,7 @@ fn run(args: &[String]) -> (i32, String, String) {
 
 #[test]
 fn cli_cases() {
-    for case in crate::cases("cli", 61, |p| p.extension().is_some_and(|e| e == "args")) {
+    for case in crate::cases("cli", 75, |p| p.extension().is_some_and(|e| e == "args")) {
         let args: Vec<String> = crate::read_text(&case).lines().map(str::to_owned).collect();
         let (code, stdout, stderr) = run(&args);
         let name = file_name(&case).trim_end_matches(".args").to_owned();

@@ -61,3 +61,30 @@ fn text_report_keeps_one_line_per_fact() {
     assert!(!text.lines().any(|l| l.starts_with("## Fake")), "{text}");
     crate::expect_ref("injection", "report.txt", &text);
 }
+
+/// An impact of the hostile package: its HTML carries no markup from the input, and its CSV no formula (a cell a
+/// spreadsheet would evaluate starts with `'`).
+#[test]
+fn an_impact_is_escaped_in_html_and_csv() {
+    let mut loader = lineage_core::Loader::new();
+    for f in crate::files_under(&crate::fixtures("injection")) {
+        loader.add_file(&crate::file_name(&f), &crate::read(&f)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let formula = r#"{"captureData": {}, "eventMetadata": {"eventId": "inj-2", "inferenceId": "=HYPERLINK(\"http://x\",\"y\")", "inferenceTime": "2027-03-12T15:00:00Z"}, "eventVersion": "0"}"#;
+    loader
+        .add_file("ep-<b>bold/AllTraffic/2027/03/12/15/f.jsonl", formula.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lineage = loader.finish(&lineage_core::RoleTable::builtin()).unwrap_or_else(|e| panic!("{e}"));
+    let impact =
+        lineage_core::impact::impact(&lineage, "arn:aws:sagemaker:us-east-1:444455556666:model-package/inj/1", None)
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(impact.inferences, 2, "{impact:?}");
+    let html = render::html(&lineage_core::document::changes::impact_document(&impact)).to_ascii_lowercase();
+    for forbidden in ["<script", "<b>bold", "<iframe"] {
+        assert!(!html.contains(forbidden), "{forbidden} reached the HTML:\n{html}");
+    }
+    let csv = render::impact_csv(&impact);
+    assert!(csv.contains(r#""'=HYPERLINK(""http://x"",""y"")""#), "{csv}");
+    assert!(!csv.lines().any(|l| l.starts_with('=')), "{csv}");
+    assert!(csv.contains("loan-<script>"), "the hostile ID is kept as text: {csv}");
+}

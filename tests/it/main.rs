@@ -5,6 +5,7 @@ mod audit;
 mod bad_input;
 mod check;
 mod cli;
+mod compare;
 mod dvc;
 mod example;
 mod import;

@@ -243,7 +243,7 @@ fn inference_pdf_shows_the_inference_and_both_histories_with_their_sources() {
 
 /// The section titles each format shows, in order: text and Markdown headings, the PDF outline.
 fn titles_by_format(report: &Report) -> [(&'static str, Vec<String>); 3] {
-    let all: Vec<&str> = lineage_core::render::Section::ALL.iter().map(|s| s.title()).collect();
+    let all: Vec<&str> = lineage_core::render::Section::REPORT.iter().map(|s| s.title()).collect();
     let doc = Document::new(report);
     let text = lineage_core::render::text(&doc);
     let text_titles = text.lines().filter(|l| all.contains(l)).map(str::to_owned).collect();
@@ -256,7 +256,7 @@ fn titles_by_format(report: &Report) -> [(&'static str, Vec<String>); 3] {
 
 #[test]
 fn every_format_lists_the_same_numbered_sections_in_the_same_order() {
-    let expected: Vec<String> = lineage_core::render::Section::ALL.iter().map(|s| s.title().to_owned()).collect();
+    let expected: Vec<String> = lineage_core::render::Section::REPORT.iter().map(|s| s.title().to_owned()).collect();
     let mut reports = vec![report_for(&root().join("examples/credit-xgb"), Some("credit-xgb/73"))];
     let lineage = load(&root().join("examples/credit-xgb")).unwrap_or_else(|e| panic!("{e}"));
     let q = lineage_core::subject::InferenceQuery { id: "loan-8231".into(), endpoint: None, variant: None };
@@ -265,9 +265,14 @@ fn every_format_lists_the_same_numbered_sections_in_the_same_order() {
         reports.push(report_for(&case, None));
     }
     for r in &reports {
-        // The audit-table section is shown only when a table was read (none of these exports has one).
-        let expected: Vec<&String> =
-            expected.iter().filter(|t| !r.reconciliation.is_empty() || t.as_str() != "Audit table").collect();
+        // The audit-table section is shown only when a table was read (none of these exports has one), the
+        // changes only when the export holds the previous version.
+        let shown = |t: &&String| match t.as_str() {
+            "Audit table" => !r.reconciliation.is_empty(),
+            "Changes since the previous version" => r.changes.is_some(),
+            _ => true,
+        };
+        let expected: Vec<&String> = expected.iter().filter(shown).collect();
         for (format, titles) in titles_by_format(r) {
             assert_eq!(titles.iter().collect::<Vec<_>>(), expected, "{} ({format})", r.subject.name);
         }

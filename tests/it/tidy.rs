@@ -220,7 +220,7 @@ const FLOORS: [&[&str]; 8] = [
     &["model"],
     &["read"],
     &["build"],
-    &["query", "subgraph", "approvals", "deployments", "summary", "subject"],
+    &["query", "subgraph", "approvals", "deployments", "summary", "subject", "packages", "impact"],
     &["narrative"],
     &["document", "graph_layout"],
     &["render", "explore", "check", "synth", ""],

@@ -65,7 +65,7 @@ test('the example loads through the file input and answers all five questions', 
   await p.waitForSelector(id('section-evidence'));
   const titles = await p.locator(id('section-title')).allInnerTexts();
   assert.deepEqual(titles.map((t) => t.trim()), ['1. Model version', '2. Training data', '3. Upstream sources',
-    '4. Hyperparameters and metrics', '5. Approval', 'Code', 'Gaps', 'Ancestry tree', 'Lineage graph', 'Evidence']);
+    '4. Hyperparameters and metrics', '5. Approval', 'Code', 'Changes since the previous version', 'Gaps', 'Ancestry tree', 'Lineage graph', 'Evidence']);
   fs.mkdirSync(path.join(ROOT, 'target', 'e2e'), { recursive: true });
   await p.setViewportSize({ width: 1400, height: 1800 });
   await p.screenshot({ path: path.join(ROOT, 'target', 'e2e', 'example.png'), fullPage: true });
@@ -708,4 +708,57 @@ test('a sealed, signed PDF dropped on the page opens: the CLI\'s sentence, the S
   assert.equal((await p.textContent(id('provenance-sentence'))).trim(), expected);
   await p.close();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The boxes a highlight lights: the `lit` ones, or, when the graph marks the smaller side, all but the `dim` ones. */
+async function highlighted(p) {
+  return p.$$eval('[data-testid="graph-node"]', (ns) => {
+    const lit = ns.filter((n) => n.classList.contains('lit'));
+    const dim = ns.filter((n) => n.classList.contains('dim'));
+    const on = lit.length > 0 || dim.length === 0 ? lit : ns.filter((n) => !n.classList.contains('dim'));
+    return on.map((n) => n.dataset.arn);
+  });
+}
+
+test('versions compared and a source\'s impact, as `lineage diff` and `lineage impact` say', async () => {
+  // Every file by its path, as the CLI reads the folder: the capture files' S3 key layout names their endpoint.
+  const p = await examplePage();
+  await pickSubject(p, 'credit-xgb/73');
+  await p.waitForSelector(id('section-changes'));
+  // The report's own section: credit-xgb/73 against the version it replaced.
+  const changes = (await p.innerText(id('section-changes'))).replace(/\s+/g, ' ');
+  assert.match(changes, /credit-xgb\/73 compared with credit-xgb\/72/);
+  assert.match(changes, /Feature-store version accounts 2027-W09 2027-W10 changed/);
+  // The Compare control: 71 against 73, every change the CLI lists.
+  await p.locator(`${id('compare')} summary`).click();
+  await p.selectOption(id('compare-from'), 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-xgb/71');
+  await p.waitForFunction(() => document.querySelector('[data-testid="compare-result"] table'));
+  const shown = (await p.innerText(id('compare-result'))).replace(/\s+/g, ' ');
+  const diff = JSON.parse(cli(['diff', 'examples/credit-xgb', '--from', 'credit-xgb/71', '--to', 'credit-xgb/73', '--format', 'json']));
+  assert.ok(diff.changes.length >= 8, `${diff.changes.length} changes`);
+  for (const c of diff.changes) {
+    assert.ok(shown.includes(c.field), `the page lists ${c.field}`);
+    if (c.to) assert.ok(shown.includes(c.to), `the page shows ${c.field} → ${c.to}`);
+  }
+  assert.match(shown, new RegExp(`${diff.changes.length} facts differ, ${diff.unchanged} are the same`));
+  await p.click(id('compare-highlight'));
+  assert.match(await p.innerText(id('highlight-label')), /^Vertices in one of credit-xgb\/71 and credit-xgb\/73 and not the other \(\d+ vertices/);
+  assert.ok((await highlighted(p)).length > 0, 'what 73 has and 71 lacks is lit');
+  // "What did this affect?" on the accounts feature-store version of week 10: credit-xgb/73 and its three inferences.
+  const node = p.locator(`${id('graph-node')}[data-arn$="artifact/a1b2c3d4e5f60718293a4b5c6d7e8f90"]`);
+  await node.focus();
+  await p.keyboard.press('Enter');
+  await p.click(id('impact-button'));
+  const impact = (await p.innerText(id('impact-result'))).replace(/\s+/g, ' ');
+  const expected = JSON.parse(cli(['impact', 'examples/credit-xgb', '--source', 'arn:aws:sagemaker:eu-west-1:111122223333:artifact/a1b2c3d4e5f60718293a4b5c6d7e8f90', '--format', 'json']));
+  assert.deepEqual(expected.models.map((m) => m.name), ['credit-xgb/73']);
+  assert.equal(expected.inferences, 3);
+  assert.match(impact, /^1 model version used fs-accounts-2027-W10: credit-xgb\/73; 1 of them deployed, serving 3 captured inferences\./);
+  assert.match(impact, /credit-prod credit-prod-v73 2027-03-08T10:00:00Z still deployed at the last record 3 inferences/);
+  assert.match(await p.innerText(id('highlight-label')), /^Downstream of fs-accounts-2027-W10/);
+  const lit = await highlighted(p);
+  for (const step of expected.models[0].path) {
+    if (await p.$(`[data-testid="graph-node"][data-arn="${step.arn}"]`)) assert.ok(lit.includes(step.arn), `${step.name} lit`);
+  }
+  await p.close();
 });

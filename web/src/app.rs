@@ -690,7 +690,8 @@ fn document_view(r: Report) -> impl IntoView {
             {(!doc.gap_titles.is_empty()).then(|| view! {
                 <ul class="gap-brief">{doc.gap_titles.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
             })}
-            <Downloads report=r />
+            <Downloads report=r.clone() />
+            <crate::compare::Compare report=r />
             <div class="report-grid">
                 <div class="answers">{sections.into_iter().map(section_view).collect_view()}</div>
                 <div class="graph-column">{figure.map(section_view)}</div>
@@ -783,10 +784,10 @@ const FLEET_CHECKED_AT_LOAD: usize = 500;
 
 /// How many model packages the lineage names.
 fn package_count(l: &Lineage) -> usize {
-    lineage_core::check::model_package_arns(l).len()
+    lineage_core::packages::model_package_arns(l).len()
 }
 
-fn block_view(b: Block) -> AnyView {
+pub(crate) fn block_view(b: Block) -> AnyView {
     match b {
         Block::Subheading(t) => view! { <h4>{t}</h4> }.into_any(),
         Block::Paragraph(spans) => view! { <p><Spans spans=spans /></p> }.into_any(),
@@ -1108,6 +1109,7 @@ fn Explorer(caption: String) -> impl IntoView {
                             <button on:click=move |_| state.highlight.set(Highlight::default())>"Clear"</button>
                             <button on:click=move |_| state.selected.set(None)>"Close"</button>
                         </div>
+                        <div class="no-print impact-panel"><crate::compare::ImpactPanel arn=arn.clone() /></div>
                         <table>
                             <tbody>
                                 {rows.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td>{v}</td></tr> }).collect_view()}

@@ -2,6 +2,7 @@
 
 mod app;
 mod browser;
+mod compare;
 mod graph;
 mod pdf;
 mod sealed;

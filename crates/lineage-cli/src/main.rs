@@ -1,5 +1,6 @@
 //! `lineage`: the command-line shell around lineage-core. The only crate that reads or writes files.
 
+mod compare;
 mod fleet;
 mod git;
 mod inputs;
@@ -58,6 +59,13 @@ enum Command {
         #[arg(short, long, default_value = "-")]
         output: String,
     },
+    /// What changed between two model versions: training data, upstream sources, hyperparameters, metrics, code,
+    /// approval and pipeline, fact by fact. Exit 2 when the two name the same version or one names nothing.
+    Diff(compare::DiffArgs),
+    /// Everything a source touched: the datasets, jobs and model versions downstream of it, their deployments,
+    /// and the captured inferences they served (CSV for the remediation team). A source nothing used gives an
+    /// empty result that says so; one the export does not hold is exit 2.
+    Impact(compare::ImpactArgs),
     /// Ancestors, descendants or both of a vertex; or the shortest path to another (--to).
     Query(QueryArgs),
     /// Counts by lineage and entity type, duplicates merged, joins made, warnings.
@@ -213,6 +221,17 @@ struct QueryArgs {
     output: String,
 }
 
+/// What `-o`'s extension means for a report (and a diff, which has the same formats).
+const REPORT_EXTENSIONS: [(&str, ReportFormat); 7] = [
+    ("pdf", ReportFormat::Pdf),
+    ("md", ReportFormat::Md),
+    ("markdown", ReportFormat::Md),
+    ("html", ReportFormat::Html),
+    ("htm", ReportFormat::Html),
+    ("json", ReportFormat::Json),
+    ("txt", ReportFormat::Text),
+];
+
 #[derive(Copy, Clone, Debug, PartialEq, ValueEnum)]
 enum ReportFormat {
     Text,
@@ -318,6 +337,8 @@ fn run(cli: Cli) -> Result<Fleet, Failure> {
             let inputs = inputs::Inputs { files: &files, audit_map: audit_map.as_deref() };
             fleet::check(&inputs, policy.as_deref(), roles(roles_file.as_ref())?, format, &output)
         }
+        Command::Diff(args) => compare::run_diff(args).map(|()| Fleet::Passes),
+        Command::Impact(args) => compare::run_impact(args).map(|()| Fleet::Passes),
         Command::Query(args) => run_query(args).map(|()| Fleet::Passes),
         Command::Inspect { files, audit_map, format, output } => {
             let inputs = inputs::Inputs { files: &files, audit_map: audit_map.as_deref() };
@@ -419,16 +440,7 @@ fn report_format(
     date: Option<&str>,
     period: Option<&str>,
 ) -> Result<ReportFormat, Failure> {
-    let by_extension = [
-        ("pdf", ReportFormat::Pdf),
-        ("md", ReportFormat::Md),
-        ("markdown", ReportFormat::Md),
-        ("html", ReportFormat::Html),
-        ("htm", ReportFormat::Html),
-        ("json", ReportFormat::Json),
-        ("txt", ReportFormat::Text),
-    ];
-    let format = output::format(given, output, ReportFormat::Text, &by_extension)?;
+    let format = output::format(given, output, ReportFormat::Text, &REPORT_EXTENSIONS)?;
     if format == ReportFormat::Pdf {
         output::refuse_binary_to_terminal(output, "a PDF", "pdf")?;
         pdf::check_dates(date, period)?;

@@ -3,18 +3,16 @@
 //! `data/policy.json`). Each package's answers come from the same answer functions as the report
 //! ([`narrative::answers_for`]), so a package passes only if its report would answer what the policy requires.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
-use petgraph::graph::NodeIndex;
 use serde::{Deserialize, Serialize};
 use wildmatch::WildMatch;
 
 use crate::document::{Block, Inline, Span};
-use crate::model::roles::Role;
-use crate::model::Lineage;
-use crate::model::{group_and_version, ApprovalStatus};
+use crate::model::{ApprovalStatus, Lineage};
 use crate::narrative::{self, Answers, ReconcileStatus, Reconciled, SourceKind};
+use crate::packages::{packages, Package};
 
 /// What a policy can require of a package: one answer of the report each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -194,16 +192,6 @@ impl Condition {
     }
 }
 
-/// What the policy needs to know of a package before its answers are read.
-struct Package {
-    arn: String,
-    group: Option<String>,
-    version: Option<u64>,
-    status: Option<ApprovalStatus>,
-    deployed: bool,
-    vertex: Option<NodeIndex>,
-}
-
 /// One package's line of the check: the JSON contract's `packages[]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PackageCheck {
@@ -291,104 +279,6 @@ fn check_one(lineage: &Lineage, policy: &Policy, p: Package) -> PackageCheck {
         error,
         reconciliation,
     }
-}
-
-/// Every model package the export names (described, or a lineage vertex's source URI), with the
-/// package vertex (the least ARN when several stand for it) and whether it was ever deployed.
-/// Every model package of an export, by ARN: the described ones and those a lineage vertex stands for.
-pub fn model_package_arns(lineage: &Lineage) -> BTreeSet<&str> {
-    let g = &lineage.graph;
-    g.model_packages.keys().map(String::as_str).chain(g.package_of.values().map(String::as_str)).collect()
-}
-
-fn packages(lineage: &Lineage) -> Vec<Package> {
-    let g = &lineage.graph;
-    let mut vertex_of: BTreeMap<&str, NodeIndex> = BTreeMap::new();
-    for (&ix, arn) in &g.package_of {
-        let slot = vertex_of.entry(arn.as_str()).or_insert(ix);
-        if g.node(ix).arn < g.node(*slot).arn {
-            *slot = ix;
-        }
-    }
-    let arns = model_package_arns(lineage);
-    let deployed = deployed_packages(lineage);
-    let mut out: Vec<Package> = arns
-        .into_iter()
-        .map(|arn| {
-            let described = g.model_packages.get(arn);
-            let (group, version) = group_and_version(arn);
-            let group = group.map(str::to_owned);
-            Package {
-                arn: arn.to_owned(),
-                group: described.and_then(|d| d.group.clone()).or(group),
-                version: described.and_then(|d| d.version).or(version),
-                status: described.and_then(|d| d.approval_status.clone()),
-                deployed: deployed.contains(arn),
-                vertex: vertex_of.get(arn).copied(),
-            }
-        })
-        .collect();
-    out.extend(recorded_models(lineage));
-    out.sort_by(|a, b| (&a.group, a.version, &a.arn).cmp(&(&b.group, b.version, &b.arn)));
-    out
-}
-
-/// The model versions other systems record (an MLflow registered version, an OpenLineage registration's output,
-/// a DVC model), checked like packages: named by their vertex, their status the one their approval record states.
-fn recorded_models(lineage: &Lineage) -> Vec<Package> {
-    let g = &lineage.graph;
-    let pg = g.petgraph();
-    let registers = |ix: NodeIndex| {
-        pg.neighbors_directed(ix, petgraph::Direction::Outgoing)
-            .any(|n| g.node(n).property(crate::model::MODEL_STEP).is_some_and(|s| s != "training"))
-    };
-    g.node_indices()
-        .filter(|&ix| {
-            let n = g.node(ix);
-            n.system != crate::model::System::SageMaker
-                && (n.role == Role::ModelPackage || n.role == Role::ModelData && !registers(ix))
-        })
-        .map(|ix| {
-            let n = g.node(ix);
-            let status = pg
-                .neighbors_directed(ix, petgraph::Direction::Incoming)
-                .filter(|&a| g.node(a).role == Role::Approval)
-                .find_map(|a| g.node(a).property("status").map(ApprovalStatus::parse));
-            Package {
-                arn: n.arn.to_string(),
-                group: Some(n.name().to_owned()),
-                version: n.property("version").and_then(|v| v.parse().ok()),
-                status,
-                deployed: false,
-                vertex: Some(ix),
-            }
-        })
-        .collect()
-}
-
-/// `(group, version)` from `…:model-package/GROUP/VERSION`.
-/// Packages some record deploys: next to a lineage ModelDeployment action or endpoint context, or run by an
-/// endpoint config that an endpoint ran (DescribeEndpoint, CloudTrail CreateEndpoint/UpdateEndpoint).
-fn deployed_packages(lineage: &Lineage) -> BTreeSet<String> {
-    let g = &lineage.graph;
-    let pg = g.petgraph();
-    let mut out = BTreeSet::new();
-    for ix in g.node_indices().filter(|&ix| matches!(g.node(ix).role, Role::Deployment | Role::Endpoint)) {
-        for n in pg.neighbors_undirected(ix) {
-            out.extend(g.package_of.get(&n).cloned());
-        }
-    }
-    let records = &g.records;
-    let mut configs: BTreeSet<&str> = records.endpoints.values().filter_map(|e| e.config_name.as_deref()).collect();
-    for e in records.trail.values() {
-        if matches!(e.name.as_str(), "CreateEndpoint" | "UpdateEndpoint") && e.error_code.is_none() {
-            configs.extend(e.param_str("endpointConfigName"));
-        }
-    }
-    for c in configs {
-        out.extend(crate::deployments::config_packages(lineage, c));
-    }
-    out
 }
 
 // ---- the check as blocks, for text and Markdown ----

@@ -215,7 +215,50 @@ pub struct History {
 
 /// The deployments of `endpoint` for `variant`, from every source in the export.
 pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Result<History, InferenceError> {
-    let (mut switches, notes) = recorded_switches(lineage, endpoint);
+    history_with(lineage, &EndpointContexts::new(lineage), endpoint, variant)
+}
+
+/// The lineage's endpoint contexts by the endpoint they stand for (lower case): built once when many histories
+/// are read (`lineage impact` reads every endpoint's), instead of a scan of the graph per endpoint.
+pub struct EndpointContexts(BTreeMap<String, Vec<NodeIndex>>);
+
+impl EndpointContexts {
+    pub fn new(lineage: &Lineage) -> EndpointContexts {
+        let g = &lineage.graph;
+        let mut by_name: BTreeMap<String, Vec<NodeIndex>> = BTreeMap::new();
+        for ix in g.node_indices().filter(|&ix| g.node(ix).role == Role::Endpoint) {
+            let n = g.node(ix);
+            let from_uri =
+                n.source_uri().and_then(|u| u.rsplit_once(":endpoint/")).map(|(_, name)| name.to_ascii_lowercase());
+            // SageMaker names the context ENDPOINT-EPOCH-aws-endpoint.
+            let lower = n.name().to_ascii_lowercase();
+            let from_name = lower.strip_suffix("-aws-endpoint").and_then(|stem| {
+                stem.rsplit_once('-')
+                    .filter(|(_, epoch)| epoch.bytes().all(|b| b.is_ascii_digit()))
+                    .map(|(name, _)| name.to_owned())
+            });
+            let mut names: Vec<String> = from_uri.into_iter().chain(from_name).collect();
+            names.dedup();
+            for name in names {
+                by_name.entry(name).or_default().push(ix);
+            }
+        }
+        EndpointContexts(by_name)
+    }
+
+    fn of(&self, endpoint: &str) -> &[NodeIndex] {
+        self.0.get(&endpoint.to_ascii_lowercase()).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// [`history`], with the endpoint contexts already indexed.
+pub fn history_with(
+    lineage: &Lineage,
+    contexts: &EndpointContexts,
+    endpoint: &str,
+    variant: Option<&str>,
+) -> Result<History, InferenceError> {
+    let (mut switches, notes) = recorded_switches(lineage, contexts, endpoint);
     // A DescribeEndpoint only stands for a switch no other record names.
     let named: BTreeSet<String> = switches
         .iter()
@@ -257,7 +300,7 @@ pub fn history(lineage: &Lineage, endpoint: &str, variant: Option<&str>) -> Resu
 
 /// Every record of a switch of `endpoint`: CloudTrail CreateEndpoint/UpdateEndpoint, DescribeEndpoint (a fallback)
 /// and lineage ModelDeployment actions; with the records that could not be placed.
-fn recorded_switches(lineage: &Lineage, endpoint: &str) -> (Vec<Switch>, Vec<String>) {
+fn recorded_switches(lineage: &Lineage, contexts: &EndpointContexts, endpoint: &str) -> (Vec<Switch>, Vec<String>) {
     let records = &lineage.graph.records;
     let mut switches = Vec::new();
     for e in records.trail.values() {
@@ -287,7 +330,7 @@ fn recorded_switches(lineage: &Lineage, endpoint: &str) -> (Vec<Switch>, Vec<Str
             });
         }
     }
-    let (from_lineage, notes) = lineage_deployments(lineage, endpoint);
+    let (from_lineage, notes) = lineage_deployments(lineage, contexts.of(endpoint));
     switches.extend(from_lineage);
     (switches, notes)
 }
@@ -565,23 +608,12 @@ fn package_arn(lineage: &Lineage, name: &str) -> String {
 }
 
 /// ModelDeployment actions next to the endpoint's lineage context, with the packages upstream of each.
-fn lineage_deployments(lineage: &Lineage, endpoint: &str) -> (Vec<Switch>, Vec<String>) {
+fn lineage_deployments(lineage: &Lineage, contexts: &[NodeIndex]) -> (Vec<Switch>, Vec<String>) {
     let g = &lineage.graph;
     let pg = g.petgraph();
-    let wanted = endpoint.to_ascii_lowercase();
-    let is_this_endpoint = |ix: NodeIndex| {
-        let n = g.node(ix);
-        n.role == Role::Endpoint
-            && (n.source_uri().is_some_and(|u| u.to_ascii_lowercase().ends_with(&format!(":endpoint/{wanted}")))
-                || n.name().to_ascii_lowercase().strip_suffix("-aws-endpoint").is_some_and(|stem| {
-                    // SageMaker names the context ENDPOINT-EPOCH-aws-endpoint.
-                    stem.rsplit_once('-')
-                        .is_some_and(|(name, epoch)| name == wanted && epoch.bytes().all(|b| b.is_ascii_digit()))
-                }))
-    };
     let mut out = Vec::new();
     let mut notes = Vec::new();
-    for ctx in g.node_indices().filter(|&ix| is_this_endpoint(ix)) {
+    for &ctx in contexts {
         let actions: BTreeSet<NodeIndex> =
             pg.neighbors_undirected(ctx).filter(|&a| g.node(a).role == Role::Deployment).collect();
         for a in actions {

@@ -8,6 +8,7 @@
 
 mod audit;
 mod blocks;
+pub mod changes;
 mod outline;
 
 pub use blocks::{
@@ -26,9 +27,13 @@ use crate::text::{count, format_number};
 impl Document {
     /// Lays out `r`.
     pub fn new(r: &Report) -> Document {
-        let shown = |s: &&Section| **s != Section::AuditTable || !r.reconciliation.is_empty();
+        let shown = |s: &&Section| match **s {
+            Section::AuditTable => !r.reconciliation.is_empty(),
+            Section::Changes => r.changes.is_some(),
+            _ => true,
+        };
         let sections =
-            Section::ALL.iter().filter(shown).map(|&s| DocSection { section: s, blocks: blocks(s, r) }).collect();
+            Section::REPORT.iter().filter(shown).map(|&s| DocSection { section: s, blocks: blocks(s, r) }).collect();
         Document {
             title: report_title(r),
             facts: facts(r),
@@ -63,6 +68,10 @@ fn blocks(s: Section, r: &Report) -> Vec<Block> {
         Section::AncestryTree => vec![Block::Tree(r.tree.clone())],
         Section::LineageGraph => vec![Block::Figure(figure(r))],
         Section::Evidence => evidence(r),
+        Section::Changes => r.changes.as_ref().map(changes::blocks).unwrap_or_default(),
+        Section::Differences | Section::AffectedModels | Section::AffectedInferences | Section::Downstream => {
+            Vec::new()
+        }
     }
 }
 

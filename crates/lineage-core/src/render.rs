@@ -10,7 +10,29 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser};
 pub use crate::document::Section;
 use crate::document::{plain, Block, Document, Field, Inline, Span};
 
-/// The document as plain text for a terminal: every input string on one line.
+/// The affected inferences of an impact as CSV (RFC 4180, a header row): id, time, endpoint, variant, model
+/// package, and `served` (`yes`, or `possibly` for one in a switch). A cell an input names that a spreadsheet would
+/// read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading `'`.
+pub fn impact_csv(i: &crate::impact::Impact) -> String {
+    let cell = |s: &str| {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["id", "time", "endpoint", "variant", "model_package", "served"]);
+    for r in i.inference_rows() {
+        let served = if r.certain { "yes" } else { "possibly" };
+        let time = r.time.to_string();
+        let variant = r.variant.as_deref().unwrap_or("");
+        let row = [cell(&r.id), time, cell(&r.endpoint), cell(variant), cell(&r.model_package), served.to_owned()];
+        let _ = w.write_record(&row);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 /// JSON as the tool prints it (`--format json`): pretty, with a final newline. A sealed PDF's `report.json` is this,
 /// byte for byte, wherever it is made (the CLI, the page's PDF worker).
 pub fn json<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
@@ -20,6 +42,7 @@ pub fn json<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error>
     })
 }
 
+/// The document as plain text for a terminal: every input string on one line.
 pub fn text(d: &Document) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}", report_title(&d.title, one_line));

@@ -18,16 +18,43 @@ pub enum Section {
     Hyperparameters,
     Approval,
     Code,
+    /// The version compared with the one it replaced in its group (only when the export holds that one).
+    Changes,
     /// The subject's row of the team's audit table, reconciled (only when a table was read).
     AuditTable,
     Gaps,
     AncestryTree,
     LineageGraph,
     Evidence,
+    /// `lineage diff`: the facts that differ between two versions.
+    Differences,
+    /// `lineage impact`: the model versions that used a source, and their deployments.
+    AffectedModels,
+    /// `lineage impact`: the captured inferences the affected versions served.
+    AffectedInferences,
+    /// `lineage impact`: the datasets, jobs and artifacts between the source and the models.
+    Downstream,
 }
 
 impl Section {
-    pub const ALL: [Section; 11] = [
+    /// A report's sections, in order (the audit table and the changes only when there is one).
+    pub const REPORT: [Section; 12] = [
+        Section::ModelVersion,
+        Section::TrainingData,
+        Section::UpstreamSources,
+        Section::Hyperparameters,
+        Section::Approval,
+        Section::Code,
+        Section::Changes,
+        Section::AuditTable,
+        Section::Gaps,
+        Section::AncestryTree,
+        Section::LineageGraph,
+        Section::Evidence,
+    ];
+
+    /// Every section any document has.
+    pub const ALL: [Section; 16] = [
         Section::ModelVersion,
         Section::TrainingData,
         Section::UpstreamSources,
@@ -39,6 +66,11 @@ impl Section {
         Section::AncestryTree,
         Section::LineageGraph,
         Section::Evidence,
+        Section::Changes,
+        Section::Differences,
+        Section::AffectedModels,
+        Section::AffectedInferences,
+        Section::Downstream,
     ];
 
     pub fn title(self) -> &'static str {
@@ -54,6 +86,11 @@ impl Section {
             Section::AncestryTree => "Ancestry tree",
             Section::LineageGraph => "Lineage graph",
             Section::Evidence => "Evidence",
+            Section::Changes => "Changes since the previous version",
+            Section::Differences => "Changes",
+            Section::AffectedModels => "Affected model versions",
+            Section::AffectedInferences => "Affected inferences",
+            Section::Downstream => "Downstream of the source",
         }
     }
 
@@ -71,6 +108,11 @@ impl Section {
             Section::AncestryTree => "ancestry-tree",
             Section::LineageGraph => "lineage-graph",
             Section::Evidence => "evidence",
+            Section::Changes => "changes",
+            Section::Differences => "differences",
+            Section::AffectedModels => "affected-models",
+            Section::AffectedInferences => "affected-inferences",
+            Section::Downstream => "downstream",
         }
     }
 }

@@ -81,6 +81,62 @@ impl Question {
     }
 }
 
+/// What a fact of a comparison between two model versions answers (`lineage diff`): the five questions, with
+/// hyperparameters and metrics apart, and the code and pipeline that made the version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeQuestion {
+    ModelVersion,
+    TrainingData,
+    UpstreamSources,
+    Hyperparameters,
+    Metrics,
+    Code,
+    Approval,
+    Pipeline,
+}
+
+impl ChangeQuestion {
+    pub const ALL: [ChangeQuestion; 8] = [
+        ChangeQuestion::ModelVersion,
+        ChangeQuestion::TrainingData,
+        ChangeQuestion::UpstreamSources,
+        ChangeQuestion::Hyperparameters,
+        ChangeQuestion::Metrics,
+        ChangeQuestion::Code,
+        ChangeQuestion::Approval,
+        ChangeQuestion::Pipeline,
+    ];
+
+    /// The JSON value (`training_data`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeQuestion::ModelVersion => "model_version",
+            ChangeQuestion::TrainingData => "training_data",
+            ChangeQuestion::UpstreamSources => "upstream_sources",
+            ChangeQuestion::Hyperparameters => "hyperparameters",
+            ChangeQuestion::Metrics => "metrics",
+            ChangeQuestion::Code => "code",
+            ChangeQuestion::Approval => "approval",
+            ChangeQuestion::Pipeline => "pipeline",
+        }
+    }
+
+    /// `Training data` (a table's first column).
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeQuestion::ModelVersion => "Model version",
+            ChangeQuestion::TrainingData => "Training data",
+            ChangeQuestion::UpstreamSources => "Upstream sources",
+            ChangeQuestion::Hyperparameters => "Hyperparameters",
+            ChangeQuestion::Metrics => "Metrics",
+            ChangeQuestion::Code => "Code",
+            ChangeQuestion::Approval => "Approval",
+            ChangeQuestion::Pipeline => "Pipeline",
+        }
+    }
+}
+
 impl std::fmt::Display for Question {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -110,6 +166,10 @@ mod tests {
         ] {
             assert_eq!(json(&q), format!("\"{}\"", q.as_str()));
             assert_eq!(q.words(), q.as_str().replace('_', " "));
+        }
+        for q in ChangeQuestion::ALL {
+            assert_eq!(json(&q), format!("\"{}\"", q.as_str()));
+            assert_eq!(q.label().to_lowercase(), q.as_str().replace('_', " "));
         }
     }
 

@@ -12,6 +12,7 @@
 
 mod answers;
 mod approval;
+pub mod changes;
 mod context;
 mod kinds;
 mod outline;
@@ -26,13 +27,15 @@ use petgraph::graph::NodeIndex;
 
 use crate::model::roles::Role;
 use crate::model::Lineage;
+use crate::packages::{self, Package};
 use crate::subject::{self, InferenceQuery, Resolved};
 use context::Ctx;
 
 pub use crate::approvals::ApprovalChange;
 pub use crate::subgraph::{graph_of, Evidence, EvidenceEdge, GraphVertex, ReportGraph};
 pub use crate::subject::{resolve_start, NarrativeError, Query};
-pub use kinds::{Question, SourceKind, SubjectKind};
+pub use changes::{Change, Diff, DiffError, NotRecorded, OneSided, Side};
+pub use kinds::{ChangeQuestion, Question, SourceKind, SubjectKind};
 pub use pipeline::draw_pipeline_of;
 pub use prose::humanize_count;
 pub use report::{
@@ -88,6 +91,7 @@ pub fn build(lineage: &Lineage, subject: &Resolved) -> Report {
     let mut sentence = prose::sentence(&answers, &outline);
     sentence.push_str(&reconcile::sentence_note(&reconciliation.facts));
     let tree = prose::tree(&answers, &outline);
+    let changes = previous_changes(&cx, &answers);
     let mut graph = report_graph(&cx, &approval_vertices);
     if let Some(p) = &answers.pipeline {
         pipeline::draw_pipeline(&cx, p, &mut graph);
@@ -107,7 +111,82 @@ pub fn build(lineage: &Lineage, subject: &Resolved) -> Report {
         cross_joins: lineage.graph.cross_joins.clone(),
         reconciliation: reconciliation.facts,
         closed_gaps: reconciliation.closed,
+        changes,
     }
+}
+
+/// A model version's answers and the images its training ran, for a comparison (no prose, tree or graph).
+fn version(lineage: &Lineage, p: &Package) -> Result<(Answers, Vec<String>), NarrativeError> {
+    let Some(vertex) = p.vertex else {
+        return Err(NarrativeError::NotLinked {
+            what: format!("no lineage vertex stands for model package {}", p.arn),
+            expected: "an artifact whose Source.SourceUri is that ARN".into(),
+        });
+    };
+    let subject = Resolved::of_start(lineage, vertex)?;
+    let cx = Ctx::new(lineage, &subject);
+    Ok((collect(&cx).answers, images(&cx)))
+}
+
+/// The names of the images among the focus's ancestors (`repository:tag`), sorted.
+fn images(cx: &Ctx) -> Vec<String> {
+    let mut out: Vec<String> =
+        cx.ancestors_of_role(Role::Image).into_iter().map(|ix| crate::subgraph::vertex_name(cx.g, ix)).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `lineage diff --from A [--to B]`: the two model versions A and B name (anything `--start` accepts, each taken to
+/// the model version it stands for), compared; without B, the version that replaced A in its group.
+pub fn diff(lineage: &Lineage, from: &str, to: Option<&str>) -> Result<Diff, DiffError> {
+    let all = packages::packages(lineage);
+    let a = version_named(lineage, &all, from)?;
+    let b = match to {
+        Some(to) => version_named(lineage, &all, to)?,
+        None => packages::next(&all, a).ok_or_else(|| DiffError::NoNext {
+            from: a.label(),
+            group: all.iter().filter(|p| p.group.is_some() && p.group == a.group).map(Package::label).collect(),
+        })?,
+    };
+    if a.arn == b.arn {
+        return Err(DiffError::Same { from: from.to_owned(), to: to.unwrap_or(from).to_owned(), version: a.label() });
+    }
+    Ok(compare(lineage, a, b)?)
+}
+
+/// The model version `id` stands for (a package, an endpoint's package, a model's, …).
+fn version_named<'a>(lineage: &Lineage, all: &'a [Package], id: &str) -> Result<&'a Package, DiffError> {
+    let subject = subject::resolve(lineage, &Query::Start(Some(id.to_owned())))?;
+    packages::of_vertex(lineage, all, subject.focus).ok_or_else(|| DiffError::NotAVersion {
+        id: id.to_owned(),
+        vertex: lineage.graph.node(subject.focus).arn.to_string(),
+    })
+}
+
+/// Compares two model versions of `lineage`: `from`'s answers with `to`'s.
+pub fn compare(lineage: &Lineage, from: &Package, to: &Package) -> Result<Diff, NarrativeError> {
+    let (a, a_images) = version(lineage, from)?;
+    let (b, b_images) = version(lineage, to)?;
+    let side = |p: &Package| Side { arn: p.arn.clone(), name: p.label() };
+    Ok(changes::diff(
+        &changes::Version { side: side(from), answers: &a, images: a_images },
+        &changes::Version { side: side(to), answers: &b, images: b_images },
+    ))
+}
+
+/// The report's "Changes since the previous version": when the export holds the version the focus replaced in its
+/// group (the same group's next lower version), its answers compared with these.
+fn previous_changes(cx: &Ctx, answers: &Answers) -> Option<Diff> {
+    let all = packages::packages(cx.lineage);
+    let this = packages::of_vertex(cx.lineage, &all, cx.focus)?;
+    let before = packages::previous(&all, this)?;
+    let (a, a_images) = version(cx.lineage, before).ok()?;
+    let side = |p: &Package| Side { arn: p.arn.clone(), name: p.label() };
+    Some(changes::diff(
+        &changes::Version { side: side(before), answers: &a, images: a_images },
+        &changes::Version { side: side(this), answers, images: images(cx) },
+    ))
 }
 
 /// The answers with their gaps, and what the sentence, tree and graph need from the walk that found them.

@@ -185,18 +185,17 @@ fn agrees(field: AuditField, table: &str, lineage: &str, answers: &Answers) -> b
 }
 
 /// One commit is the other, or the other's abbreviation (7 hex digits at least), ignoring case.
-fn same_commit(a: &str, b: &str) -> bool {
+pub(super) fn same_commit(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim().to_ascii_lowercase(), b.trim().to_ascii_lowercase());
     let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
     short.len() >= 7 && long.starts_with(short.as_str())
 }
 
-/// The row's approver names the lineage's: its ARN, role-session or user name, user profile, or the local part of
-/// an e-mail that is one of those (ignoring case).
-fn same_person(table: &str, approval: Option<&ApprovalAnswer>) -> bool {
-    let Some(a) = approval else { return false };
+/// The names one identity goes by: itself, an ARN's last part (the role-session or user name), and the local part
+/// of any of those that is an e-mail.
+fn identity_names<'a>(ids: impl IntoIterator<Item = &'a String>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for n in [&a.by, &a.iam_arn, &a.user_profile].into_iter().flatten() {
+    for n in ids {
         names.push(n.clone());
         if n.starts_with("arn:") {
             names.extend(n.rsplit('/').next().map(str::to_owned));
@@ -204,11 +203,29 @@ fn same_person(table: &str, approval: Option<&ApprovalAnswer>) -> bool {
     }
     let locals: Vec<String> = names.iter().filter_map(|n| Some(n.split_once('@')?.0.to_owned())).collect();
     names.extend(locals);
-    let t = table.trim();
+    names
+}
+
+/// `one` names someone `names` (an identity's names) also names: the same ARN, role-session or user name, user
+/// profile, or the local part of an e-mail that is one of those (ignoring case).
+fn names_match(names: &[String], one: &str) -> bool {
+    let t = one.trim();
     let t_local = t.split_once('@').map(|(l, _)| l);
     names
         .iter()
         .any(|n| n.eq_ignore_ascii_case(t) || t_local.is_some_and(|l| n.eq_ignore_ascii_case(l) && !n.contains('@')))
+}
+
+/// The row's approver names the lineage's (see [`names_match`]).
+fn same_person(table: &str, approval: Option<&ApprovalAnswer>) -> bool {
+    let Some(a) = approval else { return false };
+    names_match(&identity_names([&a.by, &a.iam_arn, &a.user_profile].into_iter().flatten()), table)
+}
+
+/// Two approvers as recorded (an assumed-role ARN and an e-mail, say) name the same person.
+pub(super) fn same_identity(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_owned(), b.to_owned());
+    names_match(&identity_names([&a]), &b) || names_match(&identity_names([&b]), &a)
 }
 
 /// The same instant to the second; a date-only value is the same UTC day.

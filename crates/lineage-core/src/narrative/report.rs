@@ -12,7 +12,7 @@ use crate::model::roles::Role;
 use crate::model::{ApprovalStatus, ImportStats, InputFile, Join, Superseded, System};
 use crate::time::Timestamp;
 
-pub use super::kinds::{Question, SourceKind, SubjectKind};
+pub use super::kinds::{ChangeQuestion, Question, SourceKind, SubjectKind};
 pub use crate::approvals::ApprovalChange;
 pub use crate::deployments::Deployment;
 pub use crate::subgraph::{Evidence, EvidenceEdge, GraphVertex, ReportGraph};
@@ -288,6 +288,10 @@ pub struct Report {
     /// The gaps a fact only the audit table holds closed (the answer is then marked manual).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub closed_gaps: Vec<ClosedGap>,
+    /// "Changes since the previous version": this version compared with the one it replaced in its group, when
+    /// the export holds that one (see `schema/diff.schema.json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Diff>,
 }
 
 /// How one fact of the audit table compares with the lineage.
@@ -434,4 +438,73 @@ impl PipelineAnswer {
     pub fn commit_parameters(&self) -> impl Iterator<Item = &PipelineParameter> {
         self.parameters.iter().flatten().filter(|p| p.role == Some(Role::CodeCommit) && !p.value.trim().is_empty())
     }
+}
+
+// ---- two versions compared (see `changes.rs`) ----
+
+/// One side of a comparison: the model version, as a report names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Side {
+    /// The model package ARN (another system's model version: its vertex).
+    pub arn: String,
+    /// `credit-xgb/72`.
+    pub name: String,
+}
+
+/// A fact that differs: `from` and `to` are its values (`None`: a member of a recorded set that one side lacks,
+/// added or removed).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    pub question: ChangeQuestion,
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// For a metric read as a number on both sides: `to - from`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<f64>,
+}
+
+impl Change {
+    /// `changed`, `added` or `removed`.
+    pub fn verb(&self) -> &'static str {
+        match (&self.from, &self.to) {
+            (None, Some(_)) => "added",
+            (Some(_), None) => "removed",
+            _ => "changed",
+        }
+    }
+}
+
+/// A fact one side records and the other does not: the value it has where it is recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NotRecorded {
+    pub question: ChangeQuestion,
+    pub field: String,
+    /// Its value on the side that records it.
+    pub recorded: String,
+}
+
+/// The facts each side does not record (`from`: not recorded on the `from` side).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OneSided {
+    pub from: Vec<NotRecorded>,
+    pub to: Vec<NotRecorded>,
+}
+
+impl OneSided {
+    pub fn is_empty(&self) -> bool {
+        self.from.is_empty() && self.to.is_empty()
+    }
+}
+
+/// Two model versions compared: the JSON contract of `lineage diff --format json` (`schema/diff.schema.json`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diff {
+    pub from: Side,
+    pub to: Side,
+    /// The facts that differ, by question in [`ChangeQuestion::ALL`] order, then in each answer's order.
+    pub changes: Vec<Change>,
+    /// How many facts both sides record with the same value.
+    pub unchanged: usize,
+    pub gaps: OneSided,
 }
