@@ -160,3 +160,72 @@ fn an_excerpt_is_matched_with_elisions_and_nothing_else() {
     assert_eq!(shown_in("   History:", output), Err("History:".to_owned()));
     assert_eq!(shown_in("Output: 0.8731\n…\n1. Model version", output), Err("1. Model version".to_owned()));
 }
+
+/// The hooks README's "Stable hooks" table lists, with when each is present: `section-{anchor}` stands for one
+/// hook per report section.
+pub fn stable_hooks() -> Vec<(String, String)> {
+    let readme = crate::read_text(&root().join("README.md"));
+    let table = readme.split("### Stable hooks").nth(1).unwrap_or_else(|| panic!("README has no Stable hooks section"));
+    let mut out = Vec::new();
+    for line in table.lines().skip_while(|l| !l.starts_with("| hook")).skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (hooks, present) = (cells[1], cells[cells.len() - 2]);
+        for hook in hooks.split(", ") {
+            let name = hook.trim_matches('`').split_whitespace().next().unwrap_or("").trim_matches('`');
+            out.push((name.to_owned(), present.to_owned()));
+        }
+    }
+    out
+}
+
+/// Every `data-testid` the page's source names, literal or from a `Some("…")`/`("…", …)` hook table.
+fn source_hooks() -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for f in crate::files_under(&root().join("web/src")) {
+        let text = crate::read_text(&f);
+        for part in text.split("data-testid=\"").skip(1) {
+            out.extend(part.split('"').next().map(str::to_owned));
+        }
+        // Hooks chosen in code (`testid` arguments, hook functions): a quoted kebab-case name passed as one.
+        let chosen = |l: &&str| {
+            let named = l.contains("Some(\"answer-") || l.contains("Some(\"gap-");
+            named || (l.contains("testid") && !l.contains("data-testid=\"") && !l.contains("class="))
+        };
+        for line in text.lines().filter(chosen) {
+            for part in line.split('"').skip(1).step_by(2) {
+                if !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '-') && part.contains('-') {
+                    out.insert(part.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_stable_hook_is_in_the_page_and_every_hook_is_listed() {
+    let listed = stable_hooks();
+    assert!(listed.len() >= 60, "only {} hooks listed", listed.len());
+    let source = source_hooks();
+    let sources: String = crate::files_under(&root().join("web/src")).iter().map(|f| crate::read_text(f)).collect();
+    let mut missing = Vec::new();
+    for (hook, _) in &listed {
+        let found = match hook.strip_suffix("{anchor}") {
+            // `section-{anchor}`: the page writes `section-` + each section's anchor.
+            Some(prefix) => {
+                source.iter().any(|s| s.starts_with(prefix))
+                    || crate::read_text(&root().join("web/src/app.rs")).contains("format!(\"section-{anchor}\")")
+            }
+            // A hook handed to a helper (`picker("From ", "compare-from", …)`) is a quoted literal of the source.
+            None => source.contains(hook) || sources.contains(&format!("\"{hook}\"")),
+        };
+        if !found {
+            missing.push(hook.clone());
+        }
+    }
+    assert!(missing.is_empty(), "README lists hooks the page no longer has: {missing:?}");
+    let names: std::collections::BTreeSet<&str> = listed.iter().map(|(h, _)| h.as_str()).collect();
+    let unlisted: Vec<&String> =
+        source.iter().filter(|s| !names.contains(s.as_str()) && !s.starts_with("section-")).collect();
+    assert!(unlisted.is_empty(), "the page has hooks README's Stable hooks does not list: {unlisted:?}");
+}

@@ -11,8 +11,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
   '.json': 'application/json', '.jsonl': 'application/json', '.ndjson': 'application/json', '.ttf': 'font/ttf', '.png': 'image/png' };
 
-/** Serves dist/ at / and the repository's examples/, tests/fixtures/ and any extra folders under /data/. */
-export function startServer(extra = {}) {
+/** Serves dist/ at / and the repository's examples/, tests/fixtures/ and any extra folders under /data/ (those named
+ * in `slow` a megabyte every 40 ms), with their Content-Length. */
+export function startServer(extra = {}, { slow = [] } = {}) {
   const mounts = { examples: path.join(ROOT, 'examples'), fixtures: path.join(ROOT, 'tests', 'fixtures'), ...extra };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -31,8 +32,22 @@ export function startServer(extra = {}) {
       res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-length': fs.statSync(file).size,
+    });
+    const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+    if (parts[0] === 'data' && slow.includes(parts[1])) {
+      // A slow link: a megabyte every 40 ms, so a page's progress can be watched while it arrives.
+      stream.on('data', (chunk) => {
+        stream.pause();
+        res.write(chunk);
+        setTimeout(() => stream.resume(), 40);
+      });
+      stream.on('end', () => res.end());
+    } else {
+      stream.pipe(res);
+    }
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` }));

@@ -762,3 +762,73 @@ test('versions compared and a source\'s impact, as `lineage diff` and `lineage i
   }
   await p.close();
 });
+
+test('every stable hook README lists for a report is on the page for the example', async () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const table = readme.split('### Stable hooks')[1].split('\n').filter((l) => l.startsWith('| `'));
+  const hooks = [];
+  for (const row of table) {
+    const cells = row.split('|').map((c) => c.trim());
+    if (cells[cells.length - 2] !== 'a report') continue;
+    const names = [...cells[1].matchAll(/`([a-z-]+(?:\{anchor\})?)`/g)].map((m) => m[1]);
+    for (const n of names) {
+      if (n === 'section-{anchor}') {
+        // The sections the row names, but those shown only sometimes (the audit table: no table in the example).
+        hooks.push(...[...cells[2].matchAll(/`(section-[a-z-]+)`/g)].map((m) => m[1]).filter((h) => h !== 'section-audit-table'));
+      } else {
+        hooks.push(n);
+      }
+    }
+  }
+  assert.ok(hooks.length >= 35, `${hooks.length} hooks`);
+  const p = await examplePage();
+  await pickSubject(p, 'credit-xgb/73');
+  await p.waitForSelector(id('section-evidence'));
+  const missing = [];
+  for (const h of hooks) if (!(await p.$(id(h)))) missing.push(h);
+  assert.deepEqual(missing, [], 'hooks missing on the example');
+  // The first names hold their answers.
+  assert.match(await p.innerText(id('answer-model-version')), /credit-xgb\/73/);
+  assert.match(await p.innerText(id('answer-hyperparameters')), /max_depth/);
+  assert.match(await p.innerText(id('answer-metrics')), /validation:auc/);
+  assert.match(await p.innerText(id('answer-approval')), /risk-ops@company.com/);
+  assert.match(await p.innerText(id('gap-list')), /None/);
+  await p.close();
+});
+
+test('a fetch larger than 50 MB shows the megabytes received of the total, and the bar moves', async () => {
+  const dir = path.join(ROOT, 'target', 'e2e', 'big');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'synth-28x52.json');
+  if (!fs.existsSync(file)) cli(['synth', '--models', '28', '--weeks', '52', '-o', file]);
+  const size = fs.statSync(file).size;
+  assert.ok(size > 50e6, `${size} bytes`);
+  const slow = await startServer({ big: dir }, { slow: ['big'] });
+  const p = await browser.context.newPage();
+  await p.goto(`${slow.base}/index.html?src=data/big/synth-28x52.json`);
+  const seen = [];
+  const bars = [];
+  while (!(await p.$(id('provenance-sentence')))) {
+    const text = await p.$eval(id('progress'), (e) => e.textContent).catch(() => '');
+    const m = text.match(/^Fetching data\/big\/synth-28x52\.json: ([\d.]+) MB of ([\d.]+) MB/);
+    if (m) {
+      seen.push(Number(m[1]));
+      assert.equal(Number(m[2]), Number((size / 1e6).toFixed(1)), text);
+      bars.push(await p.$eval(`${id('progress')} progress`, (b) => b.value));
+    }
+    await p.waitForTimeout(50);
+  }
+  assert.ok(new Set(seen).size >= 5, `the MB line moved: ${seen.join(', ')}`);
+  assert.ok(seen.every((v, i) => i === 0 || v >= seen[i - 1]), 'never backwards');
+  assert.ok(new Set(bars).size >= 5, `the bar moved: ${bars.join(', ')}`);
+  await p.close();
+  slow.server.close();
+});
+
+test('a fetch that fails names the URL and says why', async () => {
+  const p = await browser.context.newPage();
+  await p.goto(`${base}/index.html?src=data/examples/no-such-file.json`);
+  await p.waitForSelector(id('error'));
+  assert.match(await p.innerText(id('error')), /could not fetch data\/examples\/no-such-file\.json: HTTP 404/);
+  await p.close();
+});

@@ -165,11 +165,37 @@ pub async fn painted() {
 
 /// GETs a same-origin path (an export or a font beside the page).
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    let resp = gloo_net::http::Request::get(path).send().await.map_err(|e| format!("{path}: {e}"))?;
+    fetch_bytes_with(path, |_, _| {}).await
+}
+
+/// GETs a same-origin path, reading its body a chunk at a time and calling `progress(received, total)` after each
+/// (`total`: the Content-Length, when the server sends one). The browser paints between chunks.
+pub async fn fetch_bytes_with(path: &str, progress: impl Fn(u64, Option<u64>)) -> Result<Vec<u8>, String> {
+    let failed = |e: String| format!("could not fetch {path}: {e}");
+    let resp = gloo_net::http::Request::get(path).send().await.map_err(|e| failed(e.to_string()))?;
     if !resp.ok() {
-        return Err(format!("{path}: HTTP {}", resp.status()));
+        return Err(failed(format!("HTTP {} {}", resp.status(), resp.status_text())));
     }
-    resp.binary().await.map_err(|e| format!("{path}: {e}"))
+    let total = resp.headers().get("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let Some(body) = resp.body() else { return resp.binary().await.map_err(|e| failed(e.to_string())) };
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut out: Vec<u8> = Vec::with_capacity(total.unwrap_or(0).min(1 << 32) as usize);
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|e| failed(e.as_string().unwrap_or_else(|| format!("{e:?}"))))?;
+        let field = |name: &str| js_sys::Reflect::get(&chunk, &wasm_bindgen::JsValue::from_str(name));
+        if field("done").ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        let value: js_sys::Uint8Array =
+            field("value").map_err(|_| failed("no bytes in a chunk".into()))?.unchecked_into();
+        let start = out.len();
+        out.resize(start + value.length() as usize, 0);
+        value.copy_to(&mut out[start..]);
+        progress(out.len() as u64, total);
+    }
+    Ok(out)
 }
 
 /// The `src` query parameter, split on commas (`index.html?src=a.json,b.json`).

@@ -12,9 +12,15 @@ use lineage_core::{Lineage, Report};
 
 use crate::app::{block_view, Highlight, State};
 
-/// The model versions of the lineage, by group and version (what the two pickers offer).
-fn versions(state: State) -> Memo<Vec<Package>> {
-    Memo::new(move |_| state.lineage.with(|l| l.as_ref().map(|l| packages::packages(l)).unwrap_or_default()))
+/// The model versions of the lineage, by group and version (what the two pickers offer), listed only once the
+/// control is opened: a fleet bundle holds tens of thousands, and a closed panel costs nothing at load.
+fn versions(state: State, open: RwSignal<bool>) -> Memo<Vec<Package>> {
+    Memo::new(move |_| {
+        if !open.get() {
+            return Vec::new();
+        }
+        state.lineage.with(|l| l.as_ref().map(|l| packages::versions(l)).unwrap_or_default())
+    })
 }
 
 /// The version the report is about, and the one it replaced (the pickers' first choice).
@@ -56,15 +62,23 @@ fn picker(
 
 /// "Compare": two versions' differences, when the lineage holds more than one version.
 #[component]
-pub fn Compare(report: Report) -> impl IntoView {
+pub fn Compare(report: Report, versions_loaded: usize) -> impl IntoView {
     let state = expect_context::<State>();
-    let all = versions(state);
-    let (first_from, first_to) = state
-        .lineage
-        .with_untracked(|l| l.as_ref().map(|l| defaults(l, &all.get_untracked(), &report)))
-        .unwrap_or_default();
-    let (from, to) = (RwSignal::new(first_from), RwSignal::new(first_to));
     let open = RwSignal::new(false);
+    let all = versions(state, open);
+    let (from, to) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    // The pickers start on the report's version and the one it replaced, once the list is made.
+    Effect::new(move |_| {
+        let listed = all.get();
+        if listed.is_empty() || !to.get_untracked().is_empty() {
+            return;
+        }
+        let first = state.lineage.with_untracked(|l| l.as_ref().map(|l| defaults(l, &listed, &report)));
+        if let Some((f, t)) = first {
+            from.set(f);
+            to.set(t);
+        }
+    });
     let find = move |arn: &str| all.with(|a| a.iter().find(|p| p.arn == arn).cloned());
     let result = Memo::new(move |_| {
         if !open.get() {
@@ -89,7 +103,7 @@ pub fn Compare(report: Report) -> impl IntoView {
         state.highlight.set(Highlight { label, arns: arns.unwrap_or_default() });
     };
     move || {
-        (all.with(Vec::len) > 1).then(|| {
+        (versions_loaded > 1).then(|| {
             view! {
                 <details class="compare no-print" data-testid="compare" on:toggle=move |ev| {
                     let d: web_sys::HtmlDetailsElement = event_target(&ev);

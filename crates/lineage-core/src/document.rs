@@ -502,23 +502,30 @@ fn hyperparameters(a: &Answers) -> Vec<Block> {
     a.training_jobs.iter().flat_map(job_parameters).collect()
 }
 
+/// Section 4's table headers and what it says when a job records none: the page hangs its stable hooks
+/// (`answer-hyperparameters`, `answer-metrics`) on these blocks.
+pub const HYPERPARAMETER_HEADER: &str = "Hyperparameter";
+pub const METRIC_HEADER: &str = "Metric";
+pub const HYPERPARAMETERS_NOT_RECORDED: &str = "Hyperparameters: not recorded.";
+pub const METRICS_NOT_RECORDED: &str = "Final metrics: not recorded.";
+
 fn job_parameters(j: &TrainingJobAnswer) -> Vec<Block> {
     let mut out = vec![Block::Subheading(format!("Training job {}", j.name))];
     if j.hyperparameters.is_empty() {
-        out.push(para("Hyperparameters: not recorded."));
+        out.push(para(HYPERPARAMETERS_NOT_RECORDED));
     } else {
         let rows = j.hyperparameters.iter().map(|(k, v)| vec![code(k), code(v)]).collect();
-        out.push(table(&["Hyperparameter", "Value"], rows));
+        out.push(table(&[HYPERPARAMETER_HEADER, "Value"], rows));
     }
     if j.metrics.is_empty() {
-        out.push(para("Final metrics: not recorded."));
+        out.push(para(METRICS_NOT_RECORDED));
     } else if j.metric_sources.is_empty() {
         let rows = j.metrics.iter().map(|(k, v)| vec![code(k), code(format_number(*v))]).collect();
-        out.push(table(&["Metric", "Final value"], rows));
+        out.push(table(&[METRIC_HEADER, "Final value"], rows));
     } else {
         let source = |k: &str| j.metric_sources.get(k).map_or_else(|| text("not recorded"), text);
         let rows = j.metrics.iter().map(|(k, v)| vec![code(k), code(format_number(*v)), source(k)]).collect();
-        out.push(table(&["Metric", "Final value", "Recorded as"], rows));
+        out.push(table(&[METRIC_HEADER, "Final value", "Recorded as"], rows));
     }
     out
 }

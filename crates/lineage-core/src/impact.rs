@@ -198,7 +198,7 @@ pub fn impact(lineage: &Lineage, source: &str, window: Option<Window>) -> Result
     let g = &lineage.graph;
     let (starts, matched_by) = sources(lineage, source)?;
     let parents = walk_down(g, &starts);
-    let all = packages::packages(lineage);
+    let all = packages::versions(lineage);
     let by_vertex = package_index(lineage, &all);
     let mut models: BTreeMap<&str, AffectedModel> = BTreeMap::new();
     let mut downstream = Vec::new();

@@ -44,6 +44,17 @@ pub fn model_package_arns(lineage: &Lineage) -> BTreeSet<&str> {
 /// Every model version the export names, with its vertex and whether it was ever deployed, by group, then version
 /// (10 after 9), then ARN.
 pub fn packages(lineage: &Lineage) -> Vec<Package> {
+    let mut out = versions(lineage);
+    let deployed = deployed_packages(lineage);
+    for p in &mut out {
+        p.deployed = deployed.contains(&p.arn);
+    }
+    out
+}
+
+/// [`packages`] without whether each was deployed (`deployed` is false): what a comparison needs, without the
+/// walk over every deployment record.
+pub fn versions(lineage: &Lineage) -> Vec<Package> {
     let g = &lineage.graph;
     let mut vertex_of: BTreeMap<&str, NodeIndex> = BTreeMap::new();
     for (&ix, arn) in &g.package_of {
@@ -53,7 +64,6 @@ pub fn packages(lineage: &Lineage) -> Vec<Package> {
         }
     }
     let arns = model_package_arns(lineage);
-    let deployed = deployed_packages(lineage);
     let mut out: Vec<Package> = arns
         .into_iter()
         .map(|arn| {
@@ -65,7 +75,7 @@ pub fn packages(lineage: &Lineage) -> Vec<Package> {
                 group: described.and_then(|d| d.group.clone()).or(group),
                 version: described.and_then(|d| d.version).or(version),
                 status: described.and_then(|d| d.approval_status.clone()),
-                deployed: deployed.contains(arn),
+                deployed: false,
                 vertex: vertex_of.get(arn).copied(),
             }
         })
@@ -134,6 +144,11 @@ pub fn deployed_packages(lineage: &Lineage) -> BTreeSet<String> {
         out.extend(crate::deployments::config_packages(lineage, c));
     }
     out
+}
+
+/// How many model versions [`versions`] lists, without listing them.
+pub fn version_count(lineage: &Lineage) -> usize {
+    model_package_arns(lineage).len() + recorded_models(lineage).len()
 }
 
 /// The version `of` replaced in its group: the same group's highest lower version the export holds.

@@ -140,7 +140,7 @@ fn images(cx: &Ctx) -> Vec<String> {
 /// `lineage diff --from A [--to B]`: the two model versions A and B name (anything `--start` accepts, each taken to
 /// the model version it stands for), compared; without B, the version that replaced A in its group.
 pub fn diff(lineage: &Lineage, from: &str, to: Option<&str>) -> Result<Diff, DiffError> {
-    let all = packages::packages(lineage);
+    let all = packages::versions(lineage);
     let a = version_named(lineage, &all, from)?;
     let b = match to {
         Some(to) => version_named(lineage, &all, to)?,
@@ -178,7 +178,7 @@ pub fn compare(lineage: &Lineage, from: &Package, to: &Package) -> Result<Diff, 
 /// The report's "Changes since the previous version": when the export holds the version the focus replaced in its
 /// group (the same group's next lower version), its answers compared with these.
 fn previous_changes(cx: &Ctx, answers: &Answers) -> Option<Diff> {
-    let all = packages::packages(cx.lineage);
+    let all = packages::versions(cx.lineage);
     let this = packages::of_vertex(cx.lineage, &all, cx.focus)?;
     let before = packages::previous(&all, this)?;
     let (a, a_images) = version(cx.lineage, before).ok()?;
