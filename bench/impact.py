@@ -16,7 +16,7 @@ import os
 import statistics
 import subprocess
 
-from run import BIN, OUT, ROOT, measure, warm
+from run import BIN, OUT, ROOT, interleaved
 
 
 def main():
@@ -40,15 +40,7 @@ def main():
         "diff (json)": [BIN, "diff", export, "--from", f"credit-m0000/{a.weeks - 1}", "--to", last, "--format", "json",
                         "-o", os.path.join(OUT, "impact-diff.json")],
     }
-    times = {n: [] for n in rows}
-    peaks = {n: 0 for n in rows}
-    for r in range(a.runs):
-        for name, cmd in rows.items():
-            warm(export)
-            t, rss = measure(cmd)
-            times[name].append(t)
-            peaks[name] = max(peaks[name], rss)
-        print(f"round {r + 1}/{a.runs}: " + ", ".join(f"{n} {times[n][-1]:.2f}s" for n in rows), flush=True)
+    times, peaks = interleaved(rows, export, a.runs, "impact")
     with open(os.path.join(OUT, "impact.json")) as f:
         found = json.load(f)
     results = {n: {"median_s": statistics.median(times[n]), "runs_s": times[n], "peak_rss_bytes": peaks[n]} for n in rows}

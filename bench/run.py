@@ -49,6 +49,21 @@ def measure(cmd):
     return elapsed, usage.ru_maxrss * 1024
 
 
+def interleaved(rows, export, runs, label):
+    """Runs every row `runs` times, rounds interleaving the commands (so a slow spell on a shared machine hits every
+    row alike), the export read before each; the wall times per row and the largest peak RSS."""
+    times = {name: [] for name in rows}
+    peaks = {name: 0 for name in rows}
+    for r in range(runs):
+        for name, cmd in rows.items():
+            warm(export)
+            t, rss = measure(cmd)
+            times[name].append(t)
+            peaks[name] = max(peaks[name], rss)
+        print(f"[{label}] round {r + 1}/{runs}: " + ", ".join(f"{n} {times[n][-1]:.2f}s" for n in rows), flush=True)
+    return times, peaks
+
+
 # Targets by shape: the lineage-only figures must be no worse than before descriptions were generated (issue 11);
 # the described shape (what lineage-export-sagemaker writes) has its own.
 TARGETS = {
@@ -72,16 +87,7 @@ def shape(label, export, runs):
         "parse-only value": [BENCH, "parse-only", export, "--mode", "value"],
         "python json + networkx": [sys.executable, os.path.join(ROOT, "bench", "networkx_walk.py"), export],
     }
-    # Rounds interleave the commands, so a slow spell on a shared machine hits every row alike.
-    times = {name: [] for name in rows}
-    peaks = {name: 0 for name in rows}
-    for r in range(runs):
-        for name, cmd in rows.items():
-            warm(export)
-            t, rss = measure(cmd)
-            times[name].append(t)
-            peaks[name] = max(peaks[name], rss)
-        print(f"[{label}] round {r + 1}/{runs}: " + ", ".join(f"{n} {times[n][-1]:.2f}s" for n in rows), flush=True)
+    times, peaks = interleaved(rows, export, runs, label)
     results = {}
     print(f"\n== {label}: {size / 2**20:.0f} MiB; {counts}")
     for name in rows:
