@@ -281,21 +281,20 @@ impl State {
     async fn add_plain_files(&self, files: Vec<(String, Result<Vec<u8>, String>)>, mut unread: Vec<String>) {
         let start = browser::now_ms();
         let mut readable = Vec::new();
-        let count = files.len();
-        for (i, (name, bytes)) in files.into_iter().enumerate() {
+        let mut digests = Vec::new();
+        for (name, bytes) in files {
             match bytes {
                 Err(e) => unread.push(e),
                 Ok(bytes) => {
-                    let text = format!("Checking {name} (SHA-256 for the evidence list)");
-                    self.progress.set(Some(Progress { text, fraction: Some((i as f64, count as f64)) }));
-                    let sha = browser::sha256_hex(&bytes).await;
-                    readable.push((name, bytes, sha));
+                    // The browser hashes each file (for the evidence list) while the files merge.
+                    digests.push((name.clone(), browser::begin_sha256(&bytes)));
+                    readable.push((name, bytes));
                 }
             }
         }
         browser::record_timing("check_ms", browser::now_ms() - start);
-        self.workspace.update_untracked(|w| w.insert(readable));
-        let outcome = self.merge_in_steps().await;
+        self.workspace.update_untracked(|w| w.insert_digested_later(readable));
+        let outcome = self.merge_in_steps(digests).await;
         browser::record_timing("merge_ms", browser::now_ms() - start);
         self.workspace.notify();
         let (result, mut refused) = outcome;
@@ -310,13 +309,22 @@ impl State {
 
     /// Merges the workspace's files a step at a time (a file, a batch of a bundle's descriptions, the joins),
     /// saying what runs next and letting the page paint: before each step on a large input, else every 100 ms.
-    async fn merge_in_steps(&self) -> steps::Merged {
+    /// The `digests` the browser began are given to the workspace before the last step.
+    async fn merge_in_steps(&self, mut digests: Vec<(String, browser::Hashing)>) -> steps::Merged {
         const LARGE: usize = 4_000_000;
         let roles = self.roles();
         let mut build = Build::default();
         let mut painted_at = browser::now_ms();
         loop {
-            let next = self.workspace.with_untracked(|w| w.next_step(&build));
+            let mut next = self.workspace.with_untracked(|w| w.next_step(&build));
+            if matches!(next, NextStep::Finish { .. }) && !digests.is_empty() {
+                self.announce("Checking the files' SHA-256 for the evidence list…".into()).await;
+                for (name, begun) in std::mem::take(&mut digests) {
+                    let sha = browser::sha256_hex(begun).await;
+                    self.workspace.update_untracked(|w| w.set_sha256(&name, sha));
+                }
+                next = self.workspace.with_untracked(|w| w.next_step(&build));
+            }
             let (text, fraction, large) = match next {
                 NextStep::Parse { file, bytes } => {
                     (format!("Parsing {file} ({})…", megabytes(bytes as u64)), None, bytes >= LARGE)

@@ -228,13 +228,25 @@ pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// SHA-256 of `bytes` as hex, computed by the browser (SubtleCrypto, much faster than WASM); `None` where the
-/// page is not in a secure context, and then the core hashes.
-pub async fn sha256_hex(bytes: &[u8]) -> Option<String> {
-    let subtle = web_sys::window()?.crypto().ok()?.subtle();
-    let data = js_sys::Uint8Array::from(bytes);
-    let promise = subtle.digest_with_str_and_buffer_source("SHA-256", &data).ok()?;
-    let digest = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+/// SHA-256 of `bytes`, begun now by the browser (SubtleCrypto, off the page's thread and much faster than WASM,
+/// with its own copy of the bytes) while the page goes on; `None` where the page is not in a secure context, and
+/// then the core hashes.
+pub fn begin_sha256(bytes: &[u8]) -> Hashing {
+    let begin = || {
+        let subtle = web_sys::window()?.crypto().ok()?.subtle();
+        let data = js_sys::Uint8Array::from(bytes);
+        let promise = subtle.digest_with_str_and_buffer_source("SHA-256", &data).ok()?;
+        Some(wasm_bindgen_futures::JsFuture::from(promise))
+    };
+    Hashing(begin())
+}
+
+/// A SHA-256 the browser is computing ([`begin_sha256`]).
+pub struct Hashing(Option<wasm_bindgen_futures::JsFuture>);
+
+/// The hex of a digest [`begin_sha256`] began.
+pub async fn sha256_hex(begun: Hashing) -> Option<String> {
+    let digest = begun.0?.await.ok()?;
     let digest = js_sys::Uint8Array::new(&digest).to_vec();
     Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }

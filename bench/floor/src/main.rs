@@ -27,6 +27,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ParseMode::Typed)]
         mode: ParseMode,
     },
+    /// Runs `lineage report`'s load on one file as the CLI does (a second thread lent, the file's SHA-256 beside
+    /// the parse) and prints each phase's wall time: the profile bench/RESULTS.md explains the report's time by.
+    Phases { file: PathBuf },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -43,8 +46,11 @@ enum ParseMode {
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    let Command::ParseOnly { files, mode } = Cli::parse().command;
-    match parse_only(&files, mode) {
+    let done = match Cli::parse().command {
+        Command::ParseOnly { files, mode } => parse_only(&files, mode),
+        Command::Phases { file } => phases(&file),
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -75,6 +81,54 @@ fn parse_only(files: &[PathBuf], mode: ParseMode) -> Result<(), String> {
         println!("{}: parsed ({} bytes, object: {ok})", path.display(), bytes.len());
     }
     Ok(())
+}
+
+/// Times the load's phases on `file`: read, parse and merge all but the descriptions (`begin_file`), the
+/// descriptions (`continue_file`), `finish`, and the report of the export's start.
+fn phases(file: &Path) -> Result<(), String> {
+    let clock = std::time::Instant::now();
+    let mut last = 0.0;
+    let mut lap = |what: &str| {
+        let now = clock.elapsed().as_secs_f64();
+        println!("{what:<40} {:>7.0} ms", (now - last) * 1e3);
+        last = now;
+    };
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+    lap("read the file");
+    let mut loader = lineage_core::Loader::new();
+    loader.lend_threads(both_at_once);
+    let name = file.display().to_string();
+    let fail = |e: lineage_core::ImportError| e.to_string();
+    let mut load = std::thread::scope(|s| {
+        let digest = s.spawn(|| lineage_core::Loader::sha256_hex(&bytes));
+        loader.begin_file(&name, &bytes, || digest.join().unwrap_or_default())
+    })
+    .map_err(fail)?;
+    lap("parse, merge the pages (SHA-256 beside)");
+    while loader.continue_file(&mut load, &bytes).map_err(fail)? {}
+    lap("read and merge the Describe responses");
+    let lineage = loader.finish(&lineage_core::RoleTable::builtin()).map_err(fail)?;
+    lap("finish (joins, roles, stand-ins)");
+    let report = lineage_core::answer(&lineage, &lineage_core::Query::Start(None)).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&report).map_err(|e| e.to_string())?;
+    lap("the report and its JSON");
+    println!(
+        "{} vertices, {} edges, report {} bytes",
+        lineage.graph.node_count(),
+        lineage.graph.edge_count(),
+        json.len()
+    );
+    drop(lineage);
+    lap("free");
+    Ok(())
+}
+
+/// Runs `a` here and `b` on a second thread, as the `lineage` binary lends the core.
+fn both_at_once(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send)) {
+    std::thread::scope(|s| {
+        s.spawn(b);
+        a();
+    });
 }
 
 /// The files as `lineage` reads them (its `inputs::expand`): files named directly, plus every file inside a named

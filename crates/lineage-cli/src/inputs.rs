@@ -55,7 +55,41 @@ fn is_not_input(path: &Path) -> bool {
 }
 
 pub fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))
+    read_on_both_cores(path).map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))
+}
+
+/// A file's bytes; a large one read in two halves at once (copying from the page cache and touching fresh memory
+/// is a tenth of a large report's time, and each core can do half).
+#[cfg(unix)]
+fn read_on_both_cores(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek};
+    use std::os::unix::fs::FileExt;
+    const LARGE: u64 = 16 << 20;
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len < LARGE || !file.metadata()?.is_file() {
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    let len = usize::try_from(len).map_err(std::io::Error::other)?;
+    let mut bytes = vec![0u8; len];
+    let (first, second) = bytes.split_at_mut(len / 2);
+    let offset = first.len() as u64;
+    std::thread::scope(|s| {
+        let other = s.spawn(|| file.read_exact_at(second, offset));
+        let here = file.read_exact_at(first, 0);
+        other.join().unwrap_or_else(|_| Err(std::io::Error::other("the reading thread failed"))).and(here)
+    })?;
+    // A file that grew while it was read: the rest too, as `std::fs::read` would.
+    file.seek(std::io::SeekFrom::Start(len as u64))?;
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+#[cfg(not(unix))]
+fn read_on_both_cores(path: &Path) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
 }
 
 /// What a command loads: the files and directories named, and the audit table's column map (`--audit-map`).

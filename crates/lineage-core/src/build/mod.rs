@@ -133,7 +133,7 @@ impl Loader {
         let end = (doc.next + DESCRIPTION_BATCH).min(doc.texts.len());
         let mut texts = Vec::with_capacity(end - doc.next);
         for (i, range) in doc.texts[doc.next..end].iter().enumerate() {
-            let text = bytes.get(range.clone()).and_then(|b| std::str::from_utf8(b).ok()).ok_or_else(|| {
+            let text = bytes.get(range.clone()).ok_or_else(|| {
                 err(
                     format!("{}Descriptions[{}]", doc.prefix, doc.next + i),
                     "not the text parsed before (the file changed)".into(),
@@ -141,6 +141,7 @@ impl Loader {
             })?;
             texts.push(text);
         }
+        // Each text is checked as UTF-8 again where it is read, in the two halves.
         for d in read_descriptions(&texts, doc.next, &doc.prefix, self.join.unwrap_or(one_after_the_other)) {
             let d = d.map_err(|(path, m)| err(path, m))?;
             self.merge_described(d, &file.name, doc.line, &doc.at);
@@ -151,6 +152,16 @@ impl Loader {
             file.pending.remove(0);
         }
         Ok(!file.pending.is_empty())
+    }
+
+    /// Sets the SHA-256 of the input `name` where it was begun without one (see `Workspace::set_sha256`).
+    pub(crate) fn fill_sha256(&mut self, name: &str, sha256: impl FnOnce() -> String) {
+        let mut sha256 = Some(sha256);
+        for input in self.inputs.iter_mut().filter(|i| i.name == name && i.sha256.is_empty()) {
+            if let Some(f) = sha256.take() {
+                input.sha256 = f();
+            }
+        }
     }
 
     /// Lists a file that holds no document this tool reads, so the evidence appendix still accounts for it.

@@ -10,11 +10,23 @@ use crate::model::{ImportError, Lineage};
 /// The files a reviewer has loaded, in the order they were added; a file is kept only if it parses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Workspace {
-    /// Name, bytes, and the SHA-256 the caller computed (hex), if it did.
-    files: Vec<(String, Vec<u8>, Option<String>)>,
+    /// Name, bytes, and where the file's SHA-256 comes from.
+    files: Vec<(String, Vec<u8>, Digest)>,
     /// Counts changes to `files`: a [`Build`] begun before a change starts again (its places in the bytes of
     /// a replaced file would point into the wrong text).
     generation: u64,
+}
+
+/// Where a file's SHA-256 (hex, for the evidence list) comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Digest {
+    /// The caller computed it.
+    Given(String),
+    /// The caller is computing it (the browser, off the page's thread) and gives it with
+    /// [`Workspace::set_sha256`] before the merge finishes; a file it never gave is hashed here then.
+    Later,
+    /// Computed here, once the file parsed.
+    Here,
 }
 
 /// A file the workspace refused, with the reason (the same text the CLI prints).
@@ -38,10 +50,29 @@ impl Workspace {
 
     /// Adds files (a name already loaded is replaced) without merging: [`Workspace::step`] then merges in steps.
     pub fn insert(&mut self, files: Vec<(String, Vec<u8>, Option<String>)>) {
+        let files = files.into_iter().map(|(n, b, sha)| (n, b, sha.map_or(Digest::Here, Digest::Given))).collect();
+        self.insert_files(files);
+    }
+
+    /// [`Workspace::insert`] for a caller that computes each file's SHA-256 while the files merge and gives it
+    /// with [`Workspace::set_sha256`] before the [`NextStep::Finish`] step.
+    pub fn insert_digested_later(&mut self, files: Vec<(String, Vec<u8>)>) {
+        self.insert_files(files.into_iter().map(|(n, b)| (n, b, Digest::Later)).collect());
+    }
+
+    fn insert_files(&mut self, files: Vec<(String, Vec<u8>, Digest)>) {
         self.generation += 1;
-        for (name, bytes, sha) in files {
+        for (name, bytes, digest) in files {
             self.files.retain(|(n, _, _)| *n != name);
-            self.files.push((name, bytes, sha));
+            self.files.push((name, bytes, digest));
+        }
+    }
+
+    /// The SHA-256 (hex) of a file inserted with [`Workspace::insert_digested_later`]; `None` when the caller
+    /// could not compute it (the core then does). The bytes are unchanged, so a merge under way goes on.
+    pub fn set_sha256(&mut self, name: &str, sha256: Option<String>) {
+        for (_, _, digest) in self.files.iter_mut().filter(|(n, _, _)| n == name) {
+            *digest = sha256.clone().map_or(Digest::Here, Digest::Given);
         }
     }
 
@@ -61,7 +92,13 @@ impl Workspace {
 
     /// Each file's name, bytes and SHA-256 (hex, when the caller gave it), in the order they were added.
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8], Option<&str>)> {
-        self.files.iter().map(|(n, b, s)| (n.as_str(), b.as_slice(), s.as_deref()))
+        self.files.iter().map(|(n, b, d)| {
+            let sha = match d {
+                Digest::Given(h) => Some(h.as_str()),
+                Digest::Later | Digest::Here => None,
+            };
+            (n.as_str(), b.as_slice(), sha)
+        })
     }
 
     /// Merges every file; a file that fails to parse is removed and reported, and the others are merged again
@@ -101,9 +138,16 @@ impl Workspace {
                 ..Build::default()
             };
         }
-        let Some((name, bytes, sha)) = self.files.get(build.index) else {
-            let loader = std::mem::take(&mut build.loader);
+        let Some((name, bytes, digest)) = self.files.get(build.index) else {
+            let mut loader = std::mem::take(&mut build.loader);
             let refused = std::mem::take(&mut build.refused);
+            // The digests given while the files merged (or, never given, computed now).
+            for (name, bytes, digest) in self.files.iter().filter(|(_, _, d)| *d != Digest::Here) {
+                match digest {
+                    Digest::Given(h) => loader.fill_sha256(name, || h.clone()),
+                    _ => loader.fill_sha256(name, || Loader::sha256_hex(bytes)),
+                }
+            }
             return Some(if self.files.is_empty() {
                 (Ok(None), refused)
             } else {
@@ -114,9 +158,11 @@ impl Workspace {
         let finished = match build.current.as_mut() {
             Some(load) => build.loader.continue_file(load, bytes).map(|more| !more),
             None => {
-                let begun = match sha {
-                    Some(h) => build.loader.begin_file(name, bytes, || h.clone()),
-                    None => build.loader.begin_file(name, bytes, || Loader::sha256_hex(bytes)),
+                let begun = match digest {
+                    Digest::Given(h) => build.loader.begin_file(name, bytes, || h.clone()),
+                    // Filled in before the merge finishes.
+                    Digest::Later => build.loader.begin_file(name, bytes, String::new),
+                    Digest::Here => build.loader.begin_file(name, bytes, || Loader::sha256_hex(bytes)),
                 };
                 begun.map(|load| {
                     let nothing_left = load.progress().1 == 0;
@@ -260,6 +306,33 @@ pub(crate) mod tests {
             (whole.graph.node_count(), whole.graph.edge_count())
         );
         assert_eq!(json(&stepped), json(&whole));
+    }
+
+    #[test]
+    fn a_digest_given_while_the_files_merge_is_the_inputs_and_one_never_given_is_computed() {
+        let roles = RoleTable::builtin();
+        let merged = |w: &mut Workspace, given: Option<&str>| {
+            let mut build = Build::default();
+            loop {
+                if matches!(w.next_step(&build), NextStep::Finish { .. }) {
+                    if let Some(h) = given {
+                        w.set_sha256("a.json", Some(h.to_owned()));
+                    }
+                }
+                if let Some((l, _)) = w.step(&mut build, &roles) {
+                    let l = l.ok().flatten().unwrap_or_else(|| panic!("no lineage"));
+                    return l.inputs.iter().map(|i| (i.name.clone(), i.sha256.clone())).collect::<Vec<_>>();
+                }
+            }
+        };
+        let mut w = Workspace::new();
+        w.insert_digested_later(vec![("a.json".into(), page())]);
+        assert_eq!(w.files().map(|(_, _, s)| s).collect::<Vec<_>>(), [None]);
+        assert_eq!(merged(&mut w, Some("feed")), [("a.json".to_owned(), "feed".to_owned())]);
+        assert_eq!(w.files().map(|(_, _, s)| s).collect::<Vec<_>>(), [Some("feed")]);
+        let mut w = Workspace::new();
+        w.insert_digested_later(vec![("a.json".into(), page())]);
+        assert_eq!(merged(&mut w, None), [("a.json".to_owned(), Loader::sha256_hex(&page()))]);
     }
 
     #[test]

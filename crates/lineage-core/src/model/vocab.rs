@@ -189,6 +189,15 @@ pub enum AssociationType {
 impl AssociationType {
     /// The API spelling; the SDK's enum names (`SAME_AS`, `CONTRIBUTED_TO`) as some tools write them are read too.
     pub fn parse(s: &str) -> AssociationType {
+        // The API spelling, as nearly every input writes it, without folding a copy (a bundle has millions).
+        match s {
+            "ContributedTo" => return AssociationType::ContributedTo,
+            "AssociatedWith" => return AssociationType::AssociatedWith,
+            "DerivedFrom" => return AssociationType::DerivedFrom,
+            "Produced" => return AssociationType::Produced,
+            "SameAs" => return AssociationType::SameAs,
+            _ => {}
+        }
         let folded: String = s.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
         match folded.as_str() {
             "contributedto" => AssociationType::ContributedTo,

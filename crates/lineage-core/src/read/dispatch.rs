@@ -333,12 +333,22 @@ fn keys(map: &serde_json::Map<String, Value>) -> String {
 /// Reads `batch`, which starts at `Descriptions[first]`, in order: its two halves through `join` (which may run
 /// them at once, see [`Loader::lend_threads`]); the merge that follows is on the caller's thread either way.
 pub(crate) fn read_descriptions(
-    batch: &[&str],
+    batch: &[&[u8]],
     first: usize,
     prefix: &str,
     join: BothAtOnce,
 ) -> Vec<Result<Described, (String, String)>> {
-    in_halves(batch, join, |text, i| description(text, &format!("{prefix}Descriptions[{}]", first + i)))
+    in_halves(batch, join, |text, i| {
+        let mut path = String::with_capacity(prefix.len() + 24);
+        path.push_str(prefix);
+        path.push_str("Descriptions[");
+        path.push_str(&(first + i).to_string());
+        path.push(']');
+        match std::str::from_utf8(text) {
+            Ok(text) => description(text, &path),
+            Err(_) => Err((path, "not the text parsed before (the file changed)".into())),
+        }
+    })
 }
 
 /// `f(item, index)` of every item, in order, the two halves run through `join`.

@@ -36,11 +36,23 @@ pub(crate) fn kind<T: Tree>(v: &T) -> &'static str {
 
 impl<'t, T: Tree + 't> At<'t, T> {
     pub(crate) fn key_path(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
+        // Pushed, not formatted: every object a reader enters makes one, a bundle's responses a million.
+        let mut path = String::with_capacity(self.path.len() + key.len() + 1);
+        path.push_str(&self.path);
+        if !self.path.is_empty() {
+            path.push('.');
         }
+        path.push_str(key);
+        path
+    }
+
+    /// `key[i]` under this object's path.
+    fn index_path(&self, key: &str, i: usize) -> String {
+        let mut path = self.key_path(key);
+        path.push('[');
+        path.push_str(&i.to_string());
+        path.push(']');
+        path
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&'t T> {
@@ -60,9 +72,9 @@ impl<'t, T: Tree + 't> At<'t, T> {
 
     pub(crate) fn index(&self, key: &str, i: usize, v: &'t T) -> Result<At<'t, T>> {
         match v.view() {
-            View::Object(map) => Ok(At { map, path: format!("{}[{i}]", self.key_path(key)) }),
+            View::Object(map) => Ok(At { map, path: self.index_path(key, i) }),
             _ => Err(FieldError {
-                path: format!("{}[{i}]", self.key_path(key)),
+                path: self.index_path(key, i),
                 message: format!("expected an object, found {}", kind(v)),
             }),
         }
@@ -138,8 +150,10 @@ impl<'t, T: Tree + 't> At<'t, T> {
             // serde_json prints a number as the shortest text that reads back the same, which is the text the
             // input had (up to 17 significant digits): read those digits, not the f64.
             View::Number(n) => {
-                let text = n.to_string();
-                Timestamp::from_epoch_text(&text, EpochUnit::Guess).map(Some).ok_or_else(|| bad(&text))
+                // Written on the stack: a number's shortest text is at most 24 bytes.
+                let mut buf = [0u8; 40];
+                let text = number_text(n, &mut buf);
+                Timestamp::from_epoch_text(text, EpochUnit::Guess).map(Some).ok_or_else(|| bad(text))
             }
             View::Str(s) => Timestamp::parse(s)
                 .or_else(|| Timestamp::from_epoch_text(s, EpochUnit::Guess))
@@ -177,4 +191,13 @@ impl<'t, T: Tree + 't> At<'t, T> {
         };
         Ok((!ctx.is_empty()).then_some(ctx))
     }
+}
+
+/// `n` as serde_json writes it, into `buf` (no allocation).
+pub(crate) fn number_text<'b>(n: &serde_json::Number, buf: &'b mut [u8; 40]) -> &'b str {
+    use std::io::Write;
+    let mut rest: &mut [u8] = &mut buf[..];
+    let ok = write!(rest, "{n}").is_ok();
+    let written = if ok { 40 - rest.len() } else { 0 };
+    std::str::from_utf8(&buf[..written]).unwrap_or("")
 }

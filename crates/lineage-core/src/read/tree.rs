@@ -148,6 +148,9 @@ impl<'de> Visitor<'de> for JsonVisitor {
         }
         // Sorted by key, stably, so that of a repeated key the last one read is the one kept.
         out.sort_by(|a, b| a.0.cmp(&b.0));
+        if out.windows(2).all(|w| w[0].0 != w[1].0) {
+            return Ok(Json::Object(out));
+        }
         let mut kept: Vec<(Cow<'de, str>, Json<'de>)> = Vec::with_capacity(out.len());
         for member in out {
             match kept.last_mut() {
@@ -235,7 +238,10 @@ pub(crate) fn object_digest<T: Tree>(object: &T::Object) -> [u8; 32] {
         match v.view() {
             View::Null => out.push(0),
             View::Bool(b) => out.extend_from_slice(&[1, u8::from(b)]),
-            View::Number(n) => put(out, 2, n.to_string().as_bytes()),
+            View::Number(n) => {
+                let mut buf = [0u8; 40];
+                put(out, 2, crate::read::json::number_text(n, &mut buf).as_bytes())
+            }
             View::Str(s) => put(out, 3, s.as_bytes()),
             View::Array(a) => {
                 put(out, 4, &[]);
