@@ -8,6 +8,7 @@ mod cli;
 mod compare;
 mod dvc;
 mod example;
+mod hostile;
 mod import;
 mod inference;
 mod injection;

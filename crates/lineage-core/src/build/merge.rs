@@ -127,6 +127,10 @@ impl Loader {
             Described::Pipeline(docs) => {
                 for mut doc in docs {
                     locate(&mut doc.origin);
+                    for (path, why) in std::mem::take(&mut doc.lost) {
+                        let place = doc.origin.line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
+                        self.warnings.push(format!("{place}: at {path}: {why}; the rest of the response is read"));
+                    }
                     self.merge_pipeline(doc, &at);
                 }
             }

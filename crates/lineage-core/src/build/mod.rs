@@ -27,7 +27,7 @@ use crate::model::roles::RoleTable;
 use crate::model::{ImportError, InputFile, Lineage};
 
 use crate::read::dispatch::{not_json, one_after_the_other, read_descriptions, stage_file, BothAtOnce};
-use state::{skip_warning, Reference};
+use state::{skip_warning, Reference, Skips};
 pub use state::{FileLoad, Loader};
 
 impl Loader {
@@ -93,28 +93,30 @@ impl Loader {
             self.skip_file(name, bytes, sha256, reason);
             return Ok(load);
         }
-        let staged = stage_file(name, bytes)?;
-
         let mut input = InputFile {
             name: name.to_owned(),
-            sha256: sha256(),
+            sha256: String::new(),
             bytes: bytes.len() as u64,
             kinds: BTreeMap::new(),
             other_fields: BTreeMap::new(),
             skipped: Vec::new(),
         };
-        let first_is_page = staged.first().is_some_and(|s| s.doc.is_page());
-        for mut s in staged {
+        let mut first_is_page = None;
+        let mut skips = Skips::default();
+        stage_file(name, bytes, |mut s| {
+            first_is_page.get_or_insert(s.doc.is_page());
             *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
             input.other_fields.append(&mut s.other_fields);
             if let Some(what) = s.skipped.take() {
                 self.dvc.unclaimed(name, s.line, bytes);
-                self.warnings.push(skip_warning(name, s.line, &what));
-                input.skipped.push(what);
-                continue;
+                skips.add(what, s.line);
+                return;
             }
             load.pending.extend(self.merge(name, s, bytes));
-        }
+        })?;
+        let first_is_page = first_is_page.unwrap_or(false);
+        input.sha256 = sha256();
+        skips.finish(name, &mut self.warnings, &mut input.skipped);
         load.total = load.pending.iter().map(|p| p.texts.len()).sum();
         // Whether this file's last page is continued is decided in `finish`, in name order, not load order.
         let trailing_token = self.unfinished_page.take();

@@ -93,6 +93,62 @@ pub(crate) struct AuditParts {
     pub(super) csvs: Vec<(String, Vec<u8>)>,
 }
 
+/// What one file skipped, per kind in the order first seen: the first [`Skips::NAMED`] of a kind each named (a
+/// warning with its line, an entry in the evidence list), the rest counted; past [`Skips::KINDS`] kinds, only
+/// counted. What it keeps grows with the kinds, never with the lines (a million `{}` lines are three warnings).
+#[derive(Default)]
+pub(crate) struct Skips {
+    kinds: Vec<(String, usize)>,
+    named: Vec<(Option<usize>, usize)>,
+    others: usize,
+}
+
+impl Skips {
+    pub(crate) const NAMED: usize = 3;
+    pub(crate) const KINDS: usize = 16;
+
+    pub(crate) fn add(&mut self, what: String, line: Option<usize>) {
+        let kind = match self.kinds.iter().position(|(w, _)| *w == what) {
+            Some(k) => k,
+            None if self.kinds.len() < Skips::KINDS => {
+                self.kinds.push((what, 0));
+                self.kinds.len() - 1
+            }
+            None => {
+                self.others += 1;
+                return;
+            }
+        };
+        self.kinds[kind].1 += 1;
+        if self.kinds[kind].1 <= Skips::NAMED {
+            self.named.push((line, kind));
+        }
+    }
+
+    /// The warnings and evidence entries: one for each named document (as a file skipped whole always had), then
+    /// one for the rest of each kind and one for the kinds past the limit.
+    pub(crate) fn finish(self, name: &str, warnings: &mut Vec<String>, listed: &mut Vec<String>) {
+        for (line, kind) in &self.named {
+            let what = &self.kinds[*kind].0;
+            warnings.push(skip_warning(name, *line, what));
+            listed.push(what.clone());
+        }
+        for (what, n) in self.kinds.iter().filter(|(_, n)| *n > Skips::NAMED) {
+            let more = crate::text::count(n - Skips::NAMED, "more line");
+            warnings.push(format!("{name}: {more} skipped (not used) besides those named: {what}"));
+            listed.push(format!("{more}: {what}"));
+        }
+        if self.others > 0 {
+            let others = crate::text::count(self.others, "more line");
+            warnings.push(format!(
+                "{name}: {others} skipped (not used), of kinds past the first {} (not named one by one)",
+                Skips::KINDS
+            ));
+            listed.push(format!("{others} of other kinds"));
+        }
+    }
+}
+
 /// The warning that lists a file (or a line of it) as skipped.
 pub(super) fn skip_warning(name: &str, line: Option<usize>, what: &str) -> String {
     let at = line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));

@@ -76,6 +76,9 @@ pub(crate) struct PipelineDoc {
     pub origin: Origin,
     /// A list page whose `NextToken` says another page follows.
     pub continued: bool,
+    /// Elements of a list that could not be read, each skipped (its JSON path and what was lost): one odd step
+    /// does not sink the page.
+    pub lost: Vec<(String, String)>,
 }
 
 #[derive(Debug)]

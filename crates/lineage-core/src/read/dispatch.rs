@@ -63,15 +63,17 @@ pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
     Ok((v, e))
 }
 
-/// Every document of one JSON file staged: a JSON Lines file line by line (`.jsonl`, `.ndjson`, or a file whose
-/// first line is a whole object), a top-level array element by element, else the file as one document. Errors
-/// name the file, the line of a JSON Lines file and the JSON path.
-pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Staged<'a>>, ImportError> {
+/// Every document of one JSON file staged and handed to `each` in order, none kept here (a file of a million
+/// lines costs what its documents keep, not a million staged documents): a JSON Lines file line by line (`.jsonl`,
+/// `.ndjson`, or a file whose first line is a whole object), a top-level array element by element, else the file
+/// as one document. Errors name the file, the line of a JSON Lines file and the JSON path; after one, `each` may
+/// have seen part of the file.
+pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8], mut each: impl FnMut(Staged<'a>)) -> Result<(), ImportError> {
     let err =
         |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
     if name.ends_with(".jsonl") || name.ends_with(".ndjson") || json_lines(bytes) {
         let text = std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
-        let mut staged = Vec::new();
+        let mut staged = 0;
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
@@ -79,21 +81,24 @@ pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Staged<'
             // Positions inside one line: the line number is the file's, so only the column is kept.
             let doc = parse_doc(line.as_bytes())
                 .map_err(|e| err(Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
-            staged.push(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
+            each(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
+            staged += 1;
         }
-        if staged.is_empty() {
+        if staged == 0 {
             return Err(err(
                 None,
                 String::new(),
                 "the file has no JSON lines (expected one JSON object per line)".into(),
             ));
         }
-        Ok(staged)
+        Ok(())
     } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        stage_array(bytes).map_err(|(path, m)| err(None, path, m))
+        stage_array(bytes).map_err(|(path, m)| err(None, path, m))?.into_iter().for_each(each);
+        Ok(())
     } else {
         let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
-        Ok(vec![stage(doc, None).map_err(|(path, m)| err(None, path, m))?])
+        each(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
+        Ok(())
     }
 }
 
@@ -159,12 +164,21 @@ fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
     let items: Vec<&serde_json::value::RawValue> =
         serde_json::from_slice(bytes).map_err(|e| (String::new(), format!("not a JSON array: {e}")))?;
     let count = items.len();
-    let staged: Vec<Result<Staged<'_>, (String, String)>> =
-        items.into_iter().enumerate().map(|(i, item)| stage_element(i, item)).collect();
-    let is_event = |s: &Result<Staged<'_>, (String, String)>| {
-        s.as_ref().is_ok_and(|s| s.described.iter().any(|d| matches!(d, Described::Lineage(_))))
-    };
-    if count > 0 && !staged.iter().any(is_event) {
+    // The events are kept; of the other elements only the first, for the error (an array of a million non-events
+    // is not held staged).
+    let mut events = Vec::new();
+    type Element<'a> = (usize, Result<Staged<'a>, (String, String)>);
+    let mut first_other: Option<Element<'_>> = None;
+    for (i, item) in items.into_iter().enumerate() {
+        let s = stage_element(i, item);
+        match s {
+            Ok(s) if s.described.iter().any(|d| matches!(d, Described::Lineage(_))) => events.push(s),
+            other => {
+                first_other.get_or_insert((i, other));
+            }
+        }
+    }
+    if count > 0 && events.is_empty() {
         let what = format!(
             "a JSON array of {} holding no OpenLineage event (a JSON array is read as a list of events)",
             crate::text::count(count, "element")
@@ -178,19 +192,14 @@ fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
             skipped: Some(what),
         }]);
     }
-    let mut out = Vec::with_capacity(count);
-    for (i, s) in staged.into_iter().enumerate() {
-        let s = s?;
-        if !s.described.iter().any(|d| matches!(d, Described::Lineage(_))) {
+    match first_other {
+        None => Ok(events),
+        Some((_, Err(e))) => Err(e),
+        Some((i, Ok(s))) => {
             let what = s.skipped.unwrap_or_else(|| s.kind.to_owned());
-            return Err((
-                format!("[{i}]"),
-                format!("expected an OpenLineage event (the array holds events), found {what}"),
-            ));
+            Err((format!("[{i}]"), format!("expected an OpenLineage event (the array holds events), found {what}")))
         }
-        out.push(s);
     }
-    Ok(out)
 }
 
 /// Element `i` of a top-level array, staged; its events' paths say which element (`[3].run.runId`).

@@ -28,19 +28,21 @@ pub(crate) fn pipeline(map: &Map<String, Value>, path: &str) -> Result<Option<De
     if map.contains_key("PipelineExecution") {
         return element(&at).map(|docs| Some(Described::Pipeline(docs)));
     }
+    let mut lost = Vec::new();
     let part = if map.contains_key("PipelineExecutionArn") {
         PipelinePart::Execution(Box::new(execution(&at)?))
     } else if map.contains_key("PipelineExecutionSteps") {
-        PipelinePart::Steps(steps(&at)?)
+        PipelinePart::Steps(steps(&at, &mut lost)?)
     } else if map.contains_key("PipelineParameters") {
-        PipelinePart::Parameters(parameters(&at)?)
+        PipelinePart::Parameters(parameters(&at, &mut lost)?)
     } else if map.contains_key("PipelineDefinition") && !map.contains_key("PipelineArn") {
         PipelinePart::Definition(definition(&at)?)
     } else {
         return Ok(None);
     };
     let continued = continued(&at)?;
-    Ok(Some(Described::Pipeline(vec![PipelineDoc { execution: None, part, origin: origin(&at), continued }])))
+    let doc = PipelineDoc { execution: None, part, origin: origin(&at), continued, lost };
+    Ok(Some(Described::Pipeline(vec![doc])))
 }
 
 fn continued(at: &At) -> Result<bool> {
@@ -79,22 +81,27 @@ fn element(at: &At) -> Result<Vec<PipelineDoc>> {
         origin: origin(&described),
         part: PipelinePart::Execution(Box::new(exec)),
         continued: false,
+        lost: Vec::new(),
     }];
-    let mut add = |at: &At, part: PipelinePart| -> Result<()> {
+    let mut add = |at: &At, part: PipelinePart, lost: Vec<(String, String)>| -> Result<()> {
         let continued = continued(at)?;
-        docs.push(PipelineDoc { execution: arn.clone(), origin: origin(at), part, continued });
+        docs.push(PipelineDoc { execution: arn.clone(), origin: origin(at), part, continued, lost });
         Ok(())
     };
     for (key, read) in [("ListPipelineExecutionSteps", true), ("ListPipelineParametersForExecution", false)] {
         for (i, page) in e.array(key)?.into_iter().enumerate() {
             let page = e.index(key, i, page)?;
-            let part =
-                if read { PipelinePart::Steps(steps(&page)?) } else { PipelinePart::Parameters(parameters(&page)?) };
-            add(&page, part)?;
+            let mut lost = Vec::new();
+            let part = if read {
+                PipelinePart::Steps(steps(&page, &mut lost)?)
+            } else {
+                PipelinePart::Parameters(parameters(&page, &mut lost)?)
+            };
+            add(&page, part, lost)?;
         }
     }
     if let Some(d) = e.obj("DescribePipelineDefinitionForExecution")? {
-        add(&d, PipelinePart::Definition(definition(&d)?))?;
+        add(&d, PipelinePart::Definition(definition(&d)?), Vec::new())?;
     }
     Ok(docs)
 }
@@ -117,10 +124,17 @@ fn execution(at: &At) -> Result<PipelineExecution> {
     })
 }
 
-fn steps(at: &At) -> Result<Vec<PipelineStep>> {
+/// The page's steps; a step that cannot be read (no `StepName`, a field of the wrong shape) is skipped into
+/// `lost` and the others are read. Only a page whose list is not a list is refused.
+fn steps(at: &At, lost: &mut Vec<(String, String)>) -> Result<Vec<PipelineStep>> {
     let mut out = Vec::new();
     for (i, item) in at.array("PipelineExecutionSteps")?.into_iter().enumerate() {
-        out.push(step(&at.index("PipelineExecutionSteps", i, item)?)?);
+        match at.index("PipelineExecutionSteps", i, item).and_then(|s| step(&s)) {
+            Ok(s) => out.push(s),
+            Err(e) => {
+                lost.push((e.path, format!("{}: the step is skipped (its status, times and job not read)", e.message)))
+            }
+        }
     }
     Ok(out)
 }
@@ -158,11 +172,17 @@ fn step(at: &At) -> Result<PipelineStep> {
     Ok(s)
 }
 
-fn parameters(at: &At) -> Result<Vec<(String, String)>> {
+/// The page's parameters; one that cannot be read (no `Name`) is skipped into `lost`.
+fn parameters(at: &At, lost: &mut Vec<(String, String)>) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (i, item) in at.array("PipelineParameters")?.into_iter().enumerate() {
-        let p = at.index("PipelineParameters", i, item)?;
-        out.push((p.req_str("Name")?, p.str("Value")?.unwrap_or_default()));
+        let read = at
+            .index("PipelineParameters", i, item)
+            .and_then(|p| Ok((p.req_str("Name")?, p.str("Value")?.unwrap_or_default())));
+        match read {
+            Ok(p) => out.push(p),
+            Err(e) => lost.push((e.path, format!("{}: the parameter is skipped", e.message))),
+        }
     }
     Ok(out)
 }
