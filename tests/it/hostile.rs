@@ -167,10 +167,9 @@ fn a_page_that_never_ends_is_an_error_that_says_where() {
     assert!(o.stderr.contains(&format!("column {size})")), "{}", o.stderr);
 }
 
-#[test]
-fn a_million_edges_into_one_vertex_load_and_are_counted() {
-    let n = 1_000_000;
-    let (path, size) = file("fan-in.json", |out| {
+/// `n` datasets, each `ContributedTo` the one training job that produced the package.
+fn fan_in(name: &str, n: usize) -> (PathBuf, u64) {
+    file(name, |out| {
         let inputs = (0..n).map(|i| (format!("artifact/ds{i}"), "DataSet", "Artifact"));
         let edges = (0..n).map(|i| (format!("artifact/ds{i}"), JOB.to_owned(), "ContributedTo"));
         page(
@@ -178,7 +177,13 @@ fn a_million_edges_into_one_vertex_load_and_are_counted() {
             inputs.chain(job_and_package()),
             edges.chain([(JOB.to_owned(), "artifact/pkg".to_owned(), "Produced")]),
         )
-    });
+    })
+}
+
+#[test]
+fn a_million_edges_into_one_vertex_load_and_are_counted() {
+    let n = 1_000_000;
+    let (path, size) = fan_in("fan-in.json", n);
     let o = lineage(&["inspect", &path.display().to_string()], Duration::from_secs(300));
     holds(&o, 0, "1000002 vertices", 3 * size + 50 * MB, "fan-in 10^6 (inspect)");
 }
@@ -186,15 +191,7 @@ fn a_million_edges_into_one_vertex_load_and_are_counted() {
 #[test]
 fn the_report_of_a_model_with_a_hundred_thousand_training_datasets_lists_every_one() {
     let n = 100_000;
-    let (path, size) = file("fan-in-report.json", |out| {
-        let inputs = (0..n).map(|i| (format!("artifact/ds{i}"), "DataSet", "Artifact"));
-        let edges = (0..n).map(|i| (format!("artifact/ds{i}"), JOB.to_owned(), "ContributedTo"));
-        page(
-            out,
-            inputs.chain(job_and_package()),
-            edges.chain([(JOB.to_owned(), "artifact/pkg".to_owned(), "Produced")]),
-        )
-    });
+    let (path, size) = fan_in("fan-in-report.json", n);
     let o = lineage(
         &["report", &path.display().to_string(), "--start", PACKAGE, "--format", "json"],
         Duration::from_secs(300),
