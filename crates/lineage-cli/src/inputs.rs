@@ -66,8 +66,9 @@ fn read_on_both_cores(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
     const LARGE: u64 = 16 << 20;
     let mut file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len < LARGE || !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    let len = meta.len();
+    if len < LARGE || !meta.is_file() {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)?;
         return Ok(bytes);

@@ -16,7 +16,7 @@ impl AuditParts {
     pub(super) fn add(&mut self, doc: AuditDoc, name: &str, line: Option<usize>) {
         let origin = |path: &str| Origin { file: name.to_owned(), line, path: path.to_owned() };
         match doc {
-            AuditDoc::Scan { rows, continued } => {
+            AuditDoc::Scan { rows, continued, lost: _ } => {
                 self.scans.push((origin(""), continued));
                 for (path, cells) in rows {
                     self.rows.push(AuditRow { cells, origin: origin(&path), format: TableFormat::Scan });
@@ -52,7 +52,11 @@ impl Loader {
             self.skip_file(name, bytes, sha256, why);
             return Ok(());
         };
-        let items = data.rows.len();
+        // A skipped line is an item all the same: the manifest counts it.
+        let items = data.rows.len() + data.lost.len();
+        for (line, path, why) in data.lost {
+            self.warn_lost(name, Some(line), vec![(path, format!("{why}: {}", audit::ROW_SKIPPED))]);
+        }
         self.stats.files += 1;
         self.stats.documents += items;
         self.inputs.push(input(name, bytes, sha256(), "DynamoDB export", items.max(1)));

@@ -22,7 +22,7 @@ impl Loader {
     pub(super) fn merge(&mut self, name: &str, s: Staged<'_>, bytes: &[u8]) -> Vec<PendingDescriptions> {
         self.stats.documents += 1;
         let Staged { line, doc, described, .. } = s;
-        let at: Arc<str> = line.map_or_else(|| name.into(), |l| format!("{name}:{l}").into());
+        let at: Arc<str> = super::state::place(name, line).into();
         let base = bytes.as_ptr() as usize;
         let mut pending = Vec::new();
         if let Some(arns) = &doc.start_arns {
@@ -112,10 +112,6 @@ impl Loader {
     /// Merges one description read in `name` (at `line` of a JSON Lines file; `at` names both).
     pub(super) fn merge_described(&mut self, d: Described, name: &str, line: Option<usize>, at: &Arc<str>) {
         let at = at.clone();
-        let locate = |o: &mut Origin| {
-            o.file = name.to_owned();
-            o.line = line;
-        };
         match d {
             d @ (Described::Capture(_)
             | Described::Endpoint(_)
@@ -124,29 +120,14 @@ impl Loader {
             | Described::FeatureGroup(_)
             | Described::Trail { .. }
             | Described::PackageEvent(_)) => self.merge_record(d, name, line, at),
-            Described::Pipeline(docs) => {
-                for mut doc in docs {
-                    locate(&mut doc.origin);
-                    for (path, why) in std::mem::take(&mut doc.lost) {
-                        let place = doc.origin.line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
-                        self.warnings.push(format!("{place}: at {path}: {why}; the rest of the response is read"));
-                    }
-                    self.merge_pipeline(doc, &at);
-                }
+            d @ (Described::Pipeline(_) | Described::Lineage { .. } | Described::Mlflow(_) | Described::Audit(_)) => {
+                self.merge_beside_sagemaker(d, name, line, &at)
             }
-            Described::Lineage(events) => {
-                for mut e in events {
-                    locate(&mut e.origin);
-                    self.stats.openlineage_events += 1;
-                    self.lineage_events.push(e);
-                }
-            }
-            Described::Mlflow(docs) => self.mlflow.add(docs, name, line),
-            Described::Audit(doc) => self.audit.add(doc, name, line),
             Described::Ignored(message) => {
                 self.warnings.push(format!("{at}: {message}"));
             }
-            Described::Listed(items) => {
+            Described::Listed { items, lost } => {
+                self.warn_lost(name, line, lost);
                 for item in items {
                     self.merge_described(item, name, line, &at);
                 }
@@ -179,14 +160,56 @@ impl Loader {
                     self.graph.superseded_packages.entry(id).or_default().push(old);
                 }
             }
-            Described::Associations(list) => {
-                for a in list {
+            Described::Associations { items, lost } => {
+                self.warn_lost(name, line, lost);
+                for a in items {
                     self.stats.association_summaries += 1;
                     let src = self.declare_summary(&a.source, a.source_type.as_deref(), a.source_name);
                     let dst = self.declare_summary(&a.destination, a.destination_type.as_deref(), a.destination_name);
                     self.add_edge(src, dst, a.association_type);
                 }
             }
+        }
+    }
+
+    /// Merges what a source beside SageMaker's lineage said: pipelines, OpenLineage events, MLflow, the audit table.
+    fn merge_beside_sagemaker(&mut self, d: Described, name: &str, line: Option<usize>, at: &Arc<str>) {
+        let locate = |o: &mut Origin| {
+            o.file = name.to_owned();
+            o.line = line;
+        };
+        match d {
+            Described::Pipeline(docs) => {
+                for mut doc in docs {
+                    locate(&mut doc.origin);
+                    self.warn_lost(name, doc.origin.line, std::mem::take(&mut doc.lost));
+                    self.merge_pipeline(doc, at);
+                }
+            }
+            Described::Lineage { events, lost } => {
+                self.warn_lost(name, line, lost);
+                for mut e in events {
+                    locate(&mut e.origin);
+                    self.stats.openlineage_events += 1;
+                    self.lineage_events.push(e);
+                }
+            }
+            Described::Mlflow(docs) => self.mlflow.add(docs, name, line),
+            Described::Audit(mut doc) => {
+                if let crate::read::audit::AuditDoc::Scan { lost, .. } = &mut doc {
+                    self.warn_lost(name, line, std::mem::take(lost));
+                }
+                self.audit.add(doc, name, line);
+            }
+            other => self.merge_described(other, name, line, at),
+        }
+    }
+
+    /// One warning for each element of a response that could not be read, and was skipped.
+    pub(super) fn warn_lost(&mut self, name: &str, line: Option<usize>, lost: crate::read::json::Lost) {
+        let place = super::state::place(name, line);
+        for (path, why) in lost {
+            self.warnings.push(format!("{place}: at {path}: {why}; the rest of the response is read"));
         }
     }
 

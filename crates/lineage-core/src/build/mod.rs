@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use crate::model::roles::RoleTable;
 use crate::model::{ImportError, InputFile, Lineage};
 
-use crate::read::dispatch::{not_json, one_after_the_other, read_descriptions, stage_file, BothAtOnce};
+use crate::read::dispatch::{not_json, one_after_the_other, read_descriptions, stage_file, BothAtOnce, Skip};
 use state::{skip_warning, Reference, Skips};
 pub use state::{FileLoad, Loader};
 
@@ -108,7 +108,9 @@ impl Loader {
             *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
             input.other_fields.append(&mut s.other_fields);
             if let Some(what) = s.skipped.take() {
-                self.dvc.unclaimed(name, s.line, bytes);
+                if matches!(what, Skip::NotUsed(_)) {
+                    self.dvc.unclaimed(name, s.line, bytes);
+                }
                 skips.add(what, s.line);
                 return;
             }

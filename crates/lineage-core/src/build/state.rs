@@ -11,6 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::snapshots::SnapshotLog;
 use crate::model::{AssociationType, Graph, ImportStats, InputFile, LineageType};
 use crate::read::described::PipelineDoc;
+use crate::read::dispatch::Skip;
 use crate::read::BothAtOnce;
 
 /// Where an undeclared ARN was first referenced by an edge.
@@ -98,7 +99,7 @@ pub(crate) struct AuditParts {
 /// counted. What it keeps grows with the kinds, never with the lines (a million `{}` lines are three warnings).
 #[derive(Default)]
 pub(crate) struct Skips {
-    kinds: Vec<(String, usize)>,
+    kinds: Vec<(Skip, usize)>,
     named: Vec<(Option<usize>, usize)>,
     others: usize,
 }
@@ -107,7 +108,7 @@ impl Skips {
     pub(crate) const NAMED: usize = 3;
     pub(crate) const KINDS: usize = 16;
 
-    pub(crate) fn add(&mut self, what: String, line: Option<usize>) {
+    pub(crate) fn add(&mut self, what: Skip, line: Option<usize>) {
         let kind = match self.kinds.iter().position(|(w, _)| *w == what) {
             Some(k) => k,
             None if self.kinds.len() < Skips::KINDS => {
@@ -130,18 +131,19 @@ impl Skips {
     pub(crate) fn finish(self, name: &str, warnings: &mut Vec<String>, listed: &mut Vec<String>) {
         for (line, kind) in &self.named {
             let what = &self.kinds[*kind].0;
-            warnings.push(skip_warning(name, *line, what));
-            listed.push(what.clone());
+            warnings.push(skip_one_warning(name, *line, what));
+            listed.push(listed_as(what));
         }
         for (what, n) in self.kinds.iter().filter(|(_, n)| *n > Skips::NAMED) {
             let more = crate::text::count(n - Skips::NAMED, "more line");
-            warnings.push(format!("{name}: {more} skipped (not used) besides those named: {what}"));
-            listed.push(format!("{more}: {what}"));
+            let (why, text) = why(what);
+            warnings.push(format!("{name}: {more} skipped ({why}) besides those named: {text}"));
+            listed.push(format!("{more}: {}", listed_as(what)));
         }
         if self.others > 0 {
-            let others = crate::text::count(self.others, "more line");
+            let others = crate::text::count(self.others, "line");
             warnings.push(format!(
-                "{name}: {others} skipped (not used), of kinds past the first {} (not named one by one)",
+                "{name}: {others} skipped (not used or cannot be read), of kinds past the first {} (not named one by one)",
                 Skips::KINDS
             ));
             listed.push(format!("{others} of other kinds"));
@@ -149,10 +151,40 @@ impl Skips {
     }
 }
 
+/// How a warning says why a document was skipped, and what it was.
+fn why(skip: &Skip) -> (&'static str, &str) {
+    match skip {
+        Skip::NotUsed(what) => ("not used", what),
+        Skip::Unreadable(what) => ("cannot be read", what),
+    }
+}
+
+/// How the evidence list names a skipped document.
+fn listed_as(skip: &Skip) -> String {
+    match skip {
+        Skip::NotUsed(what) => what.clone(),
+        Skip::Unreadable(what) => format!("cannot be read: {what}"),
+    }
+}
+
 /// The warning that lists a file (or a line of it) as skipped.
 pub(super) fn skip_warning(name: &str, line: Option<usize>, what: &str) -> String {
-    let at = line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"));
-    format!("{at}: skipped (not used): {what}")
+    format!("{}: skipped (not used): {what}", place(name, line))
+}
+
+/// The warning for one skipped document of a file.
+fn skip_one_warning(name: &str, line: Option<usize>, skip: &Skip) -> String {
+    match skip {
+        Skip::NotUsed(what) => skip_warning(name, line, what),
+        Skip::Unreadable(what) => {
+            format!("{}: skipped (cannot be read): {what}; the rest of the file is read", place(name, line))
+        }
+    }
+}
+
+/// `FILE:LINE` for a line of a JSON Lines file, else `FILE`: how warnings name where something was.
+pub(super) fn place(name: &str, line: Option<usize>) -> String {
+    line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}"))
 }
 
 /// The DVC files read so far (assembled by `dvc.rs`; kept here so that the state imports no phase).

@@ -11,14 +11,15 @@ use serde_json::{Map, Value};
 
 use crate::model::audit::{AuditMap, AuditRow, Cell, TableFormat};
 use crate::model::{ImportError, Origin};
-use crate::read::json::{kind, FieldError};
+use crate::read::json::{kind, FieldError, Lost};
 
 /// One audit-table document (or line) of a JSON file.
 #[derive(Debug)]
 pub(crate) enum AuditDoc {
     /// A Scan response: its items (path `Items[i]`, cells), and whether it says more pages follow
     /// (`LastEvaluatedKey`).
-    Scan { rows: Vec<(String, BTreeMap<String, Cell>)>, continued: bool },
+    /// Items that cannot be read are skipped into `lost` (path, why); the others are read.
+    Scan { rows: Vec<(String, BTreeMap<String, Cell>)>, continued: bool, lost: Lost },
     /// One line `{"Item": …}` of an export's data file (read here when a user gunzipped it).
     ExportLine(BTreeMap<String, Cell>),
     /// The column map dropped among the inputs (on the page).
@@ -58,7 +59,12 @@ pub(crate) struct ManifestFile {
 pub(crate) struct ExportData {
     pub rows: Vec<AuditRow>,
     pub md5: String,
+    /// Lines whose item cannot be read, skipped: line, path, why (see [`ROW_SKIPPED`]).
+    pub lost: Vec<(usize, String, String)>,
 }
+
+/// What a warning says is lost with an item that cannot be read.
+pub(crate) const ROW_SKIPPED: &str = "the item is skipped (no approval or sign-off is read from it)";
 
 /// The attribute types of DynamoDB's JSON, as an error lists them.
 const TYPES: &str = "S, N, BOOL, NULL, M, L, SS, NS, B or BS";
@@ -114,12 +120,22 @@ fn scan(map: &Map<String, Value>, path: &str) -> Result<AuditDoc, FieldError> {
         }
     }
     let mut rows = Vec::with_capacity(items.len());
+    let mut lost = Lost::new();
     for (i, item) in items.iter().enumerate() {
         let item_path = format!("{}[{i}]", at("Items"));
-        rows.push((item_path.clone(), attributes(item, &item_path)?));
+        match attributes(item, &item_path) {
+            Ok(cells) => rows.push((item_path, cells)),
+            Err(e) => lost.push((e.path, format!("{}: {ROW_SKIPPED}", e.message))),
+        }
+    }
+    if rows.is_empty() && !lost.is_empty() {
+        // No item could be read: the page is not what it claims (the first item's error says why).
+        let (path, why) = lost.swap_remove(0);
+        let message = why.strip_suffix(&format!(": {ROW_SKIPPED}")).unwrap_or(&why).to_owned();
+        return Err(FieldError { path, message });
     }
     let continued = map.get("LastEvaluatedKey").is_some_and(|k| !k.is_null());
-    Ok(AuditDoc::Scan { rows, continued })
+    Ok(AuditDoc::Scan { rows, continued, lost })
 }
 
 /// An item: an object of attribute name → typed attribute value.
@@ -308,14 +324,19 @@ pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<Option<ExportData>
         err(None, String::new(), "the gunzipped data is not UTF-8 text (expected DynamoDB JSON lines)".to_owned())
     })?;
     let mut rows = Vec::new();
+    let mut lost = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let line_no = Some(i + 1);
         let value: Value =
             serde_json::from_str(line).map_err(|e| err(line_no, String::new(), format!("not JSON: {e}")))?;
         let cells = match &value {
-            Value::Object(o) if o.len() == 1 && o.contains_key("Item") => {
-                attributes(&o["Item"], "Item").map_err(|e| err(line_no, e.path, e.message))?
-            }
+            Value::Object(o) if o.len() == 1 && o.contains_key("Item") => match attributes(&o["Item"], "Item") {
+                Ok(cells) => cells,
+                Err(e) => {
+                    lost.push((i + 1, e.path, e.message));
+                    continue;
+                }
+            },
             other => {
                 let found = match other {
                     Value::Object(o) => {
@@ -336,7 +357,12 @@ pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<Option<ExportData>
     use base64::Engine as _;
     use md5::Digest as _;
     let md5 = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(bytes));
-    Ok(Some(ExportData { rows, md5 }))
+    if rows.is_empty() && !lost.is_empty() {
+        // No line could be read: the file is not what it claims (the first line's error says why).
+        let (line, path, why) = lost.swap_remove(0);
+        return Err(err(Some(line), path, why));
+    }
+    Ok(Some(ExportData { rows, md5, lost }))
 }
 
 /// A CSV file's header row (a UTF-8 byte-order mark, as spreadsheets write, is dropped); `None` when it has none
@@ -452,6 +478,24 @@ mod tests {
         assert_eq!(e.path, "Items[2].a.M.k.N");
         let two: Value = serde_json::from_str(r#"{"a":{"S":"x","N":"1"}}"#).unwrap_or(Value::Null);
         assert!(attributes(&two, "Item").is_err());
+    }
+
+    #[test]
+    fn an_export_line_that_cannot_be_read_is_skipped_and_a_file_of_none_refused() {
+        use std::io::Write as _;
+        let gz = |text: &[u8]| {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = gz.write_all(text);
+            gz.finish().unwrap_or_default()
+        };
+        let name = "AWSDynamoDB/x/data/y.json.gz";
+        let two = gz(b"{\"Item\":{\"k\":{\"S\":\"a/1\"}}}\n{\"Item\":{\"k\":{\"N\":\"x\"}}}\n");
+        let data = export_data(name, &two).ok().flatten().unwrap_or_else(|| panic!("read"));
+        assert_eq!(data.rows.len(), 1);
+        assert_eq!(data.lost, vec![(2, "Item.k.N".to_owned(), "expected a number, found \"x\"".to_owned())]);
+        let none = gz(b"{\"Item\":{\"k\":{\"N\":\"x\"}}}\n");
+        let e = export_data(name, &none).err().unwrap_or_else(|| panic!("an error"));
+        assert_eq!((e.line, e.path.as_str()), (Some(1), "Item.k.N"));
     }
 
     #[test]

@@ -18,7 +18,11 @@ pub(crate) enum Described {
     TrainingJob(Box<Job>),
     ProcessingJob(Box<Job>),
     ModelPackage(Box<ModelPackage>),
-    Associations(Vec<AssociationSummary>),
+    /// A ListAssociations response: its summaries, and those that could not be read (each skipped).
+    Associations {
+        items: Vec<AssociationSummary>,
+        lost: crate::read::json::Lost,
+    },
     Capture(Box<CaptureRecord>),
     Endpoint(Box<EndpointDescription>),
     EndpointConfig(Box<EndpointConfigDescription>),
@@ -32,12 +36,19 @@ pub(crate) enum Described {
     PackageEvent(Box<PackageStateEvent>),
     /// A recognised document that carries nothing the report uses; the message becomes a warning.
     Ignored(String),
-    /// ListArtifacts/ListActions/ListContexts: `Entity` summaries, not descriptions.
-    Listed(Vec<Described>),
+    /// ListArtifacts/ListActions/ListContexts: `Entity` summaries, not descriptions, and the summaries that could
+    /// not be read (each skipped).
+    Listed {
+        items: Vec<Described>,
+        lost: crate::read::json::Lost,
+    },
     /// SageMaker Pipelines responses (one, or an exporter element's four).
     Pipeline(Vec<PipelineDoc>),
     /// OpenLineage events, or what a Marquez response says as events.
-    Lineage(Vec<crate::model::openlineage::Event>),
+    Lineage {
+        events: Vec<crate::model::openlineage::Event>,
+        lost: crate::read::json::Lost,
+    },
     /// What an MLflow response holds (runs, model versions, aliases, logged models, an experiment).
     Mlflow(Vec<crate::read::mlflow::MlflowDoc>),
     /// An audit-table document: a DynamoDB Scan response, an export line or manifest, the column map.
@@ -78,7 +89,7 @@ pub(crate) struct PipelineDoc {
     pub continued: bool,
     /// Elements of a list that could not be read, each skipped (its JSON path and what was lost): one odd step
     /// does not sink the page.
-    pub lost: Vec<(String, String)>,
+    pub lost: crate::read::json::Lost,
 }
 
 #[derive(Debug)]

@@ -48,8 +48,63 @@ pub(crate) struct Staged<'a> {
     /// Top-level fields of a page or bundle that no reader interprets (`ResponseMetadata`, …).
     pub other_fields: BTreeMap<String, Value>,
     pub kind: &'static str,
-    /// Why the document was not read (`DescribeFeatureGroup response`, …), when it is none of ours.
-    pub skipped: Option<String>,
+    /// Why the document was not read: none of ours (`DescribeFeatureGroup response`, …), or one of a file's many
+    /// documents that a reader refused.
+    pub skipped: Option<Skip>,
+}
+
+/// Why a document of a file was skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Skip {
+    /// None of ours (what it is: `DescribeFeatureGroup response`, …).
+    NotUsed(String),
+    /// One line of a JSON Lines file, or one element of an array, that a reader refused (where and why); the
+    /// file's other documents are read.
+    Unreadable(String),
+}
+
+impl Staged<'_> {
+    fn unreadable(line: Option<usize>, path: &str, message: &str) -> Staged<'static> {
+        let at = if path.is_empty() { String::new() } else { format!("at {path}: ") };
+        Staged {
+            line,
+            doc: RawDoc::default(),
+            described: Vec::new(),
+            other_fields: BTreeMap::new(),
+            kind: "unreadable",
+            skipped: Some(Skip::Unreadable(format!("{at}{message}"))),
+        }
+    }
+}
+
+/// A file's first unreadable document, returned as the file's error when none of its documents could be read.
+#[derive(Default)]
+struct FirstRefusal {
+    read_any: bool,
+    first: Option<(Option<usize>, String, String)>,
+}
+
+impl FirstRefusal {
+    /// `s` as staged, or the unreadable document that stands for it (a reader's error on one document of many).
+    fn stage<'a>(&mut self, line: Option<usize>, staged: Result<Staged<'a>, (String, String)>) -> Staged<'a> {
+        match staged {
+            Ok(s) => {
+                self.read_any = true;
+                s
+            }
+            Err((path, message)) => {
+                let s = Staged::unreadable(line, &path, &message);
+                self.first.get_or_insert((line, path, message));
+                s
+            }
+        }
+    }
+
+    /// The file's error when every document was refused (a file none of whose documents can be read is not
+    /// what it claims to be).
+    fn refusal(self) -> Option<(Option<usize>, String, String)> {
+        self.first.filter(|_| !self.read_any)
+    }
 }
 
 /// Benchmark baseline: parses one document with the importer's own readers and counts its vertex and edge
@@ -74,6 +129,7 @@ pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8], mut each: impl FnMut(S
     if name.ends_with(".jsonl") || name.ends_with(".ndjson") || json_lines(bytes) {
         let text = std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
         let mut staged = 0;
+        let mut refusals = FirstRefusal::default();
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
@@ -81,7 +137,7 @@ pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8], mut each: impl FnMut(S
             // Positions inside one line: the line number is the file's, so only the column is kept.
             let doc = parse_doc(line.as_bytes())
                 .map_err(|e| err(Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
-            each(stage(doc, Some(i + 1)).map_err(|(path, m)| err(Some(i + 1), path, m))?);
+            each(refusals.stage(Some(i + 1), stage(doc, Some(i + 1))));
             staged += 1;
         }
         if staged == 0 {
@@ -91,7 +147,10 @@ pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8], mut each: impl FnMut(S
                 "the file has no JSON lines (expected one JSON object per line)".into(),
             ));
         }
-        Ok(())
+        match refusals.refusal() {
+            Some((line, path, message)) => Err(err(line, path, message)),
+            None => Ok(()),
+        }
     } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         stage_array(bytes).map_err(|(path, m)| err(None, path, m))?.into_iter().for_each(each);
         Ok(())
@@ -117,7 +176,7 @@ fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String
     let rest = serde_json::Map::from_iter(std::mem::take(&mut doc.rest));
     let mut top_is_body = false;
     if let Some(mut d) = describe(&rest, "").map_err(|e| (e.path, e.message))? {
-        top_is_body = !matches!(d, Described::Associations(_));
+        top_is_body = !matches!(d, Described::Associations { .. });
         // A list page's NextToken was read with the document (as a QueryLineage page's is): it says more follow.
         if let (Described::Pipeline(docs), Some(token)) = (&mut d, doc.next_token.as_deref()) {
             docs.iter_mut().for_each(|p| p.continued = !token.is_empty());
@@ -145,7 +204,7 @@ fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String
             described,
             kind: "skipped",
             other_fields: BTreeMap::new(),
-            skipped: Some(what),
+            skipped: Some(Skip::NotUsed(what)),
         });
     }
     let other_fields = if !top_is_body {
@@ -169,14 +228,24 @@ fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
     let mut events = Vec::new();
     type Element<'a> = (usize, Result<Staged<'a>, (String, String)>);
     let mut first_other: Option<Element<'_>> = None;
+    let mut refusals = FirstRefusal::default();
     for (i, item) in items.into_iter().enumerate() {
-        let s = stage_element(i, item);
-        match s {
-            Ok(s) if s.described.iter().any(|d| matches!(d, Described::Lineage(_))) => events.push(s),
-            other => {
+        match stage_element(i, item) {
+            // An element a reader refused is skipped with a warning; the array's other events are read.
+            Ok(Err(refused)) => events.push(refusals.stage(None, Err(refused))),
+            Ok(Ok(s)) if s.described.iter().any(|d| matches!(d, Described::Lineage { .. })) => {
+                events.push(refusals.stage(None, Ok(s)));
+            }
+            Ok(other) => {
                 first_other.get_or_insert((i, other));
             }
+            Err(e) => {
+                first_other.get_or_insert((i, Err(e)));
+            }
         }
+    }
+    if let (Some((_, path, message)), None) = (refusals.refusal(), &first_other) {
+        return Err((path, message));
     }
     if count > 0 && events.is_empty() {
         let what = format!(
@@ -189,21 +258,27 @@ fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
             described: Vec::new(),
             kind: "skipped",
             other_fields: BTreeMap::new(),
-            skipped: Some(what),
+            skipped: Some(Skip::NotUsed(what)),
         }]);
     }
     match first_other {
         None => Ok(events),
         Some((_, Err(e))) => Err(e),
         Some((i, Ok(s))) => {
-            let what = s.skipped.unwrap_or_else(|| s.kind.to_owned());
+            let what = match s.skipped {
+                Some(Skip::NotUsed(what) | Skip::Unreadable(what)) => what,
+                None => s.kind.to_owned(),
+            };
             Err((format!("[{i}]"), format!("expected an OpenLineage event (the array holds events), found {what}")))
         }
     }
 }
 
-/// Element `i` of a top-level array, staged; its events' paths say which element (`[3].run.runId`).
-fn stage_element(i: usize, item: &serde_json::value::RawValue) -> Result<Staged<'_>, (String, String)> {
+/// Element `i` of a top-level array, staged; its events' paths say which element (`[3].run.runId`). An element
+/// that is no JSON object, or whose JSON cannot be read, is the outer error; one a reader refused, the inner.
+type ElementResult<'a> = Result<Result<Staged<'a>, (String, String)>, (String, String)>;
+
+fn stage_element(i: usize, item: &serde_json::value::RawValue) -> ElementResult<'_> {
     let at = |path: String| if path.is_empty() { format!("[{i}]") } else { format!("[{i}].{path}") };
     let text = item.get().trim_start();
     if !text.starts_with('{') {
@@ -211,13 +286,16 @@ fn stage_element(i: usize, item: &serde_json::value::RawValue) -> Result<Staged<
         return Err((at(String::new()), format!("expected an OpenLineage event object, found {}", kind(&value))));
     }
     let doc = parse_doc(text.as_bytes()).map_err(|e| (at(e.path), e.message))?;
-    let mut s = stage(doc, None).map_err(|(path, m)| (at(path), m))?;
+    let mut s = match stage(doc, None) {
+        Ok(s) => s,
+        Err((path, m)) => return Ok(Err((at(path), m))),
+    };
     for d in &mut s.described {
-        if let Described::Lineage(events) = d {
+        if let Described::Lineage { events, .. } = d {
             events.iter_mut().for_each(|e| e.origin.path = at(std::mem::take(&mut e.origin.path)));
         }
     }
-    Ok(s)
+    Ok(Ok(s))
 }
 
 /// Whether a file not named `.jsonl` holds JSON Lines: its first line is a whole JSON object and more lines follow
@@ -277,7 +355,7 @@ fn describe_kind(d: &Described) -> &'static str {
         Described::TrainingJob(_) => "DescribeTrainingJob",
         Described::ProcessingJob(_) => "DescribeProcessingJob",
         Described::ModelPackage(_) => "DescribeModelPackage",
-        Described::Associations(_) => "ListAssociations",
+        Described::Associations { .. } => "ListAssociations",
         Described::Capture(_) => "data-capture record",
         Described::Endpoint(_) => "DescribeEndpoint",
         Described::EndpointConfig(_) => "DescribeEndpointConfig",
@@ -286,14 +364,14 @@ fn describe_kind(d: &Described) -> &'static str {
         Described::Trail { events, .. } => events.first().map_or("CloudTrail records", |e| e.layout),
         Described::PackageEvent(_) => "EventBridge model-package state change",
         Described::Ignored(_) => "EventBridge event (not read)",
-        Described::Listed(_) => "List* summaries",
+        Described::Listed { .. } => "List* summaries",
         Described::Pipeline(docs) => match docs.as_slice() {
             [one] => one.part.operation(),
             _ => "pipeline execution",
         },
         Described::Mlflow(_) => "MLflow response",
         Described::Audit(doc) => doc.kind(),
-        Described::Lineage(events) => match events.first().map(|e| (e.system, &e.kind)) {
+        Described::Lineage { events, .. } => match events.first().map(|e| (e.system, &e.kind)) {
             Some((crate::model::System::Marquez, _)) => "Marquez response",
             Some((_, crate::model::openlineage::EventKind::Run { .. })) => "OpenLineage RunEvent",
             Some((_, crate::model::openlineage::EventKind::Job)) => "OpenLineage JobEvent",

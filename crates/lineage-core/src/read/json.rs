@@ -16,6 +16,9 @@ pub(crate) struct FieldError {
 
 pub(crate) type Result<T> = std::result::Result<T, FieldError>;
 
+/// Elements of a list skipped because a reader refused them: each one's JSON path, and why with what was lost.
+pub(crate) type Lost = Vec<(String, String)>;
+
 /// An object being read, with its JSON path.
 pub(crate) struct At<'t, T: Tree = Value> {
     pub map: &'t T::Object,
@@ -77,6 +80,37 @@ impl<'t, T: Tree + 't> At<'t, T> {
                 path: self.index_path(key, i),
                 message: format!("expected an object, found {}", kind(v)),
             }),
+        }
+    }
+
+    /// Each object of the list at `key`, read by `read`; an element that is no object or that `read` refuses is
+    /// skipped into `lost` (its path, and the reader's message followed by `skipped`, what is lost) and the others
+    /// are read: one odd element never sinks a response. A list that is not a list, or none of whose elements
+    /// can be read, is an error (the first element's): the response is not what it claims.
+    pub(crate) fn each_element<V>(
+        &self,
+        key: &str,
+        lost: &mut Lost,
+        skipped: &str,
+        mut read: impl FnMut(&At<'t, T>) -> Result<V>,
+    ) -> Result<Vec<V>> {
+        let items = self.array(key)?;
+        let mut out = Vec::with_capacity(items.len());
+        let mut first = None;
+        for (i, item) in items.into_iter().enumerate() {
+            match self.index(key, i, item).and_then(|at| read(&at)) {
+                Ok(v) => out.push(v),
+                Err(e) if out.is_empty() && first.is_none() => first = Some(e),
+                Err(e) => lost.push((e.path, format!("{}: {skipped}", e.message))),
+            }
+        }
+        match first {
+            Some(e) if out.is_empty() => Err(e),
+            Some(e) => {
+                lost.insert(0, (e.path, format!("{}: {skipped}", e.message)));
+                Ok(out)
+            }
+            None => Ok(out),
         }
     }
 

@@ -10,7 +10,7 @@ use crate::model::openlineage::{Dataset, Event, EventKind, Name, RunState};
 use crate::model::Origin;
 use crate::model::System;
 use crate::read::described::Described;
-use crate::read::json::{At, FieldError};
+use crate::read::json::{At, FieldError, Lost};
 
 type Result<T> = std::result::Result<T, FieldError>;
 
@@ -44,13 +44,16 @@ pub(crate) fn is_event(map: &Map<String, Value>) -> bool {
 pub(crate) fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Described>> {
     let at: At = At { map, path: path.to_owned() };
     if is_event(map) {
-        return event(&at, System::OpenLineage).map(|e| Some(Described::Lineage(vec![e])));
+        return event(&at, System::OpenLineage)
+            .map(|e| Some(Described::Lineage { events: vec![e], lost: Lost::new() }));
     }
     if marquez_lineage_shape(map) {
-        return marquez_lineage(&at).map(|e| Some(Described::Lineage(e)));
+        let mut lost = Lost::new();
+        return marquez_lineage(&at, &mut lost).map(|events| Some(Described::Lineage { events, lost }));
     }
     if marquez_runs_shape(map) {
-        return marquez_runs(&at).map(|e| Some(Described::Lineage(e)));
+        let mut lost = Lost::new();
+        return marquez_runs(&at, &mut lost).map(|events| Some(Described::Lineage { events, lost }));
     }
     Ok(None)
 }
@@ -229,12 +232,9 @@ fn marquez_runs_shape(map: &Map<String, Value>) -> bool {
 /// A Marquez `GET /api/v1/lineage` response: each JOB node becomes a static job event (its `inputs` and `outputs`),
 /// with its `latestRun` as a run event; a DATASET node's source and fields become its facets. Marquez's dataset
 /// versions are UUIDs it computes, not OpenLineage's `datasetVersion`: they are not read as versions.
-fn marquez_lineage(at: &At) -> Result<Vec<Event>> {
-    let mut out = Vec::new();
-    for (i, v) in at.array("graph")?.into_iter().enumerate() {
-        out.extend(marquez_node(&at.index("graph", i, v)?)?);
-    }
-    Ok(out)
+fn marquez_lineage(at: &At, lost: &mut Lost) -> Result<Vec<Event>> {
+    let nodes = at.each_element("graph", lost, "the node is skipped (its job or dataset is not read)", marquez_node)?;
+    Ok(nodes.into_iter().flatten().collect())
 }
 
 /// One node of a Marquez lineage graph as events (none for a node type the answers do not use).
@@ -308,12 +308,9 @@ fn names(at: &At, key: &str) -> Result<Vec<Dataset>> {
 }
 
 /// A Marquez `GET /api/v1/namespaces/{ns}/jobs/{job}/runs` response: each run becomes a run event.
-fn marquez_runs(at: &At) -> Result<Vec<Event>> {
-    let mut out = Vec::new();
-    for (i, v) in at.array("runs")?.into_iter().enumerate() {
-        out.extend(marquez_run(&at.index("runs", i, v)?, None)?);
-    }
-    Ok(out)
+fn marquez_runs(at: &At, lost: &mut Lost) -> Result<Vec<Event>> {
+    let runs = at.each_element("runs", lost, "the run is skipped", |run| marquez_run(run, None))?;
+    Ok(runs.into_iter().flatten().collect())
 }
 
 /// One Marquez run as its START (at `startedAt`) and its last state (at `endedAt`): its job from `jobVersion` (or

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::read::described::{AssociationSummary, Described};
-use crate::read::json::{At, Result};
+use crate::read::json::{At, Lost, Result};
 use crate::read::tree::{Tree, View};
 
 use crate::model::{ApprovalStatus, AssociationType, EntityDetails, Job, LineageType, ModelPackage};
@@ -32,25 +32,24 @@ const SUMMARY_LISTS: [(&str, &str, LineageType, &str, &str); 3] = [
 pub(crate) fn read<T: Tree>(map: &T::Object, path: &str) -> Result<Option<Described>> {
     let at = At::<T> { map, path: path.to_owned() };
     if at.get("AssociationSummaries").is_some() {
-        let mut out = Vec::new();
-        for (i, item) in at.array("AssociationSummaries")?.into_iter().enumerate() {
-            out.push(association(&at.index("AssociationSummaries", i, item)?)?);
-        }
-        return Ok(Some(Described::Associations(out)));
+        let mut lost = Lost::new();
+        let skipped = "the association is skipped (its edge is not read)";
+        let items = at.each_element("AssociationSummaries", &mut lost, skipped, association)?;
+        return Ok(Some(Described::Associations { items, lost }));
     }
     for (key, arn, lt, name, ty) in SUMMARY_LISTS {
         if at.get(key).is_some() {
-            let mut out = Vec::new();
-            for (i, item) in at.array(key)?.into_iter().enumerate() {
-                let item_at = at.index(key, i, item)?;
-                if let Described::Entity { arn, lineage_type, entity_type, mut details } =
-                    entity(&item_at, arn, lt, name, ty)?
-                {
-                    details.described = false;
-                    out.push(Described::Entity { arn, lineage_type, entity_type, details });
-                }
-            }
-            return Ok(Some(Described::Listed(out)));
+            let mut lost = Lost::new();
+            let items = at.each_element(key, &mut lost, "the summary is skipped", |item| {
+                Ok(match entity(item, arn, lt, name, ty)? {
+                    Described::Entity { arn, lineage_type, entity_type, mut details } => {
+                        details.described = false;
+                        Described::Entity { arn, lineage_type, entity_type, details }
+                    }
+                    other => other,
+                })
+            })?;
+            return Ok(Some(Described::Listed { items, lost }));
         }
     }
     let Some(key) = DESCRIBE_KEYS.iter().find(|k| at.get(k).is_some_and(|v| !matches!(v.view(), View::Null))) else {

@@ -10,7 +10,7 @@ use super::definition::read_definition;
 use crate::model::pipeline::{DefinedStep, PipelineExecution, PipelineStep, RunStatus, StepKind};
 use crate::model::Origin;
 use crate::read::described::{Described, PipelineDoc, PipelinePart};
-use crate::read::json::{At, FieldError};
+use crate::read::json::{At, FieldError, Lost};
 
 type Result<T> = std::result::Result<T, FieldError>;
 
@@ -126,17 +126,8 @@ fn execution(at: &At) -> Result<PipelineExecution> {
 
 /// The page's steps; a step that cannot be read (no `StepName`, a field of the wrong shape) is skipped into
 /// `lost` and the others are read. Only a page whose list is not a list is refused.
-fn steps(at: &At, lost: &mut Vec<(String, String)>) -> Result<Vec<PipelineStep>> {
-    let mut out = Vec::new();
-    for (i, item) in at.array("PipelineExecutionSteps")?.into_iter().enumerate() {
-        match at.index("PipelineExecutionSteps", i, item).and_then(|s| step(&s)) {
-            Ok(s) => out.push(s),
-            Err(e) => {
-                lost.push((e.path, format!("{}: the step is skipped (its status, times and job not read)", e.message)))
-            }
-        }
-    }
-    Ok(out)
+fn steps(at: &At, lost: &mut Lost) -> Result<Vec<PipelineStep>> {
+    at.each_element("PipelineExecutionSteps", lost, "the step is skipped (its status, times and job not read)", step)
 }
 
 fn step(at: &At) -> Result<PipelineStep> {
@@ -173,18 +164,10 @@ fn step(at: &At) -> Result<PipelineStep> {
 }
 
 /// The page's parameters; one that cannot be read (no `Name`) is skipped into `lost`.
-fn parameters(at: &At, lost: &mut Vec<(String, String)>) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for (i, item) in at.array("PipelineParameters")?.into_iter().enumerate() {
-        let read = at
-            .index("PipelineParameters", i, item)
-            .and_then(|p| Ok((p.req_str("Name")?, p.str("Value")?.unwrap_or_default())));
-        match read {
-            Ok(p) => out.push(p),
-            Err(e) => lost.push((e.path, format!("{}: the parameter is skipped", e.message))),
-        }
-    }
-    Ok(out)
+fn parameters(at: &At, lost: &mut Lost) -> Result<Vec<(String, String)>> {
+    at.each_element("PipelineParameters", lost, "the parameter is skipped", |p| {
+        Ok((p.req_str("Name")?, p.str("Value")?.unwrap_or_default()))
+    })
 }
 
 fn definition(at: &At) -> Result<Vec<DefinedStep>> {
