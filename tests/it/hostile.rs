@@ -229,3 +229,41 @@ fn a_hundred_thousand_same_as_twins_merge_in_linear_time() {
     let _ = write!(words, "{} cross-account SameAs twins drawn and answered as one vertex each", n - 1);
     holds(&o, 0, &words, 3 * size + 50 * MB, "SameAs x 10^5");
 }
+
+/// A 70 MB string in a description (a file past the default string limit of 64 MB).
+fn long_string() -> (String, u64) {
+    let (path, size) = file("long-string.json", |out| {
+        write!(out, "{{\"ArtifactArn\":\"{ARN}artifact/long\",\"ArtifactName\":\"{}\"}}", "x".repeat(70_000_000))
+    });
+    (path.display().to_string(), size)
+}
+
+#[test]
+fn a_string_past_the_limit_is_refused_with_the_flag_that_raises_it() {
+    let (p, size) = long_string();
+    let o = lineage(&["inspect", &p], Duration::from_secs(60));
+    let words = "(70 MB) is past the limit of 64 MB (max-string-mb); if the file is what you meant to give, raise it with --max-string-mb 70";
+    holds(&o, 2, words, 2 * size + 50 * MB, "a 70 MB string");
+}
+
+#[test]
+fn a_string_under_a_raised_limit_is_read() {
+    let (p, size) = long_string();
+    let o = lineage(&["inspect", &p, "--max-string-mb", "70"], Duration::from_secs(60));
+    holds(&o, 0, "(DescribeArtifact)", 5 * size + 50 * MB, "a 70 MB string, the limit raised");
+}
+
+#[test]
+fn a_gzip_bomb_is_refused_before_it_is_unpacked() {
+    // 4 GiB of zeros in 4,096 gzip members of 1 MiB each (4 MB of file); refused after 100 MB.
+    let dir = root().join("target/hostile").join(format!("{}-AWSDynamoDB/x/data", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let bomb = dir.join("bomb.json.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&vec![0u8; 1 << 20]).unwrap_or_else(|e| panic!("gzip: {e}"));
+    let member = gz.finish().unwrap_or_else(|e| panic!("gzip: {e}"));
+    std::fs::write(&bomb, member.repeat(4096)).unwrap_or_else(|e| panic!("{}: {e}", bomb.display()));
+    let o = lineage(&["inspect", &bomb.display().to_string(), "--max-gunzipped-mb", "100"], Duration::from_secs(60));
+    let words = "(more than 100 MB) is past the limit of 100 MB (max-gunzipped-mb)";
+    holds(&o, 2, words, 250 * MB, "a gzip bomb");
+}

@@ -833,3 +833,28 @@ test('a fetch that fails names the URL and says why', async () => {
   assert.match(await p.innerText(id('error')), /could not fetch data\/examples\/no-such-file\.json: HTTP 404/);
   await p.close();
 });
+
+test('files past the page\'s input limit are refused before they are read, naming the limit and how to raise it', async () => {
+  // Fetched: the Content-Length is over the limit given in the address, so no byte is read.
+  const p = await browser.context.newPage();
+  const src = EXAMPLE.map((f) => `data/examples/credit-xgb/${path.basename(f)}`).join(',');
+  await p.goto(`${base}/index.html?src=${src}&max-input-mb=0`);
+  await p.waitForSelector(id('error'));
+  const error = await p.innerText(`${id('error')} pre`);
+  // Said once, for the first file; the others are not fetched.
+  assert.equal(error.trim().split('\n').length, 2, error);
+  assert.match(error, /\nthe \d+ files named after it in the address were not fetched$/);
+  assert.match(error, /: the input \([\d.]+ MB\) is past the limit of 0.00 MB \(max-input-mb\); if the file is what you meant to give, raise it with \?max-input-mb=\d+ in the page's address/);
+  await p.close();
+  // Dropped: the same words; raised in the address, the same files load.
+  const q = await browser.context.newPage();
+  await q.goto(`${base}/index.html?max-input-mb=0`);
+  await q.setInputFiles(id('file-input'), EXAMPLE);
+  await q.waitForSelector(id('error'));
+  assert.match(await q.innerText(`${id('error')} pre`), /^the \d+ files given: the input \([\d.]+ MB\) is past the limit of 0.00 MB \(max-input-mb\)/);
+  await q.goto(`${base}/index.html?max-input-mb=50`);
+  await q.setInputFiles(id('file-input'), EXAMPLE);
+  await pickSubject(q, 'credit-xgb/73');
+  assert.equal((await q.textContent(id('provenance-sentence'))).trim(), SENTENCE);
+  await q.close();
+});

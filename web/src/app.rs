@@ -87,7 +87,9 @@ pub struct State {
 
 impl State {
     fn new() -> State {
-        let workspace = RwSignal::new(Workspace::new());
+        let mut files = Workspace::new();
+        files.set_limits(browser::limits());
+        let workspace = RwSignal::new(files);
         let lineage: RwSignal<Option<Arc<Lineage>>> = RwSignal::new(None);
         let subject = RwSignal::new(None::<String>);
         let inference = RwSignal::new(String::new());
@@ -423,13 +425,18 @@ pub fn App() -> impl IntoView {
             return;
         }
         let mut files = Vec::new();
-        for p in paths {
+        let limits = browser::limits();
+        let mut fetched = state.workspace.with_untracked(|w| w.bytes());
+        let count = paths.len();
+        for (i, p) in paths.into_iter().enumerate() {
             // Named by its path, as the CLI names what it reads: a capture file's S3 key layout names its endpoint.
             state.progress.set(Some(Progress::step(format!("Fetching {p}…"))));
             // The line changes at most every 100 ms (a large bundle arrives in thousands of chunks, and redrawing
             // the line for each took longer than the fetch).
             let shown = std::cell::Cell::new(f64::MIN);
-            let bytes = browser::fetch_bytes_with(&p, |got, total| {
+            let refused = std::cell::Cell::new(false);
+            let admit = |n: u64| limits.admit(fetched, n, &p).inspect_err(|_| refused.set(true));
+            let bytes = browser::fetch_bytes_with(&p, admit, |got, total| {
                 let now = browser::now_ms();
                 if now >= shown.get() + 100.0 || total == Some(got) {
                     shown.set(now);
@@ -437,7 +444,14 @@ pub fn App() -> impl IntoView {
                 }
             })
             .await;
+            fetched += bytes.as_ref().map_or(0, |b| b.len() as u64);
             files.push((p, bytes));
+            if refused.get() && i + 1 < count {
+                // The rest would pass the limit too: said once, not fetched.
+                let rest = lineage_core::text::count(count - i - 1, "file");
+                files.push((String::new(), Err(format!("the {rest} named after it in the address were not fetched"))));
+                break;
+            }
         }
         state.add_files(files).await;
     });
@@ -474,7 +488,9 @@ fn Loader() -> impl IntoView {
         if !files.is_empty() {
             leptos::task::spawn_local(async move {
                 let start = browser::now_ms();
-                let files = browser::read_files(files, |name, read, size| state.reading(name, read, size)).await;
+                let (limits, loaded) = (browser::limits(), state.workspace.with_untracked(|w| w.bytes()));
+                let admit = |name: &str, n: u64| limits.admit(loaded, n, name);
+                let files = browser::read_files(files, admit, |name, read, size| state.reading(name, read, size)).await;
                 browser::record_timing("read_ms", browser::now_ms() - start);
                 state.add_files(files).await;
             });

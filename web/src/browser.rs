@@ -1,6 +1,7 @@
 //! Every call into the browser: reading dropped or picked files and folders, fetching exports and fonts beside the
 //! page, the page's query string, downloads, and the clock for timings. Components call these and nothing else.
 
+use lineage_core::read::limits::Limits;
 use wasm_bindgen::JsCast;
 
 /// A file to read, with the name the page gives it: its path inside a picked or dropped folder (the core reads an
@@ -100,12 +101,35 @@ async fn callback(
 /// How much of a file is read at a time, so the page can say how far it got.
 const READ_SLICE: usize = 16 << 20;
 
+/// The bounds the page holds its inputs to ([`Limits::for_page`]): what the browser says the machine's memory is
+/// (`navigator.deviceMemory`, where it says), and each limit the address raises (`?max-input-mb=2000`).
+pub fn limits() -> Limits {
+    let window = web_sys::window();
+    let memory = window
+        .as_ref()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &wasm_bindgen::JsValue::from_str("deviceMemory")).ok())
+        .and_then(|v| v.as_f64());
+    let search = window.and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+    Limits::for_page(memory, |l| params.as_ref()?.get(l.name())?.trim().parse().ok())
+}
+
 /// `(name, bytes)` of every file, in order, read a slice at a time; `progress(name, read, size)` is called before
-/// the first slice and after each.
+/// the first slice and after each. First `admit(what, bytes of them all)` is asked (`what`: the file's name, or
+/// "the N files given"): its refusal is the one error, and no file is read.
 pub async fn read_files(
     files: Vec<Named>,
+    admit: impl Fn(&str, u64) -> Result<(), String>,
     progress: impl Fn(&str, u64, u64),
 ) -> Vec<(String, Result<Vec<u8>, String>)> {
+    let total = files.iter().map(|(_, f)| f.size() as u64).sum();
+    let what = match files.as_slice() {
+        [(name, _)] => name.clone(),
+        _ => format!("the {} files given", files.len()),
+    };
+    if let Err(e) = admit(&what, total) {
+        return vec![(what, Err(e))];
+    }
     let mut out = Vec::new();
     for (name, file) in files {
         let blob = gloo_file::Blob::from(file);
@@ -165,18 +189,27 @@ pub async fn painted() {
 
 /// GETs a same-origin path (an export or a font beside the page).
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    fetch_bytes_with(path, |_, _| {}).await
+    fetch_bytes_with(path, |_| Ok(()), |_, _| {}).await
 }
 
 /// GETs a same-origin path, reading its body a chunk at a time and calling `progress(received, total)` after each
-/// (`total`: the Content-Length, when the server sends one). The browser paints between chunks.
-pub async fn fetch_bytes_with(path: &str, progress: impl Fn(u64, Option<u64>)) -> Result<Vec<u8>, String> {
+/// (`total`: the Content-Length, when the server sends one). The browser paints between chunks. `admit` is asked
+/// about the Content-Length before any byte is read and about the bytes received as they grow: its refusal
+/// stops the fetch and is the error.
+pub async fn fetch_bytes_with(
+    path: &str,
+    admit: impl Fn(u64) -> Result<(), String>,
+    progress: impl Fn(u64, Option<u64>),
+) -> Result<Vec<u8>, String> {
     let failed = |e: String| format!("could not fetch {path}: {e}");
     let resp = gloo_net::http::Request::get(path).send().await.map_err(|e| failed(e.to_string()))?;
     if !resp.ok() {
         return Err(failed(format!("HTTP {} {}", resp.status(), resp.status_text())));
     }
     let total = resp.headers().get("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(t) = total {
+        admit(t)?;
+    }
     let Some(body) = resp.body() else { return resp.binary().await.map_err(|e| failed(e.to_string())) };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut out: Vec<u8> = Vec::with_capacity(total.unwrap_or(0).min(1 << 32) as usize);
@@ -193,6 +226,9 @@ pub async fn fetch_bytes_with(path: &str, progress: impl Fn(u64, Option<u64>)) -
         let start = out.len();
         out.resize(start + value.length() as usize, 0);
         value.copy_to(&mut out[start..]);
+        if total.is_none() {
+            admit(out.len() as u64)?;
+        }
         progress(out.len() as u64, total);
     }
     Ok(out)

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use lineage_core::model::audit::AuditMap;
+use lineage_core::read::limits::Limits;
 use lineage_core::{Lineage, Loader, RoleTable};
 
 use crate::Failure;
@@ -93,6 +94,14 @@ fn read_on_both_cores(path: &Path) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// The bounds every load holds its files to (`--max-documents` and the others), set once from the command line.
+static LIMITS: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+
+/// Sets the bounds for this run's loads; the first call wins (the command line is parsed once).
+pub fn set_limits(limits: Limits) {
+    let _ = LIMITS.set(limits);
+}
+
 /// What a command loads: the files and directories named, and the audit table's column map (`--audit-map`).
 pub struct Inputs<'a> {
     pub files: &'a [PathBuf],
@@ -115,6 +124,7 @@ pub fn load(inputs: &Inputs<'_>, roles: &RoleTable) -> Result<Lineage, Failure> 
     let progress = Progress::new(total);
     let mut loader = Loader::new();
     loader.lend_threads(both_at_once);
+    loader.set_limits(LIMITS.get().copied().unwrap_or_default());
     if let Some((map, name)) = audit_map {
         loader.set_audit_map(map, &name);
     }

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lineage_core::query::{self, Direction, QueryOptions};
+use lineage_core::read::limits::{Limits, RaiseWith};
 use lineage_core::{render, LineageType, RoleTable};
 
 /// Answers a regulator's five questions about a model from the lineage your systems already export: which model
@@ -28,6 +29,34 @@ use lineage_core::{render, LineageType, RoleTable};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The bounds every input file is held to (a file past one is refused, exit 2, naming the flag that raises it).
+#[derive(Args, Debug)]
+struct LimitArgs {
+    /// Most documents (JSON Lines lines, array elements) one file may hold.
+    #[arg(long, global = true, value_name = "N", default_value_t = Limits::default().documents)]
+    max_documents: u64,
+    /// Longest JSON string, in megabytes (10^6 bytes).
+    #[arg(long, global = true, value_name = "MB", default_value_t = Limits::default().string_bytes / 1_000_000)]
+    max_string_mb: u64,
+    /// Largest gunzipped size of one gzip file (a DynamoDB export's data file), in megabytes.
+    #[arg(long, global = true, value_name = "MB", default_value_t = Limits::default().gunzipped_bytes / 1_000_000)]
+    max_gunzipped_mb: u64,
+}
+
+impl From<&LimitArgs> for Limits {
+    fn from(a: &LimitArgs) -> Limits {
+        Limits {
+            documents: a.max_documents,
+            string_bytes: a.max_string_mb.saturating_mul(1_000_000),
+            gunzipped_bytes: a.max_gunzipped_mb.saturating_mul(1_000_000),
+            input_bytes: u64::MAX,
+            raise_with: RaiseWith::Flag,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -324,6 +353,7 @@ enum Fleet {
 
 /// Runs one subcommand, each in its own function (`check` in fleet.rs).
 fn run(cli: Cli) -> Result<Fleet, Failure> {
+    inputs::set_limits(Limits::from(&cli.limits));
     match cli.command {
         Command::Report(args) => run_report(args).map(|()| Fleet::Passes),
         Command::Check { files, policy, roles: roles_file, audit_map, format, output } => {

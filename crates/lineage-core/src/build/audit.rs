@@ -47,7 +47,7 @@ impl Loader {
         bytes: &[u8],
         sha256: impl FnOnce() -> String,
     ) -> Result<(), ImportError> {
-        let Some(data) = audit::export_data(name, bytes)? else {
+        let Some(data) = audit::export_data(name, bytes, &self.limits)? else {
             let why = "a gzip file whose lines are no DynamoDB export items ({\"Item\": …})".to_owned();
             self.skip_file(name, bytes, sha256, why);
             return Ok(());

@@ -35,6 +35,12 @@ impl Loader {
         Loader::default()
     }
 
+    /// Holds every file to `limits` (documents per file, a string's length, a gzip file's gunzipped size) instead
+    /// of the defaults; a file past one is an error naming it and how to raise it.
+    pub fn set_limits(&mut self, limits: crate::read::limits::Limits) {
+        self.limits = limits;
+    }
+
     /// Lets the import run two pieces of work at once through `join` (the CLI lends it a second thread this way;
     /// the core itself starts none). The result is the same whichever `join` runs them.
     pub fn lend_threads(&mut self, join: BothAtOnce) {
@@ -103,7 +109,8 @@ impl Loader {
         };
         let mut first_is_page = None;
         let mut skips = Skips::default();
-        stage_file(name, bytes, |mut s| {
+        let limits = self.limits;
+        stage_file(name, bytes, &limits, |mut s| {
             first_is_page.get_or_insert(s.doc.is_page());
             *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
             input.other_fields.append(&mut s.other_fields);

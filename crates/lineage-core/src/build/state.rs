@@ -53,6 +53,8 @@ pub struct Loader {
     pub(super) snapshots: SnapshotLog,
     /// The name of the file being read.
     pub(super) inputs_named: Arc<str>,
+    /// The bounds each file is held to.
+    pub(super) limits: crate::read::limits::Limits,
     /// Each file's name, whether it starts with a QueryLineage page, and the warning due when its last page has a
     /// `NextToken` and the next file (in name order) does not start with a page.
     pub(super) page_files: Vec<(String, bool, Option<String>)>,

@@ -15,6 +15,8 @@ pub struct Workspace {
     /// Counts changes to `files`: a [`Build`] begun before a change starts again (its places in the bytes of
     /// a replaced file would point into the wrong text).
     generation: u64,
+    /// The bounds each file is held to.
+    limits: crate::read::limits::Limits,
 }
 
 /// Where a file's SHA-256 (hex, for the evidence list) comes from.
@@ -38,6 +40,17 @@ pub type Merged = (Result<Option<Lineage>, ImportError>, Vec<Refused>);
 impl Workspace {
     pub fn new() -> Workspace {
         Workspace::default()
+    }
+
+    /// Holds every file to `limits` from the next merge on (see [`Loader::set_limits`]).
+    pub fn set_limits(&mut self, limits: crate::read::limits::Limits) {
+        self.limits = limits;
+        self.generation += 1;
+    }
+
+    /// The bytes of every file loaded.
+    pub fn bytes(&self) -> u64 {
+        self.files.iter().map(|(_, b, _)| b.len() as u64).sum()
     }
 
     /// Adds files (a name already loaded is replaced) and merges everything once: a file that does not parse is
@@ -137,6 +150,7 @@ impl Workspace {
                 refused: std::mem::take(&mut build.refused),
                 ..Build::default()
             };
+            build.loader.set_limits(self.limits);
         }
         let Some((name, bytes, digest)) = self.files.get(build.index) else {
             let mut loader = std::mem::take(&mut build.loader);

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::model::audit::{AuditMap, AuditRow, Cell, TableFormat};
 use crate::model::{ImportError, Origin};
 use crate::read::json::{kind, FieldError, Lost};
+use crate::read::limits::{long_string, position, Limit, Limits};
 
 /// One audit-table document (or line) of a JSON file.
 #[derive(Debug)]
@@ -291,24 +292,10 @@ pub(crate) fn export_part(name: &str) -> Option<&str> {
 ///
 /// A gzip file outside an export's layout (`AWSDynamoDB/…/data/`) whose first line is no `{"Item": …}` object (a
 /// CloudTrail log `….json.gz`, say) is none of ours: `Ok(None)`, and the caller lists it as skipped.
-pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<Option<ExportData>, ImportError> {
+pub(crate) fn export_data(name: &str, bytes: &[u8], limits: &Limits) -> Result<Option<ExportData>, ImportError> {
     let err =
         |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
-        let start: String =
-            String::from_utf8_lossy(&bytes[..bytes.len().min(8)]).chars().filter(|c| !c.is_control()).collect();
-        return Err(err(
-            None,
-            String::new(),
-            format!(
-                "not gzip (a DynamoDB export's data file is gzip-compressed JSON lines and starts with the bytes 1f 8b; this one starts with `{start}`)"
-            ),
-        ));
-    }
-    let mut unzipped = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes)
-        .read_to_end(&mut unzipped)
-        .map_err(|e| err(None, String::new(), format!("the gzip data cannot be read (cut short or damaged?): {e}")))?;
+    let unzipped = gunzip(name, bytes, limits)?;
     let text = String::from_utf8(unzipped).ok();
     let first = text.as_deref().and_then(|t| t.lines().find(|l| !l.trim().is_empty()));
     let is_item = |line: &str| {
@@ -363,6 +350,39 @@ pub(crate) fn export_data(name: &str, bytes: &[u8]) -> Result<Option<ExportData>
         return Err(err(Some(line), path, why));
     }
     Ok(Some(ExportData { rows, md5, lost }))
+}
+
+/// The gunzipped bytes of an export's data file, held to the limits (its size, a string's length).
+fn gunzip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, ImportError> {
+    let err =
+        |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        let start: String =
+            String::from_utf8_lossy(&bytes[..bytes.len().min(8)]).chars().filter(|c| !c.is_control()).collect();
+        return Err(err(
+            None,
+            String::new(),
+            format!(
+                "not gzip (a DynamoDB export's data file is gzip-compressed JSON lines and starts with the bytes 1f 8b; this one starts with `{start}`)"
+            ),
+        ));
+    }
+    let mut unzipped = Vec::new();
+    // One byte past the limit says the data is larger (a gzip bomb is refused before it fills the memory).
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(limits.gunzipped_bytes.saturating_add(1))
+        .read_to_end(&mut unzipped)
+        .map_err(|e| err(None, String::new(), format!("the gzip data cannot be read (cut short or damaged?): {e}")))?;
+    if unzipped.len() as u64 > limits.gunzipped_bytes {
+        let what = format!("the gunzipped data of this {}-byte gzip file", bytes.len());
+        return Err(err(None, String::new(), limits.exceeded(Limit::GunzippedBytes, &what, None)));
+    }
+    if let Some((start, len)) = long_string(&unzipped, limits.string_bytes) {
+        let (line, column) = position(&unzipped, start);
+        let what = format!("a JSON string at column {column}");
+        return Err(err(Some(line), String::new(), limits.exceeded(Limit::StringBytes, &what, Some(len as u64))));
+    }
+    Ok(unzipped)
 }
 
 /// A CSV file's header row (a UTF-8 byte-order mark, as spreadsheets write, is dropped); `None` when it has none
@@ -490,11 +510,11 @@ mod tests {
         };
         let name = "AWSDynamoDB/x/data/y.json.gz";
         let two = gz(b"{\"Item\":{\"k\":{\"S\":\"a/1\"}}}\n{\"Item\":{\"k\":{\"N\":\"x\"}}}\n");
-        let data = export_data(name, &two).ok().flatten().unwrap_or_else(|| panic!("read"));
+        let data = export_data(name, &two, &Limits::default()).ok().flatten().unwrap_or_else(|| panic!("read"));
         assert_eq!(data.rows.len(), 1);
         assert_eq!(data.lost, vec![(2, "Item.k.N".to_owned(), "expected a number, found \"x\"".to_owned())]);
         let none = gz(b"{\"Item\":{\"k\":{\"N\":\"x\"}}}\n");
-        let e = export_data(name, &none).err().unwrap_or_else(|| panic!("an error"));
+        let e = export_data(name, &none, &Limits::default()).err().unwrap_or_else(|| panic!("an error"));
         assert_eq!((e.line, e.path.as_str()), (Some(1), "Item.k.N"));
     }
 
@@ -504,11 +524,14 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         let _ = gz.write_all(b"{\"Records\": []}\n");
         let bytes = gz.finish().unwrap_or_default();
-        assert!(matches!(export_data("logs/trail.json.gz", &bytes), Ok(None)));
-        let e = export_data("AWSDynamoDB/x/data/y.json.gz", &bytes).err().unwrap_or_else(|| panic!("an error"));
+        assert!(matches!(export_data("logs/trail.json.gz", &bytes, &Limits::default()), Ok(None)));
+        let e = export_data("AWSDynamoDB/x/data/y.json.gz", &bytes, &Limits::default())
+            .err()
+            .unwrap_or_else(|| panic!("an error"));
         assert_eq!(e.line, Some(1));
         assert!(e.message.starts_with("expected an export line"), "{}", e.message);
-        let e = export_data("y.json.gz", b"{\"Item\":{}}").err().unwrap_or_else(|| panic!("an error"));
+        let e =
+            export_data("y.json.gz", b"{\"Item\":{}}", &Limits::default()).err().unwrap_or_else(|| panic!("an error"));
         assert!(e.message.starts_with("not gzip"), "{}", e.message);
     }
 

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::model::{ImportError, LineageType};
 use crate::read::described::Described;
 use crate::read::json::{kind, At, FieldError};
+use crate::read::limits::{long_string, position, Limit, Limits};
 use crate::read::sagemaker::describe::DESCRIBE_KEYS;
 use crate::read::sagemaker::lineage::{parse_doc, RawDoc};
 use crate::read::sagemaker::operations;
@@ -123,41 +124,62 @@ pub fn parse_only(bytes: &[u8]) -> Result<(usize, usize), String> {
 /// `.ndjson`, or a file whose first line is a whole object), a top-level array element by element, else the file
 /// as one document. Errors name the file, the line of a JSON Lines file and the JSON path; after one, `each` may
 /// have seen part of the file.
-pub(crate) fn stage_file<'a>(name: &str, bytes: &'a [u8], mut each: impl FnMut(Staged<'a>)) -> Result<(), ImportError> {
+pub(crate) fn stage_file<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    limits: &Limits,
+    mut each: impl FnMut(Staged<'a>),
+) -> Result<(), ImportError> {
     let err =
         |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
+    if let Some((start, len)) = long_string(bytes, limits.string_bytes) {
+        let (line, column) = position(bytes, start);
+        let what = format!("a JSON string starting at line {line} column {column}");
+        return Err(err(None, String::new(), limits.exceeded(Limit::StringBytes, &what, Some(len as u64))));
+    }
     if name.ends_with(".jsonl") || name.ends_with(".ndjson") || json_lines(bytes) {
         let text = std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
-        let mut staged = 0;
-        let mut refusals = FirstRefusal::default();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            // Positions inside one line: the line number is the file's, so only the column is kept.
-            let doc = parse_doc(line.as_bytes())
-                .map_err(|e| err(Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
-            each(refusals.stage(Some(i + 1), stage(doc, Some(i + 1))));
-            staged += 1;
-        }
-        if staged == 0 {
-            return Err(err(
-                None,
-                String::new(),
-                "the file has no JSON lines (expected one JSON object per line)".into(),
-            ));
-        }
-        match refusals.refusal() {
-            Some((line, path, message)) => Err(err(line, path, message)),
-            None => Ok(()),
-        }
+        stage_lines(text, limits, each).map_err(|(line, path, m)| err(line, path, m))
     } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        stage_array(bytes).map_err(|(path, m)| err(None, path, m))?.into_iter().for_each(each);
+        stage_array(bytes, limits).map_err(|(path, m)| err(None, path, m))?.into_iter().for_each(each);
         Ok(())
     } else {
         let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
         each(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
         Ok(())
+    }
+}
+
+/// The documents of a JSON Lines file, one line at a time (see [`stage_file`]); an error is its line, path and
+/// message.
+fn stage_lines<'a>(
+    text: &'a str,
+    limits: &Limits,
+    mut each: impl FnMut(Staged<'a>),
+) -> Result<(), (Option<usize>, String, String)> {
+    let mut staged = 0u64;
+    let mut refusals = FirstRefusal::default();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        staged += 1;
+        if staged > limits.documents {
+            let lines = text.lines().filter(|l| !l.trim().is_empty()).count() as u64;
+            let message = limits.exceeded(Limit::Documents, "the number of the file's JSON lines", Some(lines));
+            return Err((None, String::new(), message));
+        }
+        // Positions inside one line: the line number is the file's, so only the column is kept.
+        let doc = parse_doc(line.as_bytes())
+            .map_err(|e| (Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
+        each(refusals.stage(Some(i + 1), stage(doc, Some(i + 1))));
+    }
+    if staged == 0 {
+        return Err((None, String::new(), "the file has no JSON lines (expected one JSON object per line)".into()));
+    }
+    match refusals.refusal() {
+        Some((line, path, message)) => Err((line, path, message)),
+        None => Ok(()),
     }
 }
 
@@ -219,10 +241,16 @@ fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String
 /// Each element is staged as its own document; a path says which (`[3].run.runId`). An array none of whose
 /// elements is an event (`dvc exp show --json`, a list of anything else) is none of ours: skipped, with why. An
 /// array holding some events is read as events, and an element that is not one is an error.
-fn stage_array(bytes: &[u8]) -> Result<Vec<Staged<'_>>, (String, String)> {
+fn stage_array<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Vec<Staged<'a>>, (String, String)> {
     let items: Vec<&serde_json::value::RawValue> =
         serde_json::from_slice(bytes).map_err(|e| (String::new(), format!("not a JSON array: {e}")))?;
     let count = items.len();
+    if count as u64 > limits.documents {
+        return Err((
+            String::new(),
+            limits.exceeded(Limit::Documents, "the number of the array's elements", Some(count as u64)),
+        ));
+    }
     // The events are kept; of the other elements only the first, for the error (an array of a million non-events
     // is not held staged).
     let mut events = Vec::new();

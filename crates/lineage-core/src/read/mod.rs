@@ -7,6 +7,7 @@ pub(crate) mod described;
 pub(crate) mod dispatch;
 pub(crate) mod dvc;
 pub(crate) mod json;
+pub mod limits;
 pub(crate) mod mlflow;
 pub(crate) mod openlineage;
 pub(crate) mod sagemaker;

@@ -246,6 +246,12 @@ impl DocError {
             "required field is missing (expected a string)".to_owned()
         } else if e.is_eof() && e.line() == 1 && e.column() == 0 {
             "the file is empty (expected a JSON object)".to_owned()
+        } else if text == "recursion limit exceeded" {
+            // serde_json's fixed depth: it keeps a hostile file from exhausting the stack.
+            format!(
+                "nested deeper than {} levels, the limit (it cannot be raised: no export nests past 30 levels, and deeper would risk the reader's stack)",
+                crate::read::limits::DEPTH
+            )
         } else if e.is_syntax() || e.is_eof() {
             format!("not valid JSON: {text}")
         } else {
