@@ -107,7 +107,7 @@ pub(super) fn assemble(l: &mut Loader) -> Result<(), ImportError> {
             "{file}: the audit table's column map was given, but no audit table was read (a DynamoDB Scan response, an export's data files, or a CSV file whose header holds the map's key column)"
         )),
         (Some((_, map)), false) => {
-            check_keys(map, &rows)?;
+            rows = keyed_rows(map, rows, &mut l.warnings)?;
             rows = one_per_key(map, rows, &mut l.warnings);
             l.warnings.extend(missing_columns(map, &rows));
         }
@@ -174,31 +174,57 @@ fn read_csvs(l: &mut Loader, parts: &mut AuditParts, map: Option<&(String, Audit
     Ok(())
 }
 
-/// Every row's key is a model package: its ARN or `GROUP/VERSION`; the first row (in origin order) whose key is
-/// missing or anything else is an error at its path.
-fn check_keys(map: &AuditMap, rows: &[AuditRow]) -> Result<(), ImportError> {
+/// The rows whose key is a model package (its ARN or `GROUP/VERSION`); a row whose key is missing or anything else
+/// is skipped with a warning at its path (the first [`NAMED_ROWS`] named, the rest counted). No row with a package
+/// key: the first one's error (the table is not what the map claims).
+fn keyed_rows(map: &AuditMap, rows: Vec<AuditRow>, warnings: &mut Vec<String>) -> Result<Vec<AuditRow>, ImportError> {
+    let mut kept = Vec::with_capacity(rows.len());
+    let mut refused = Vec::new();
     for row in rows {
-        let found = match row.cells.get(&map.key) {
-            None => "no such column".to_owned(),
-            Some(cell) => match cell.text() {
-                None => "no value".to_owned(),
-                Some(key) if audit::is_package_key(&key) => continue,
-                Some(key) => format!("\"{}\"", crate::text::one_line(&key)),
-            },
-        };
-        let path =
-            if row.origin.path.is_empty() { map.key.clone() } else { format!("{}.{}", row.origin.path, map.key) };
-        return Err(ImportError {
-            file: row.origin.file.clone(),
-            line: row.origin.line,
-            path,
-            message: format!(
-                "expected the audit-table row's key `{}` (the column map's key) to be a model package, its ARN (arn:aws:sagemaker:REGION:ACCOUNT:model-package/GROUP/VERSION) or GROUP/VERSION; found {found}",
-                map.key
-            ),
-        });
+        match key_error(map, &row) {
+            None => kept.push(row),
+            Some(e) => refused.push(e),
+        }
     }
-    Ok(())
+    if kept.is_empty() && !refused.is_empty() {
+        return Err(refused.swap_remove(0));
+    }
+    let unnamed = refused.len().saturating_sub(NAMED_ROWS);
+    for e in refused.into_iter().take(NAMED_ROWS) {
+        warnings.push(format!("{e}: the row is skipped (no approval or sign-off is read from it)"));
+    }
+    if unnamed > 0 {
+        warnings.push(format!(
+            "{} more audit-table rows skipped besides those named: their key is no model package",
+            unnamed
+        ));
+    }
+    Ok(kept)
+}
+
+/// How many skipped rows a warning names one by one.
+const NAMED_ROWS: usize = 20;
+
+/// Why a row's key is no model package, as the error at its path.
+fn key_error(map: &AuditMap, row: &AuditRow) -> Option<ImportError> {
+    let found = match row.cells.get(&map.key) {
+        None => "no such column".to_owned(),
+        Some(cell) => match cell.text() {
+            None => "no value".to_owned(),
+            Some(key) if audit::is_package_key(&key) => return None,
+            Some(key) => format!("\"{}\"", crate::text::one_line(&key)),
+        },
+    };
+    let path = if row.origin.path.is_empty() { map.key.clone() } else { format!("{}.{}", row.origin.path, map.key) };
+    Some(ImportError {
+        file: row.origin.file.clone(),
+        line: row.origin.line,
+        path,
+        message: format!(
+            "expected the audit-table row's key `{}` (the column map's key) to be a model package, its ARN (arn:aws:sagemaker:REGION:ACCOUNT:model-package/GROUP/VERSION) or GROUP/VERSION; found {found}",
+            map.key
+        ),
+    })
 }
 
 /// One row per key, the least origin kept (the same table read as a Scan, its pages, an export or a CSV gives

@@ -120,9 +120,10 @@ impl Loader {
             | Described::FeatureGroup(_)
             | Described::Trail { .. }
             | Described::PackageEvent(_)) => self.merge_record(d, name, line, at),
-            d @ (Described::Pipeline(_) | Described::Lineage { .. } | Described::Mlflow(_) | Described::Audit(_)) => {
-                self.merge_beside_sagemaker(d, name, line, &at)
-            }
+            d @ (Described::Pipeline(_)
+            | Described::Lineage { .. }
+            | Described::Mlflow { .. }
+            | Described::Audit(_)) => self.merge_beside_sagemaker(d, name, line, &at),
             Described::Ignored(message) => {
                 self.warnings.push(format!("{at}: {message}"));
             }
@@ -194,7 +195,10 @@ impl Loader {
                     self.lineage_events.push(e);
                 }
             }
-            Described::Mlflow(docs) => self.mlflow.add(docs, name, line),
+            Described::Mlflow { docs, lost } => {
+                self.warn_lost(name, line, lost);
+                self.mlflow.add(docs, name, line);
+            }
             Described::Audit(mut doc) => {
                 if let crate::read::audit::AuditDoc::Scan { lost, .. } = &mut doc {
                     self.warn_lost(name, line, std::mem::take(lost));
@@ -208,9 +212,7 @@ impl Loader {
     /// One warning for each element of a response that could not be read, and was skipped.
     pub(super) fn warn_lost(&mut self, name: &str, line: Option<usize>, lost: crate::read::json::Lost) {
         let place = super::state::place(name, line);
-        for (path, why) in lost {
-            self.warnings.push(format!("{place}: at {path}: {why}; the rest of the response is read"));
-        }
+        self.warnings.extend(lost.into_iter().map(|(path, why)| lost_warning(&place, &path, &why)));
     }
 
     /// Merges an operational record (data capture, endpoint, config, model, feature group, CloudTrail, EventBridge)
@@ -253,7 +255,10 @@ impl Loader {
                 let id = fg.arn.clone();
                 self.keep_newest("DescribeFeatureGroup", &id, at, *fg, |l| &mut l.graph.records.feature_groups);
             }
-            Described::Trail { events, other_services } => {
+            Described::Trail { events, other_services, lost } => {
+                let place = super::state::place(name, line);
+                let lost = lost.into_iter().map(|(path, why)| lost_warning(&place, &path, &why));
+                self.warnings.extend(lost);
                 self.skipped_trail_records += other_services;
                 for mut e in events {
                     locate(&mut e.origin);
@@ -357,4 +362,9 @@ fn describe_operation(t: LineageType) -> &'static str {
         LineageType::Context => "DescribeContext",
         LineageType::TrialComponent => "DescribeTrialComponent",
     }
+}
+
+/// The warning for one element of a response skipped at `path` of `place` (`FILE` or `FILE:LINE`).
+fn lost_warning(place: &str, path: &str, why: &str) -> String {
+    format!("{place}: at {path}: {why}; the rest of the response is read")
 }

@@ -32,6 +32,8 @@ pub(crate) enum Described {
     Trail {
         events: Vec<TrailEvent>,
         other_services: usize,
+        /// Records that could not be read, each skipped.
+        lost: crate::read::json::Lost,
     },
     PackageEvent(Box<PackageStateEvent>),
     /// A recognised document that carries nothing the report uses; the message becomes a warning.
@@ -50,7 +52,10 @@ pub(crate) enum Described {
         lost: crate::read::json::Lost,
     },
     /// What an MLflow response holds (runs, model versions, aliases, logged models, an experiment).
-    Mlflow(Vec<crate::read::mlflow::MlflowDoc>),
+    Mlflow {
+        docs: Vec<crate::read::mlflow::MlflowDoc>,
+        lost: crate::read::json::Lost,
+    },
     /// An audit-table document: a DynamoDB Scan response, an export line or manifest, the column map.
     Audit(crate::read::audit::AuditDoc),
 }

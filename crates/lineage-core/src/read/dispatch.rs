@@ -19,8 +19,9 @@ fn describe(map: &Map<String, Value>, path: &str) -> Result<Option<Described>, F
     if let Some(d) = describe_lineage::<Value>(map, path)? {
         return Ok(Some(d));
     }
-    if let Some(docs) = crate::read::mlflow::read(map, path)? {
-        return Ok(Some(Described::Mlflow(docs)));
+    let mut lost = crate::read::json::Lost::new();
+    if let Some(docs) = crate::read::mlflow::read(map, path, &mut lost)? {
+        return Ok(Some(Described::Mlflow { docs, lost }));
     }
     if let Some(d) = crate::read::openlineage::read(map, path)? {
         return Ok(Some(d));
@@ -397,7 +398,7 @@ fn describe_kind(d: &Described) -> &'static str {
             [one] => one.part.operation(),
             _ => "pipeline execution",
         },
-        Described::Mlflow(_) => "MLflow response",
+        Described::Mlflow { .. } => "MLflow response",
         Described::Audit(doc) => doc.kind(),
         Described::Lineage { events, .. } => match events.first().map(|e| (e.system, &e.kind)) {
             Some((crate::model::System::Marquez, _)) => "Marquez response",

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::model::Origin;
-use crate::read::json::{At, FieldError, Result};
+use crate::read::json::{At, FieldError, Lost, Result};
 use crate::time::{EpochUnit, Timestamp};
 
 /// One MLflow entity a response holds.
@@ -146,14 +146,16 @@ impl MlflowParts {
 }
 
 /// Reads an MLflow response; `None` when the object is none.
-pub(crate) fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Vec<MlflowDoc>>> {
+/// A list's run, version or model that cannot be read is skipped into `lost`.
+pub(crate) fn read(map: &Map<String, Value>, path: &str, lost: &mut Lost) -> Result<Option<Vec<MlflowDoc>>> {
     let at = At { map, path: path.to_owned() };
     let origin = || Origin { path: path.to_owned(), ..Default::default() };
     if let Some(run) = at.obj("run")?.filter(|r| r.get("info").is_some()) {
         return Ok(Some(vec![MlflowDoc::Run(Box::new(read_run(&run, origin())?))]));
     }
     if is_list_of(&at, "runs", "info") {
-        let items = each(&at, "runs", |r| Ok(MlflowDoc::Run(Box::new(read_run(&r, origin())?))))?;
+        let run = |r: &At<'_>| Ok(MlflowDoc::Run(Box::new(read_run(r, origin())?)));
+        let items = at.each_element("runs", lost, "the run is skipped", run)?;
         return Ok(Some(items));
     }
     if let Some(m) = at.obj("registered_model")?.filter(|m| m.get("name").is_some()) {
@@ -163,19 +165,20 @@ pub(crate) fn read(map: &Map<String, Value>, path: &str) -> Result<Option<Vec<Ml
         return Ok(Some(vec![MlflowDoc::ModelVersion(Box::new(read_version(&v, origin())?))]));
     }
     if is_list_of(&at, "model_versions", "version") {
-        let listed = |v: At<'_>| {
-            let mut version = read_version(&v, origin())?;
+        let listed = |v: &At<'_>| {
+            let mut version = read_version(v, origin())?;
             version.listed = true;
             Ok(MlflowDoc::ModelVersion(Box::new(version)))
         };
-        let items = each(&at, "model_versions", listed)?;
+        let items = at.each_element("model_versions", lost, "the model version is skipped", listed)?;
         return Ok(Some(items));
     }
     if let Some(m) = at.obj("model")?.filter(|m| m.get("info").is_some()) {
         return Ok(Some(vec![MlflowDoc::LoggedModel(Box::new(read_logged_model(&m, origin())?))]));
     }
     if is_list_of(&at, "models", "info") {
-        let items = each(&at, "models", |m| Ok(MlflowDoc::LoggedModel(Box::new(read_logged_model(&m, origin())?))))?;
+        let model = |m: &At<'_>| Ok(MlflowDoc::LoggedModel(Box::new(read_logged_model(m, origin())?)));
+        let items = at.each_element("models", lost, "the logged model is skipped", model)?;
         return Ok(Some(items));
     }
     if let Some(e) = at.obj("experiment")?.filter(|e| e.get("experiment_id").is_some()) {
@@ -196,14 +199,6 @@ fn is_list_of(at: &At<'_>, key: &str, field: &str) -> bool {
         Some(Value::Array(items)) => items.first().is_some_and(|i| i.get(field).is_some()),
         _ => false,
     }
-}
-
-fn each<'t>(at: &At<'t>, key: &str, mut f: impl FnMut(At<'t>) -> Result<MlflowDoc>) -> Result<Vec<MlflowDoc>> {
-    let mut out = Vec::new();
-    for (i, item) in at.array(key)?.into_iter().enumerate() {
-        out.push(f(at.index(key, i, item)?)?);
-    }
-    Ok(out)
 }
 
 /// Epoch milliseconds, as MLflow writes every time (a number, or its text).

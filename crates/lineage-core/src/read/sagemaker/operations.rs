@@ -10,7 +10,7 @@ use crate::model::records::{
 };
 use crate::model::Origin;
 use crate::read::described::Described;
-use crate::read::json::{At, FieldError};
+use crate::read::json::{At, FieldError, Lost};
 
 type Result<T> = std::result::Result<T, FieldError>;
 
@@ -39,7 +39,7 @@ pub(crate) fn operation(map: &Map<String, Value>, path: &str) -> Result<Option<D
             Some(e) => (vec![e], 0),
             None => (Vec::new(), 1),
         };
-        return Ok(Some(Described::Trail { events, other_services }));
+        return Ok(Some(Described::Trail { events, other_services, lost: Lost::new() }));
     }
     if map.contains_key("detail-type") {
         return eventbridge(&at).map(Some);
@@ -135,45 +135,43 @@ pub(crate) fn capture(at: &At, s3_uri: Option<&str>) -> Result<CaptureRecord> {
 }
 
 fn trail_log(at: &At) -> Result<Described> {
-    let mut events = Vec::new();
-    let mut other_services = 0;
-    for (i, item) in at.array("Records")?.into_iter().enumerate() {
-        match trail_record(&at.index("Records", i, item)?, "CloudTrail S3 log")? {
-            Some(e) => events.push(e),
-            None => other_services += 1,
-        }
-    }
-    Ok(Described::Trail { events, other_services })
+    let mut lost = Lost::new();
+    let skipped = "the record is skipped";
+    let records = at.each_element("Records", &mut lost, skipped, |r| trail_record(r, "CloudTrail S3 log"))?;
+    Ok(trail(records, lost))
+}
+
+/// The SageMaker records of a list, the others counted.
+fn trail(records: Vec<Option<TrailEvent>>, lost: Lost) -> Described {
+    let other_services = records.iter().filter(|r| r.is_none()).count();
+    Described::Trail { events: records.into_iter().flatten().collect(), other_services, lost }
 }
 
 fn lookup_events(at: &At) -> Result<Described> {
-    let mut events = Vec::new();
-    let mut other_services = 0;
-    for (i, item) in at.array("Events")?.into_iter().enumerate() {
-        let e = at.index("Events", i, item)?;
-        let path = e.key_path("CloudTrailEvent");
-        let text = e.str("CloudTrailEvent")?.ok_or_else(|| FieldError {
-            path: path.clone(),
-            message: "required field is missing (expected the CloudTrail record as a JSON string)".into(),
-        })?;
-        let record: Value = serde_json::from_str(&text).map_err(|err| FieldError {
-            path: path.clone(),
-            message: format!("expected the CloudTrail record as a JSON string, but it does not parse: {err}"),
-        })?;
-        let Value::Object(map) = &record else {
-            return Err(FieldError { path, message: "expected a JSON object inside the string".into() });
-        };
-        match trail_record(&At { map, path }, "CloudTrail lookup-events")? {
-            Some(mut t) => {
-                if t.identity.is_none() {
-                    t.identity = e.str("Username")?;
-                }
-                events.push(t)
-            }
-            None => other_services += 1,
-        }
+    let mut lost = Lost::new();
+    let records = at.each_element("Events", &mut lost, "the event is skipped", lookup_event)?;
+    Ok(trail(records, lost))
+}
+
+/// One `lookup-events` event: its `CloudTrailEvent` string read as the record (`None`: another service's).
+fn lookup_event(e: &At) -> Result<Option<TrailEvent>> {
+    let path = e.key_path("CloudTrailEvent");
+    let text = e.str("CloudTrailEvent")?.ok_or_else(|| FieldError {
+        path: path.clone(),
+        message: "required field is missing (expected the CloudTrail record as a JSON string)".into(),
+    })?;
+    let record: Value = serde_json::from_str(&text).map_err(|err| FieldError {
+        path: path.clone(),
+        message: format!("expected the CloudTrail record as a JSON string, but it does not parse: {err}"),
+    })?;
+    let Value::Object(map) = &record else {
+        return Err(FieldError { path, message: "expected a JSON object inside the string".into() });
+    };
+    let Some(mut t) = trail_record(&At { map, path }, "CloudTrail lookup-events")? else { return Ok(None) };
+    if t.identity.is_none() {
+        t.identity = e.str("Username")?;
     }
-    Ok(Described::Trail { events, other_services })
+    Ok(Some(t))
 }
 
 /// One CloudTrail record; `None` when it is another service's.
