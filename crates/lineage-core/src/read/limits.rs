@@ -156,18 +156,33 @@ impl Limits {
 }
 
 /// The first JSON string in `text` longer than `max` bytes: its start offset and length (escapes counted as
-/// written). Only a text longer than `max` can hold one, so shorter texts cost nothing; longer ones are scanned
-/// quote to quote (`memchr`), a backslash run before a quote deciding whether it is escaped.
+/// written). Only a text longer than `max` can hold one, so shorter texts cost nothing. A longer text is first
+/// checked cheaply: a string of more than `max` bytes holds a whole window `[k·max/2, (k+1)·max/2)` with no
+/// unescaped quote, while in any export every such window holds one within its first few bytes; only a text
+/// with such a window is scanned quote to quote ([`long_string_scan`]).
 pub(crate) fn long_string(text: &[u8], max: u64) -> Option<(usize, usize)> {
     if (text.len() as u64) <= max {
         return None;
     }
+    let step = usize::try_from(max / 2).unwrap_or(usize::MAX).max(1);
+    let mut windows = (0..text.len()).step_by(step).filter(|c| c + step <= text.len());
+    let quiet = windows.any(|c| !memchr::memchr_iter(b'"', &text[c..c + step]).any(|i| unescaped(text, c + i)));
+    if quiet {
+        long_string_scan(text, max)
+    } else {
+        None
+    }
+}
+
+/// Whether the quote at `q` ends or starts a string: an even run of backslashes before it.
+fn unescaped(text: &[u8], q: usize) -> bool {
+    text[..q].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+}
+
+/// [`long_string`] by walking every quote.
+fn long_string_scan(text: &[u8], max: u64) -> Option<(usize, usize)> {
     let mut open: Option<usize> = None;
-    for q in memchr::memchr_iter(b'"', text) {
-        let backslashes = text[..q].iter().rev().take_while(|&&b| b == b'\\').count();
-        if backslashes % 2 == 1 {
-            continue;
-        }
+    for q in memchr::memchr_iter(b'"', text).filter(|&q| unescaped(text, q)) {
         match open.take() {
             None => open = Some(q),
             Some(start) if (q - start - 1) as u64 > max => return Some((start, q - start - 1)),
@@ -200,6 +215,31 @@ mod tests {
         assert_eq!(long_string(br#"{"a":"b\\"}"#, 3), None);
         assert_eq!(long_string(br#"{"a":"bcdefgh"#, 3), Some((5, 7)));
         assert_eq!(position(b"ab\ncd", 4), (2, 2));
+    }
+
+    #[test]
+    fn the_cheap_check_finds_what_the_scan_finds() {
+        // Texts of quotes, backslashes and letters from a fixed generator, every limit from 1 to 12.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut cases = 0;
+        for _ in 0..3000 {
+            let len = (next() % 40) as usize;
+            let text: Vec<u8> =
+                (0..len).map(|_| [b'"', b'\\', b'a', b'a', b'a', b'{'][(next() % 6) as usize]).collect();
+            for max in 1..12 {
+                let (fast, scan) = (long_string(&text, max), long_string_scan(&text, max));
+                let scan = scan.filter(|_| text.len() as u64 > max);
+                assert_eq!(fast, scan, "{:?} max {max}", String::from_utf8_lossy(&text));
+                cases += usize::from(scan.is_some());
+            }
+        }
+        assert!(cases > 1000, "{cases}");
     }
 
     #[test]
