@@ -217,7 +217,7 @@ mod tests {
         assert_eq!(Json::len(object), 3);
     }
 }
-/// BLAKE3 over a JSON object's structure (a tag, then lengths and bytes; members in key order), encoded into
+/// SHA-256 over a JSON object's structure (a tag, then lengths and bytes; members in key order), encoded into
 /// one buffer and hashed once: the same digest for the same content whichever tree holds it and on every platform,
 /// without writing the value out as JSON text (a large export holds a hundred thousand descriptions).
 pub(crate) fn object_digest<T: Tree>(object: &T::Object) -> [u8; 32] {
@@ -253,9 +253,7 @@ pub(crate) fn object_digest<T: Tree>(object: &T::Object) -> [u8; 32] {
     }
     let mut buf = Vec::with_capacity(1024);
     feed_object::<T>(object, &mut buf);
-    // BLAKE3, not SHA-256: a digest per response of a large bundle, and in WebAssembly (no SHA instructions)
-    // SHA-256 was a tenth of the page's load; BLAKE3's portable code is several times faster.
-    blake3::hash(&buf).into()
+    Sha256::digest(&buf).into()
 }
 
 /// SHA-256 of a text.
