@@ -2,6 +2,7 @@
 //! [`Loader::continue_file`]), into one [`Graph`], then finishes it in named phases ([`Loader::finish`]): pipeline
 //! parts attached, stand-ins, twins, edges, joins, records, the audit table, other systems, roles.
 
+mod ahead;
 mod audit;
 mod classify;
 mod cross;
@@ -81,7 +82,7 @@ impl Loader {
         bytes: &[u8],
         sha256: impl FnOnce() -> String,
     ) -> Result<FileLoad, ImportError> {
-        let mut load = FileLoad { name: name.to_owned(), pending: Vec::new(), done: 0, total: 0 };
+        let mut load = FileLoad { name: name.to_owned(), pending: Vec::new(), done: 0, total: 0, read_ahead: None };
         self.inputs_named = Arc::from(name);
         if crate::read::dvc::is_dvc_file(name) {
             self.begin_dvc_file(name, bytes, sha256)?;
@@ -109,24 +110,28 @@ impl Loader {
         };
         let mut first_is_page = None;
         let mut skips = Skips::default();
-        let limits = self.limits;
-        stage_file(name, bytes, &limits, |mut s| {
-            first_is_page.get_or_insert(s.doc.is_page());
-            *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
-            input.other_fields.append(&mut s.other_fields);
-            if let Some(what) = s.skipped.take() {
-                if matches!(what, Skip::NotUsed(_)) {
-                    self.dvc.unclaimed(name, s.line, bytes);
+        let stage = |loader: &mut Loader, load: &mut FileLoad| {
+            let limits = loader.limits;
+            stage_file(name, bytes, &limits, |mut s| {
+                first_is_page.get_or_insert(s.doc.is_page());
+                *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
+                input.other_fields.append(&mut s.other_fields);
+                if let Some(what) = s.skipped.take() {
+                    if matches!(what, Skip::NotUsed(_)) {
+                        loader.dvc.unclaimed(name, s.line, bytes);
+                    }
+                    skips.add(what, s.line);
+                    return;
                 }
-                skips.add(what, s.line);
-                return;
-            }
-            load.pending.extend(self.merge(name, s, bytes));
-        })?;
+                load.pending.extend(loader.merge(name, s, bytes));
+            })
+        };
+        self.stage_reading_ahead(bytes, &mut load, stage)?;
         let first_is_page = first_is_page.unwrap_or(false);
         input.sha256 = sha256();
         skips.finish(name, &mut self.warnings, &mut input.skipped);
         load.total = load.pending.iter().map(|p| p.texts.len()).sum();
+        load.done = load.pending.iter().map(|p| p.next).sum();
         // Whether this file's last page is continued is decided in `finish`, in name order, not load order.
         let trailing_token = self.unfinished_page.take();
         self.page_files.push((name.to_owned(), first_is_page, trailing_token));
@@ -152,8 +157,12 @@ impl Loader {
             })?;
             texts.push(text);
         }
-        // Each text is checked as UTF-8 again where it is read, in the two halves.
-        for d in read_descriptions(&texts, doc.next, &doc.prefix, self.join.unwrap_or(one_after_the_other)) {
+        // Each text is checked as UTF-8 again where it is read, in the two halves (or was, ahead of time).
+        let read = match file.read_ahead.as_mut() {
+            Some(ahead) => ahead.take(texts.len()).collect(),
+            None => read_descriptions(&texts, doc.next, &doc.prefix, self.join.unwrap_or(one_after_the_other)),
+        };
+        for d in read {
             let d = d.map_err(|(path, m)| err(path, m))?;
             self.merge_described(d, &file.name, doc.line, &doc.at);
         }

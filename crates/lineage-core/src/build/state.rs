@@ -198,7 +198,6 @@ pub(crate) struct DvcParts {
     pub(super) git: Vec<crate::model::dvc::GitFacts>,
 }
 
-/// One document's contents, checked but not yet merged.
 /// A file [`Loader::begin_file`] has parsed: what is left to read is a bundle's descriptions.
 #[derive(Debug)]
 pub struct FileLoad {
@@ -206,7 +205,12 @@ pub struct FileLoad {
     pub(super) pending: Vec<PendingDescriptions>,
     pub(super) done: usize,
     pub(super) total: usize,
+    /// The descriptions of `pending`, in order, when they were read while the file parsed (see `ahead`).
+    pub(super) read_ahead: Option<std::vec::IntoIter<Read>>,
 }
+
+/// A description read: the response, or where and why it could not be.
+pub(crate) type Read = Result<crate::read::described::Described, (String, String)>;
 
 impl FileLoad {
     /// Descriptions read so far, of how many.

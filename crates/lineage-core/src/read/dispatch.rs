@@ -454,17 +454,20 @@ pub(crate) fn read_descriptions(
     prefix: &str,
     join: BothAtOnce,
 ) -> Vec<Result<Described, (String, String)>> {
-    in_halves(batch, join, |text, i| {
-        let mut path = String::with_capacity(prefix.len() + 24);
-        path.push_str(prefix);
-        path.push_str("Descriptions[");
-        path.push_str(&(first + i).to_string());
-        path.push(']');
-        match std::str::from_utf8(text) {
-            Ok(text) => description(text, &path),
-            Err(_) => Err((path, "not the text parsed before (the file changed)".into())),
-        }
-    })
+    in_halves(batch, join, |text, i| read_description(text, prefix, first + i))
+}
+
+/// Reads `{prefix}Descriptions[index]`, whose text is `text` (see [`description`]).
+pub(crate) fn read_description(text: &[u8], prefix: &str, index: usize) -> Result<Described, (String, String)> {
+    let mut path = String::with_capacity(prefix.len() + 24);
+    path.push_str(prefix);
+    path.push_str("Descriptions[");
+    path.push_str(&index.to_string());
+    path.push(']');
+    match std::str::from_utf8(text) {
+        Ok(text) => description(text, &path),
+        Err(_) => Err((path, "not the text parsed before (the file changed)".into())),
+    }
 }
 
 /// `f(item, index)` of every item, in order, the two halves run through `join`.
