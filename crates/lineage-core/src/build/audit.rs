@@ -10,6 +10,7 @@ use super::state::{skip_warning, AuditParts, Loader};
 use crate::model::audit::{AuditField, AuditMap, AuditRow, AuditTable, FeatureColumns, TableFormat};
 use crate::model::{ImportError, InputFile, Origin};
 use crate::read::audit::{self, AuditDoc};
+use crate::read::json::FirstRefusal;
 
 impl AuditParts {
     /// One audit-table document read from a JSON file (at `line` of a JSON Lines file).
@@ -180,14 +181,15 @@ fn read_csvs(l: &mut Loader, parts: &mut AuditParts, map: Option<&(String, Audit
 fn keyed_rows(map: &AuditMap, rows: Vec<AuditRow>, warnings: &mut Vec<String>) -> Result<Vec<AuditRow>, ImportError> {
     let mut kept = Vec::with_capacity(rows.len());
     let mut refused = Vec::new();
+    let mut refusals = FirstRefusal::default();
     for row in rows {
-        match key_error(map, &row) {
-            None => kept.push(row),
-            Some(e) => refused.push(e),
+        match refusals.check(key_error(map, &row).map_or(Ok(row), Err)) {
+            Ok(row) => kept.push(row),
+            Err(e) => refused.push(e),
         }
     }
-    if kept.is_empty() && !refused.is_empty() {
-        return Err(refused.swap_remove(0));
+    if let Some(e) = refusals.refusal() {
+        return Err(e);
     }
     let unnamed = refused.len().saturating_sub(NAMED_ROWS);
     for e in refused.into_iter().take(NAMED_ROWS) {

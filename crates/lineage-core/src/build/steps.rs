@@ -44,8 +44,10 @@ impl Workspace {
 
     /// Holds every file to `limits` from the next merge on (see [`Loader::set_limits`]).
     pub fn set_limits(&mut self, limits: crate::read::limits::Limits) {
-        self.limits = limits;
-        self.generation += 1;
+        if self.limits != limits {
+            self.limits = limits;
+            self.generation += 1;
+        }
     }
 
     /// The bytes of every file loaded.

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::model::audit::{AuditMap, AuditRow, Cell, TableFormat};
 use crate::model::{ImportError, Origin};
-use crate::read::json::{kind, FieldError, Lost};
+use crate::read::json::{kind, FieldError, FirstRefusal, Lost};
 use crate::read::limits::{long_string, position, Limit, Limits};
 
 /// One audit-table document (or line) of a JSON file.
@@ -122,18 +122,16 @@ fn scan(map: &Map<String, Value>, path: &str) -> Result<AuditDoc, FieldError> {
     }
     let mut rows = Vec::with_capacity(items.len());
     let mut lost = Lost::new();
+    let mut refusals = FirstRefusal::default();
     for (i, item) in items.iter().enumerate() {
         let item_path = format!("{}[{i}]", at("Items"));
-        match attributes(item, &item_path) {
+        match refusals.check(attributes(item, &item_path)) {
             Ok(cells) => rows.push((item_path, cells)),
             Err(e) => lost.push((e.path, format!("{}: {ROW_SKIPPED}", e.message))),
         }
     }
-    if rows.is_empty() && !lost.is_empty() {
-        // No item could be read: the page is not what it claims (the first item's error says why).
-        let (path, why) = lost.swap_remove(0);
-        let message = why.strip_suffix(&format!(": {ROW_SKIPPED}")).unwrap_or(&why).to_owned();
-        return Err(FieldError { path, message });
+    if let Some(e) = refusals.refusal() {
+        return Err(e);
     }
     let continued = map.get("LastEvaluatedKey").is_some_and(|k| !k.is_null());
     Ok(AuditDoc::Scan { rows, continued, lost })
@@ -312,18 +310,21 @@ pub(crate) fn export_data(name: &str, bytes: &[u8], limits: &Limits) -> Result<O
     })?;
     let mut rows = Vec::new();
     let mut lost = Vec::new();
+    let mut refusals = FirstRefusal::default();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let line_no = Some(i + 1);
         let value: Value =
             serde_json::from_str(line).map_err(|e| err(line_no, String::new(), format!("not JSON: {e}")))?;
         let cells = match &value {
-            Value::Object(o) if o.len() == 1 && o.contains_key("Item") => match attributes(&o["Item"], "Item") {
-                Ok(cells) => cells,
-                Err(e) => {
-                    lost.push((i + 1, e.path, e.message));
-                    continue;
+            Value::Object(o) if o.len() == 1 && o.contains_key("Item") => {
+                match refusals.check(attributes(&o["Item"], "Item").map_err(|e| (i + 1, e.path, e.message))) {
+                    Ok(cells) => cells,
+                    Err(refused) => {
+                        lost.push(refused);
+                        continue;
+                    }
                 }
-            },
+            }
             other => {
                 let found = match other {
                     Value::Object(o) => {
@@ -344,9 +345,7 @@ pub(crate) fn export_data(name: &str, bytes: &[u8], limits: &Limits) -> Result<O
     use base64::Engine as _;
     use md5::Digest as _;
     let md5 = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(bytes));
-    if rows.is_empty() && !lost.is_empty() {
-        // No line could be read: the file is not what it claims (the first line's error says why).
-        let (line, path, why) = lost.swap_remove(0);
+    if let Some((line, path, why)) = refusals.refusal() {
         return Err(err(Some(line), path, why));
     }
     Ok(Some(ExportData { rows, md5, lost }))

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{ImportError, LineageType};
 use crate::read::described::Described;
-use crate::read::json::{kind, At, FieldError};
+use crate::read::json::{kind, At, FieldError, FirstRefusal};
 use crate::read::limits::{long_string, position, Limit, Limits};
 use crate::read::sagemaker::describe::DESCRIBE_KEYS;
 use crate::read::sagemaker::lineage::{parse_doc, RawDoc};
@@ -79,33 +79,15 @@ impl Staged<'_> {
     }
 }
 
-/// A file's first unreadable document, returned as the file's error when none of its documents could be read.
-#[derive(Default)]
-struct FirstRefusal {
-    read_any: bool,
-    first: Option<(Option<usize>, String, String)>,
-}
-
-impl FirstRefusal {
-    /// `s` as staged, or the unreadable document that stands for it (a reader's error on one document of many).
-    fn stage<'a>(&mut self, line: Option<usize>, staged: Result<Staged<'a>, (String, String)>) -> Staged<'a> {
-        match staged {
-            Ok(s) => {
-                self.read_any = true;
-                s
-            }
-            Err((path, message)) => {
-                let s = Staged::unreadable(line, &path, &message);
-                self.first.get_or_insert((line, path, message));
-                s
-            }
-        }
-    }
-
-    /// The file's error when every document was refused (a file none of whose documents can be read is not
-    /// what it claims to be).
-    fn refusal(self) -> Option<(Option<usize>, String, String)> {
-        self.first.filter(|_| !self.read_any)
+/// A document of a file a reader refused, noted (see [`FirstRefusal`]): it stands in the file as unreadable.
+fn note<'a>(
+    refusals: &mut FirstRefusal<(Option<usize>, String, String)>,
+    line: Option<usize>,
+    staged: Result<Staged<'a>, (String, String)>,
+) -> Staged<'a> {
+    match refusals.check(staged.map_err(|(path, message)| (line, path, message))) {
+        Ok(s) => s,
+        Err((line, path, message)) => Staged::unreadable(line, &path, &message),
     }
 }
 
@@ -173,7 +155,7 @@ fn stage_lines<'a>(
         // Positions inside one line: the line number is the file's, so only the column is kept.
         let doc = parse_doc(line.as_bytes())
             .map_err(|e| (Some(i + 1), e.path, e.message.replace("(line 1 column ", "(column ")))?;
-        each(refusals.stage(Some(i + 1), stage(doc, Some(i + 1))));
+        each(note(&mut refusals, Some(i + 1), stage(doc, Some(i + 1))));
     }
     if staged == 0 {
         return Err((None, String::new(), "the file has no JSON lines (expected one JSON object per line)".into()));
@@ -261,9 +243,9 @@ fn stage_array<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Vec<Staged<'a>>, 
     for (i, item) in items.into_iter().enumerate() {
         match stage_element(i, item) {
             // An element a reader refused is skipped with a warning; the array's other events are read.
-            Ok(Err(refused)) => events.push(refusals.stage(None, Err(refused))),
+            Ok(Err(refused)) => events.push(note(&mut refusals, None, Err(refused))),
             Ok(Ok(s)) if s.described.iter().any(|d| matches!(d, Described::Lineage { .. })) => {
-                events.push(refusals.stage(None, Ok(s)));
+                events.push(note(&mut refusals, None, Ok(s)));
             }
             Ok(other) => {
                 first_other.get_or_insert((i, other));

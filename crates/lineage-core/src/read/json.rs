@@ -7,6 +7,38 @@ use crate::model::UserContext;
 use crate::read::tree::{Tree, View};
 use crate::time::{EpochUnit, Timestamp};
 
+/// Whether any element of a list (or document of a file) was read, and the first one refused: a list none of whose
+/// elements can be read is refused with the first one's error (it is not what it claims); otherwise each refused
+/// element is skipped with a warning by its reader.
+pub(crate) struct FirstRefusal<E> {
+    read_any: bool,
+    first: Option<E>,
+}
+
+impl<E> Default for FirstRefusal<E> {
+    fn default() -> Self {
+        FirstRefusal { read_any: false, first: None }
+    }
+}
+
+impl<E: Clone> FirstRefusal<E> {
+    /// `read`, noted: a value, or the first error kept.
+    pub(crate) fn check<V>(&mut self, read: std::result::Result<V, E>) -> std::result::Result<V, E> {
+        match &read {
+            Ok(_) => self.read_any = true,
+            Err(e) => {
+                self.first.get_or_insert_with(|| e.clone());
+            }
+        }
+        read
+    }
+
+    /// The list's error when elements were refused and none was read.
+    pub(crate) fn refusal(self) -> Option<E> {
+        self.first.filter(|_| !self.read_any)
+    }
+}
+
 /// A field of the wrong shape: its JSON path and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FieldError {
@@ -96,22 +128,14 @@ impl<'t, T: Tree + 't> At<'t, T> {
     ) -> Result<Vec<V>> {
         let items = self.array(key)?;
         let mut out = Vec::with_capacity(items.len());
-        let mut first = None;
+        let mut refusals = FirstRefusal::default();
         for (i, item) in items.into_iter().enumerate() {
-            match self.index(key, i, item).and_then(|at| read(&at)) {
+            match refusals.check(self.index(key, i, item).and_then(|at| read(&at))) {
                 Ok(v) => out.push(v),
-                Err(e) if out.is_empty() && first.is_none() => first = Some(e),
                 Err(e) => lost.push((e.path, format!("{}: {skipped}", e.message))),
             }
         }
-        match first {
-            Some(e) if out.is_empty() => Err(e),
-            Some(e) => {
-                lost.insert(0, (e.path, format!("{}: {skipped}", e.message)));
-                Ok(out)
-            }
-            None => Ok(out),
-        }
+        refusals.refusal().map_or(Ok(out), Err)
     }
 
     pub(crate) fn str(&self, key: &str) -> Result<Option<String>> {
