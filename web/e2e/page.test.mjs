@@ -1,6 +1,7 @@
 // End-to-end tests of the built page (dist/, from `bash scripts/web`) in Debian's headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -15,6 +16,7 @@ const EXAMPLE_ALL = filesIn('examples/credit-xgb', { recursive: true });
 const INFERENCE = 'Inference loan-8231 on 2027-03-12 was served by model package credit-xgb/73';
 const CAPTURE_DIR = 'data-capture/credit-prod/credit-prod-v73/2027/03/12/14/';
 const id = (t) => `[data-testid="${t}"]`;
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 let server, base, browser;
 
@@ -171,6 +173,10 @@ test('exports named in ?src= are fetched beside the page', async () => {
   await p.goto(`${base}/index.html?src=${src}`);
   await pickSubject(p, 'credit-xgb/73');
   assert.equal((await p.textContent(id('provenance-sentence'))).trim(), SENTENCE);
+  // Each file's SHA-256 (hashed by a worker as its chunks arrived) is the file's.
+  const evidence = await p.innerText(id('section-evidence'));
+  for (const f of EXAMPLE) assert.ok(evidence.includes(sha256(f)), `${path.basename(f)}: ${sha256(f)}`);
+  assert.equal(await p.evaluate(() => window.__lineageTimings.hashed_by_workers), EXAMPLE.length);
   await p.close();
 });
 
@@ -797,7 +803,7 @@ test('every stable hook README lists for a report is on the page for the example
   await p.close();
 });
 
-test('a fetch larger than 50 MB shows the megabytes received of the total, and the bar moves', async () => {
+test('a fetch larger than 50 MB shows the megabytes received of the total, and the bar moves; its SHA-256 is the file\'s', async () => {
   const dir = path.join(ROOT, 'target', 'e2e', 'big');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'synth-28x52.json');
@@ -822,8 +828,18 @@ test('a fetch larger than 50 MB shows the megabytes received of the total, and t
   assert.ok(new Set(seen).size >= 5, `the MB line moved: ${seen.join(', ')}`);
   assert.ok(seen.every((v, i) => i === 0 || v >= seen[i - 1]), 'never backwards');
   assert.ok(new Set(bars).size >= 5, `the bar moved: ${bars.join(', ')}`);
+  // Hashed in the many parts it arrived in, and, dropped, in the 16 MB slices it is read in: the file's SHA-256.
+  const digest = sha256(file);
+  await p.waitForSelector(id('section-evidence'));
+  assert.ok((await p.innerText(id('section-evidence'))).includes(digest), 'the fetched file\'s SHA-256');
   await p.close();
   slow.server.close();
+  const q = await page();
+  await q.setInputFiles(id('file-input'), file);
+  await q.waitForSelector(id('section-evidence'));
+  assert.ok((await q.innerText(id('section-evidence'))).includes(digest), 'the dropped file\'s SHA-256');
+  assert.equal(await q.evaluate(() => window.__lineageTimings.hashed_by_workers), 1);
+  await q.close();
 });
 
 test('a fetch that fails names the URL and says why', async () => {

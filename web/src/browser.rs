@@ -114,24 +114,30 @@ pub fn limits() -> Limits {
     Limits::for_page(memory, |l| params.as_ref()?.get(l.name())?.trim().parse().ok())
 }
 
-/// `(name, bytes)` of every file, in order, read a slice at a time; `progress(name, read, size)` is called before
-/// the first slice and after each. First `admit(what, bytes of them all)` is asked (`what`: the file's name, or
-/// "the N files given"): its refusal is the one error, and no file is read.
+/// What was read: `(name, bytes)` of each file, in order, and the SHA-256 begun for each file read whole.
+pub type ReadFiles = (Vec<(String, Result<Vec<u8>, String>)>, Vec<(String, Hashing)>);
+
+/// `(name, bytes)` of every file, in order, read a slice at a time (each slice, once copied, given to the file's
+/// [`Hasher`]); `progress(name, read, size)` is called before the first slice and after each. First
+/// `admit(what, bytes of them all)` is asked (`what`: the file's name, or "the N files given"): its refusal is the
+/// one error, and no file is read.
 pub async fn read_files(
     files: Vec<Named>,
     admit: impl Fn(&str, u64) -> Result<(), String>,
     progress: impl Fn(&str, u64, u64),
-) -> Vec<(String, Result<Vec<u8>, String>)> {
+) -> ReadFiles {
     let total = files.iter().map(|(_, f)| f.size() as u64).sum();
     let what = match files.as_slice() {
         [(name, _)] => name.clone(),
         _ => format!("the {} files given", files.len()),
     };
     if let Err(e) = admit(&what, total) {
-        return vec![(what, Err(e))];
+        return (vec![(what, Err(e))], Vec::new());
     }
     let mut out = Vec::new();
+    let mut digests = Vec::new();
     for (name, file) in files {
+        let hasher = Hasher::start();
         let blob = gloo_file::Blob::from(file);
         let size = blob.size();
         let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];
@@ -144,7 +150,9 @@ pub async fn read_files(
             match gloo_file::futures::read_as_array_buffer(&slice).await {
                 // Copied once, from the browser's buffer straight into place.
                 Ok(buffer) if buffer.byte_length() as usize == end - read => {
-                    js_sys::Uint8Array::new(&buffer).copy_to(&mut bytes[read..end]);
+                    let slice = js_sys::Uint8Array::new(&buffer);
+                    slice.copy_to(&mut bytes[read..end]);
+                    hasher.push(&slice);
                     read = end;
                 }
                 Ok(_) => {
@@ -158,9 +166,12 @@ pub async fn read_files(
             }
             progress(&name, read as u64, size);
         }
+        if result.is_ok() {
+            digests.push((name.clone(), hasher.finish()));
+        }
         out.push((name, result.map(|()| bytes)));
     }
-    out
+    (out, digests)
 }
 
 /// Waits until the browser has painted what was just changed (a timeout queued from an animation frame runs
@@ -189,17 +200,18 @@ pub async fn painted() {
 
 /// GETs a same-origin path (an export or a font beside the page).
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    fetch_bytes_with(path, |_| Ok(()), |_, _| {}).await
+    fetch_bytes_with(path, |_| Ok(()), |_, _| {}, None).await
 }
 
 /// GETs a same-origin path, reading its body a chunk at a time and calling `progress(received, total)` after each
 /// (`total`: the Content-Length, when the server sends one). The browser paints between chunks. `admit` is asked
 /// about the Content-Length before any byte is read and about the bytes received as they grow: its refusal
-/// stops the fetch and is the error.
+/// stops the fetch and is the error. Each chunk, once copied, is given to `hasher`.
 pub async fn fetch_bytes_with(
     path: &str,
     admit: impl Fn(u64) -> Result<(), String>,
     progress: impl Fn(u64, Option<u64>),
+    hasher: Option<&Hasher>,
 ) -> Result<Vec<u8>, String> {
     let failed = |e: String| format!("could not fetch {path}: {e}");
     let resp = gloo_net::http::Request::get(path).send().await.map_err(|e| failed(e.to_string()))?;
@@ -210,7 +222,13 @@ pub async fn fetch_bytes_with(
     if let Some(t) = total {
         admit(t)?;
     }
-    let Some(body) = resp.body() else { return resp.binary().await.map_err(|e| failed(e.to_string())) };
+    let Some(body) = resp.body() else {
+        let bytes = resp.binary().await.map_err(|e| failed(e.to_string()))?;
+        if let Some(h) = hasher {
+            h.push(&js_sys::Uint8Array::from(bytes.as_slice()));
+        }
+        return Ok(bytes);
+    };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     // Allocated whole when the Content-Length is known, each chunk copied into place: growing the buffer a chunk
     // at a time zeroed every chunk's bytes before copying them (`Vec::resize` was a twentieth of a large load).
@@ -232,6 +250,9 @@ pub async fn fetch_bytes_with(
             out.resize(got + n, 0);
         }
         value.copy_to(&mut out[got..got + n]);
+        if let Some(h) = hasher {
+            h.push(&value);
+        }
         got += n;
         if total.is_none() {
             admit(got as u64)?;
@@ -273,27 +294,97 @@ pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// SHA-256 of `bytes`, begun now by the browser (SubtleCrypto, off the page's thread and much faster than WASM,
-/// with its own copy of the bytes) while the page goes on; `None` where the page is not in a secure context, and
-/// then the core hashes.
-pub fn begin_sha256(bytes: &[u8]) -> Hashing {
-    let begin = || {
-        let subtle = web_sys::window()?.crypto().ok()?.subtle();
-        let data = js_sys::Uint8Array::from(bytes);
-        let promise = subtle.digest_with_str_and_buffer_source("SHA-256", &data).ok()?;
-        Some(wasm_bindgen_futures::JsFuture::from(promise))
+/// The hashing worker's code. It gathers the parts it is sent (moved to it, not copied), then hashes them with
+/// SubtleCrypto, which Chromium runs on the calling thread: on the page's own thread a 500 MB file blocked input
+/// for a second (the copy for the call, then the hash).
+const HASH_WORKER: &str = r#"
+const parts = [];
+onmessage = async (e) => {
+  if (e.data !== null) { parts.push(new Uint8Array(e.data)); return; }
+  let all = parts.length === 1 ? parts[0] : new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  if (parts.length !== 1) { let at = 0; for (const p of parts) { all.set(p, at); at += p.length; } }
+  parts.length = 0;
+  try {
+    const d = new Uint8Array(await crypto.subtle.digest('SHA-256', all));
+    postMessage(Array.from(d, (b) => b.toString(16).padStart(2, '0')).join(''));
+  } catch (_) { postMessage(null); }
+  close();
+};
+"#;
+
+thread_local! {
+    /// The worker's script, as an object URL made once.
+    static HASH_WORKER_URL: Option<String> = {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(HASH_WORKER));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+            .ok()
+            .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob).ok())
     };
-    Hashing(begin())
 }
 
-/// A SHA-256 the browser is computing ([`begin_sha256`]).
+/// A file's SHA-256, computed by a worker of its own from the parts it is given as they are read, so no copy of
+/// the file and no hashing happen on the page's thread. Without workers the core hashes the file instead.
+pub struct Hasher(Option<(web_sys::Worker, wasm_bindgen_futures::JsFuture)>);
+
+impl Hasher {
+    pub fn start() -> Hasher {
+        let started = || {
+            let worker = web_sys::Worker::new(&HASH_WORKER_URL.with(Clone::clone)?).ok()?;
+            // Listened for from the start, so a worker that fails to load is an error however early it fails.
+            let answer = js_sys::Promise::new(&mut |ok, err| {
+                worker.set_onmessage(Some(&ok));
+                worker.set_onerror(Some(&err));
+            });
+            Some((worker, wasm_bindgen_futures::JsFuture::from(answer)))
+        };
+        Hasher(started())
+    }
+
+    /// Gives the worker the next bytes of the file: `part`'s buffer moves to it (`part` is empty afterwards).
+    pub fn push(&self, part: &js_sys::Uint8Array) {
+        let Some((worker, _)) = &self.0 else { return };
+        let buffer = part.buffer();
+        let whole = part.byte_offset() == 0 && part.byte_length() == buffer.byte_length();
+        let buffer = if whole { buffer } else { part.slice(0, part.length()).buffer() };
+        let _ = worker.post_message_with_transfer(&buffer, &js_sys::Array::of1(&buffer));
+    }
+
+    /// Every part given: the digest, once the worker has it.
+    pub fn finish(mut self) -> Hashing {
+        let Some((worker, answer)) = self.0.take() else { return Hashing(None) };
+        if worker.post_message(&wasm_bindgen::JsValue::NULL).is_err() {
+            worker.terminate();
+            return Hashing(None);
+        }
+        Hashing(Some(answer))
+    }
+}
+
+impl Drop for Hasher {
+    /// A file that could not be read in full: its worker stops.
+    fn drop(&mut self) {
+        if let Some((worker, _)) = self.0.take() {
+            worker.terminate();
+        }
+    }
+}
+
+/// SHA-256 of `bytes` (a file that was not read through a [`Hasher`]: one a sealed PDF carried), begun in a worker.
+pub fn begin_sha256(bytes: &[u8]) -> Hashing {
+    let hasher = Hasher::start();
+    hasher.push(&js_sys::Uint8Array::from(bytes));
+    hasher.finish()
+}
+
+/// A SHA-256 a worker is computing ([`Hasher`]).
 pub struct Hashing(Option<wasm_bindgen_futures::JsFuture>);
 
-/// The hex of a digest [`begin_sha256`] began.
+/// The hex of a digest a [`Hasher`] began; `None` when the browser could not compute it (the core then does).
 pub async fn sha256_hex(begun: Hashing) -> Option<String> {
-    let digest = begun.0?.await.ok()?;
-    let digest = js_sys::Uint8Array::new(&digest).to_vec();
-    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+    let event = begun.0?.await.ok()?;
+    event.unchecked_into::<web_sys::MessageEvent>().data().as_string()
 }
 
 /// Brings the element with `id` into view (the answer, after a fleet row was opened).

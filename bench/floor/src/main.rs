@@ -84,7 +84,7 @@ fn parse_only(files: &[PathBuf], mode: ParseMode) -> Result<(), String> {
 }
 
 /// Times the load's phases on `file`: read, parse and merge all but the descriptions (`begin_file`), the
-/// descriptions (`continue_file`), `finish`, and the report of the export's start.
+/// descriptions (`continue_file`), each of `finish`'s phases, and the report of the export's start.
 fn phases(file: &Path) -> Result<(), String> {
     let clock = std::time::Instant::now();
     let mut last = 0.0;
@@ -107,8 +107,14 @@ fn phases(file: &Path) -> Result<(), String> {
     lap("parse, merge the pages (SHA-256 beside)");
     while loader.continue_file(&mut load, &bytes).map_err(fail)? {}
     lap("read and merge the Describe responses");
-    let lineage = loader.finish(&lineage_core::RoleTable::builtin()).map_err(fail)?;
-    lap("finish (joins, roles, stand-ins)");
+    let roles = lineage_core::RoleTable::builtin();
+    let mut phase = 0;
+    while loader.finish_phase(phase, &roles).map_err(fail)? {
+        lap(&format!("finish, phase {}", phase + 1));
+        phase += 1;
+    }
+    let lineage = loader.into_lineage();
+    lap("finish, the lineage (warnings, inputs sorted)");
     let report = lineage_core::answer(&lineage, &lineage_core::Query::Start(None)).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&report).map_err(|e| e.to_string())?;
     lap("the report and its JSON");

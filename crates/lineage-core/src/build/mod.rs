@@ -201,41 +201,23 @@ impl Loader {
 
     /// Checks that every edge endpoint is a vertex, makes the joins, and returns the merged lineage.
     pub fn finish(mut self, roles: &RoleTable) -> Result<Lineage, ImportError> {
-        self.close_unfinished_files();
-        if let Some((ix, r)) = self.pending.iter().min_by_key(|(_, r)| (r.file.clone(), r.line, r.path.clone())) {
-            let others = self.pending.len() - 1;
-            let arn = self.graph.graph[*ix].arn.clone();
-            let mut message = format!(
-                "edge endpoint {arn} is not a vertex of any input (expected every SourceArn/DestinationArn among some page's Vertices, a Describe response or an association summary; is a QueryLineage page missing?)"
-            );
-            if r.count > 1 {
-                message.push_str(&format!("; {} edges name it", r.count));
-            }
-            if others > 0 {
-                message.push_str(&format!("; {} too", crate::text::count(others, "other unknown ARN")));
-            }
-            return Err(ImportError { file: r.file.to_string(), line: r.line, path: r.path.clone(), message });
+        for phase in PHASES {
+            phase(&mut self, roles)?;
         }
-        let parts = std::mem::take(&mut self.pipeline_parts);
-        let attached = pipelines::attach(&mut self.graph.records, parts, &self.pipeline_dirs, roles)?;
-        self.warnings.extend(attached.warnings);
-        for (origin, why) in attached.skipped {
-            self.warnings.push(skip_warning(&origin.file, origin.line, &why));
-            if let Some(input) = self.inputs.iter_mut().find(|i| i.name == origin.file) {
-                input.skipped.push(why);
-            }
-        }
-        stand_ins::stand_ins(&mut self);
-        twins::merge_twins(&mut self);
-        self.build_edges();
-        join::join(&mut self, roles);
-        records::dedupe_records(&mut self);
-        audit::assemble(&mut self)?;
-        mlflow::assemble(&mut self, roles)?;
-        dvc::assemble(&mut self, roles)?;
-        cross::merge_cross_system(&mut self);
-        mlflow::link(&mut self, roles);
-        classify::classify_roles(&mut self, roles);
+        Ok(self.into_lineage())
+    }
+
+    /// Runs [`Loader::finish`]'s phase `i`, for a caller that shows progress between them (the page); `Ok(false)`
+    /// when there is no such phase: every one has run, and [`Loader::into_lineage`] is next.
+    pub fn finish_phase(&mut self, i: usize, roles: &RoleTable) -> Result<bool, ImportError> {
+        let Some(phase) = PHASES.get(i) else { return Ok(false) };
+        phase(self, roles)?;
+        Ok(true)
+    }
+
+    /// The merged lineage, once every phase of [`Loader::finish`] has run: warnings and inputs sorted, so nothing
+    /// depends on the order the files were given in.
+    pub fn into_lineage(mut self) -> Lineage {
         let unmatched = audit_rows_without_package(&self.graph.records.audit, &self.graph);
         self.warnings.extend(unmatched);
         self.stats.vertices = self.graph.node_count();
@@ -258,14 +240,89 @@ impl Loader {
         warnings.extend(disagreements);
         warnings.sort();
         warnings.dedup();
-        // Nothing below depends on the order the files were given in.
         let mut inputs = self.inputs;
         inputs.sort_by(|a, b| (&a.name, &a.sha256).cmp(&(&b.name, &b.sha256)));
         let mut start_arns = self.start_arns;
         start_arns.sort();
-        Ok(Lineage { graph: self.graph, inputs, stats: self.stats, warnings, start_arns, superseded })
+        Lineage { graph: self.graph, inputs, stats: self.stats, warnings, start_arns, superseded }
+    }
+
+    /// Every edge end must be a vertex some input declares: the first one that is not (by file, line, path) is
+    /// the error.
+    fn unknown_ends(&mut self) -> Result<(), ImportError> {
+        self.close_unfinished_files();
+        let Some((ix, r)) = self.pending.iter().min_by_key(|(_, r)| (r.file.clone(), r.line, r.path.clone())) else {
+            return Ok(());
+        };
+        let others = self.pending.len() - 1;
+        let arn = self.graph.graph[*ix].arn.clone();
+        let mut message = format!(
+            "edge endpoint {arn} is not a vertex of any input (expected every SourceArn/DestinationArn among some page's Vertices, a Describe response or an association summary; is a QueryLineage page missing?)"
+        );
+        if r.count > 1 {
+            message.push_str(&format!("; {} edges name it", r.count));
+        }
+        if others > 0 {
+            message.push_str(&format!("; {} too", crate::text::count(others, "other unknown ARN")));
+        }
+        Err(ImportError { file: r.file.to_string(), line: r.line, path: r.path.clone(), message })
+    }
+
+    /// Pipeline steps, parameters and definitions joined to their executions; what cannot be is skipped.
+    fn attach_pipelines(&mut self, roles: &RoleTable) -> Result<(), ImportError> {
+        let parts = std::mem::take(&mut self.pipeline_parts);
+        let attached = pipelines::attach(&mut self.graph.records, parts, &self.pipeline_dirs, roles)?;
+        self.warnings.extend(attached.warnings);
+        for (origin, why) in attached.skipped {
+            self.warnings.push(skip_warning(&origin.file, origin.line, &why));
+            if let Some(input) = self.inputs.iter_mut().find(|i| i.name == origin.file) {
+                input.skipped.push(why);
+            }
+        }
+        Ok(())
     }
 }
+
+/// One phase of [`Loader::finish`]: a function over the builder's state.
+pub(super) type Phase = fn(&mut Loader, &RoleTable) -> Result<(), ImportError>;
+
+/// [`Loader::finish`]'s phases, in order: unknown edge ends rejected, pipeline parts attached, stand-ins and
+/// twins, edges added, joins, records deduplicated and the audit table, other systems assembled, merged and
+/// linked, roles classified.
+pub(super) const PHASES: [Phase; 9] = [
+    |l, _| l.unknown_ends(),
+    Loader::attach_pipelines,
+    |l, _| {
+        stand_ins::stand_ins(l);
+        twins::merge_twins(l);
+        Ok(())
+    },
+    |l, _| {
+        l.build_edges();
+        Ok(())
+    },
+    |l, roles| {
+        join::join(l, roles);
+        Ok(())
+    },
+    |l, _| {
+        records::dedupe_records(l);
+        audit::assemble(l)
+    },
+    |l, roles| {
+        mlflow::assemble(l, roles)?;
+        dvc::assemble(l, roles)
+    },
+    |l, roles| {
+        cross::merge_cross_system(l);
+        mlflow::link(l, roles);
+        Ok(())
+    },
+    |l, roles| {
+        classify::classify_roles(l, roles);
+        Ok(())
+    },
+];
 
 /// A warning for each audit-table row whose key names no model package the export holds (by ARN, `GROUP/VERSION`,
 /// or another system's model version): nothing of it is reconciled.

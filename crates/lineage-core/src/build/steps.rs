@@ -129,6 +129,31 @@ impl Workspace {
     }
 
     /// What the next [`Workspace::step`] of `build` will do, for a caller that says so first.
+    /// Every file merged: the digests given while the files merged (or, never given, computed now) filled in
+    /// before the first phase, then one of `Loader::finish`'s phases per step, then the lineage.
+    fn finish_step(&mut self, build: &mut Build, roles: &RoleTable) -> Option<Merged> {
+        if self.files.is_empty() {
+            return Some((Ok(None), std::mem::take(&mut build.refused)));
+        }
+        if build.phase == 0 {
+            for (name, bytes, digest) in self.files.iter().filter(|(_, _, d)| *d != Digest::Here) {
+                match digest {
+                    Digest::Given(h) => build.loader.fill_sha256(name, || h.clone()),
+                    _ => build.loader.fill_sha256(name, || Loader::sha256_hex(bytes)),
+                }
+            }
+        }
+        let result = match build.loader.finish_phase(build.phase, roles) {
+            Ok(true) => {
+                build.phase += 1;
+                return None;
+            }
+            Ok(false) => Ok(Some(std::mem::take(&mut build.loader).into_lineage())),
+            Err(e) => Err(e),
+        };
+        Some((result, std::mem::take(&mut build.refused)))
+    }
+
     pub fn next_step(&self, build: &Build) -> NextStep {
         let fresh = build.generation == Some(self.generation);
         let (current, index) = if fresh { (&build.current, build.index) } else { (&None, 0) };
@@ -155,20 +180,7 @@ impl Workspace {
             build.loader.set_limits(self.limits);
         }
         let Some((name, bytes, digest)) = self.files.get(build.index) else {
-            let mut loader = std::mem::take(&mut build.loader);
-            let refused = std::mem::take(&mut build.refused);
-            // The digests given while the files merged (or, never given, computed now).
-            for (name, bytes, digest) in self.files.iter().filter(|(_, _, d)| *d != Digest::Here) {
-                match digest {
-                    Digest::Given(h) => loader.fill_sha256(name, || h.clone()),
-                    _ => loader.fill_sha256(name, || Loader::sha256_hex(bytes)),
-                }
-            }
-            return Some(if self.files.is_empty() {
-                (Ok(None), refused)
-            } else {
-                (loader.finish(roles).map(Some), refused)
-            });
+            return self.finish_step(build, roles);
         };
         // Whether the file is done with.
         let finished = match build.current.as_mut() {
@@ -212,6 +224,8 @@ pub struct Build {
     loader: Loader,
     index: usize,
     current: Option<FileLoad>,
+    /// The next of `Loader::finish`'s phases, once every file is merged.
+    phase: usize,
     refused: Vec<Refused>,
 }
 
@@ -298,8 +312,9 @@ pub(crate) mod tests {
             "parse bundle.json".into(),
             format!("descriptions 0/{n}"),
             format!("descriptions 8192/{n}"),
-            "finish".into(),
         ];
+        // Then `Loader::finish`'s phases a step each, and the step that makes the lineage.
+        let expected = [expected, vec!["finish".to_owned(); super::super::PHASES.len() + 1]].concat();
         assert_eq!(kinds, expected);
         assert_eq!(refused.len(), 1, "{refused:?}");
         let stepped = stepped.ok().flatten().unwrap_or_else(|| panic!("no lineage"));
