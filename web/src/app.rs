@@ -294,8 +294,8 @@ impl State {
             match bytes {
                 Err(e) => unread.push(e),
                 Ok(bytes) => {
-                    // A worker hashes each file (for the evidence list) while the files merge: begun as it was
-                    // read, or now (a file a sealed PDF carried).
+                    // The browser hashes each file (for the evidence list) while the files merge: a large one in a
+                    // worker as it was read, any other now.
                     let digest = match begun.iter().position(|(n, _)| *n == name) {
                         Some(i) => begun.swap_remove(i).1,
                         None => browser::begin_sha256(&bytes),
@@ -334,8 +334,9 @@ impl State {
                 self.announce("Checking the files' SHA-256 for the evidence list…".into()).await;
                 let mut by_workers = 0;
                 for (name, begun) in std::mem::take(&mut digests) {
+                    let by_a_worker = begun.by_a_worker();
                     let sha = browser::sha256_hex(begun).await;
-                    by_workers += usize::from(sha.is_some());
+                    by_workers += usize::from(by_a_worker && sha.is_some());
                     self.workspace.update_untracked(|w| w.set_sha256(&name, sha));
                 }
                 // How many files a worker hashed (the others the core hashes): the tests read it.
@@ -454,7 +455,6 @@ pub fn App() -> impl IntoView {
             let shown = std::cell::Cell::new(f64::MIN);
             let refused = std::cell::Cell::new(false);
             let admit = |n: u64| limits.admit(fetched, n, &p).inspect_err(|_| refused.set(true));
-            let hasher = browser::Hasher::start();
             let progress = |got, total| {
                 let now = browser::now_ms();
                 if now >= shown.get() + 100.0 || total == Some(got) {
@@ -462,10 +462,10 @@ pub fn App() -> impl IntoView {
                     state.fetching(&p, got, total);
                 }
             };
-            let bytes = browser::fetch_bytes_with(&p, admit, progress, Some(&hasher)).await;
-            if bytes.is_ok() {
-                digests.push((p.clone(), hasher.finish()));
-            }
+            let bytes = browser::fetch_bytes_with(&p, admit, progress, true).await.map(|(bytes, digest)| {
+                digests.extend(digest.map(|d| (p.clone(), d)));
+                bytes
+            });
             fetched += bytes.as_ref().map_or(0, |b| b.len() as u64);
             files.push((p, bytes));
             if refused.get() && i + 1 < count {

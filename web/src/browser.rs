@@ -137,7 +137,7 @@ pub async fn read_files(
     let mut out = Vec::new();
     let mut digests = Vec::new();
     for (name, file) in files {
-        let hasher = Hasher::start();
+        let hasher = Hasher::start(Some(file.size() as u64));
         let blob = gloo_file::Blob::from(file);
         let size = blob.size();
         let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];
@@ -166,8 +166,9 @@ pub async fn read_files(
             }
             progress(&name, read as u64, size);
         }
-        if result.is_ok() {
-            digests.push((name.clone(), hasher.finish()));
+        // A file not read in full: its worker is stopped (dropped).
+        if let Some(digest) = result.is_ok().then(|| hasher.finish()).flatten() {
+            digests.push((name.clone(), digest));
         }
         out.push((name, result.map(|()| bytes)));
     }
@@ -200,19 +201,20 @@ pub async fn painted() {
 
 /// GETs a same-origin path (an export or a font beside the page).
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    fetch_bytes_with(path, |_| Ok(()), |_, _| {}, None).await
+    Ok(fetch_bytes_with(path, |_| Ok(()), |_, _| {}, false).await?.0)
 }
 
 /// GETs a same-origin path, reading its body a chunk at a time and calling `progress(received, total)` after each
 /// (`total`: the Content-Length, when the server sends one). The browser paints between chunks. `admit` is asked
 /// about the Content-Length before any byte is read and about the bytes received as they grow: its refusal
-/// stops the fetch and is the error. Each chunk, once copied, is given to `hasher`.
+/// stops the fetch and is the error. With `hash`, a large body's chunks, once copied, are given to a [`Hasher`],
+/// whose digest comes back with the bytes.
 pub async fn fetch_bytes_with(
     path: &str,
     admit: impl Fn(u64) -> Result<(), String>,
     progress: impl Fn(u64, Option<u64>),
-    hasher: Option<&Hasher>,
-) -> Result<Vec<u8>, String> {
+    hash: bool,
+) -> Result<(Vec<u8>, Option<Hashing>), String> {
     let failed = |e: String| format!("could not fetch {path}: {e}");
     let resp = gloo_net::http::Request::get(path).send().await.map_err(|e| failed(e.to_string()))?;
     if !resp.ok() {
@@ -222,12 +224,11 @@ pub async fn fetch_bytes_with(
     if let Some(t) = total {
         admit(t)?;
     }
+    let hasher = if hash { Hasher::start(total) } else { Hasher(None) };
     let Some(body) = resp.body() else {
         let bytes = resp.binary().await.map_err(|e| failed(e.to_string()))?;
-        if let Some(h) = hasher {
-            h.push(&js_sys::Uint8Array::from(bytes.as_slice()));
-        }
-        return Ok(bytes);
+        hasher.push(&js_sys::Uint8Array::from(bytes.as_slice()));
+        return Ok((bytes, hasher.finish()));
     };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     // Allocated whole when the Content-Length is known, each chunk copied into place: growing the buffer a chunk
@@ -250,9 +251,7 @@ pub async fn fetch_bytes_with(
             out.resize(got + n, 0);
         }
         value.copy_to(&mut out[got..got + n]);
-        if let Some(h) = hasher {
-            h.push(&value);
-        }
+        hasher.push(&value);
         got += n;
         if total.is_none() {
             admit(got as u64)?;
@@ -261,7 +260,7 @@ pub async fn fetch_bytes_with(
     }
     // A body shorter than its Content-Length (a proxy that compressed it): only what arrived.
     out.truncate(got);
-    Ok(out)
+    Ok((out, hasher.finish()))
 }
 
 /// The `src` query parameter, split on commas (`index.html?src=a.json,b.json`).
@@ -324,12 +323,20 @@ thread_local! {
     };
 }
 
-/// A file's SHA-256, computed by a worker of its own from the parts it is given as they are read, so no copy of
-/// the file and no hashing happen on the page's thread. Without workers the core hashes the file instead.
+/// Files at least this large are hashed by a worker ([`Hasher`]); a smaller one on the page's thread once read
+/// ([`begin_sha256`]: a few milliseconds), so a folder of thousands of small files starts no worker.
+const HASHED_BY_A_WORKER: u64 = 16 << 20;
+
+/// A large file's SHA-256, computed by a worker of its own from the parts it is given as they are read, so no copy
+/// of the file and no hashing happen on the page's thread. Without workers the core hashes the file instead.
 pub struct Hasher(Option<(web_sys::Worker, wasm_bindgen_futures::JsFuture)>);
 
 impl Hasher {
-    pub fn start() -> Hasher {
+    /// A worker for a file of `size` bytes (unknown: a fetch without a Content-Length), or none for a small one.
+    pub fn start(size: Option<u64>) -> Hasher {
+        if size.is_some_and(|n| n < HASHED_BY_A_WORKER) {
+            return Hasher(None);
+        }
         let started = || {
             let worker = web_sys::Worker::new(&HASH_WORKER_URL.with(Clone::clone)?).ok()?;
             // Listened for from the start, so a worker that fails to load is an error however early it fails.
@@ -351,14 +358,14 @@ impl Hasher {
         let _ = worker.post_message_with_transfer(&buffer, &js_sys::Array::of1(&buffer));
     }
 
-    /// Every part given: the digest, once the worker has it.
-    pub fn finish(mut self) -> Hashing {
-        let Some((worker, answer)) = self.0.take() else { return Hashing(None) };
+    /// Every part given: the digest, once the worker has it; `None` when no worker hashes the file.
+    pub fn finish(mut self) -> Option<Hashing> {
+        let (worker, answer) = self.0.take()?;
         if worker.post_message(&wasm_bindgen::JsValue::NULL).is_err() {
             worker.terminate();
-            return Hashing(None);
+            return None;
         }
-        Hashing(Some(answer))
+        Some(Hashing(Some(HashingBy::Worker(answer))))
     }
 }
 
@@ -371,20 +378,48 @@ impl Drop for Hasher {
     }
 }
 
-/// SHA-256 of `bytes` (a file that was not read through a [`Hasher`]: one a sealed PDF carried), begun in a worker.
+/// SHA-256 of `bytes` (a small file, or one a sealed PDF carried), by SubtleCrypto on the page's thread: Chromium
+/// hashes in the call (about 2 ms per MB with the copy), so large files go to a [`Hasher`] instead. `None` where the
+/// page is not in a secure context, and then the core hashes.
 pub fn begin_sha256(bytes: &[u8]) -> Hashing {
-    let hasher = Hasher::start();
-    hasher.push(&js_sys::Uint8Array::from(bytes));
-    hasher.finish()
+    let begin = || {
+        let subtle = web_sys::window()?.crypto().ok()?.subtle();
+        let data = js_sys::Uint8Array::from(bytes);
+        let promise = subtle.digest_with_str_and_buffer_source("SHA-256", &data).ok()?;
+        Some(wasm_bindgen_futures::JsFuture::from(promise))
+    };
+    Hashing(begin().map(HashingBy::Page))
 }
 
-/// A SHA-256 a worker is computing ([`Hasher`]).
-pub struct Hashing(Option<wasm_bindgen_futures::JsFuture>);
+/// A SHA-256 the browser is computing: a worker's ([`Hasher`]) or the page's ([`begin_sha256`]).
+pub struct Hashing(Option<HashingBy>);
 
-/// The hex of a digest a [`Hasher`] began; `None` when the browser could not compute it (the core then does).
+enum HashingBy {
+    /// Resolves to the worker's message: the hex, or null.
+    Worker(wasm_bindgen_futures::JsFuture),
+    /// Resolves to the digest's bytes.
+    Page(wasm_bindgen_futures::JsFuture),
+}
+
+impl Hashing {
+    /// Whether a worker computes it.
+    pub fn by_a_worker(&self) -> bool {
+        matches!(self.0, Some(HashingBy::Worker(_)))
+    }
+}
+
+/// The hex of a digest the browser began; `None` when it could not compute it (the core then does).
 pub async fn sha256_hex(begun: Hashing) -> Option<String> {
-    let event = begun.0?.await.ok()?;
-    event.unchecked_into::<web_sys::MessageEvent>().data().as_string()
+    match begun.0? {
+        HashingBy::Worker(answer) => {
+            let event = answer.await.ok()?;
+            event.unchecked_into::<web_sys::MessageEvent>().data().as_string()
+        }
+        HashingBy::Page(digest) => {
+            let digest = js_sys::Uint8Array::new(&digest.await.ok()?).to_vec();
+            Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+        }
+    }
 }
 
 /// Brings the element with `id` into view (the answer, after a fleet row was opened).
