@@ -115,13 +115,18 @@ impl<'a> ReadAhead<'a> {
         self.found.get()?.chunks.get(chunk)?.lock().ok()?.take()
     }
 
-    /// Whether the file's parse found exactly these descriptions (one document's, at its top level, and the
-    /// second thread has found them too); if not (or the file did not parse: `None`), the reading stops and
-    /// nothing read is used.
+    /// Whether the file's parse found exactly these descriptions (one document's, at its top level); if not (or
+    /// the file did not parse: `None`), the reading stops and nothing read is used. The second thread's scan of
+    /// the array is waited for while under way, or made here if it has not begun (a lent `join` may run the two
+    /// one after the other).
     pub(crate) fn confirm(&self, pending: Option<&[PendingDescriptions]>) -> bool {
-        let found = self.found.get().map(|f| f.texts.as_slice());
-        let same = matches!((pending, found), (Some([p]), Some(texts))
-            if p.prefix.is_empty() && p.next == 0 && !texts.is_empty() && p.texts == texts);
+        let same = match pending {
+            Some([p]) if p.prefix.is_empty() && p.next == 0 => {
+                let found = self.found.get_or_init(|| self.scan());
+                !found.texts.is_empty() && p.texts == found.texts
+            }
+            _ => false,
+        };
         if !same {
             self.stopped.store(true, Ordering::Relaxed);
         }
@@ -227,9 +232,14 @@ mod tests {
 
     /// The report of `bytes` loaded with two threads lent (descriptions read ahead) or none, or the error.
     fn load(bytes: &[u8], threads: bool) -> String {
+        load_with(bytes, threads.then_some(both_at_once))
+    }
+
+    /// [`load`] with `join` lent, if any.
+    fn load_with(bytes: &[u8], join: Option<crate::read::dispatch::BothAtOnce>) -> String {
         let mut loader = Loader::new();
-        if threads {
-            loader.lend_threads(both_at_once);
+        if let Some(join) = join {
+            loader.lend_threads(join);
         }
         let lineage = loader.add_file("bundle.json", bytes).and_then(|()| loader.finish(&RoleTable::builtin()));
         match lineage {
@@ -250,6 +260,11 @@ mod tests {
         assert_eq!(USED.get(), 0);
         assert_eq!(load(&bundle, true), one);
         assert_eq!(USED.get(), 1, "the descriptions were read ahead");
+        // The parse done before the second thread has scanned the array (here it has not even begun: a `join`
+        // that runs one piece after the other): the first thread scans it, and the reading ahead is still used.
+        let sequential = crate::read::dispatch::one_after_the_other;
+        assert_eq!(load_with(&bundle, Some(sequential)), one);
+        assert_eq!(USED.get(), 2, "read ahead when the parse finished first");
     }
 
     #[test]
