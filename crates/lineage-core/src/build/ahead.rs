@@ -75,14 +75,7 @@ impl<'a> ReadAhead<'a> {
         if items.len() < 2 * CHUNK || too_long {
             return Found { texts: Vec::new(), chunks: Vec::new() };
         }
-        let base = self.bytes.as_ptr() as usize;
-        let texts: Vec<Range<usize>> = items
-            .iter()
-            .map(|raw| {
-                let start = raw.get().as_ptr() as usize - base;
-                start..start + raw.get().len()
-            })
-            .collect();
+        let texts = super::state::places(self.bytes, &items);
         let chunks = (0..texts.len().div_ceil(CHUNK)).map(|_| Mutex::new(None)).collect();
         Found { texts, chunks }
     }

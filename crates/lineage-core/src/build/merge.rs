@@ -1,7 +1,6 @@
 //! Merging one read document into the builder: query pages (vertices, edges), descriptions, records.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
@@ -23,7 +22,6 @@ impl Loader {
         self.stats.documents += 1;
         let Staged { line, doc, described, .. } = s;
         let at: Arc<str> = super::state::place(name, line).into();
-        let base = bytes.as_ptr() as usize;
         let mut pending = Vec::new();
         if let Some(arns) = &doc.start_arns {
             for arn in arns {
@@ -40,12 +38,7 @@ impl Loader {
             for (i, sub) in page.pages.take().unwrap_or_default().into_iter().enumerate().rev() {
                 pages.push((format!("{prefix}Pages[{i}]."), sub));
             }
-            let texts: Vec<Range<usize>> = (page.descriptions.take().unwrap_or_default().iter())
-                .map(|raw| {
-                    let start = raw.get().as_ptr() as usize - base;
-                    start..start + raw.get().len()
-                })
-                .collect();
+            let texts = super::state::places(bytes, &page.descriptions.take().unwrap_or_default());
             if !texts.is_empty() {
                 pending.push(PendingDescriptions { line, at: at.clone(), prefix: prefix.clone(), texts, next: 0 });
             }

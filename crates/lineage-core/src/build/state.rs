@@ -230,5 +230,19 @@ pub(crate) struct PendingDescriptions {
     pub(super) next: usize,
 }
 
+/// Where each of `items` (texts borrowed from `bytes`) lies in `bytes`: a bundle's descriptions, kept as places
+/// until they are read (`merge`), and found again from the end of the text to be read ahead (`ahead`), the two
+/// compared place for place.
+pub(super) fn places(bytes: &[u8], items: &[&serde_json::value::RawValue]) -> Vec<Range<usize>> {
+    let base = bytes.as_ptr() as usize;
+    items
+        .iter()
+        .map(|raw| {
+            let start = raw.get().as_ptr() as usize - base;
+            start..start + raw.get().len()
+        })
+        .collect()
+}
+
 /// How many edges of a page have their ends looked up at once (see [`Loader::known_ends`]).
 pub(super) const EDGE_CHUNK: usize = 1 << 16;
