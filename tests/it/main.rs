@@ -19,6 +19,7 @@ mod readme;
 mod real_shapes;
 mod seal;
 mod sign;
+mod stepped;
 mod tidy;
 
 use std::path::{Path, PathBuf};

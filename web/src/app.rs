@@ -321,13 +321,13 @@ impl State {
     }
 
     /// Merges the workspace's files a step at a time (a file, a batch of a bundle's descriptions, the joins),
-    /// saying what runs next and letting the page paint: before each step on a large input, else every 100 ms.
+    /// saying what runs next and letting the page paint: before each long step, else every 45 ms.
     /// The `digests` the browser began are given to the workspace before the last step.
     async fn merge_in_steps(&self, mut digests: Vec<(String, browser::Hashing)>) -> steps::Merged {
         const LARGE: usize = 4_000_000;
         let roles = self.roles();
         let mut build = Build::default();
-        let mut painted_at = browser::now_ms();
+        let mut yielded_at = browser::now_ms();
         loop {
             let mut next = self.workspace.with_untracked(|w| w.next_step(&build));
             if matches!(next, NextStep::Finish { .. }) && !digests.is_empty() {
@@ -344,7 +344,13 @@ impl State {
                 next = self.workspace.with_untracked(|w| w.next_step(&build));
             }
             let (text, fraction, large) = match next {
-                NextStep::Parse { file, bytes } => {
+                // A large file is read a few megabytes a step: its bar moves.
+                NextStep::Parse { file, bytes, read } if bytes >= steps::STEPPED_FROM => (
+                    format!("Parsing {file}: {} of {}", megabytes(read as u64), megabytes(bytes as u64)),
+                    Some((read as f64, bytes as f64)),
+                    read == 0,
+                ),
+                NextStep::Parse { file, bytes, .. } => {
                     (format!("Parsing {file} ({})…", megabytes(bytes as u64)), None, bytes >= LARGE)
                 }
                 NextStep::Descriptions { file, done, total } => (
@@ -356,12 +362,19 @@ impl State {
                     ("Joining the files and building the graph…".to_owned(), None, bytes >= LARGE)
                 }
             };
-            // Steps run back to back for up to 70 ms, then the page paints and takes input: with a batch of
-            // descriptions at about 30 ms, no run of them holds the page for 100 ms.
-            if large || browser::now_ms() - painted_at > 70.0 {
+            // Steps run back to back for up to 45 ms, then the page takes input (and paints when a frame is due):
+            // with a step at 30 ms or less (a batch of descriptions, a few megabytes of a file), no run of them
+            // holds the page for 100 ms. Before a long step (a large file read whole, the joins) the page paints
+            // first, so its message shows while it runs.
+            let now = browser::now_ms();
+            if large || now - yielded_at > 45.0 {
                 self.progress.set(Some(Progress { text, fraction }));
-                browser::painted().await;
-                painted_at = browser::now_ms();
+                if large {
+                    browser::painted().await;
+                } else {
+                    browser::yielded().await;
+                }
+                yielded_at = browser::now_ms();
             }
             if let Some(done) = self.workspace.update_untracked(|w| w.step(&mut build, &roles)) {
                 return done;

@@ -11,7 +11,7 @@ use crate::model::records::capture_location;
 use crate::model::{EntityDetails, LineageType, Origin};
 use crate::read::described::{Described, PipelineDoc, PipelinePart};
 use crate::read::dispatch::{in_halves, Staged};
-use crate::read::sagemaker::lineage::{RawDoc, RawEdge};
+use crate::read::sagemaker::lineage::{RawDoc, RawEdge, RawVertex};
 use crate::read::sagemaker::pipelines::{self};
 
 impl Loader {
@@ -19,10 +19,18 @@ impl Loader {
     /// read and merged a batch at a time by [`Loader::continue_file`]: the pages' vertex and edge lists are freed
     /// before any description becomes a tree.
     pub(super) fn merge(&mut self, name: &str, s: Staged<'_>, bytes: &[u8]) -> Vec<PendingDescriptions> {
-        self.stats.documents += 1;
         let Staged { line, doc, described, .. } = s;
         let at: Arc<str> = super::state::place(name, line).into();
-        let mut pending = Vec::new();
+        self.open_document(&doc);
+        let pending = self.merge_pages(name, line, &at, String::new(), doc, bytes);
+        self.merge_all_described(described, name, line, &at);
+        pending
+    }
+
+    /// What a document's own fields say before its pages merge: its start ARNs, and whether a page before it
+    /// promised more (a document that is no page ends that promise).
+    pub(super) fn open_document(&mut self, doc: &RawDoc<'_>) {
+        self.stats.documents += 1;
         if let Some(arns) = &doc.start_arns {
             for arn in arns {
                 if !self.start_arns.contains(arn) {
@@ -33,7 +41,33 @@ impl Loader {
         if !doc.is_page() {
             self.close_unfinished_page();
         }
-        let mut pages = vec![(String::new(), doc)];
+    }
+
+    pub(super) fn merge_all_described(
+        &mut self,
+        described: Vec<Described>,
+        name: &str,
+        line: Option<usize>,
+        at: &Arc<str>,
+    ) {
+        for d in described {
+            self.merge_described(d, name, line, at);
+        }
+    }
+
+    /// Merges `doc` (at `prefix`: `Pages[i].` for a bundle's page) and the pages nested in it, depth first, and
+    /// returns their descriptions as places in `bytes`, in the same order.
+    pub(super) fn merge_pages(
+        &mut self,
+        name: &str,
+        line: Option<usize>,
+        at: &Arc<str>,
+        prefix: String,
+        doc: RawDoc<'_>,
+        bytes: &[u8],
+    ) -> Vec<PendingDescriptions> {
+        let mut pending = Vec::new();
+        let mut pages = vec![(prefix, doc)];
         while let Some((prefix, mut page)) = pages.pop() {
             for (i, sub) in page.pages.take().unwrap_or_default().into_iter().enumerate().rev() {
                 pages.push((format!("{prefix}Pages[{i}]."), sub));
@@ -44,9 +78,6 @@ impl Loader {
             }
             self.merge_page(name, line, &prefix, page);
         }
-        for d in described {
-            self.merge_described(d, name, line, &at);
-        }
         pending
     }
 
@@ -54,43 +85,65 @@ impl Loader {
         if page.vertices.is_none() && page.edges.is_none() {
             return;
         }
-        self.stats.query_pages += 1;
         let vertices = page.vertices.unwrap_or_default();
+        self.open_page(name, prefix, vertices.len(), page.next_token.as_deref());
+        let edges = page.edges.unwrap_or_default();
+        self.reserve(vertices.len(), edges.len());
+        for v in vertices {
+            self.merge_vertex(&v);
+        }
+        for (c, chunk) in edges.chunks(EDGE_CHUNK).enumerate() {
+            let known = self.known_ends(chunk);
+            for (j, e) in chunk.iter().enumerate() {
+                let ends = known.get(j).copied().unwrap_or([None, None]);
+                self.merge_edge(e, ends, line, prefix, c * EDGE_CHUNK + j);
+            }
+        }
+    }
+
+    /// A QueryLineage page's own rules, given how many vertices it lists and its `NextToken`: it is counted, and a
+    /// token (or exactly 50 vertices, the API's page size) says more may follow.
+    pub(super) fn open_page(&mut self, name: &str, prefix: &str, vertices: usize, next_token: Option<&str>) {
+        self.stats.query_pages += 1;
         // The page after one with a NextToken is expected next, in load order (name order within a directory).
         self.unfinished_page = None;
-        if page.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
+        if next_token.is_some_and(|t| !t.is_empty()) {
             self.unfinished_page = Some(format!(
                 "{name}: {prefix}NextToken is set but the next input is not a QueryLineage page: the rest of this query's pages are missing and the graph may be incomplete"
             ));
-        } else if vertices.len() == 50 {
+        } else if vertices == 50 {
             self.warnings.push(format!(
                 "{name}: {}Vertices holds exactly 50 vertices (QueryLineage's MaxResults cap): the response may be truncated",
                 prefix
             ));
         }
-        self.stats.vertices_read += vertices.len();
-        let edges = page.edges.unwrap_or_default();
-        self.reserve(vertices.len(), edges.len());
-        for v in vertices {
-            let (ix, _) = self.declare(&v.arn, v.lineage_type, v.entity_type.as_deref());
-            if std::mem::replace(&mut self.listed[ix.index()], true) {
-                self.stats.duplicate_vertices += 1;
-            }
+        self.stats.vertices_read += vertices;
+    }
+
+    /// One vertex of a page's `Vertices`.
+    pub(super) fn merge_vertex(&mut self, v: &RawVertex<'_>) {
+        let (ix, _) = self.declare(&v.arn, v.lineage_type, v.entity_type.as_deref());
+        if std::mem::replace(&mut self.listed[ix.index()], true) {
+            self.stats.duplicate_vertices += 1;
         }
-        self.stats.edges_read += edges.len();
-        for (c, chunk) in edges.chunks(EDGE_CHUNK).enumerate() {
-            let known = self.known_ends(chunk);
-            for (j, e) in chunk.iter().enumerate() {
-                let i = c * EDGE_CHUNK + j;
-                let [src, dst] = known.get(j).copied().unwrap_or([None, None]);
-                let src = src
-                    .unwrap_or_else(|| self.reference(&e.source, 0, line, || format!("{prefix}Edges[{i}].SourceArn")));
-                let dst = dst.unwrap_or_else(|| {
-                    self.reference(&e.destination, 1, line, || format!("{prefix}Edges[{i}].DestinationArn"))
-                });
-                self.add_edge(src, dst, e.association_type.clone());
-            }
-        }
+    }
+
+    /// The `i`th edge of the page at `prefix`; `known` are its ends where they were looked up already.
+    pub(super) fn merge_edge(
+        &mut self,
+        e: &RawEdge<'_>,
+        known: [Option<NodeIndex>; 2],
+        line: Option<usize>,
+        prefix: &str,
+        i: usize,
+    ) {
+        self.stats.edges_read += 1;
+        let [src, dst] = known;
+        let src = src.unwrap_or_else(|| self.reference(&e.source, 0, line, || format!("{prefix}Edges[{i}].SourceArn")));
+        let dst = dst.unwrap_or_else(|| {
+            self.reference(&e.destination, 1, line, || format!("{prefix}Edges[{i}].DestinationArn"))
+        });
+        self.add_edge(src, dst, e.association_type.clone());
     }
 
     /// The ends of `edges` that are declared vertices already, looked up in two halves at once when a caller lent

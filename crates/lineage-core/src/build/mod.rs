@@ -7,6 +7,7 @@ mod audit;
 mod classify;
 mod cross;
 mod dvc;
+mod file;
 mod graph;
 mod join;
 mod merge;
@@ -16,6 +17,7 @@ mod records;
 mod snapshots;
 mod stand_ins;
 mod state;
+mod stepped;
 pub mod steps;
 mod twins;
 
@@ -27,8 +29,9 @@ use sha2::{Digest, Sha256};
 use crate::model::roles::RoleTable;
 use crate::model::{ImportError, InputFile, Lineage};
 
-use crate::read::dispatch::{not_json, one_after_the_other, read_descriptions, stage_file, BothAtOnce, Skip};
-use state::{skip_warning, Reference, Skips};
+use crate::read::dispatch::{not_json, one_after_the_other, read_descriptions, stage_file, BothAtOnce};
+use file::JsonFile;
+use state::{skip_warning, Reference};
 pub use state::{FileLoad, Loader};
 
 impl Loader {
@@ -100,43 +103,17 @@ impl Loader {
             self.skip_file(name, bytes, sha256, reason);
             return Ok(load);
         }
-        let mut input = InputFile {
-            name: name.to_owned(),
-            sha256: String::new(),
-            bytes: bytes.len() as u64,
-            kinds: BTreeMap::new(),
-            other_fields: BTreeMap::new(),
-            skipped: Vec::new(),
-        };
-        let mut first_is_page = None;
-        let mut skips = Skips::default();
+        let mut file = JsonFile::new(name, bytes);
         let stage = |loader: &mut Loader, load: &mut FileLoad| {
             let limits = loader.limits;
-            stage_file(name, bytes, &limits, |mut s| {
-                first_is_page.get_or_insert(s.doc.is_page());
-                *input.kinds.entry(s.kind.to_owned()).or_default() += 1;
-                input.other_fields.append(&mut s.other_fields);
-                if let Some(what) = s.skipped.take() {
-                    if matches!(what, Skip::NotUsed(_)) {
-                        loader.dvc.unclaimed(name, s.line, bytes);
-                    }
-                    skips.add(what, s.line);
-                    return;
+            stage_file(name, bytes, &limits, |s| {
+                if let Some(s) = file.note(loader, name, bytes, s) {
+                    load.pending.extend(loader.merge(name, s, bytes));
                 }
-                load.pending.extend(loader.merge(name, s, bytes));
             })
         };
         self.stage_reading_ahead(bytes, &mut load, stage)?;
-        let first_is_page = first_is_page.unwrap_or(false);
-        input.sha256 = sha256();
-        skips.finish(name, &mut self.warnings, &mut input.skipped);
-        load.total = load.pending.iter().map(|p| p.texts.len()).sum();
-        load.done = load.pending.iter().map(|p| p.next).sum();
-        // Whether this file's last page is continued is decided in `finish`, in name order, not load order.
-        let trailing_token = self.unfinished_page.take();
-        self.page_files.push((name.to_owned(), first_is_page, trailing_token));
-        self.stats.files += 1;
-        self.inputs.push(input);
+        file.finish(self, &mut load, sha256);
         Ok(load)
     }
 

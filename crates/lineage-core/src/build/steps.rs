@@ -4,6 +4,7 @@
 
 use super::state::FileLoad;
 use super::state::Loader;
+use super::stepped::{SteppedFile, Unread};
 use crate::model::roles::RoleTable;
 use crate::model::{ImportError, Lineage};
 
@@ -17,7 +18,15 @@ pub struct Workspace {
     generation: u64,
     /// The bounds each file is held to.
     limits: crate::read::limits::Limits,
+    /// From how many bytes a JSON object file is read a step at a time (`stepped`); `None`: [`STEPPED_FROM`].
+    stepped_from: Option<usize>,
+    /// Files to read whole: their text stopped the stepped read (see `stepped`).
+    whole: std::collections::BTreeSet<String>,
 }
+
+/// From how many bytes a file is read a few megabytes a step rather than in one (a smaller one parses in tens of
+/// milliseconds in the browser).
+pub const STEPPED_FROM: usize = 8 << 20;
 
 /// Where a file's SHA-256 (hex, for the evidence list) comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +59,13 @@ impl Workspace {
         }
     }
 
+    /// Reads JSON object files of `bytes` or more a step at a time (the default is [`STEPPED_FROM`]; the tests
+    /// step every file to compare the two reads). Restarts a merge under way.
+    pub fn set_stepped_from(&mut self, bytes: usize) {
+        self.stepped_from = Some(bytes);
+        self.generation += 1;
+    }
+
     /// The bytes of every file loaded.
     pub fn bytes(&self) -> u64 {
         self.files.iter().map(|(_, b, _)| b.len() as u64).sum()
@@ -79,6 +95,7 @@ impl Workspace {
         self.generation += 1;
         for (name, bytes, digest) in files {
             self.files.retain(|(n, _, _)| *n != name);
+            self.whole.remove(&name);
             self.files.push((name, bytes, digest));
         }
     }
@@ -94,6 +111,7 @@ impl Workspace {
     pub fn remove(&mut self, name: &str, roles: &RoleTable) -> Result<Option<Lineage>, ImportError> {
         self.generation += 1;
         self.files.retain(|(n, _, _)| n != name);
+        self.whole.remove(name);
         self.build(roles).0
     }
 
@@ -162,7 +180,10 @@ impl Workspace {
                 let (done, total) = load.progress();
                 NextStep::Descriptions { file: name.clone(), done, total }
             }
-            (None, Some((name, bytes, _))) => NextStep::Parse { file: name.clone(), bytes: bytes.len() },
+            (None, Some((name, bytes, _))) => {
+                let read = build.stepped.as_ref().filter(|_| fresh).map_or(0, Loader::stepped_offset);
+                NextStep::Parse { file: name.clone(), bytes: bytes.len(), read }
+            }
             (_, None) => NextStep::Finish { bytes: self.files.iter().map(|(_, b, _)| b.len()).sum() },
         }
     }
@@ -185,19 +206,16 @@ impl Workspace {
         // Whether the file is done with.
         let finished = match build.current.as_mut() {
             Some(load) => build.loader.continue_file(load, bytes).map(|more| !more),
-            None => {
-                let begun = match digest {
-                    Digest::Given(h) => build.loader.begin_file(name, bytes, || h.clone()),
-                    // Filled in before the merge finishes.
-                    Digest::Later => build.loader.begin_file(name, bytes, String::new),
-                    Digest::Here => build.loader.begin_file(name, bytes, || Loader::sha256_hex(bytes)),
-                };
-                begun.map(|load| {
-                    let nothing_left = load.progress().1 == 0;
-                    build.current = Some(load);
-                    nothing_left
-                })
-            }
+            None => match self.parse_step(build, name, bytes, digest) {
+                Ok(finished) => finished,
+                Err(Unread) => {
+                    // Read whole from the first file again (its vertices and edges merged so far are in the
+                    // loader): the whole read's result, or its error naming line, column and path.
+                    self.whole.insert(name.clone());
+                    self.generation += 1;
+                    return None;
+                }
+            },
         };
         match finished {
             Ok(false) => {}
@@ -216,6 +234,49 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// One step of parsing the file `name`: the whole file, or the next few megabytes of a large one (see
+    /// `stepped`); whether nothing of it is left to read (no descriptions). [`Unread`]: read it whole instead.
+    fn parse_step(
+        &self,
+        build: &mut Build,
+        name: &str,
+        bytes: &[u8],
+        digest: &Digest,
+    ) -> Result<Result<bool, ImportError>, Unread> {
+        let sha256 = || match digest {
+            Digest::Given(h) => h.clone(),
+            // Filled in before the merge finishes.
+            Digest::Later => String::new(),
+            Digest::Here => Loader::sha256_hex(bytes),
+        };
+        let stepped_from = self.stepped_from.unwrap_or(STEPPED_FROM);
+        let loaded = if build.stepped.is_none()
+            && (bytes.len() < stepped_from || self.whole.contains(name) || !Loader::steps_through(name, bytes))
+        {
+            build.loader.begin_file(name, bytes, sha256)
+        } else {
+            let mut file = match build.stepped.take() {
+                Some(file) => file,
+                None => match build.loader.begin_stepped(name, bytes) {
+                    Ok(file) => file,
+                    Err(e) => return Ok(Err(e)),
+                },
+            };
+            if !build.loader.step_file(&mut file, name, bytes)? {
+                build.stepped = Some(file);
+                return Ok(Ok(false));
+            }
+            build.loader.finish_stepped(file, name, bytes, sha256)
+        };
+        Ok(loaded.map(|load| {
+            let nothing_left = load.progress().1 == 0;
+            build.current = Some(load);
+            nothing_left
+        }))
+    }
+}
+
 /// A merge of a workspace's files in progress (see [`Workspace::step`]).
 #[derive(Default)]
 pub struct Build {
@@ -224,6 +285,8 @@ pub struct Build {
     loader: Loader,
     index: usize,
     current: Option<FileLoad>,
+    /// The file being read a step at a time, before `current`.
+    stepped: Option<SteppedFile>,
     /// The next of `Loader::finish`'s phases, once every file is merged.
     phase: usize,
     refused: Vec<Refused>,
@@ -232,8 +295,9 @@ pub struct Build {
 /// What the next step of a [`Build`] does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NextStep {
-    /// Parse a file (and merge all of it but a bundle's descriptions).
-    Parse { file: String, bytes: usize },
+    /// Parse a file (and merge all of it but a bundle's descriptions); `read` of its `bytes` are read (a large
+    /// file is read a few megabytes a step).
+    Parse { file: String, bytes: usize, read: usize },
     /// Read the next batch of a bundle's descriptions.
     Descriptions { file: String, done: usize, total: usize },
     /// Check that the files fit together and make the joins: all files' `bytes`.
@@ -294,7 +358,7 @@ pub(crate) mod tests {
                 break done;
             }
         };
-        let kinds: Vec<String> = steps
+        let mut kinds: Vec<String> = steps
             .iter()
             .map(|s| match s {
                 NextStep::Parse { file, .. } => format!("parse {file}"),
@@ -302,6 +366,19 @@ pub(crate) mod tests {
                 NextStep::Finish { .. } => "finish".into(),
             })
             .collect();
+        // The bundle (more than `STEPPED_FROM` bytes) is read a few megabytes a step, from its start each time.
+        assert!(bundle.len() > STEPPED_FROM, "{}", bundle.len());
+        let reads: Vec<usize> = steps
+            .iter()
+            .filter_map(|s| match s {
+                NextStep::Parse { file, read, .. } if file == "bundle.json" => Some(*read),
+                _ => None,
+            })
+            .collect();
+        let each = reads.len() / 2;
+        assert!(each >= 2 && reads[..each] == reads[each..] && reads[0] == 0, "{reads:?}");
+        assert!(reads[..each].windows(2).all(|w| w[0] < w[1]), "{reads:?}");
+        kinds.dedup_by(|a, b| a == b && a.starts_with("parse "));
         let n = opts.description_count();
         let expected = vec![
             "parse bundle.json".to_owned(),
@@ -380,7 +457,7 @@ pub(crate) mod tests {
             1,
         );
         w.insert(vec![("a.json".into(), more.into_bytes(), None)]);
-        assert_eq!(w.next_step(&build), NextStep::Parse { file: "a.json".into(), bytes: w.files[0].1.len() });
+        assert_eq!(w.next_step(&build), NextStep::Parse { file: "a.json".into(), bytes: w.files[0].1.len(), read: 0 });
         let merged = loop {
             if let Some(done) = w.step(&mut build, &roles) {
                 break done;

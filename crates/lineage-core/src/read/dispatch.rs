@@ -115,22 +115,57 @@ pub(crate) fn stage_file<'a>(
 ) -> Result<(), ImportError> {
     let err =
         |line: Option<usize>, path: String, message: String| ImportError { file: name.to_owned(), line, path, message };
-    if let Some((start, len)) = long_string(bytes, limits.string_bytes) {
-        let (line, column) = position(bytes, start);
-        let what = format!("a JSON string starting at line {line} column {column}");
-        return Err(err(None, String::new(), limits.exceeded(Limit::StringBytes, &what, Some(len as u64))));
+    check_strings(name, bytes, limits)?;
+    match shape(name, bytes) {
+        Shape::Lines => {
+            let text =
+                std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
+            stage_lines(text, limits, each).map_err(|(line, path, m)| err(line, path, m))
+        }
+        Shape::Array => {
+            stage_array(bytes, limits).map_err(|(path, m)| err(None, path, m))?.into_iter().for_each(each);
+            Ok(())
+        }
+        Shape::One => {
+            let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
+            each(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
+            Ok(())
+        }
     }
+}
+
+/// How [`stage_file`] reads a JSON file's documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// JSON Lines: `.jsonl`, `.ndjson`, or a file whose first line is a whole object and more lines follow.
+    Lines,
+    /// A top-level array, element by element.
+    Array,
+    /// The file is one document.
+    One,
+}
+
+pub(crate) fn shape(name: &str, bytes: &[u8]) -> Shape {
     if name.ends_with(".jsonl") || name.ends_with(".ndjson") || json_lines(bytes) {
-        let text = std::str::from_utf8(bytes).map_err(|e| err(None, String::new(), format!("not UTF-8 text: {e}")))?;
-        stage_lines(text, limits, each).map_err(|(line, path, m)| err(line, path, m))
+        Shape::Lines
     } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        stage_array(bytes, limits).map_err(|(path, m)| err(None, path, m))?.into_iter().for_each(each);
-        Ok(())
+        Shape::Array
     } else {
-        let doc = parse_doc(bytes).map_err(|e| err(None, e.path, e.message))?;
-        each(stage(doc, None).map_err(|(path, m)| err(None, path, m))?);
-        Ok(())
+        Shape::One
     }
+}
+
+/// A string longer than the limit is an error before anything is parsed (it names where the string starts).
+pub(crate) fn check_strings(name: &str, bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
+    let Some((start, len)) = long_string(bytes, limits.string_bytes) else { return Ok(()) };
+    let (line, column) = position(bytes, start);
+    let what = format!("a JSON string starting at line {line} column {column}");
+    Err(ImportError {
+        file: name.to_owned(),
+        line: None,
+        path: String::new(),
+        message: limits.exceeded(Limit::StringBytes, &what, Some(len as u64)),
+    })
 }
 
 /// The documents of a JSON Lines file, one line at a time (see [`stage_file`]); an error is its line, path and
@@ -167,7 +202,7 @@ fn stage_lines<'a>(
 }
 
 /// Checks one parsed document and reads its Describe/ListAssociations parts; nothing is merged yet.
-fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
+pub(crate) fn stage(mut doc: RawDoc<'_>, line: Option<usize>) -> Result<Staged<'_>, (String, String)> {
     let mut described = Vec::new();
     let is_page = doc.is_page();
     let mut kind = if doc.descriptions.is_some() || doc.start_arns.is_some() || doc.pages.is_some() {

@@ -150,25 +150,80 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawDoc<'a> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut doc = RawDoc::default();
                 while let Some(key) = map.next_key::<CowStr<'de>>()? {
-                    match key.0.as_ref() {
-                        "Vertices" => doc.vertices = Some(map.next_value::<Seq<RawVertex<'de>>>()?.0),
-                        "Edges" => doc.edges = Some(map.next_value::<Seq<RawEdge<'de>>>()?.0),
-                        "NextToken" => doc.next_token = map.next_value()?,
-                        "StartArns" => doc.start_arns = Some(map.next_value()?),
-                        "Direction" => doc.direction = map.next_value()?,
-                        "Pages" => doc.pages = Some(map.next_value::<Seq<RawDoc<'de>>>()?.0),
-                        "Descriptions" => doc.descriptions = map.next_value()?,
-                        other => {
-                            let value = map.next_value::<Value>()?;
-                            // The EventBridge documentation repeats a key; the last one wins, as in JavaScript.
-                            doc.rest.insert(other.to_owned(), value);
-                        }
+                    match ListKey::of(&key.0) {
+                        Some(ListKey::Vertices) => doc.vertices = Some(map.next_value::<Seq<RawVertex<'de>>>()?.0),
+                        Some(ListKey::Edges) => doc.edges = Some(map.next_value::<Seq<RawEdge<'de>>>()?.0),
+                        Some(ListKey::Pages) => doc.pages = Some(map.next_value::<Seq<RawDoc<'de>>>()?.0),
+                        Some(ListKey::Descriptions) => doc.descriptions = map.next_value()?,
+                        None => map.next_value_seed(HeadSeed(&key.0))?.set(&mut doc),
                     }
                 }
                 Ok(doc)
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+/// A document's top-level field other than its four lists (see [`ListKey`]), read as [`RawDoc`] reads it.
+#[derive(Debug)]
+pub(crate) enum HeadField {
+    NextToken(Option<String>),
+    StartArns(Vec<String>),
+    Direction(Option<String>),
+    /// Any other field: a Describe response's body, `AssociationSummaries`, `ResponseMetadata`, ….
+    Other(String, Value),
+}
+
+impl HeadField {
+    /// Sets the field in `doc`; a repeated key's last value wins, as in JavaScript (the EventBridge documentation
+    /// repeats one).
+    pub(crate) fn set(self, doc: &mut RawDoc<'_>) {
+        match self {
+            HeadField::NextToken(t) => doc.next_token = t,
+            HeadField::StartArns(a) => doc.start_arns = Some(a),
+            HeadField::Direction(d) => doc.direction = d,
+            HeadField::Other(key, value) => {
+                doc.rest.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Reads the value of the top-level field named `.0` (not one of the four lists) as a [`HeadField`].
+pub(crate) struct HeadSeed<'k>(pub &'k str);
+
+impl<'de> de::DeserializeSeed<'de> for HeadSeed<'_> {
+    type Value = HeadField;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<HeadField, D::Error> {
+        Ok(match self.0 {
+            "NextToken" => HeadField::NextToken(Deserialize::deserialize(d)?),
+            "StartArns" => HeadField::StartArns(Deserialize::deserialize(d)?),
+            "Direction" => HeadField::Direction(Deserialize::deserialize(d)?),
+            other => HeadField::Other(other.to_owned(), Value::deserialize(d)?),
+        })
+    }
+}
+
+/// The four lists of a document that can be long: read an element at a time by a stepped read
+/// (`read::sagemaker::stepped`), the rest of the document as [`HeadField`]s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListKey {
+    Vertices,
+    Edges,
+    Pages,
+    Descriptions,
+}
+
+impl ListKey {
+    pub(crate) fn of(key: &str) -> Option<ListKey> {
+        Some(match key {
+            "Vertices" => ListKey::Vertices,
+            "Edges" => ListKey::Edges,
+            "Pages" => ListKey::Pages,
+            "Descriptions" => ListKey::Descriptions,
+            _ => return None,
+        })
     }
 }
 
