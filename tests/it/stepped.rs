@@ -1,5 +1,5 @@
-//! The page's stepped read (`Workspace` reading large JSON objects a few megabytes a step) gives what the whole
-//! read gives: the same lineage, to the last node index and warning, or the same refusal. Every fixture file is
+//! The page's stepped read (`Workspace` reading large JSON objects a few megabytes a step, and passing over the
+//! vertices in `finish` a range a step: here one vertex a step) gives what the whole read gives: the same lineage, to the last node index and warning, or the same refusal. Every fixture file is
 //! read both ways alone, every fixture folder together, and each JSON object again with its keys sorted (which puts
 //! `Edges` before `Vertices`, an order the stepped read hands back to the whole read).
 
@@ -14,6 +14,7 @@ use crate::{entries, file_name, files_under, read, root};
 fn merged(files: &[(String, Vec<u8>)], stepped: bool) -> String {
     let mut w = Workspace::new();
     w.set_stepped_from(if stepped { 0 } else { usize::MAX });
+    w.set_vertices_per_step(if stepped { 1 } else { usize::MAX });
     let files = files.iter().map(|(n, b)| (n.clone(), b.clone(), Some("sha".to_owned()))).collect();
     let (lineage, refused) = w.add(files, &RoleTable::builtin());
     arns_sorted(&format!("{lineage:#?}\nrefused: {refused:#?}"))

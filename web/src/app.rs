@@ -707,20 +707,27 @@ fn Subject() -> impl IntoView {
                             state.forget_inference();
                             state.subject.set(Some(event_target_value(&ev)));
                         }
+                        inner_html=options(&candidates, state.subject.get_untracked().as_deref())
                     >
-                        {candidates
-                            .into_iter()
-                            .map(|c| {
-                                let selected = state.subject.get_untracked().as_deref() == Some(c.arn.as_str());
-                                view! { <option value=c.arn selected=selected>{c.label}</option> }
-                            })
-                            .collect_view()}
                     </select>
                 </label>
             }
         })
     };
     view! { {inference} {picker} }
+}
+
+/// The subject picker's options as HTML, `selected` the one shown: one string the browser parses, where an element
+/// made a call at a time cost 150 ms for a bundle's 15,000 subjects. Labels and ARNs are escaped.
+fn options(candidates: &[Candidate], selected: Option<&str>) -> String {
+    let escape = lineage_core::render::html_escape;
+    candidates
+        .iter()
+        .map(|c| {
+            let chosen = if selected == Some(c.arn.as_str()) { " selected" } else { "" };
+            format!(r#"<option value="{}"{chosen}>{}</option>"#, escape(&c.arn), escape(&c.label))
+        })
+        .collect()
 }
 
 #[component]

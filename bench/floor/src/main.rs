@@ -115,6 +115,11 @@ fn phases(file: &Path) -> Result<(), String> {
     }
     let lineage = loader.into_lineage();
     lap("finish, the lineage (warnings, inputs sorted)");
+    let candidates = lineage_core::explore::candidates(&lineage);
+    lap(&format!("the page's subjects ({})", candidates.len()));
+    let start = lineage_core::resolve_start(&lineage, None).map_err(|e| e.to_string())?;
+    lap("the start resolved");
+    let _ = start;
     let report = lineage_core::answer(&lineage, &lineage_core::Query::Start(None)).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&report).map_err(|e| e.to_string())?;
     lap("the report and its JSON");

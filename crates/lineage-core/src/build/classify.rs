@@ -1,20 +1,24 @@
 //! Phase: each vertex's role, decided once.
 
+use std::ops::Range;
+
 use petgraph::graph::NodeIndex;
 
 use super::state::Loader;
 use crate::model::roles::{Role, RoleTable};
 use crate::model::{LineageType, MODEL_STEP};
 
-/// Each vertex's role, decided once: the role table's, except that a place inside a described feature group's
-/// offline store (or its Glue table) is a feature-store version of that group, whatever its artifact type says.
-pub(super) fn classify_roles(l: &mut Loader, roles: &RoleTable) {
+/// Each of the vertices `nodes`' role (a range of node indices; the page classifies a range a step, the ranges in
+/// order), decided once: the role table's, except that a place inside a described feature group's offline store
+/// (or its Glue table) is a feature-store version of that group, whatever its artifact type says. A vertex's role
+/// reads no other vertex's.
+pub(super) fn classify_roles(l: &mut Loader, roles: &RoleTable, nodes: Range<usize>) {
     let g = &l.graph;
     let mut classifier = roles.classifier();
-    let decided: Vec<(Role, Role)> = g
-        .graph
-        .node_indices()
-        .map(|ix| {
+    let decided: Vec<(Role, Role)> = nodes
+        .clone()
+        .map(|i| {
+            let ix = NodeIndex::new(i);
             let node = &g.graph[ix];
             let table = classifier.role_of(node);
             let in_feature_group = || {
@@ -28,11 +32,15 @@ pub(super) fn classify_roles(l: &mut Loader, roles: &RoleTable) {
             (role, table)
         })
         .collect();
-    for (ix, (role, table)) in l.graph.graph.node_indices().zip(decided) {
-        let node = &mut l.graph.graph[ix];
+    for (i, (role, table)) in nodes.zip(decided) {
+        let node = &mut l.graph.graph[NodeIndex::new(i)];
         node.role = role;
         node.table_role = table;
     }
+}
+
+/// Once every vertex has its role: other systems' training runs told apart, and versions read from URIs.
+pub(super) fn end(l: &mut Loader, roles: &RoleTable) {
     classify_other_systems_training(l);
     versions_from_uris(l, roles);
 }

@@ -178,17 +178,50 @@ impl Loader {
 
     /// Checks that every edge endpoint is a vertex, makes the joins, and returns the merged lineage.
     pub fn finish(mut self, roles: &RoleTable) -> Result<Lineage, ImportError> {
-        for phase in PHASES {
-            phase(&mut self, roles)?;
+        for i in 0..PHASES.len() {
+            self.finish_phase(i, roles)?;
         }
         Ok(self.into_lineage())
     }
 
-    /// Runs [`Loader::finish`]'s phase `i`, for a caller that shows progress between them (the page); `Ok(false)`
-    /// when there is no such phase: every one has run, and [`Loader::into_lineage`] is next.
+    /// Runs [`Loader::finish`]'s phase `i`, for a caller that times them (`lineage-bench phases`); `Ok(false)` when
+    /// there is no such phase: every one has run, and [`Loader::into_lineage`] is next.
     pub fn finish_phase(&mut self, i: usize, roles: &RoleTable) -> Result<bool, ImportError> {
-        let Some(phase) = PHASES.get(i) else { return Ok(false) };
-        phase(self, roles)?;
+        let mut at = PhaseAt { phase: i, vertex: 0 };
+        while at.phase == i {
+            if !self.finish_part(&mut at, roles, usize::MAX)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Runs the next part of [`Loader::finish`]'s phases from `at` (a phase that passes over the vertices does at
+    /// most `vertices` of them), for a caller that shows progress between parts (the page); `Ok(false)` when every
+    /// phase has run, and [`Loader::into_lineage`] is next.
+    pub(crate) fn finish_part(
+        &mut self,
+        at: &mut PhaseAt,
+        roles: &RoleTable,
+        vertices: usize,
+    ) -> Result<bool, ImportError> {
+        let Some(phase) = PHASES.get(at.phase) else { return Ok(false) };
+        let next = match phase {
+            Phase::Once(run) => {
+                run(self, roles)?;
+                None
+            }
+            Phase::Vertices { each, end } => {
+                let count = self.graph.graph.node_count();
+                let until = at.vertex.saturating_add(vertices).min(count);
+                each(self, roles, at.vertex..until);
+                (until < count).then_some(until).or_else(|| {
+                    end(self, roles);
+                    None
+                })
+            }
+        };
+        *at = next.map_or(PhaseAt { phase: at.phase + 1, vertex: 0 }, |vertex| PhaseAt { phase: at.phase, vertex });
         Ok(true)
     }
 
@@ -260,45 +293,52 @@ impl Loader {
     }
 }
 
-/// One phase of [`Loader::finish`]: a function over the builder's state.
-pub(super) type Phase = fn(&mut Loader, &RoleTable) -> Result<(), ImportError>;
+/// One phase of [`Loader::finish`].
+pub(super) enum Phase {
+    /// A function over the builder's state.
+    Once(fn(&mut Loader, &RoleTable) -> Result<(), ImportError>),
+    /// A pass over the vertices: `each` a range of node indices at a time (the ranges in order cover them all, and
+    /// add none), then `end`.
+    Vertices { each: fn(&mut Loader, &RoleTable, std::ops::Range<usize>), end: fn(&mut Loader, &RoleTable) },
+}
+
+/// Where [`Loader::finish_part`] goes on: a phase, and the vertex a pass over them is at.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PhaseAt {
+    pub(crate) phase: usize,
+    pub(crate) vertex: usize,
+}
 
 /// [`Loader::finish`]'s phases, in order: unknown edge ends rejected, pipeline parts attached, stand-ins and
 /// twins, edges added, joins, records deduplicated and the audit table, other systems assembled, merged and
 /// linked, roles classified.
 pub(super) const PHASES: [Phase; 9] = [
-    |l, _| l.unknown_ends(),
-    Loader::attach_pipelines,
-    |l, _| {
+    Phase::Once(|l, _| l.unknown_ends()),
+    Phase::Once(Loader::attach_pipelines),
+    Phase::Once(|l, _| {
         stand_ins::stand_ins(l);
         twins::merge_twins(l);
         Ok(())
-    },
-    |l, _| {
+    }),
+    Phase::Once(|l, _| {
         l.build_edges();
         Ok(())
-    },
-    |l, roles| {
-        join::join(l, roles);
-        Ok(())
-    },
-    |l, _| {
+    }),
+    Phase::Vertices { each: join::join, end: join::end },
+    Phase::Once(|l, _| {
         records::dedupe_records(l);
         audit::assemble(l)
-    },
-    |l, roles| {
+    }),
+    Phase::Once(|l, roles| {
         mlflow::assemble(l, roles)?;
         dvc::assemble(l, roles)
-    },
-    |l, roles| {
+    }),
+    Phase::Once(|l, roles| {
         cross::merge_cross_system(l);
         mlflow::link(l, roles);
         Ok(())
-    },
-    |l, roles| {
-        classify::classify_roles(l, roles);
-        Ok(())
-    },
+    }),
+    Phase::Vertices { each: classify::classify_roles, end: classify::end },
 ];
 
 /// A warning for each audit-table row whose key names no model package the export holds (by ARN, `GROUP/VERSION`,

@@ -5,6 +5,10 @@
 use super::state::FileLoad;
 use super::state::Loader;
 use super::stepped::{SteppedFile, Unread};
+use super::PhaseAt;
+
+/// How many vertices a step of a pass over them (the joins, the roles) takes: tens of milliseconds in the browser.
+pub const VERTICES_PER_STEP: usize = 50_000;
 use crate::model::roles::RoleTable;
 use crate::model::{ImportError, Lineage};
 
@@ -20,6 +24,8 @@ pub struct Workspace {
     limits: crate::read::limits::Limits,
     /// From how many bytes a JSON object file is read a step at a time (`stepped`); `None`: [`STEPPED_FROM`].
     stepped_from: Option<usize>,
+    /// How many vertices a step of a pass over them takes; `None`: [`VERTICES_PER_STEP`].
+    vertices_per_step: Option<usize>,
     /// Files to read whole: their text stopped the stepped read (see `stepped`).
     whole: std::collections::BTreeSet<String>,
 }
@@ -64,6 +70,12 @@ impl Workspace {
     pub fn set_stepped_from(&mut self, bytes: usize) {
         self.stepped_from = Some(bytes);
         self.generation += 1;
+    }
+
+    /// Takes `vertices` (at least 1) a step in a pass of `finish` over the vertices (the default is
+    /// [`VERTICES_PER_STEP`]; the tests take one, to compare with the whole pass).
+    pub fn set_vertices_per_step(&mut self, vertices: usize) {
+        self.vertices_per_step = Some(vertices.max(1));
     }
 
     /// The bytes of every file loaded.
@@ -153,7 +165,7 @@ impl Workspace {
         if self.files.is_empty() {
             return Some((Ok(None), std::mem::take(&mut build.refused)));
         }
-        if build.phase == 0 {
+        if build.phase == PhaseAt::default() {
             for (name, bytes, digest) in self.files.iter().filter(|(_, _, d)| *d != Digest::Here) {
                 match digest {
                     Digest::Given(h) => build.loader.fill_sha256(name, || h.clone()),
@@ -161,11 +173,12 @@ impl Workspace {
                 }
             }
         }
-        let result = match build.loader.finish_phase(build.phase, roles) {
-            Ok(true) => {
-                build.phase += 1;
-                return None;
-            }
+        let result = match build.loader.finish_part(
+            &mut build.phase,
+            roles,
+            self.vertices_per_step.unwrap_or(VERTICES_PER_STEP),
+        ) {
+            Ok(true) => return None,
             Ok(false) => Ok(Some(std::mem::take(&mut build.loader).into_lineage())),
             Err(e) => Err(e),
         };
@@ -287,8 +300,8 @@ pub struct Build {
     current: Option<FileLoad>,
     /// The file being read a step at a time, before `current`.
     stepped: Option<SteppedFile>,
-    /// The next of `Loader::finish`'s phases, once every file is merged.
-    phase: usize,
+    /// Where `Loader::finish`'s phases go on, once every file is merged.
+    phase: PhaseAt,
     refused: Vec<Refused>,
 }
 
