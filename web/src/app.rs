@@ -83,6 +83,19 @@ pub struct State {
     pub roles_file: RwSignal<Option<crate::sealed::RolesFile>>,
     pub view: Memo<Option<View>>,
     pub layout: Memo<Option<GraphLayout>>,
+    /// A report made ahead of the lineage it answers about being shown (see [`State::show_in_steps`]): the
+    /// subject's report takes it instead of answering again.
+    ready: StoredValue<Option<Ready>>,
+}
+
+/// A report made ahead: the lineage (by identity), the subject, the report.
+type Ready = (usize, String, Result<Report, String>);
+
+/// What a freshly merged lineage is shown with: the subjects to pick from, the one picked, and why there is none.
+struct Picked {
+    candidates: Vec<Candidate>,
+    subject: Option<String>,
+    error: Option<String>,
 }
 
 impl State {
@@ -99,9 +112,17 @@ impl State {
         let type_filter = RwSignal::new(String::new());
         let collapse = RwSignal::new(true);
         // The core's one dispatch (the CLI's too): the chosen subject, and an inference when one is typed.
+        let ready = StoredValue::new(None::<Ready>);
         let of_subject = Memo::new(move |_| {
             let l = lineage.get()?;
-            Some(lineage_core::answer(&l, &Query::Start(Some(subject.get()?))).map_err(|e| e.words(Asker::Page)))
+            let s = subject.get()?;
+            let at = Arc::as_ptr(&l) as usize;
+            let mut made = None;
+            ready.update_value(|r| made = r.take().filter(|(from, of, _)| *from == at && *of == s));
+            Some(made.map_or_else(
+                || lineage_core::answer(&l, &Query::Start(Some(s))).map_err(|e| e.words(Asker::Page)),
+                |(_, _, report)| report,
+            ))
         });
         let of_inference = Memo::new(move |_| {
             let l = lineage.get()?;
@@ -180,39 +201,80 @@ impl State {
             roles_file: RwSignal::new(None),
             view,
             layout,
+            ready,
         }
     }
 
     /// Shows a freshly merged lineage (or the error that stops it) and keeps (or picks) the subject.
     fn show(&self, result: Result<Option<Lineage>, lineage_core::ImportError>, refused: Vec<String>) {
-        let mut errors = refused;
+        // A report made ahead for another lineage is not this one's, even at the same address.
+        self.ready.set_value(None);
         match result {
             Ok(Some(l)) => {
-                let candidates = explore::candidates(&l);
-                let keep = self.subject.get_untracked().filter(|s| l.graph.find_arn(s).is_some());
-                let start = lineage_core::resolve_start(&l, None);
-                let start_arn = start.as_ref().ok().map(|ix| l.graph.node(*ix).arn.to_string());
-                let pick = keep.or_else(|| start_arn.map(|a| reportable(&l, &candidates, a)));
-                let pick = pick.or_else(|| candidates.last().map(|c| c.arn.clone()));
-                if let (None, Err(e)) = (&pick, &start) {
-                    // Nothing to report on: say so, as the CLI does, rather than show an empty page.
-                    errors.push(e.to_string());
-                }
-                self.candidates.set(candidates);
-                self.lineage.set(Some(Arc::new(l)));
-                self.subject.set(pick);
+                let l = Arc::new(l);
+                let picked = self.pick(&l);
+                self.show_picked(l, picked, refused);
             }
-            Ok(None) => {
-                self.lineage.set(None);
-                self.candidates.set(Vec::new());
-                self.subject.set(None);
-            }
-            Err(e) => {
-                errors.push(e.to_string());
-                self.lineage.set(None);
-                self.candidates.set(Vec::new());
-            }
+            other => self.show_none(other.err(), refused),
         }
+    }
+
+    /// [`State::show`] in three tasks, so that none holds the page long: the subjects listed and one picked, the
+    /// report made (kept in `ready`), then the page drawn with it.
+    async fn show_in_steps(&self, result: Result<Option<Lineage>, lineage_core::ImportError>, refused: Vec<String>) {
+        self.ready.set_value(None);
+        let l = match result {
+            Ok(Some(l)) => Arc::new(l),
+            other => return self.show_none(other.err(), refused),
+        };
+        let picked = self.pick(&l);
+        browser::yielded().await;
+        if let Some(s) = picked.subject.clone() {
+            let report = lineage_core::answer(&l, &Query::Start(Some(s.clone()))).map_err(|e| e.words(Asker::Page));
+            self.ready.set_value(Some((Arc::as_ptr(&l) as usize, s, report)));
+            browser::yielded().await;
+        }
+        self.show_picked(l, picked, refused);
+    }
+
+    /// The subjects of `l` and the one to show: the one shown before if `l` has it, else where the export starts
+    /// (see [`reportable`]), else the last subject.
+    fn pick(&self, l: &Lineage) -> Picked {
+        let candidates = explore::candidates(l);
+        let keep = self.subject.get_untracked().filter(|s| l.graph.find_arn(s).is_some());
+        let start = lineage_core::resolve_start(l, None);
+        let start_arn = start.as_ref().ok().map(|ix| l.graph.node(*ix).arn.to_string());
+        let pick = keep.or_else(|| start_arn.map(|a| reportable(l, &candidates, a)));
+        let subject = pick.or_else(|| candidates.last().map(|c| c.arn.clone()));
+        // Nothing to report on: say so, as the CLI does, rather than show an empty page.
+        let error = match (&subject, start) {
+            (None, Err(e)) => Some(e.to_string()),
+            _ => None,
+        };
+        Picked { candidates, subject, error }
+    }
+
+    fn show_picked(&self, l: Arc<Lineage>, picked: Picked, mut errors: Vec<String>) {
+        errors.extend(picked.error);
+        self.candidates.set(picked.candidates);
+        self.lineage.set(Some(l));
+        self.subject.set(picked.subject);
+        self.shown(errors);
+    }
+
+    /// No lineage to show: no files, or the error that stops the merge.
+    fn show_none(&self, error: Option<lineage_core::ImportError>, mut errors: Vec<String>) {
+        let failed = error.is_some();
+        errors.extend(error.map(|e| e.to_string()));
+        self.lineage.set(None);
+        self.candidates.set(Vec::new());
+        if !failed {
+            self.subject.set(None);
+        }
+        self.shown(errors);
+    }
+
+    fn shown(&self, errors: Vec<String>) {
         self.error.set(if errors.is_empty() { None } else { Some(errors.join("\n")) });
         self.selected.set(None);
         self.highlight.set(Highlight::default());
@@ -315,7 +377,7 @@ impl State {
             self.announce("Answering the five questions…".into()).await;
         }
         unread.append(&mut refused);
-        self.show(result, unread);
+        self.show_in_steps(result, unread).await;
         self.progress.set(None);
         browser::record_timing("load_ms", browser::now_ms() - start);
     }
