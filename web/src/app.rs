@@ -219,22 +219,26 @@ impl State {
         }
     }
 
-    /// [`State::show`] in three tasks, so that none holds the page long: the subjects listed and one picked, the
-    /// report made (kept in `ready`), then the page drawn with it.
+    /// [`State::show`] in four tasks, so that none holds the page long: the subjects listed and one picked, the
+    /// report made (kept in `ready`), the page drawn with it, then the picker's other subjects.
     async fn show_in_steps(&self, result: Result<Option<Lineage>, lineage_core::ImportError>, refused: Vec<String>) {
         self.ready.set_value(None);
         let l = match result {
             Ok(Some(l)) => Arc::new(l),
             other => return self.show_none(other.err(), refused),
         };
-        let picked = self.pick(&l);
+        let mut picked = self.pick(&l);
         browser::yielded().await;
         if let Some(s) = picked.subject.clone() {
             let report = lineage_core::answer(&l, &Query::Start(Some(s.clone()))).map_err(|e| e.words(Asker::Page));
             self.ready.set_value(Some((Arc::as_ptr(&l) as usize, s, report)));
             browser::yielded().await;
         }
+        // The picker's other subjects (15,000 in a large bundle) follow in a task of their own.
+        let candidates = std::mem::take(&mut picked.candidates);
         self.show_picked(l, picked, refused);
+        browser::yielded().await;
+        self.candidates.set(candidates);
     }
 
     /// The subjects of `l` and the one to show: the one shown before if `l` has it, else where the export starts
@@ -383,13 +387,14 @@ impl State {
     }
 
     /// Merges the workspace's files a step at a time (a file, a batch of a bundle's descriptions, the joins),
-    /// saying what runs next and letting the page paint: before each long step, else every 45 ms.
+    /// saying what runs next and letting the page paint: before each long step, else every 30 ms.
     /// The `digests` the browser began are given to the workspace before the last step.
     async fn merge_in_steps(&self, mut digests: Vec<(String, browser::Hashing)>) -> steps::Merged {
         const LARGE: usize = 4_000_000;
         let roles = self.roles();
         let mut build = Build::default();
         let mut yielded_at = browser::now_ms();
+        let mut finishing = false;
         loop {
             let mut next = self.workspace.with_untracked(|w| w.next_step(&build));
             if matches!(next, NextStep::Finish { .. }) && !digests.is_empty() {
@@ -405,6 +410,7 @@ impl State {
                 browser::record_timing("hashed_by_workers", by_workers as f64);
                 next = self.workspace.with_untracked(|w| w.next_step(&build));
             }
+            let is_finish = matches!(next, NextStep::Finish { .. });
             let (text, fraction, large) = match next {
                 // A large file is read a few megabytes a step: its bar moves.
                 NextStep::Parse { file, bytes, read } if bytes >= steps::STEPPED_FROM => (
@@ -420,16 +426,17 @@ impl State {
                     Some((done as f64, total as f64)),
                     false,
                 ),
+                // Painted before its first step; its later steps (each phase, or a range of a pass) are short.
                 NextStep::Finish { bytes } => {
-                    ("Joining the files and building the graph…".to_owned(), None, bytes >= LARGE)
+                    ("Joining the files and building the graph…".to_owned(), None, bytes >= LARGE && !finishing)
                 }
             };
-            // Steps run back to back for up to 45 ms, then the page takes input (and paints when a frame is due):
-            // with a step at 30 ms or less (a batch of descriptions, a few megabytes of a file), no run of them
-            // holds the page for 100 ms. Before a long step (a large file read whole, the joins) the page paints
+            // Steps run back to back for up to 30 ms, then the page takes input (and paints when a frame is due):
+            // with a step at 30 ms or less (a batch of descriptions, a few megabytes of a file, a range of a
+            // pass), no run of them holds the page for 100 ms, even with a table's growth (tens of ms) in one. Before a long step (a large file read whole, the joins) the page paints
             // first, so its message shows while it runs.
             let now = browser::now_ms();
-            if large || now - yielded_at > 45.0 {
+            if large || now - yielded_at > 30.0 {
                 self.progress.set(Some(Progress { text, fraction }));
                 if large {
                     browser::painted().await;
@@ -438,6 +445,7 @@ impl State {
                 }
                 yielded_at = browser::now_ms();
             }
+            finishing |= is_finish;
             if let Some(done) = self.workspace.update_untracked(|w| w.step(&mut build, &roles)) {
                 return done;
             }
@@ -760,11 +768,25 @@ fn Subject() -> impl IntoView {
             candidates.insert(0, Candidate { label: label.unwrap_or_else(|| s.clone()), arn: s });
         }
         (candidates.len() > 1).then(|| {
+            // The first options at once, the rest a few thousand a task (a bundle's 15,000 took 150 ms at once).
+            const AT_ONCE: usize = 2_000;
+            let shown = state.subject.get_untracked();
+            let rest = candidates.split_off(candidates.len().min(AT_ONCE));
+            let select = NodeRef::<leptos::html::Select>::new();
+            leptos::task::spawn_local(async move {
+                for chunk in rest.chunks(AT_ONCE) {
+                    browser::yielded().await;
+                    // A picker drawn again meanwhile has its own options; this one is gone.
+                    let Some(el) = select.get_untracked() else { return };
+                    browser::append_html(&el, &options(chunk, shown.as_deref()));
+                }
+            });
             view! {
                 <label class="picker no-print">
                     "Subject: "
                     <select
                         data-testid="subject-picker"
+                        node_ref=select
                         on:change=move |ev| {
                             state.forget_inference();
                             state.subject.set(Some(event_target_value(&ev)));

@@ -217,6 +217,11 @@ pub async fn yielded() {
     channel.port1().set_onmessage(None);
 }
 
+/// Adds `html` (text in it escaped by the caller) at the end of `element`'s content.
+pub fn append_html(element: &web_sys::Element, html: &str) {
+    let _ = element.insert_adjacent_html("beforeend", html);
+}
+
 /// GETs a same-origin path (an export or a font beside the page).
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     Ok(fetch_bytes_with(path, |_| Ok(()), |_, _| {}, false).await?.0)

@@ -148,15 +148,19 @@ impl Loader {
         self.edges.push((src.index() as u32, dst.index() as u32, kind));
     }
 
-    /// Adds the deduplicated edges to the graph, in (source, destination, type) index order.
-    pub(super) fn build_edges(&mut self) {
-        let mut edges = std::mem::take(&mut self.edges);
-        edges.sort_unstable();
-        let before = edges.len();
-        edges.dedup();
-        self.stats.duplicate_edges = before - edges.len();
-        self.graph.graph.reserve_edges(edges.len());
-        for (s, d, k) in edges {
+    /// Sorts and deduplicates the edge records ([`Loader::add_edges`] then adds them, in (source, destination,
+    /// type) index order).
+    pub(super) fn sort_edges(&mut self) {
+        self.edges.sort_unstable();
+        let before = self.edges.len();
+        self.edges.dedup();
+        self.stats.duplicate_edges = before - self.edges.len();
+        self.graph.graph.reserve_edges(self.edges.len());
+    }
+
+    /// Adds the sorted edges `range` (of [`Loader::sort_edges`]'s) to the graph; the page adds a range a step.
+    pub(super) fn add_edges(&mut self, range: std::ops::Range<usize>) {
+        for &(s, d, k) in &self.edges[range] {
             let association_type = self.association_types.get(k as usize).cloned().flatten();
             self.graph.graph.add_edge(
                 NodeIndex::new(s as usize),
