@@ -406,7 +406,8 @@ impl State {
                     by_workers += usize::from(by_a_worker && sha.is_some());
                     self.workspace.update_untracked(|w| w.set_sha256(&name, sha));
                 }
-                // How many files a worker hashed (the others the core hashes): the tests read it.
+                // How many files a worker hashed (smaller ones SubtleCrypto on the page's thread, or the core when
+                // the browser cannot): the tests read it.
                 browser::record_timing("hashed_by_workers", by_workers as f64);
                 next = self.workspace.with_untracked(|w| w.next_step(&build));
             }
