@@ -220,7 +220,8 @@ impl State {
     }
 
     /// [`State::show`] in four tasks, so that none holds the page long: the subjects listed and one picked, the
-    /// report made (kept in `ready`), the page drawn with it, then the picker's other subjects.
+    /// report made (kept in `ready`), the page drawn with it, then the subjects given to the picker (which adds
+    /// most of its options in later tasks still).
     async fn show_in_steps(&self, result: Result<Option<Lineage>, lineage_core::ImportError>, refused: Vec<String>) {
         self.ready.set_value(None);
         let l = match result {
@@ -234,7 +235,8 @@ impl State {
             self.ready.set_value(Some((Arc::as_ptr(&l) as usize, s, report)));
             browser::yielded().await;
         }
-        // The picker's other subjects (15,000 in a large bundle) follow in a task of their own.
+        // The subjects (15,000 in a large bundle: the picker and what else lists them) follow in a task of their
+        // own, after the page is drawn.
         let candidates = std::mem::take(&mut picked.candidates);
         self.show_picked(l, picked, refused);
         browser::yielded().await;
@@ -434,8 +436,9 @@ impl State {
             };
             // Steps run back to back for up to 30 ms, then the page takes input (and paints when a frame is due):
             // with a step at 30 ms or less (a batch of descriptions, a few megabytes of a file, a range of a
-            // pass), no run of them holds the page for 100 ms, even with a table's growth (tens of ms) in one. Before a long step (a large file read whole, the joins) the page paints
-            // first, so its message shows while it runs.
+            // pass), no run of them holds the page for 100 ms, even with a table's growth (tens of ms) in one.
+            // Before a long step (a large file read whole, the joins' first) the page paints first, so its
+            // message shows while it runs.
             let now = browser::now_ms();
             if large || now - yielded_at > 30.0 {
                 self.progress.set(Some(Progress { text, fraction }));
@@ -773,6 +776,7 @@ fn Subject() -> impl IntoView {
             const AT_ONCE: usize = 2_000;
             let shown = state.subject.get_untracked();
             let rest = candidates.split_off(candidates.len().min(AT_ONCE));
+            let first = options(&candidates, shown.as_deref());
             let select = NodeRef::<leptos::html::Select>::new();
             leptos::task::spawn_local(async move {
                 for chunk in rest.chunks(AT_ONCE) {
@@ -792,7 +796,7 @@ fn Subject() -> impl IntoView {
                             state.forget_inference();
                             state.subject.set(Some(event_target_value(&ev)));
                         }
-                        inner_html=options(&candidates, state.subject.get_untracked().as_deref())
+                        inner_html=first
                     >
                     </select>
                 </label>

@@ -218,10 +218,12 @@ impl Loader {
                 };
                 let until = at.vertex.saturating_add(step).min(count);
                 each(self, roles, at.vertex..until);
-                (until < count).then_some(until).or_else(|| {
+                if until < count {
+                    Some(until)
+                } else {
                     end(self, roles);
                     None
-                })
+                }
             }
         };
         *at = next.map_or(PhaseAt { phase: at.phase + 1, vertex: 0 }, |vertex| PhaseAt { phase: at.phase, vertex });
